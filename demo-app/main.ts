@@ -1,0 +1,63 @@
+// `npm run demo`: starts the demo shop on MONGODB_URI (scripts/demo.mjs provides an embedded
+// server when it is unset), listening on PORT (default 9200, Elasticsearch's port).
+import { randomBytes } from "node:crypto";
+import mongoose from "mongoose";
+import { createDemoApp, DEMO_SEED } from "./create-demo-app.js";
+
+const uri = process.env.MONGODB_URI ?? "mongodb://127.0.0.1:27017/keyguard_demo";
+const port = Number(process.env.PORT ?? 9200);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`PORT must be a TCP port number (got ${process.env.PORT})`);
+  process.exit(2);
+}
+
+console.log(`demo: connecting to MongoDB at ${uri.replace(/\/\/[^@/]*@/, "//***@")}`);
+const connection = await mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000 }).asPromise();
+
+const existing = await connection.collection("security_users").findOne({ _id: "elastic" as never });
+let password = process.env.KEYGUARD_BOOTSTRAP_PASSWORD;
+let generated = false;
+if (!password && !existing) {
+  password = randomBytes(12).toString("base64url");
+  generated = true;
+}
+
+if (password && existing) {
+  // The env var is the source of truth for the demo: start() recreates "elastic" with it.
+  await connection.collection("security_users").deleteOne({ _id: "elastic" as never });
+}
+const { app, security } = createDemoApp({ connection, ...(password ? { bootstrapPassword: password } : {}) });
+await security.start();
+
+const server = app.listen(port, "127.0.0.1", async () => {
+  const address = server.address();
+  const actualPort = typeof address === "object" && address ? address.port : port;
+  const base = `http://127.0.0.1:${actualPort}`;
+  if (password) await seed(base, password);
+  console.log(`demo: listening on ${base}`);
+  if (generated) {
+    console.log(`demo: generated the password of the superuser "elastic" (shown once): ${password}`);
+  } else if (!password) {
+    console.log('demo: the superuser "elastic" already exists; its password was printed on first run (set KEYGUARD_BOOTSTRAP_PASSWORD to choose one)');
+  }
+  console.log(`demo: try  curl -u elastic:<password> ${base}/_security/_authenticate`);
+});
+
+async function seed(base: string, pass: string): Promise<void> {
+  const headers = { "content-type": "application/json", authorization: "Basic " + Buffer.from(`elastic:${pass}`).toString("base64") };
+  const put = async (path: string, body: unknown) => {
+    const res = await fetch(base + path, { method: "PUT", headers, body: JSON.stringify(body) });
+    if (!res.ok) console.error(`demo: seeding ${path} failed with ${res.status}: ${await res.text()}`);
+  };
+  await put("/_security/privilege", DEMO_SEED.privileges);
+  for (const [name, role] of Object.entries(DEMO_SEED.roles)) await put(`/_security/role/${name}`, role);
+}
+
+const shutdown = async () => {
+  server.close();
+  await security.close();
+  await connection.close();
+  process.exit(0);
+};
+process.on("SIGINT", () => void shutdown());
+process.on("SIGTERM", () => void shutdown());

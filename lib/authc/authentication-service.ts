@@ -1,0 +1,84 @@
+import type { Authorizer } from "../authz/authorizer.js";
+import { authenticationError, forbiddenError, isSecurityError, SecurityError } from "../support/security-error.js";
+import type { Authentication } from "./authentication.js";
+import type { AuthenticatorChain, AuthRequestInfo } from "./authenticator-chain.js";
+import { realmRef } from "./realms/realm.js";
+
+/** The security headers of one request, already read from the framework's request. */
+export interface SecurityHeaders {
+  authorization?: string;
+  runAs?: string;
+  secondary?: string;
+}
+
+export interface AuthenticatedSubjects {
+  authentication: Authentication;
+  secondary?: Authentication;
+}
+
+const RUN_AS_ACTION = "cluster:admin/xpack/security/user/authenticate";
+
+/**
+ * Primary authentication, run-as (`es-security-runas-user`) and secondary authentication
+ * (`es-secondary-authorization`), in Elasticsearch's order.
+ */
+export class AuthenticationService {
+  constructor(
+    readonly chain: AuthenticatorChain,
+    private readonly authorizer: Authorizer,
+    private readonly runAsEnabled: boolean,
+  ) {}
+
+  /**
+   * @param optional when true, a request with no credentials at all resolves to `undefined`
+   *   instead of a 401 (bad credentials are still refused).
+   */
+  async authenticate(headers: SecurityHeaders, info: AuthRequestInfo, optional = false): Promise<AuthenticatedSubjects | undefined> {
+    let authentication: Authentication;
+    try {
+      authentication = await this.chain.authenticate(headers.authorization, info, true);
+    } catch (error) {
+      if (optional && !headers.authorization && isMissingCredentials(error)) {
+        if (headers.secondary) await this.authenticateSecondary(headers.secondary, info);
+        return undefined;
+      }
+      throw error;
+    }
+    if (headers.runAs !== undefined && this.runAsEnabled) authentication = await this.runAs(authentication, headers.runAs);
+    if (!authentication.user.enabled) throw authenticationError(`unable to authenticate user [${authentication.user.username}] for REST request [${info.uri}]`);
+    const secondary = headers.secondary ? await this.authenticateSecondary(headers.secondary, info) : undefined;
+    return secondary ? { authentication, secondary } : { authentication };
+  }
+
+  /** The secondary identity: same chain, no anonymous, any failure is one 401. */
+  async authenticateSecondary(value: string, info: AuthRequestInfo): Promise<Authentication> {
+    try {
+      const secondary = await this.chain.authenticate(value, info, false);
+      if (!secondary.user.enabled) throw authenticationError(`user [${secondary.user.username}] is disabled`);
+      return secondary;
+    } catch (error) {
+      if (!isSecurityError(error) || error.status !== 401) throw error;
+      throw authenticationError("Failed to authenticate secondary user", undefined, error);
+    }
+  }
+
+  private async runAs(authentication: Authentication, target: string): Promise<Authentication> {
+    if (authentication.type === "anonymous" || authentication.isRunAs) return authentication;
+    const permission = await this.authorizer.permissionFor(authentication);
+    const denied = () =>
+      forbiddenError(
+        `action [${RUN_AS_ACTION}] is unauthorized for user [${authentication.user.username}] with effective roles [${
+          authentication.apiKey ? "" : [...authentication.user.roles].sort().join(",")
+        }], because user [${authentication.user.username}] is unauthorized to run as [${target}]`,
+      );
+    if (target === "" || !permission.canRunAs(target)) throw denied();
+    const found = await this.chain.lookup(target);
+    if (!found) throw denied();
+    if (!found.user.enabled) throw authenticationError(`unable to authenticate user [${target}] because the account is disabled`);
+    return authentication.runAs(found.user, realmRef(found.realm));
+  }
+}
+
+function isMissingCredentials(error: unknown): boolean {
+  return error instanceof SecurityError && error.status === 401 && error.reason.startsWith("missing authentication credentials");
+}

@@ -1,0 +1,115 @@
+import { authenticationError, type SecurityError } from "../support/security-error.js";
+import { Authentication, type User } from "./authentication.js";
+import { parseAuthorization, type Credentials } from "./parse-authorization.js";
+import { realmRef, toRealmResult, type Realm } from "./realms/realm.js";
+
+/** Everything about the request the chain needs, free of any HTTP framework. */
+export interface AuthRequestInfo {
+  /** Path and query of the request, for Elasticsearch's 401 reasons. */
+  uri: string;
+  /** The host framework's request object, handed to realms. */
+  request: unknown;
+}
+
+export type AuthenticatorResult =
+  | { status: "success"; authentication: Authentication }
+  | { status: "continue"; message: string }
+  | { status: "terminate"; error: SecurityError };
+
+/** An authenticator for a token-like credential (`ApiKey`, `Bearer`). */
+export interface CredentialAuthenticator<S extends "apikey" | "bearer"> {
+  readonly scheme: S;
+  authenticate(credentials: Extract<Credentials, { scheme: S }>, info: AuthRequestInfo): Promise<AuthenticatorResult>;
+}
+
+export interface AnonymousOptions {
+  username: string;
+  roles: string[];
+}
+
+const GENERIC = "unable to authenticate with provided credentials and anonymous access is not allowed for this request";
+
+/**
+ * Elasticsearch's authentication chain: Bearer → ApiKey → realms in order → anonymous → 401.
+ * Bearer and ApiKey authenticators are plugged in by their services.
+ */
+export class AuthenticatorChain {
+  private bearer: CredentialAuthenticator<"bearer"> | undefined;
+  private apiKey: CredentialAuthenticator<"apikey"> | undefined;
+
+  constructor(
+    private readonly realms: Realm[],
+    private readonly anonymous: AnonymousOptions | undefined,
+  ) {}
+
+  use(authenticator: CredentialAuthenticator<"bearer"> | CredentialAuthenticator<"apikey">): void {
+    if (authenticator.scheme === "bearer") this.bearer = authenticator as CredentialAuthenticator<"bearer">;
+    else this.apiKey = authenticator as CredentialAuthenticator<"apikey">;
+  }
+
+  findRealm(name: string): Realm | undefined {
+    return this.realms.find((r) => r.name === name);
+  }
+
+  /** Finds `username` in the first realm that supports lookup and knows it. */
+  async lookup(username: string): Promise<{ user: User; realm: Realm } | undefined> {
+    for (const realm of this.realms) {
+      if (!realm.lookup) continue;
+      const user = await realm.lookup(username);
+      if (user) return { user, realm };
+    }
+    return undefined;
+  }
+
+  /**
+   * Authenticates one `Authorization`-style header value. Throws a 401 `SecurityError` when
+   * nothing succeeds.
+   */
+  async authenticate(header: string | undefined, info: AuthRequestInfo, allowAnonymous: boolean): Promise<Authentication> {
+    const credentials = parseAuthorization(header);
+
+    if (credentials?.scheme === "bearer" || (credentials?.scheme === "malformed" && credentials.of === "bearer")) {
+      if (credentials.scheme === "malformed" || !this.bearer) {
+        throw authenticationError(GENERIC, { additional_unsuccessful_credentials: "token: invalid token" });
+      }
+      const result = await this.bearer.authenticate(credentials, info);
+      if (result.status === "success") return result.authentication;
+      if (result.status === "terminate") throw result.error;
+      throw authenticationError(GENERIC, { additional_unsuccessful_credentials: `token: ${result.message}` });
+    }
+
+    if (credentials?.scheme === "apikey" || (credentials?.scheme === "malformed" && credentials.of === "apikey")) {
+      if (credentials.scheme === "malformed") {
+        throw authenticationError(GENERIC, { additional_unsuccessful_credentials: `API key: ${credentials.reason}` });
+      }
+      if (!this.apiKey) {
+        throw authenticationError(GENERIC, { additional_unsuccessful_credentials: "API key: api keys are not enabled" });
+      }
+      const result = await this.apiKey.authenticate(credentials, info);
+      if (result.status === "success") return result.authentication;
+      if (result.status === "terminate") throw result.error;
+      throw authenticationError(GENERIC, { additional_unsuccessful_credentials: `API key: ${result.message}` });
+    }
+
+    if (credentials?.scheme === "malformed") throw authenticationError(credentials.reason);
+
+    const basic = credentials?.scheme === "basic" ? credentials : undefined;
+    // Realms that trust the request itself (sessions) see requests without credentials too;
+    // a request with an unknown scheme is treated as carrying none, as Elasticsearch does.
+    for (const realm of this.realms) {
+      const input = basic ? { credentials: { username: basic.username, password: basic.password }, request: info.request } : { request: info.request };
+      const result = toRealmResult(await realm.authenticate(input));
+      if (result.status === "success") {
+        return new Authentication({ user: result.user, authenticationRealm: realmRef(realm), type: "realm" });
+      }
+      if (result.status === "terminate") throw authenticationError(result.message);
+    }
+
+    if (basic) throw authenticationError(`unable to authenticate user [${basic.username}] for REST request [${info.uri}]`);
+    if (allowAnonymous && this.anonymous) {
+      const user: User = { username: this.anonymous.username, roles: [...this.anonymous.roles], full_name: null, email: null, metadata: {}, enabled: true };
+      return new Authentication({ user, authenticationRealm: { name: "__anonymous", type: "anonymous" }, type: "anonymous" });
+    }
+    throw authenticationError(`missing authentication credentials for REST request [${info.uri}]`);
+  }
+}

@@ -1,0 +1,27 @@
+import type { RoleDescriptor } from "./role-descriptor.js";
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * The built-in `superuser` role: every cluster action, every index (restricted ones included),
+ * every application privilege on every resource, and run-as for anyone.
+ */
+export const SUPERUSER_ROLE: RoleDescriptor = deepFreeze({
+  cluster: ["all"],
+  indices: [{ names: ["*"], privileges: ["all"], allow_restricted_indices: true }],
+  applications: [{ application: "*", privileges: ["*"], resources: ["*"] }],
+  run_as: ["*"],
+  metadata: { _reserved: true },
+  transient_metadata: { enabled: true },
+});
+
+/** Built-in (reserved) roles by name. They cannot be changed or deleted through the roles API. */
+export const BUILTIN_ROLES: Readonly<Record<string, RoleDescriptor>> = deepFreeze({
+  superuser: SUPERUSER_ROLE,
+});

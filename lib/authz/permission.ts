@@ -1,0 +1,209 @@
+import { actionSetMatches, actionSetsImply, anyActionSetMatches, type ActionSet } from "./action-set.js";
+import { NO_APPLICATION_PRIVILEGES, resolveApplicationPrivilege, type ApplicationPrivilegeLookup } from "./application-privileges.js";
+import { resolveClusterPrivilege } from "./cluster-privileges.js";
+import { resolveIndexPrivilege } from "./index-privileges.js";
+import { LimitedPermission } from "./limited-permission.js";
+import { anyPatternCovers, anyPatternMatches, isPattern, matchesPattern } from "./pattern.js";
+import { isRestrictedIndex, mayMatchRestrictedIndex } from "./restricted-indices.js";
+import type { ApplicationPrivilegesEntry, RoleDescriptor } from "./role-descriptor.js";
+
+export { BUILTIN_ROLES, SUPERUSER_ROLE } from "./builtin-roles.js";
+export { LimitedPermission } from "./limited-permission.js";
+
+/** Options of {@link PermissionCheck.grantsClusterAction}. */
+export interface ClusterActionOptions {
+  /**
+   * The request only touches the caller's own API keys (owner=true, username+realm of the caller,
+   * or an API key acting on its own id). Lets `manage_own_api_key` grant API-key actions (never
+   * `grant`). Deciding this is the caller's job. Default `false`.
+   */
+  ownApiKeyRequest?: boolean;
+}
+
+/** Options of {@link PermissionCheck.checkIndex}. */
+export interface IndexCheckOptions {
+  /**
+   * Whether a pattern may also cover restricted indices (`.security*`), as in a `_has_privileges`
+   * index entry. A concrete restricted name is always checked as itself. Default `false`.
+   */
+  allowRestrictedIndices?: boolean;
+}
+
+/**
+ * What callers ask of a subject's permission, whether it comes from roles ({@link Permission}) or
+ * from an API key ({@link LimitedPermission}: assigned ∩ limited-by).
+ */
+export interface PermissionCheck {
+  /**
+   * Whether the concrete cluster `action` (e.g. `cluster:admin/xpack/security/api_key/create`) is
+   * allowed. Only unconditional privileges count, unless `options.ownApiKeyRequest` lets
+   * `manage_own_api_key` apply.
+   */
+  grantsClusterAction(action: string, options?: ClusterActionOptions): boolean;
+  /** Whether the subject holds `manage_own_api_key` (or something covering it) on every side. */
+  hasOwnApiKeyPrivilege(): boolean;
+  /**
+   * `_has_privileges` semantics for a cluster privilege name (granted iff all its actions are
+   * granted) or an action / action pattern (`x` stands for `x*`). Unknown names answer false.
+   */
+  checkClusterPrivilege(nameOrAction: string): boolean;
+  /**
+   * Whether `privilegeOrAction` is granted on every index `indexNameOrPattern` can match: the
+   * requested `*` is not covered by a granted `index-a`. Unknown privileges answer false.
+   */
+  checkIndex(indexNameOrPattern: string, privilegeOrAction: string, options?: IndexCheckOptions): boolean;
+  /**
+   * Whether the application privilege (a stored privilege name, resolved through the lookup, or an
+   * action such as `data:read/me`) is granted on every resource `resource` can match.
+   */
+  checkApplication(application: string, privilegeOrAction: string, resource: string): boolean;
+  /** Whether the subject may run as `username` (its `run_as` patterns). */
+  canRunAs(username: string): boolean;
+  /** Whether everything is granted (cluster `all`, every index, every application, run-as anyone). */
+  readonly isSuperuser: boolean;
+}
+
+interface IndexGroup {
+  readonly names: readonly string[];
+  readonly actions: readonly ActionSet[];
+  readonly allowRestrictedIndices: boolean;
+}
+
+const OWN_API_KEY_ACTIONS: ActionSet = resolveClusterPrivilege("manage_own_api_key")?.actions ?? { include: [], exclude: [] };
+const MEMO_LIMIT = 2_000;
+
+/**
+ * The permission granted by a set of role descriptors (their union), as Elasticsearch evaluates
+ * it. Immutable; answers are memoized per instance, so build one per role set (or per API key)
+ * and reuse it.
+ */
+export class Permission implements PermissionCheck {
+  private readonly cluster: readonly ActionSet[];
+  private readonly ownApiKey: boolean;
+  private readonly indexGroups: readonly IndexGroup[];
+  private readonly applications: readonly ApplicationPrivilegesEntry[];
+  private readonly runAs: readonly string[];
+  private readonly memo = new Map<string, boolean>();
+  private superuser: boolean | undefined;
+
+  private constructor(descriptors: readonly RoleDescriptor[], private readonly lookup: ApplicationPrivilegeLookup) {
+    const cluster: ActionSet[] = [];
+    let ownApiKey = false;
+    const indexGroups: IndexGroup[] = [];
+    const applications: ApplicationPrivilegesEntry[] = [];
+    const runAs: string[] = [];
+    for (const descriptor of descriptors) {
+      for (const name of descriptor.cluster) {
+        const resolved = resolveClusterPrivilege(name);
+        if (resolved === undefined) continue; // stored data is validated; ignore what we cannot read
+        if (resolved.conditional) ownApiKey = true;
+        else cluster.push(resolved.actions);
+      }
+      for (const group of descriptor.indices) {
+        const actions = group.privileges.map(resolveIndexPrivilege).filter((a): a is ActionSet => a !== undefined);
+        indexGroups.push({ names: group.names, actions, allowRestrictedIndices: group.allow_restricted_indices === true });
+      }
+      applications.push(...descriptor.applications);
+      runAs.push(...descriptor.run_as);
+    }
+    this.cluster = cluster;
+    this.ownApiKey = ownApiKey;
+    this.indexGroups = indexGroups;
+    this.applications = applications;
+    this.runAs = runAs;
+  }
+
+  /**
+   * The union of `descriptors`. Application privilege names are resolved through `lookup` at
+   * check time (default: no stored privileges, so only action strings grant).
+   */
+  static fromDescriptors(
+    descriptors: readonly RoleDescriptor[],
+    lookup: ApplicationPrivilegeLookup = NO_APPLICATION_PRIVILEGES,
+  ): Permission {
+    return new Permission(descriptors, lookup);
+  }
+
+  /**
+   * API-key semantics: allowed only if both `assigned` and `limitedBy` allow. (When a key has no
+   * assigned descriptors, use the limited-by permission alone instead.)
+   */
+  static intersect(assigned: PermissionCheck, limitedBy: PermissionCheck): LimitedPermission {
+    return new LimitedPermission(assigned, limitedBy);
+  }
+
+  grantsClusterAction(action: string, options: ClusterActionOptions = {}): boolean {
+    if (anyActionSetMatches(this.cluster, action)) return true;
+    return options.ownApiKeyRequest === true && this.ownApiKey && actionSetMatches(OWN_API_KEY_ACTIONS, action);
+  }
+
+  hasOwnApiKeyPrivilege(): boolean {
+    return this.ownApiKey || actionSetsImply(this.cluster, OWN_API_KEY_ACTIONS);
+  }
+
+  checkClusterPrivilege(nameOrAction: string): boolean {
+    return this.memoize(`c\0${nameOrAction}`, () => {
+      const resolved = resolveClusterPrivilege(nameOrAction);
+      if (resolved === undefined) return false;
+      if (resolved.conditional) return this.hasOwnApiKeyPrivilege();
+      return actionSetsImply(this.cluster, resolved.actions);
+    });
+  }
+
+  checkIndex(indexNameOrPattern: string, privilegeOrAction: string, options: IndexCheckOptions = {}): boolean {
+    const allowRestricted = options.allowRestrictedIndices === true;
+    return this.memoize(`i\0${indexNameOrPattern}\0${privilegeOrAction}\0${allowRestricted}`, () => {
+      const requested = resolveIndexPrivilege(privilegeOrAction);
+      if (requested === undefined) return false;
+      // Groups without allow_restricted_indices never reach restricted indices: not a concrete
+      // restricted name, nor (when the request opts in) a pattern that may match one.
+      const needsRestricted =
+        isRestrictedIndex(indexNameOrPattern) ||
+        (allowRestricted && isPattern(indexNameOrPattern) && mayMatchRestrictedIndex(indexNameOrPattern));
+      const granted: ActionSet[] = [];
+      for (const group of this.indexGroups) {
+        if (needsRestricted && !group.allowRestrictedIndices) continue;
+        if (anyPatternCovers(group.names, indexNameOrPattern)) granted.push(...group.actions);
+      }
+      return actionSetsImply(granted, requested);
+    });
+  }
+
+  checkApplication(application: string, privilegeOrAction: string, resource: string): boolean {
+    return this.memoize(`a\0${application}\0${privilegeOrAction}\0${resource}`, () => {
+      const requested = resolveApplicationPrivilege(application, privilegeOrAction, this.lookup);
+      if (requested === undefined || requested.length === 0) return false;
+      const granted: string[] = [];
+      for (const entry of this.applications) {
+        if (!matchesPattern(entry.application, application)) continue;
+        if (!anyPatternCovers(entry.resources, resource)) continue;
+        for (const privilege of entry.privileges) {
+          granted.push(...(resolveApplicationPrivilege(application, privilege, this.lookup) ?? []));
+        }
+      }
+      return requested.every((action) => anyPatternCovers(granted, action));
+    });
+  }
+
+  canRunAs(username: string): boolean {
+    return anyPatternMatches(this.runAs, username);
+  }
+
+  get isSuperuser(): boolean {
+    this.superuser ??=
+      this.checkClusterPrivilege("all") &&
+      this.checkIndex("*", "all", { allowRestrictedIndices: true }) &&
+      this.checkApplication("*", "*", "*") &&
+      this.canRunAs("*");
+    return this.superuser;
+  }
+
+  private memoize(key: string, compute: () => boolean): boolean {
+    const cached = this.memo.get(key);
+    if (cached !== undefined) return cached;
+    const value = compute();
+    if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+    this.memo.set(key, value);
+    return value;
+  }
+}

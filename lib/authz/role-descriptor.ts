@@ -1,0 +1,513 @@
+import { SecurityError, parseError, validationError } from "../support/security-error.js";
+import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./cluster-privileges.js";
+import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
+import { applicationNameError, applicationPrivilegeOrActionError } from "./application-privileges.js";
+import { findUnsafeKey } from "./unsafe-key.js";
+
+/**
+ * Role descriptors, in the normalized form Elasticsearch returns from its Get APIs and stores in
+ * API-key documents (`names` always an array, defaults filled in, DLS `query` as a JSON string).
+ */
+export interface FieldSecurity {
+  grant?: string[];
+  except?: string[];
+}
+
+export interface IndicesPrivileges {
+  names: string[];
+  privileges: string[];
+  field_security?: FieldSecurity;
+  /** Document-level security query, stored and returned as a JSON string. */
+  query?: string;
+  allow_restricted_indices: boolean;
+}
+
+export interface ApplicationPrivilegesEntry {
+  application: string;
+  /** Application privilege names (resolved through stored definitions) or action strings. */
+  privileges: string[];
+  resources: string[];
+}
+
+export interface RoleDescriptor {
+  cluster: string[];
+  indices: IndicesPrivileges[];
+  applications: ApplicationPrivilegesEntry[];
+  run_as: string[];
+  metadata: Record<string, unknown>;
+  transient_metadata: { enabled: boolean };
+  global?: Record<string, unknown>;
+  description?: string;
+  restriction?: { workflows: string[] };
+}
+
+/** `{roleName: descriptor}`, as in API-key create bodies and stored limited-by snapshots. */
+export type RoleDescriptorMap = Record<string, RoleDescriptor>;
+
+// ---------------------------------------------------------------------------------------------
+// Parsing untrusted role descriptors (PUT role bodies, API-key role_descriptors).
+// ---------------------------------------------------------------------------------------------
+
+
+/** Options of {@link parseRoleDescriptor}. */
+export interface ParseRoleDescriptorOptions {
+  /**
+   * Parse for an API key (`role_descriptors` of create/grant/update): `restriction` is allowed,
+   * `description` is not. Default `false` (a role: `description` allowed, `restriction` not).
+   */
+  forApiKey?: boolean;
+}
+
+/** Workflow names accepted in `restriction.workflows` (Elasticsearch's WorkflowResolver). */
+export const RESTRICTION_WORKFLOWS: readonly string[] = Object.freeze(["search_application_query"]);
+
+const MAX_ROLE_NAME_LENGTH = 507;
+const MAX_DESCRIPTION_LENGTH = 1000;
+
+/**
+ * Elasticsearch's message for an invalid role name (1–507 printable ASCII characters, no leading or
+ * trailing whitespace), or `undefined` when the name is valid.
+ */
+export function roleNameError(name: string): string | undefined {
+  const valid =
+    name.length >= 1 &&
+    name.length <= MAX_ROLE_NAME_LENGTH &&
+    /^[\x20-\x7e]*$/.test(name) &&
+    name.trim() === name;
+  return valid
+    ? undefined
+    : `Role names must be at least 1 and no more than ${MAX_ROLE_NAME_LENGTH} characters. They can contain ` +
+        "alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin " +
+        "(ASCII) block. Leading or trailing whitespace is not allowed.";
+}
+
+/**
+ * Parses and validates an untrusted role descriptor the way Elasticsearch does, returning the
+ * normalized form (`index` → `indices`, `names` always an array, defaults filled in, DLS `query`
+ * as a JSON string, `transient_metadata: {enabled: true}`).
+ *
+ * Failures (all HTTP 400):
+ * - any object key, at any depth, starting with `$` or equal to `__proto__` / `constructor` /
+ *   `prototype` → `parse_exception` (these bodies are stored in MongoDB);
+ * - wrong JSON types, unknown or missing fields → `parse_exception` with Elasticsearch's wording,
+ *   e.g. `failed to parse indices privileges for role [r]. missing required [names] field`;
+ * - unknown privileges, bad application names, reserved (`_`) metadata keys, invalid role name →
+ *   `action_request_validation_exception` listing every problem, e.g.
+ *   `Validation Failed: 1: unknown cluster privilege [x]. a privilege must be either ...;`.
+ */
+export function parseRoleDescriptor(name: string, input: unknown, options: ParseRoleDescriptorOptions = {}): RoleDescriptor {
+  const descriptor = parseRoleDescriptorStructure(name, input, options);
+  const problems = validateRoleDescriptor(name, descriptor);
+  if (problems.length > 0) throw validationError(problems);
+  return descriptor;
+}
+
+/**
+ * Parses a `{roleName: descriptor}` map (API-key `role_descriptors`, stored limited-by snapshots).
+ * Structural errors are thrown for the first bad descriptor; validation problems of all
+ * descriptors are reported together. With `forApiKey`, Elasticsearch's restriction rules apply:
+ * at most one descriptor may carry a `restriction`, and then it must be the only one.
+ */
+export function parseRoleDescriptorMap(input: unknown, options: ParseRoleDescriptorOptions = {}): RoleDescriptorMap {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) {
+    throw parseError(`failed to parse role descriptors. expected an object but found [${tokenOf(input)}] instead`);
+  }
+  assertNoUnsafeKey(input, "role descriptors");
+  const result: RoleDescriptorMap = {};
+  const problems: string[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    const descriptor = parseRoleDescriptorStructure(name, value, options);
+    problems.push(...validateRoleDescriptor(name, descriptor));
+    result[name] = descriptor;
+  }
+  if (options.forApiKey) {
+    const withRestriction = Object.values(result).filter((d) => d.restriction !== undefined).length;
+    const total = Object.keys(result).length;
+    if (withRestriction > 1) problems.push("more than one role descriptor with restriction is not supported");
+    else if (withRestriction === 1 && total > 1) {
+      problems.push("combining role descriptors with and without restriction is not supported");
+    }
+  }
+  if (problems.length > 0) throw validationError(problems);
+  return result;
+}
+
+/**
+ * The semantic problems of an already well-formed descriptor, as Elasticsearch's
+ * RoleDescriptorRequestValidator reports them (empty when valid). Exposed so request validators
+ * can merge them with their own messages into one `Validation Failed` error.
+ */
+export function validateRoleDescriptor(name: string, descriptor: RoleDescriptor): string[] {
+  const problems: string[] = [];
+  const nameProblem = roleNameError(name);
+  if (nameProblem !== undefined) problems.push(nameProblem);
+  for (const privilege of descriptor.cluster) {
+    if (resolveClusterPrivilege(privilege) === undefined) problems.push(unknownClusterPrivilegeMessage(privilege));
+  }
+  for (const group of descriptor.indices) {
+    const unknown = group.privileges.find((p) => resolveIndexPrivilege(p) === undefined);
+    if (unknown !== undefined) problems.push(unknownIndexPrivilegeMessage(unknown));
+    for (const indexName of group.names) {
+      const problem = indexNameExpressionError(indexName);
+      if (problem !== undefined) problems.push(problem);
+    }
+  }
+  for (const entry of descriptor.applications) {
+    const appProblem = applicationNameError(entry.application, { allowWildcard: true });
+    if (appProblem !== undefined) problems.push(appProblem);
+    for (const privilege of entry.privileges) {
+      const problem = applicationPrivilegeOrActionError(privilege);
+      if (problem !== undefined) problems.push(problem);
+    }
+  }
+  if (Object.keys(descriptor.metadata).some((key) => key.startsWith("_"))) {
+    problems.push("role descriptor metadata keys may not start with [_]");
+  }
+  for (const workflow of descriptor.restriction?.workflows ?? []) {
+    if (!RESTRICTION_WORKFLOWS.includes(workflow.toLowerCase())) {
+      problems.push(
+        `Unknown workflow [${workflow}]. A workflow must be one of the predefined workflow names [${RESTRICTION_WORKFLOWS.join(",")}].`,
+      );
+    }
+  }
+  if (descriptor.description !== undefined && descriptor.description.length > MAX_DESCRIPTION_LENGTH) {
+    problems.push(`Role description must be less than ${MAX_DESCRIPTION_LENGTH} characters.`);
+  }
+  return problems;
+}
+
+function indexNameExpressionError(pattern: string): string | undefined {
+  if (pattern === "" || pattern === "*") return undefined;
+  if (pattern.includes("::")) return `selectors [::] are not allowed in the index name expression [${pattern}]`;
+  if (pattern.startsWith("/")) {
+    // Lucene regular expressions are not supported by this implementation's matcher.
+    return `invalid regular expression pattern [${pattern}]`;
+  }
+  const stripped = pattern.replace(/[*?]/g, "x");
+  if (/[\\/"<>| ,#:]/.test(stripped) || stripped.startsWith("-") || stripped.startsWith("_") || stripped.startsWith("+")) {
+    return `invalid index name expression [${pattern}]`;
+  }
+  if (stripped.toLowerCase() !== stripped) return `index name must be lowercase [${pattern}]`;
+  return undefined;
+}
+
+// ----- structure -----------------------------------------------------------------------------
+
+type JsonObject = Record<string, unknown>;
+
+/** Elasticsearch's XContent token name for a JSON value, used in its parse messages. */
+function tokenOf(value: unknown): string {
+  if (value === null || value === undefined) return "VALUE_NULL";
+  if (Array.isArray(value)) return "START_ARRAY";
+  switch (typeof value) {
+    case "string":
+      return "VALUE_STRING";
+    case "number":
+      return "VALUE_NUMBER";
+    case "boolean":
+      return "VALUE_BOOLEAN";
+    case "object":
+      return "START_OBJECT";
+    default:
+      return "VALUE_EMBEDDED_OBJECT";
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function assertNoUnsafeKey(input: unknown, what: string): void {
+  const key = findUnsafeKey(input);
+  if (key !== undefined) {
+    throw parseError(
+      `failed to parse ${what}. field names may not start with [$] or be [__proto__], [constructor] or [prototype] (found [${key}])`,
+    );
+  }
+}
+
+/** `XContentUtils.readStringArray`, wrapped with a context message as Elasticsearch does. */
+function readStringArray(context: string, field: string, value: unknown, allowNull: boolean): string[] | null {
+  const fail = (detail: string): never => {
+    throw new SecurityError(400, "parse_exception", `${context}. ${detail}`, {
+      cause: parseError(detail),
+    });
+  };
+  if (value === null) {
+    if (allowNull) return null;
+    return fail(`could not parse [${field}] field. expected a string array but found null value instead`);
+  }
+  if (!Array.isArray(value)) {
+    return fail(`could not parse [${field}] field. expected a string array but found [${tokenOf(value)}] value instead`);
+  }
+  const result: string[] = [];
+  for (const item of value) {
+    if (typeof item !== "string") {
+      return fail(`could not parse [${field}] field. expected a string array but one of the value in the array is [${tokenOf(item)}]`);
+    }
+    result.push(item);
+  }
+  return result;
+}
+
+function parseRoleDescriptorStructure(name: string, input: unknown, options: ParseRoleDescriptorOptions): RoleDescriptor {
+  const roleContext = `failed to parse role [${name}]`;
+  if (!isObject(input)) {
+    throw parseError(`${roleContext}. expected an object but found [${tokenOf(input)}] instead`);
+  }
+  assertNoUnsafeKey(input, `role [${name}]`);
+  const descriptor: RoleDescriptor = {
+    cluster: [],
+    indices: [],
+    applications: [],
+    run_as: [],
+    metadata: {},
+    transient_metadata: { enabled: true },
+  };
+  let global: Record<string, unknown> | undefined;
+  let restriction: { workflows: string[] } | undefined;
+  let description: string | undefined;
+  for (const [field, value] of Object.entries(input)) {
+    switch (field) {
+      case "indices":
+      case "index":
+        descriptor.indices = parseIndicesPrivileges(name, field, value);
+        break;
+      case "run_as":
+        descriptor.run_as = readStringArray(roleContext, field, value, true) ?? [];
+        break;
+      case "cluster":
+        descriptor.cluster = readStringArray(roleContext, field, value, true) ?? [];
+        break;
+      case "applications":
+      case "application":
+        descriptor.applications = parseApplicationPrivileges(name, field, value);
+        break;
+      case "global":
+        global = parseGlobal(name, value);
+        break;
+      case "metadata":
+        if (!isObject(value)) {
+          throw parseError(`expected field [${field}] to be of type object, but found [${tokenOf(value)}] instead`);
+        }
+        descriptor.metadata = structuredClone(value);
+        break;
+      case "transient_metadata":
+        // Output-only; Elasticsearch accepts an object and drops it.
+        if (!isObject(value)) throw parseError(`${roleContext}. unexpected field [${field}]`);
+        break;
+      case "type":
+        // Elasticsearch ignores it (stored role documents carry `type: role`).
+        break;
+      case "description":
+        if (options.forApiKey) throw parseError(`${roleContext}. unexpected field [${field}]`);
+        if (value !== null && typeof value !== "string") {
+          throw parseError(`${roleContext}. expected field [${field}] value to be a string, but found [${tokenOf(value)}] instead`);
+        }
+        if (typeof value === "string") description = value;
+        break;
+      case "restriction":
+        if (!options.forApiKey) throw parseError(`${roleContext}. unexpected field [${field}]`);
+        restriction = parseRestriction(name, value);
+        break;
+      default:
+        throw parseError(`${roleContext}. unexpected field [${field}]`);
+    }
+  }
+  if (global !== undefined && Object.keys(global).length > 0) descriptor.global = global;
+  if (restriction !== undefined) descriptor.restriction = restriction;
+  if (description !== undefined) descriptor.description = description;
+  return descriptor;
+}
+
+/**
+ * Parses the `indices` array of a role (or the `index` array of a `_has_privileges` request, with
+ * `roleName` = the user), with Elasticsearch's parse errors. Does not check privilege names.
+ */
+export function parseIndicesPrivileges(roleName: string, field: string, value: unknown): IndicesPrivileges[] {
+  const context = `failed to parse indices privileges for role [${roleName}]`;
+  if (!Array.isArray(value)) {
+    throw parseError(`${context}. expected field [${field}] value to be an array, but found [${tokenOf(value)}] instead`);
+  }
+  return value.map((item) => {
+    if (!isObject(item)) {
+      throw parseError(
+        `${context}. expected field [${field}] value to be an array of objects, but found an array element of type [${tokenOf(item)}]`,
+      );
+    }
+    return parseIndex(roleName, item);
+  });
+}
+
+function parseIndex(roleName: string, input: JsonObject): IndicesPrivileges {
+  const context = `failed to parse indices privileges for role [${roleName}]`;
+  let names: string[] | undefined;
+  let privileges: string[] | null = null;
+  let query: string | undefined;
+  let allowRestricted = false;
+  let grant: string[] | undefined;
+  let except: string[] | undefined;
+  for (const [field, value] of Object.entries(input)) {
+    switch (field) {
+      case "names":
+        if (typeof value === "string") names = [value];
+        else if (Array.isArray(value)) {
+          names = readStringArray(`failed to parse role [${roleName}]`, field, value, false) ?? [];
+          if (names.length === 0) throw parseError(`${context}. [${field}] cannot be an empty array`);
+        } else {
+          throw parseError(
+            `${context}. expected field [${field}] value to be a string or an array of strings, but found [${tokenOf(value)}] instead`,
+          );
+        }
+        break;
+      case "allow_restricted_indices":
+        if (typeof value !== "boolean") {
+          throw parseError(`${context}. expected field [${field}] value to be a boolean, but found [${tokenOf(value)}] instead`);
+        }
+        allowRestricted = value;
+        break;
+      case "query":
+        if (isObject(value)) query = JSON.stringify(value);
+        else if (typeof value === "string") query = value === "" ? undefined : value;
+        else if (value !== null) {
+          throw parseError(
+            `${context}. expected field [${field}] value to be null, a string, an array, or an object, but found [${tokenOf(value)}] instead`,
+          );
+        }
+        break;
+      case "field_security": {
+        if (!isObject(value)) {
+          throw parseError(`${context}. expected START_OBJECT but got ${tokenOf(value)} in "field_security".`);
+        }
+        const keys = Object.keys(value);
+        if (keys.length === 0) throw parseError(`${context}. "field_security" must not be empty.`);
+        for (const key of keys) {
+          if (key === "grant" || key === "except") {
+            const list = readStringArray(`failed to parse role [${roleName}]`, key, value[key], true);
+            if (list === null) throw parseError(`${context}. ${key} must not be null.`);
+            if (key === "grant") grant = list;
+            else except = list;
+          } else {
+            throw parseError(`${context}. "field_security" only accepts options grant and except, but got: ${key}`);
+          }
+        }
+        break;
+      }
+      case "privileges":
+        privileges = readStringArray(`failed to parse role [${roleName}]`, field, value, true);
+        break;
+      case "transient_metadata":
+        if (!isObject(value)) {
+          throw parseError(
+            `failed to parse transient metadata for role [${roleName}]. expected START_OBJECT but got ${tokenOf(value)} in "transient_metadata".`,
+          );
+        }
+        break;
+      case "fields":
+        throw parseError(
+          `["fields": [...]] format has changed for field permissions in role [${roleName}], use ["field_security": {"grant":[...],"except":[...]}] instead`,
+        );
+      default:
+        throw parseError(`${context}. unexpected field [${field}]`);
+    }
+  }
+  if (names === undefined) throw parseError(`${context}. missing required [names] field`);
+  if (privileges === null) throw parseError(`${context}. missing required [privileges] field`);
+  if (except !== undefined && grant === undefined) {
+    throw parseError(`${context}. field_security requires grant if except is given`);
+  }
+  // Key order is Elasticsearch's output order.
+  return {
+    names,
+    privileges,
+    ...(grant !== undefined ? { field_security: except !== undefined ? { grant, except } : { grant } } : {}),
+    ...(query !== undefined ? { query } : {}),
+    allow_restricted_indices: allowRestricted,
+  };
+}
+
+/**
+ * Parses the `applications` array of a role (or of a `_has_privileges` request), with
+ * Elasticsearch's parse errors. Does not validate names.
+ */
+export function parseApplicationPrivileges(roleName: string, field: string, value: unknown): ApplicationPrivilegesEntry[] {
+  const context = `failed to parse application privileges for role [${roleName}]`;
+  if (!Array.isArray(value)) {
+    throw parseError(`${context}. expected field [${field}] value to be an array, but found [${tokenOf(value)}] instead`);
+  }
+  return value.map((item) => {
+    if (!isObject(item)) {
+      throw parseError(
+        `${context}. expected field [${field}] value to be an array of objects, but found an array element of type [${tokenOf(item)}]`,
+      );
+    }
+    let application: string | undefined;
+    let privileges: string[] | null = null;
+    let resources: string[] | null = null;
+    for (const [key, entry] of Object.entries(item)) {
+      if (key === "application") {
+        if (typeof entry !== "string") {
+          throw new SecurityError(400, "x_content_parse_exception", `[application] application doesn't support values of type: ${tokenOf(entry)}`);
+        }
+        application = entry;
+      } else if (key === "privileges" || key === "resources") {
+        const list = readStringArray(`failed to parse role [${roleName}]`, key, entry, true);
+        if (key === "privileges") privileges = list;
+        else resources = list;
+      } else {
+        throw new SecurityError(400, "x_content_parse_exception", `[application] unknown field [${key}]`);
+      }
+    }
+    if (resources === null) throw parseError(`${context}. missing required [resources] field`);
+    if (privileges === null) throw parseError(`${context}. missing required [privileges] field`);
+    if (application === undefined) throw parseError(`${context}. missing required [application] field`);
+    return { application, privileges, resources };
+  });
+}
+
+/**
+ * `global` configurable privileges: `{application: {manage: {applications: [..]}}}`,
+ * `{profile: {write: {applications: [..]}}}` and `{role: {manage: {indices: [..]}}}` are accepted
+ * (stored and returned; they only grant what the host application makes of them).
+ */
+function parseGlobal(roleName: string, value: unknown): Record<string, unknown> {
+  const fail = (detail: string): never => {
+    throw parseError(`failed to parse global privileges for role [${roleName}]. ${detail}`);
+  };
+  if (!isObject(value)) return fail(`expected an object but found [${tokenOf(value)}] instead`);
+  const allowed: Record<string, [string, string]> = {
+    application: ["manage", "applications"],
+    profile: ["write", "applications"],
+    role: ["manage", "indices"],
+  };
+  for (const [category, body] of Object.entries(value)) {
+    const shape = allowed[category];
+    if (shape === undefined) return fail(`unexpected field [${category}]`);
+    if (!isObject(body)) return fail(`expected field [${category}] to be an object but found [${tokenOf(body)}] instead`);
+    for (const [operation, inner] of Object.entries(body)) {
+      if (operation !== shape[0]) return fail(`unexpected field [${category}.${operation}]`);
+      if (!isObject(inner)) return fail(`expected field [${category}.${operation}] to be an object but found [${tokenOf(inner)}] instead`);
+      for (const [leaf, list] of Object.entries(inner)) {
+        if (leaf !== shape[1]) return fail(`unexpected field [${category}.${operation}.${leaf}]`);
+        if (category === "role") {
+          if (!Array.isArray(list)) return fail(`expected field [role.manage.indices] to be an array`);
+        } else {
+          readStringArray(`failed to parse role [${roleName}]`, leaf, list, false);
+        }
+      }
+    }
+  }
+  return structuredClone(value);
+}
+
+function parseRestriction(roleName: string, value: unknown): { workflows: string[] } | undefined {
+  const context = `failed to parse restriction for role [${roleName}]`;
+  if (!isObject(value)) throw parseError(`${context}. expected an object but found [${tokenOf(value)}] instead`);
+  let workflows: string[] | undefined;
+  for (const [field, entry] of Object.entries(value)) {
+    if (field !== "workflows") throw parseError(`${context}. unexpected field [${field}]`);
+    workflows = readStringArray(context, field, entry, false) ?? [];
+    if (workflows.length === 0) throw parseError(`${context}. [workflows] cannot be an empty array`);
+  }
+  return workflows === undefined ? undefined : { workflows };
+}

@@ -1,0 +1,65 @@
+import type { Authentication } from "../authc/authentication.js";
+import type { EventsJournal } from "../store/events-journal.js";
+import type { RoleStore } from "../store/role-store.js";
+import { illegalArgument, validationError } from "../support/security-error.js";
+import type { Authorizer } from "./authorizer.js";
+import { BUILTIN_ROLES } from "./permission.js";
+import { parseRoleDescriptor, type RoleDescriptor } from "./role-descriptor.js";
+
+const ACTION = "cluster:admin/xpack/security/role/";
+
+/** Throws Elasticsearch's validation error for a role name it would refuse. */
+export function validateRoleName(name: string): void {
+  if (!/^[\x20-\x7e]{1,507}$/.test(name) || name.trim() !== name) {
+    throw validationError(
+      "Role names must be at least [1] and no more than [507] characters. They can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin (ASCII) block. Leading or trailing whitespace is not allowed.",
+    );
+  }
+}
+
+/** The native roles API (`/_security/role`). Built-in and static roles are read-only. */
+export class RoleService {
+  constructor(
+    private readonly store: RoleStore,
+    private readonly authorizer: Authorizer,
+    private readonly journal: EventsJournal,
+    private readonly staticRoles: Record<string, RoleDescriptor>,
+  ) {}
+
+  async put(caller: Authentication, name: string, body: unknown): Promise<{ role: { created: boolean } }> {
+    await this.authorizer.ensureClusterAction(caller, ACTION + "put");
+    validateRoleName(name);
+    if (BUILTIN_ROLES[name] || this.staticRoles[name]) throw illegalArgument(`role [${name}] is reserved and cannot be modified`);
+    const descriptor = parseRoleDescriptor(name, body);
+    const created = await this.store.put(name, descriptor);
+    await this.journal.append({ kind: "role.change", keys: [name] });
+    return { role: { created } };
+  }
+
+  /** `undefined` when names were asked for and none exists (404 `{}`). */
+  async get(caller: Authentication, names?: string[]): Promise<Record<string, RoleDescriptor> | undefined> {
+    await this.authorizer.ensureClusterAction(caller, ACTION + "get");
+    const out: Record<string, RoleDescriptor> = {};
+    const wanted = names && names.length > 0 ? names : undefined;
+    const reserved: Record<string, RoleDescriptor> = { ...BUILTIN_ROLES, ...this.staticRoles };
+    for (const [name, descriptor] of Object.entries(reserved)) {
+      if (!wanted || wanted.includes(name)) out[name] = withReservedFlag(descriptor);
+    }
+    const stored = wanted ? await this.store.get(wanted) : await this.store.list();
+    for (const [name, descriptor] of stored) if (!(name in out)) out[name] = descriptor;
+    if (wanted && Object.keys(out).length === 0) return undefined;
+    return out;
+  }
+
+  async delete(caller: Authentication, name: string): Promise<{ found: boolean }> {
+    await this.authorizer.ensureClusterAction(caller, ACTION + "delete");
+    if (BUILTIN_ROLES[name] || this.staticRoles[name]) throw illegalArgument(`role [${name}] is reserved and cannot be deleted`);
+    const found = await this.store.delete(name);
+    if (found) await this.journal.append({ kind: "role.change", keys: [name] });
+    return { found };
+  }
+}
+
+function withReservedFlag(descriptor: RoleDescriptor): RoleDescriptor {
+  return { ...descriptor, metadata: { ...descriptor.metadata, _reserved: true } };
+}

@@ -1,0 +1,102 @@
+import { availableParallelism } from "node:os";
+import { parseRoleDescriptor, type RoleDescriptor } from "../authz/role-descriptor.js";
+import { optionDuration } from "../support/duration.js";
+import type { ResolvedConfig, SecurityOptions } from "./security-options.js";
+
+const KNOWN = new Set([
+  "connection", "collectionPrefix", "bootstrapPassword", "nativeRealmName", "realms", "roles", "anonymous", "runAs",
+  "passwordHashCost", "hashWorkers", "credentialCacheTtl", "credentialCacheMaxUsers", "roleCacheTtl",
+  "eventsPollInterval", "failureRateLimit", "bodyLimit", "elasticProductHeader",
+]);
+
+function fail(option: string, message: string): never {
+  throw new TypeError(`express-keyguard: option ${option} ${message}`);
+}
+
+function integer(value: unknown, option: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    fail(option, `must be an integer from ${min} to ${max} (got ${JSON.stringify(value)})`);
+  }
+  return value;
+}
+
+/** Validates options once, at construction, with a message naming the option and the fix. */
+export function resolveOptions(options: SecurityOptions): ResolvedConfig {
+  if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: createSecurity(options) needs an options object with at least { connection }");
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) fail(key, `is not an option of createSecurity (known: ${[...KNOWN].join(", ")})`);
+  }
+  const connection = options.connection as unknown;
+  if (typeof connection !== "object" || connection === null || typeof (connection as { model?: unknown }).model !== "function") {
+    fail("connection", "must be a mongoose Connection, e.g. mongoose.connection or mongoose.createConnection(uri)");
+  }
+  const prefix = options.collectionPrefix ?? "security_";
+  if (typeof prefix !== "string" || !/^[A-Za-z0-9_.-]{0,64}$/.test(prefix)) fail("collectionPrefix", `must be up to 64 letters, digits, "_", "-" or "." (got ${JSON.stringify(prefix)})`);
+  const bootstrap = options.bootstrapPassword;
+  if (bootstrap !== undefined && (typeof bootstrap !== "string" || bootstrap.length < 6)) fail("bootstrapPassword", "must be a string of at least 6 characters");
+  const nativeRealmName = options.nativeRealmName ?? "native";
+  if (typeof nativeRealmName !== "string" || nativeRealmName === "") fail("nativeRealmName", "must be a non-empty string");
+
+  const realms = options.realms ?? [];
+  if (!Array.isArray(realms)) fail("realms", "must be an array of realms ({ name, type, authenticate(input), lookup?(username) })");
+  const names = new Set([nativeRealmName]);
+  realms.forEach((realm, i) => {
+    if (typeof realm !== "object" || realm === null || typeof realm.name !== "string" || typeof realm.type !== "string" || typeof realm.authenticate !== "function") {
+      fail(`realms[${i}]`, "must be an object with string name and type and an authenticate(input) function");
+    }
+    if (names.has(realm.name)) fail(`realms[${i}].name`, `duplicates the realm name "${realm.name}"`);
+    names.add(realm.name);
+  });
+
+  const staticRoles: Record<string, RoleDescriptor> = {};
+  for (const [name, descriptor] of Object.entries(options.roles ?? {})) {
+    try {
+      staticRoles[name] = parseRoleDescriptor(name, descriptor);
+    } catch (error) {
+      fail(`roles.${name}`, `is not a valid role descriptor: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  let anonymous: ResolvedConfig["anonymous"];
+  if (options.anonymous !== undefined) {
+    const a = options.anonymous;
+    if (typeof a !== "object" || a === null || !Array.isArray(a.roles) || a.roles.some((r) => typeof r !== "string")) fail("anonymous", "must be { username?: string, roles: string[] }");
+    anonymous = { username: a.username ?? "_anonymous", roles: [...a.roles] };
+  }
+
+  let failureRateLimit: ResolvedConfig["failureRateLimit"];
+  if (options.failureRateLimit !== false) {
+    const f = options.failureRateLimit ?? {};
+    if (typeof f !== "object" || f === null) fail("failureRateLimit", "must be false or { limit?: number, window?: duration }");
+    failureRateLimit = {
+      limit: integer(f.limit, "failureRateLimit.limit", 1, 1_000_000, 20),
+      windowMs: optionDuration(f.window ?? "1m", "failureRateLimit.window"),
+    };
+    if (failureRateLimit.windowMs <= 0) fail("failureRateLimit.window", "must be positive");
+  }
+
+  const bodyLimit = options.bodyLimit ?? "1mb";
+  if (typeof bodyLimit !== "string" && typeof bodyLimit !== "number") fail("bodyLimit", 'must be a size such as "1mb" or a number of bytes');
+
+  const cores = availableParallelism();
+  return {
+    connection: options.connection,
+    collectionPrefix: prefix,
+    bootstrapPassword: bootstrap,
+    nativeRealmName,
+    realms,
+    staticRoles,
+    anonymous,
+    runAs: options.runAs ?? true,
+    passwordHashCost: integer(options.passwordHashCost, "passwordHashCost", 4, 31, 10),
+    hashWorkers: integer(options.hashWorkers, "hashWorkers", 1, 64, cores >= 4 ? 2 : 1),
+    credentialCacheTtlMs: optionDuration(options.credentialCacheTtl ?? "20m", "credentialCacheTtl"),
+    credentialCacheMaxUsers: integer(options.credentialCacheMaxUsers, "credentialCacheMaxUsers", 0, 10_000_000, 100_000),
+    roleCacheTtlMs: optionDuration(options.roleCacheTtl ?? "5m", "roleCacheTtl"),
+    eventsPollIntervalMs: Math.max(50, optionDuration(options.eventsPollInterval ?? "1s", "eventsPollInterval")),
+    failureRateLimit,
+    bodyLimit,
+    elasticProductHeader: options.elasticProductHeader ?? true,
+  };
+}

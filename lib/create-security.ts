@@ -1,0 +1,96 @@
+import type { RequestHandler, Router } from "express";
+import type { Request } from "express";
+import type { Authentication } from "./authc/authentication.js";
+import type { NativeUserService } from "./authc/realms/native-user-service.js";
+import type { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
+import type { PermissionCheck } from "./authz/permission.js";
+import type { RoleService } from "./authz/role-service.js";
+import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "./authz/has-privileges.js";
+import { resolveOptions } from "./config/resolve-options.js";
+import type { SecurityOptions } from "./config/security-options.js";
+import { createAuthenticateMiddleware, type AuthenticateOptions } from "./http/authenticate-middleware.js";
+import { FailureLimiter } from "./http/failure-limiter.js";
+import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
+import { createSecurityRouter, type RouteMounter } from "./http/router.js";
+import { SecurityCore } from "./security-core.js";
+import { MongoRateLimitStore } from "./store/mongo-rate-limit-store.js";
+import { authenticationError } from "./support/security-error.js";
+
+/** The object returned by {@link createSecurity}. */
+export interface Security {
+  /** Creates indexes, the bootstrap user, and starts the change-journal poller. */
+  start(): Promise<void>;
+  /** Stops background work and worker threads. Does not close the mongoose connection. */
+  close(): Promise<void>;
+  /** Middleware authenticating every request (primary, run-as, secondary) into `req.security`. */
+  authenticate(options?: AuthenticateOptions): RequestHandler;
+  /** The `/_security/*` REST API. */
+  router(): Router;
+  /** Guard for host routes: 403 unless the subject holds every listed privilege. */
+  requirePrivileges(requirement: PrivilegeRequirement): RequestHandler;
+  /** `_has_privileges` for code: the Elasticsearch response body. */
+  hasPrivileges(auth: Authentication, request: PrivilegeRequirement): Promise<ReturnType<typeof evaluateHasPrivileges>>;
+  /** The effective permission of a subject, for custom checks. */
+  permissionFor(auth: Authentication): Promise<PermissionCheck>;
+  /** The authenticated subject of a request (throws 401 if the request was not authenticated). */
+  authenticationOf(req: Request): Authentication;
+  readonly users: NativeUserService;
+  readonly roles: RoleService;
+  readonly privileges: ApplicationPrivilegeService;
+  /** Internals for the API-key and token services of this package. */
+  readonly core: SecurityCore;
+}
+
+/** Services that plug routes into the router (API keys, tokens) register here. */
+export const routeMounters: RouteMounter[] = [];
+
+/**
+ * Creates the security layer. Options are validated here; a bad option throws a `TypeError`
+ * naming it.
+ */
+export function createSecurity(options: SecurityOptions): Security {
+  const config = resolveOptions(options);
+  const core = new SecurityCore(config);
+  const rateStore = new MongoRateLimitStore(core.models.counters);
+  const limiter = config.failureRateLimit ? new FailureLimiter(rateStore, config.failureRateLimit.limit, config.failureRateLimit.windowMs) : undefined;
+  let pruneTimer: NodeJS.Timeout | undefined;
+
+  return {
+    core,
+    users: core.users,
+    roles: core.roles,
+    privileges: core.privileges,
+    async start() {
+      await core.start();
+      pruneTimer = setInterval(() => {
+        void rateStore.prune().catch(() => undefined);
+        void core.journal.prune().catch(() => undefined);
+      }, 60_000).unref();
+    },
+    async close() {
+      if (pruneTimer) clearInterval(pruneTimer);
+      await core.close();
+    },
+    authenticate(authOptions?: AuthenticateOptions) {
+      return createAuthenticateMiddleware(core, limiter, authOptions);
+    },
+    router() {
+      return createSecurityRouter(core, limiter, routeMounters);
+    },
+    requirePrivileges(requirement: PrivilegeRequirement) {
+      return createRequirePrivileges(core, requirement);
+    },
+    async hasPrivileges(auth, request) {
+      const parsed = parseHasPrivilegesRequest(request);
+      return evaluateHasPrivileges(auth.user.username, await core.authorizer.permissionFor(auth), parsed);
+    },
+    permissionFor(auth) {
+      return core.authorizer.permissionFor(auth);
+    },
+    authenticationOf(req) {
+      const auth = req.security?.authentication;
+      if (!auth) throw authenticationError(`missing authentication credentials for REST request [${req.originalUrl}]`);
+      return auth;
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { Authentication } from "../authc/authentication.js";
+import { illegalArgument } from "../support/security-error.js";
+import { sendError } from "./send-error.js";
+
+/** What a route handler returns: a status (default 200) and a JSON body. */
+export interface RouteResult {
+  status?: number;
+  body: unknown;
+}
+
+export interface RouteInput {
+  req: Request;
+  auth: Authentication;
+  /** Validated query string: only declared parameters, each a single string. */
+  query: Record<string, string>;
+  params: Record<string, string>;
+  body: unknown;
+}
+
+const ALWAYS_ALLOWED = ["pretty", "human", "error_trace", "filter_path", "format"];
+
+/**
+ * Wraps one REST handler: checks the query string against the declared parameters (as
+ * Elasticsearch does), hands the handler plain inputs, and renders results and errors. No
+ * rejection escapes to Express.
+ */
+export function route(allowedParams: readonly string[], handler: (input: RouteInput) => Promise<RouteResult>): RequestHandler {
+  return (req: Request, res: Response, _next: NextFunction) => {
+    const run = async (): Promise<RouteResult> => {
+      const query: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
+        if (!allowedParams.includes(name) && !ALWAYS_ALLOWED.includes(name)) {
+          throw illegalArgument(`request [${req.path}] contains unrecognized parameter: [${name}]`);
+        }
+        if (typeof value !== "string") throw illegalArgument(`request [${req.path}] parameter [${name}] must be given once, as a plain value`);
+        query[name] = value;
+      }
+      const auth = req.security?.authentication;
+      if (!auth) throw new TypeError("express-keyguard: the security router ran without authentication");
+      return handler({ req, auth, query, params: req.params as Record<string, string>, body: req.body });
+    };
+    run().then(
+      (result) => {
+        res.setHeader("x-elastic-product", "Elasticsearch");
+        res.status(result.status ?? 200).json(result.body);
+      },
+      (error: unknown) => sendError(res, error),
+    );
+  };
+}
+
+/** Parses an Elasticsearch boolean query parameter (`true`/`false`, empty means true). */
+export function booleanParam(query: Record<string, string>, name: string, fallback = false): boolean {
+  const value = query[name];
+  if (value === undefined) return fallback;
+  if (value === "" || value === "true") return true;
+  if (value === "false") return false;
+  throw illegalArgument(`Failed to parse value [${value}] as only [true] or [false] are allowed.`);
+}
+
+/** Splits a comma-separated path parameter. */
+export function listParam(value: string | undefined): string[] | undefined {
+  if (value === undefined || value === "" || value === "_all" || value === "*") return undefined;
+  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+}

@@ -1,0 +1,49 @@
+import type { Router } from "express";
+import type { SecurityCore } from "../../security-core.js";
+import { booleanParam, listParam, route } from "../route.js";
+
+/** `/_security/user`: native users. */
+export function mountUserRoutes(router: Router, core: SecurityCore): void {
+  const put = route(["refresh"], async ({ auth, params, body }) => ({ body: await core.users.put(auth, params.username as string, body) }));
+  router.put("/_security/user/:username", put);
+  router.post("/_security/user/:username", put);
+
+  const get = route(["with_profile_uid"], async ({ auth, params, query }) => {
+    booleanParam(query, "with_profile_uid");
+    const users = await core.users.get(auth, listParam(params.usernames));
+    return users ? { body: users } : { status: 404, body: {} };
+  });
+  router.get("/_security/user", get);
+  router.get("/_security/user/:usernames", get);
+
+  router.delete(
+    "/_security/user/:username",
+    route(["refresh"], async ({ auth, params }) => {
+      const result = await core.users.delete(auth, params.username as string);
+      return { status: result.found ? 200 : 404, body: result };
+    }),
+  );
+
+  const password = route(["refresh"], async ({ auth, params, body }) => {
+    const found = await core.users.changePassword(auth, params.username, body);
+    return found ? { body: {} } : { status: 404, body: notFound(params.username ?? auth.user.username) };
+  });
+  router.put("/_security/user/_password", password);
+  router.post("/_security/user/_password", password);
+  router.put("/_security/user/:username/_password", password);
+  router.post("/_security/user/:username/_password", password);
+
+  for (const [suffix, enabled] of [["_enable", true], ["_disable", false]] as const) {
+    const handler = route(["refresh"], async ({ auth, params }) => {
+      const found = await core.users.setEnabled(auth, params.username as string, enabled);
+      return found ? { body: {} } : { status: 404, body: notFound(params.username as string) };
+    });
+    router.put(`/_security/user/:username/${suffix}`, handler);
+    router.post(`/_security/user/:username/${suffix}`, handler);
+  }
+}
+
+function notFound(username: string) {
+  const cause = { type: "resource_not_found_exception", reason: `user [${username}] does not exist` };
+  return { error: { root_cause: [cause], ...cause }, status: 404 };
+}

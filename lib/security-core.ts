@@ -1,0 +1,113 @@
+import { AuthenticationService } from "./authc/authentication-service.js";
+import { AuthenticatorChain } from "./authc/authenticator-chain.js";
+import { CredentialCache } from "./authc/realms/credential-cache.js";
+import { NativeRealm } from "./authc/realms/native-realm.js";
+import { NativeUserService } from "./authc/realms/native-user-service.js";
+import type { Realm } from "./authc/realms/realm.js";
+import { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
+import { Authorizer } from "./authz/authorizer.js";
+import { RoleService } from "./authz/role-service.js";
+import type { ResolvedConfig } from "./config/security-options.js";
+import { ApplicationPrivilegeStore } from "./store/application-privilege-store.js";
+import { EventsJournal } from "./store/events-journal.js";
+import { createModels, ensureIndexes, type SecurityModels } from "./store/models.js";
+import { RoleStore } from "./store/role-store.js";
+import { UserStore } from "./store/user-store.js";
+import { PasswordHasher } from "./support/password-hasher.js";
+
+/**
+ * Everything the security layer is made of, wired together, free of any HTTP framework.
+ * `createSecurity` puts an Express face on it.
+ */
+export class SecurityCore {
+  readonly config: ResolvedConfig;
+  readonly models: SecurityModels;
+  readonly journal: EventsJournal;
+  readonly hasher: PasswordHasher;
+  readonly credentialCache: CredentialCache;
+  readonly userStore: UserStore;
+  readonly authorizer: Authorizer;
+  readonly chain: AuthenticatorChain;
+  readonly authentication: AuthenticationService;
+  readonly users: NativeUserService;
+  readonly roles: RoleService;
+  readonly privileges: ApplicationPrivilegeService;
+  private readonly closers: Array<() => Promise<void> | void> = [];
+  private started = false;
+
+  constructor(config: ResolvedConfig) {
+    this.config = config;
+    this.models = createModels(config.connection, config.collectionPrefix);
+    this.journal = new EventsJournal(this.models.events);
+    this.hasher = new PasswordHasher({ cost: config.passwordHashCost, workers: config.hashWorkers, maxQueue: 1000 });
+    this.credentialCache = new CredentialCache(config.credentialCacheTtlMs, config.credentialCacheMaxUsers);
+    this.userStore = new UserStore(this.models.users);
+    const roleStore = new RoleStore(this.models.roles);
+    const privilegeStore = new ApplicationPrivilegeStore(this.models.privileges);
+    this.authorizer = new Authorizer(roleStore, privilegeStore, { staticRoles: config.staticRoles, cacheTtlMs: config.roleCacheTtlMs });
+    const native = new NativeRealm(config.nativeRealmName, this.userStore, this.hasher, this.credentialCache);
+    const realms: Realm[] = [native, ...config.realms];
+    this.chain = new AuthenticatorChain(realms, config.anonymous);
+    this.authentication = new AuthenticationService(this.chain, this.authorizer, config.runAs);
+    this.users = new NativeUserService(this.userStore, this.hasher, this.authorizer, this.journal);
+    this.roles = new RoleService(roleStore, this.authorizer, this.journal, config.staticRoles);
+    this.privileges = new ApplicationPrivilegeService(privilegeStore, this.authorizer, this.journal);
+
+    this.journal.subscribe((event) => {
+      switch (event.kind) {
+        case "user.change":
+          for (const username of event.keys) this.credentialCache.evict(username);
+          if (event.keys.includes("*")) this.credentialCache.clear();
+          break;
+        case "role.change":
+          this.authorizer.onRolesChanged(event.keys);
+          break;
+        case "privilege.change":
+          this.authorizer.onPrivilegesChanged();
+          break;
+        case "api_key.invalidate":
+        case "api_key.update":
+        case "api_key.clear_cache":
+          this.authorizer.onApiKeysChanged(event.keys);
+          break;
+        default:
+          break;
+      }
+    });
+  }
+
+  get isStarted(): boolean {
+    return this.started;
+  }
+
+  /** Registers work to undo on {@link close}, in reverse order. */
+  onClose(closer: () => Promise<void> | void): void {
+    this.closers.push(closer);
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    await this.config.connection.asPromise();
+    await ensureIndexes(this.models);
+    if (this.config.bootstrapPassword !== undefined) {
+      await this.userStore.createIfAbsent({
+        _id: "elastic",
+        password_hash: await this.hasher.hash(this.config.bootstrapPassword),
+        roles: ["superuser"],
+        full_name: null,
+        email: null,
+        metadata: { _reserved: true },
+        enabled: true,
+      });
+    }
+    this.journal.start(this.config.eventsPollIntervalMs);
+    this.started = true;
+  }
+
+  async close(): Promise<void> {
+    this.journal.stop();
+    for (const closer of this.closers.splice(0).reverse()) await closer();
+    await this.hasher.close();
+    this.started = false;
+  }
+}

@@ -1,0 +1,60 @@
+// Compiles lib/ into the published dist/: the ESM build from tsconfig.json and, when the project
+// has a tsconfig.cjs.json, a CommonJS build next to it (marked by its own package.json so Node
+// reads those .js files as CommonJS despite the root "type": "module").
+
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+
+const builds = [
+  { config: "tsconfig.json", commonjs: false },
+  { config: "tsconfig.cjs.json", commonjs: true },
+].filter(({ config }) => existsSync(join(root, config)));
+
+function step(message) {
+  process.stdout.write(`[build] ${message}\n`);
+}
+
+function fail(message) {
+  process.stderr.write(`[build] ${message}\n`);
+  process.exit(1);
+}
+
+if (!existsSync(tsc)) fail("node_modules/typescript is missing: run `npm ci` first.");
+
+/** The outDir tsc will really use, after `extends` is applied. */
+function outDirOf(config) {
+  const shown = spawnSync(process.execPath, [tsc, "-p", config, "--showConfig"], { cwd: root, encoding: "utf8" });
+  if (shown.status !== 0) fail(`tsc --showConfig -p ${config} failed:\n${shown.stdout}${shown.stderr}`);
+  const outDir = JSON.parse(shown.stdout).compilerOptions?.outDir;
+  if (typeof outDir !== "string") fail(`${config} has no compilerOptions.outDir`);
+  const absolute = resolve(root, outDir);
+  // Never wipe anything outside the checkout (or the checkout itself) because of a config typo.
+  if (absolute === root || !absolute.startsWith(root + sep)) fail(`${config}: outDir ${outDir} is outside the repository`);
+  return absolute;
+}
+
+const planned = builds.map((build) => ({ ...build, outDir: outDirOf(build.config) }));
+
+const toClean = [join(root, "dist"), ...planned.map((b) => b.outDir)];
+for (const dir of new Set(toClean.filter((d) => !toClean.some((other) => d.startsWith(other + sep))))) {
+  step(`clean ${relative(root, dir)}/`);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+for (const { config, commonjs, outDir } of planned) {
+  step(`tsc -p ${config} → ${relative(root, outDir)}/`);
+  const result = spawnSync(process.execPath, [tsc, "-p", config], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) fail(`tsc -p ${config} failed (exit ${result.status ?? result.signal})`);
+  if (commonjs) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
+    step(`wrote ${relative(root, join(outDir, "package.json"))}`);
+  }
+}
+
+step("done");
