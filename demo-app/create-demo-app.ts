@@ -97,3 +97,14 @@ export const DEMO_SEED = {
     shop_admin: { cluster: ["manage_own_api_key"], applications: [{ application: "shop", privileges: ["*"], resources: ["*"] }] },
   },
 } as const;
+
+/** Installs {@link DEMO_SEED} through the demo's own REST API, authenticated as `elastic`. */
+export async function seedDemo(baseUrl: string, elasticPassword: string, warn: (message: string) => void = () => undefined): Promise<void> {
+  const headers = { "content-type": "application/json", authorization: "Basic " + Buffer.from(`elastic:${elasticPassword}`).toString("base64") };
+  const put = async (path: string, body: unknown) => {
+    const res = await fetch(baseUrl + path, { method: "PUT", headers, body: JSON.stringify(body) });
+    if (!res.ok) warn(`seeding ${path} failed with ${res.status}: ${await res.text()}`);
+  };
+  await put("/_security/privilege", DEMO_SEED.privileges);
+  for (const [name, role] of Object.entries(DEMO_SEED.roles)) await put(`/_security/role/${name}`, role);
+}

@@ -2,7 +2,7 @@
 // server when it is unset), listening on PORT (default 9200, Elasticsearch's port).
 import { randomBytes } from "node:crypto";
 import mongoose from "mongoose";
-import { createDemoApp, DEMO_SEED } from "./create-demo-app.js";
+import { createDemoApp, seedDemo } from "./create-demo-app.js";
 
 const uri = process.env.MONGODB_URI ?? "mongodb://127.0.0.1:27017/keyguard_demo";
 const port = Number(process.env.PORT ?? 9200);
@@ -33,7 +33,7 @@ const server = app.listen(port, "127.0.0.1", async () => {
   const address = server.address();
   const actualPort = typeof address === "object" && address ? address.port : port;
   const base = `http://127.0.0.1:${actualPort}`;
-  if (password) await seed(base, password);
+  if (password) await seedDemo(base, password, (msg) => console.error(`demo: ${msg}`));
   console.log(`demo: listening on ${base}`);
   if (generated) {
     console.log(`demo: generated the password of the superuser "elastic" (shown once): ${password}`);
@@ -42,16 +42,6 @@ const server = app.listen(port, "127.0.0.1", async () => {
   }
   console.log(`demo: try  curl -u elastic:<password> ${base}/_security/_authenticate`);
 });
-
-async function seed(base: string, pass: string): Promise<void> {
-  const headers = { "content-type": "application/json", authorization: "Basic " + Buffer.from(`elastic:${pass}`).toString("base64") };
-  const put = async (path: string, body: unknown) => {
-    const res = await fetch(base + path, { method: "PUT", headers, body: JSON.stringify(body) });
-    if (!res.ok) console.error(`demo: seeding ${path} failed with ${res.status}: ${await res.text()}`);
-  };
-  await put("/_security/privilege", DEMO_SEED.privileges);
-  for (const [name, role] of Object.entries(DEMO_SEED.roles)) await put(`/_security/role/${name}`, role);
-}
 
 const shutdown = async () => {
   server.close();

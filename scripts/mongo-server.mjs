@@ -156,6 +156,18 @@ function makeStop(entry, log, label) {
   return entry.stop;
 }
 
+/** Resolves once the child's output pipes are drained (bounded, for processes that hang on). */
+function outputClosed(child, timeoutMs = 1_000) {
+  if (child.stdout?.closed !== false && child.stderr?.closed !== false) return Promise.resolve();
+  return new Promise((resolveClosed) => {
+    const timer = setTimeout(resolveClosed, timeoutMs);
+    child.once("close", () => {
+      clearTimeout(timer);
+      resolveClosed();
+    });
+  });
+}
+
 /** Keeps the last bytes a child wrote, for error messages, without letting its pipe fill up. */
 function tail(stream, limit = 16_384) {
   let text = "";
@@ -233,6 +245,7 @@ async function startMongodOnce(binary, { log, persistentDir }) {
     const exited = child.exitCode !== null || child.signalCode !== null;
     if (spawnError || exited || Date.now() - started > READY_TIMEOUT_MS) {
       await stop();
+      await outputClosed(child);
       const why = spawnError ? String(spawnError) : exited ? `exited with ${child.exitCode ?? child.signalCode}` : `not accepting connections after ${READY_TIMEOUT_MS / 1000} s`;
       throw new Error(`mongod ${why}\n--- mongod output ---\n${errors()}\n${output().slice(-4000)}`);
     }
@@ -364,6 +377,7 @@ async function startFerretDb(go, { log, persistentDir }) {
     });
   } catch (error) {
     await stop();
+    await outputClosed(child);
     throw new Error(`${error instanceof Error ? error.message : error}\n--- FerretDB stderr ---\n${errors()}`);
   }
   log(`FerretDB ready on 127.0.0.1:${port} in ${Date.now() - started} ms (sqlite dir ${dir})`);

@@ -66,15 +66,19 @@ const TABLE: ReadonlyArray<readonly [name: string, include: string[], selector?:
   ["manage_failure_store", [], "failures"],
 ];
 
+/**
+ * Elasticsearch's order for index privileges: by how many other privileges each one is a subset of
+ * (more = less powerful, first), then by name.
+ */
 function sortByAccessLevel(definitions: IndexPrivilegeDefinition[]): IndexPrivilegeDefinition[] {
   const count = new Map<string, number>();
   for (const a of definitions) {
     let n = 0;
-    for (const b of definitions) if (a !== b && actionSetsImply([a.actions], b.actions)) n++;
+    for (const b of definitions) if (a !== b && actionSetsImply([b.actions], a.actions)) n++;
     count.set(a.name, n);
   }
   return definitions.sort(
-    (a, b) => (count.get(a.name) ?? 0) - (count.get(b.name) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    (a, b) => (count.get(b.name) ?? 0) - (count.get(a.name) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
 }
 

@@ -20,7 +20,7 @@ export function toSecurityError(error: unknown): SecurityError {
   const e = (typeof error === "object" && error !== null ? error : {}) as HttpLikeError;
   const name = typeof e.name === "string" ? e.name : "";
   const message = typeof e.message === "string" ? e.message : "";
-  if (UNAVAILABLE.test(name) || (name === "MongooseError" && /initial connection|bufferCommands|client was closed|not connected/i.test(message))) {
+  if (UNAVAILABLE.test(name) || (name === "MongooseError" && /initial connection|bufferCommands|client was closed|not connected|force closed|connection closed/i.test(message))) {
     return unavailableError("security index is unavailable: the security store cannot be reached");
   }
   if (e.type === "entity.too.large") return new SecurityError(413, "content_too_long_exception", "request body is too large");

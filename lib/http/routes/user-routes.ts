@@ -4,7 +4,16 @@ import { booleanParam, listParam, route } from "../route.js";
 
 /** `/_security/user`: native users. */
 export function mountUserRoutes(router: Router, core: SecurityCore): void {
+  const password = route(["refresh"], async ({ auth, params, body }) => {
+    const found = await core.users.changePassword(auth, params.username, body);
+    return found ? { body: {} } : { status: 404, body: notFound(params.username ?? auth.user.username) };
+  });
+  router.put("/_security/user/_password", password);
+  router.post("/_security/user/_password", password);
+
   const put = route(["refresh"], async ({ auth, params, body }) => ({ body: await core.users.put(auth, params.username as string, body) }));
+  router.put("/_security/user/:username/_password", password);
+  router.post("/_security/user/:username/_password", password);
   router.put("/_security/user/:username", put);
   router.post("/_security/user/:username", put);
 
@@ -23,15 +32,6 @@ export function mountUserRoutes(router: Router, core: SecurityCore): void {
       return { status: result.found ? 200 : 404, body: result };
     }),
   );
-
-  const password = route(["refresh"], async ({ auth, params, body }) => {
-    const found = await core.users.changePassword(auth, params.username, body);
-    return found ? { body: {} } : { status: 404, body: notFound(params.username ?? auth.user.username) };
-  });
-  router.put("/_security/user/_password", password);
-  router.post("/_security/user/_password", password);
-  router.put("/_security/user/:username/_password", password);
-  router.post("/_security/user/:username/_password", password);
 
   for (const [suffix, enabled] of [["_enable", true], ["_disable", false]] as const) {
     const handler = route(["refresh"], async ({ auth, params }) => {

@@ -66,7 +66,7 @@ describe("authentication chain (Basic, native realm)", () => {
       ["Basic " + Buffer.from("no-colon").toString("base64"), /invalid basic authentication header value/],
       ["ApiKey !!!", /unable to authenticate with provided credentials/],
       ["ApiKey " + Buffer.from(":secret").toString("base64"), /unable to authenticate with provided credentials/],
-      ["Basic " + "A".repeat(20_000), /./],
+      ["Basic " + "A".repeat(10_000), /credentials are too long|invalid basic/],
       ["Bearer ", /./],
     ];
     for (const [auth, reason] of cases) {

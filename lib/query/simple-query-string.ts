@@ -1,0 +1,162 @@
+/**
+ * A parser for Lucene's simple query string syntax, as `simple_query_string` uses it. It yields a
+ * small tree; `translate-query.ts` turns each term into per-field filters.
+ *
+ * Supported (all of Lucene's `ALL` flags, with the meaning they have on keyword fields):
+ * - whitespace between clauses: the `default_operator` (`or` unless told otherwise);
+ * - `+` AND, `|` OR (left-associative, no precedence, like Lucene), `-` negates the next clause
+ *   (a negated clause alone means "everything except"), `( )` grouping;
+ * - `"quoted text"`: one exact term (keyword fields are not tokenized); `~N` slop is ignored;
+ * - `term*`: a prefix query; `\` escapes the next character;
+ * - `term~N` fuzziness is parsed and ignored: the term matches exactly (no fuzzy matching).
+ */
+
+/** A parsed simple query string. */
+export type SimpleQueryNode =
+  | { readonly kind: "term"; readonly text: string; readonly prefix: boolean }
+  | { readonly kind: "bool"; readonly operator: "and" | "or"; readonly children: readonly SimpleQueryNode[] }
+  | { readonly kind: "not"; readonly child: SimpleQueryNode };
+
+/** Most clauses one simple query string may produce (a guard). */
+export const MAX_SIMPLE_QUERY_CLAUSES = 1024;
+
+interface ParserState {
+  readonly text: string;
+  index: number;
+  clauses: number;
+}
+
+function isWhitespace(c: string): boolean {
+  return c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f";
+}
+
+function combine(top: SimpleQueryNode | undefined, operator: "and" | "or", branch: SimpleQueryNode): SimpleQueryNode {
+  if (top === undefined) return branch;
+  if (top.kind === "bool" && top.operator === operator) {
+    return { kind: "bool", operator, children: [...top.children, branch] };
+  }
+  return { kind: "bool", operator, children: [top, branch] };
+}
+
+/**
+ * Parses `text` with `defaultOperator` between clauses. Returns `undefined` when the text holds
+ * no term at all (Elasticsearch then matches nothing).
+ */
+export function parseSimpleQueryString(text: string, defaultOperator: "and" | "or"): SimpleQueryNode | undefined {
+  const state: ParserState = { text, index: 0, clauses: 0 };
+  return parseClauses(state, defaultOperator, false);
+}
+
+function parseClauses(state: ParserState, defaultOperator: "and" | "or", nested: boolean): SimpleQueryNode | undefined {
+  let top: SimpleQueryNode | undefined;
+  let operator: "and" | "or" | undefined;
+  let negations = 0;
+  const { text } = state;
+  while (state.index < text.length) {
+    const c = text[state.index] as string;
+    let branch: SimpleQueryNode | undefined;
+    if (c === "(") {
+      state.index++;
+      branch = parseClauses(state, defaultOperator, true);
+    } else if (c === ")") {
+      state.index++;
+      if (nested) break;
+      // A stray closing parenthesis is ignored, as Lucene does.
+      continue;
+    } else if (c === '"') {
+      branch = consumePhrase(state);
+    } else if (c === "+") {
+      state.index++;
+      if (top !== undefined && operator === undefined) operator = "and";
+      negations = 0;
+      continue;
+    } else if (c === "|") {
+      state.index++;
+      if (top !== undefined && operator === undefined) operator = "or";
+      negations = 0;
+      continue;
+    } else if (c === "-") {
+      state.index++;
+      negations++;
+      continue;
+    } else if (isWhitespace(c)) {
+      state.index++;
+      continue;
+    } else {
+      branch = consumeToken(state);
+    }
+    if (branch !== undefined) {
+      state.clauses++;
+      if (state.clauses > MAX_SIMPLE_QUERY_CLAUSES) return top;
+      if (negations % 2 === 1) branch = { kind: "not", child: branch };
+      top = combine(top, operator ?? defaultOperator, branch);
+    }
+    operator = undefined;
+    negations = 0;
+  }
+  return top;
+}
+
+function consumePhrase(state: ParserState): SimpleQueryNode | undefined {
+  const { text } = state;
+  state.index++; // opening quote
+  let value = "";
+  let closed = false;
+  while (state.index < text.length) {
+    const c = text[state.index] as string;
+    if (c === "\\" && state.index + 1 < text.length) {
+      value += text[state.index + 1];
+      state.index += 2;
+      continue;
+    }
+    if (c === '"') {
+      state.index++;
+      closed = true;
+      break;
+    }
+    value += c;
+    state.index++;
+  }
+  if (closed && text[state.index] === "~") {
+    state.index++;
+    while (state.index < text.length && /[0-9]/.test(text[state.index] as string)) state.index++;
+  }
+  // An unclosed quote makes Lucene treat the rest as a phrase as well.
+  if (value === "") return undefined;
+  return { kind: "term", text: value, prefix: false };
+}
+
+function isTokenEnd(text: string, index: number): boolean {
+  if (index >= text.length) return true;
+  const c = text[index] as string;
+  return isWhitespace(c) || c === "|" || c === "+" || c === "(" || c === ")" || c === '"';
+}
+
+function consumeToken(state: ParserState): SimpleQueryNode | undefined {
+  const { text } = state;
+  let value = "";
+  let prefix = false;
+  while (state.index < text.length) {
+    const c = text[state.index] as string;
+    if (c === "\\" && state.index + 1 < text.length) {
+      value += text[state.index + 1];
+      state.index += 2;
+      continue;
+    }
+    if (isTokenEnd(text, state.index)) break;
+    if (c === "*" && isTokenEnd(text, state.index + 1)) {
+      prefix = true;
+      state.index++;
+      break;
+    }
+    if (c === "~") {
+      state.index++;
+      while (state.index < text.length && /[0-9]/.test(text[state.index] as string)) state.index++;
+      break;
+    }
+    value += c;
+    state.index++;
+  }
+  if (value === "" && !prefix) return undefined;
+  return { kind: "term", text: value, prefix };
+}

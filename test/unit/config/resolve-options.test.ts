@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import mongoose from "mongoose";
+import { createSecurity, type SecurityOptions } from "../../../lib/index.js";
+
+const connection = mongoose.createConnection();
+
+function attempt(options: unknown): TypeError {
+  try {
+    createSecurity(options as SecurityOptions);
+  } catch (error) {
+    assert.ok(error instanceof TypeError, `expected a TypeError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail("expected createSecurity to throw");
+}
+
+describe("createSecurity option validation", () => {
+  it("builds with just a connection", () => {
+    const security = createSecurity({ connection });
+    assert.equal(typeof security.authenticate, "function");
+    assert.equal(typeof security.router, "function");
+  });
+
+  it("names the bad option, the value and the fix", () => {
+    assert.match(attempt(undefined).message, /needs an options object/);
+    assert.match(attempt({}).message, /option connection must be a mongoose Connection/);
+    assert.match(attempt({ connection, colectionPrefix: "x" }).message, /option colectionPrefix is not an option/);
+    assert.match(attempt({ connection, collectionPrefix: "bad prefix!" }).message, /collectionPrefix/);
+    assert.match(attempt({ connection, bootstrapPassword: "123" }).message, /bootstrapPassword must be a string of at least 6 characters/);
+    assert.match(attempt({ connection, passwordHashCost: 3 }).message, /passwordHashCost must be an integer from 4 to 31 \(got 3\)/);
+    assert.match(attempt({ connection, credentialCacheTtl: "5 minutes" }).message, /credentialCacheTtl must be a duration/);
+    assert.match(attempt({ connection, realms: [{ name: "native", type: "x", authenticate: async () => null }] }).message, /duplicates the realm name "native"/);
+    assert.match(attempt({ connection, realms: [{ name: "r" }] }).message, /realms\[0\]/);
+    assert.match(attempt({ connection, roles: { broken: { cluster: ["no_such_privilege"] } } }).message, /roles\.broken is not a valid role descriptor/);
+    assert.match(attempt({ connection, anonymous: { roles: "all" } }).message, /anonymous must be/);
+    assert.match(attempt({ connection, failureRateLimit: { limit: 0 } }).message, /failureRateLimit\.limit/);
+  });
+
+  it("validates requirePrivileges requirements at construction", () => {
+    const security = createSecurity({ connection });
+    assert.throws(() => security.requirePrivileges({ cluster: "all" as unknown as string[] }), TypeError);
+  });
+});
