@@ -16,7 +16,7 @@ const builds = [
 ].filter(({ config }) => existsSync(join(root, config)));
 
 function step(message) {
-  process.stdout.write(`[build] ${message}\n`);
+  process.stderr.write(`[build] ${message}\n`);
 }
 
 function fail(message) {

@@ -8,11 +8,12 @@
 // default auth database, so prefer `dbName` over string concatenation with such URIs.
 //
 // Order: MONGODB_URI, then a `mongod` on PATH, then FerretDB built from test/support/ferretdb.
-// Run directly (`node scripts/mongo-server.mjs`) it serves until Ctrl-C.
+// Run directly (`node scripts/mongo-server.mjs [data-dir]`) it prints the URI and serves until
+// Ctrl-C; with data-dir the data outlives the server.
 
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, accessSync, constants as fsConstants } from "node:fs";
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import { createServer, connect } from "node:net";
 import { homedir, tmpdir } from "node:os";
@@ -387,8 +388,16 @@ async function startFerretDb(go, { log, persistentDir }) {
 // ---------------------------------------------------------------------------------------------
 // CLI: a server for development that lives until Ctrl-C.
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const persistentDir = process.argv[2];
+function isMainModule() {
+  try {
+    return Boolean(process.argv[1]) && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isMainModule()) {
+  const persistentDir = process.argv[2] ? resolve(process.argv[2]) : undefined;
   try {
     const server = await startMongoServer({ persistentDir });
     process.stdout.write(`${server.uri}\n`);
