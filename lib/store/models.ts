@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from "mongoose";
-import type { RoleDescriptor, RoleDescriptorMap } from "../authz/role-descriptor.js";
+import type { RoleDescriptor } from "../authz/role-descriptor.js";
 
 /** A native user as stored. `password_hash` is a bcrypt hash; it never leaves the store layer. */
 export interface UserDoc {
@@ -32,7 +32,11 @@ export interface ApiKeyCreator {
   principal: string;
   full_name: string | null;
   email: string | null;
-  metadata: Record<string, unknown>;
+  /**
+   * The owner's user metadata as a JSON string: realms may hand us keys MongoDB-compatible servers
+   * refuse (`a.b`), and it is only ever returned, never queried.
+   */
+  metadata: string;
   realm: string;
   realm_type: string;
 }
@@ -47,8 +51,14 @@ export interface ApiKeyDoc {
   invalidated: boolean;
   invalidation_time: number | null;
   hash: string;
-  role_descriptors: RoleDescriptorMap;
-  limited_by_role_descriptors: RoleDescriptorMap;
+  /**
+   * `{roleName: descriptor}` (normalized) as a JSON string: role names and descriptor metadata may
+   * contain `.`, which FerretDB (and older MongoDB) refuse in field names; never queried.
+   */
+  role_descriptors: string;
+  /** The owner's role descriptors at create/grant/update time, as a JSON string (see above). */
+  limited_by_role_descriptors: string;
+  /** User metadata, queryable as `metadata.<path>` (keys never contain `.` or start with `$`). */
   metadata: Record<string, unknown>;
   /** Every leaf value of `metadata` as a string, so a query on bare `metadata` is one index lookup. */
   metadata_values: string[];
@@ -149,8 +159,8 @@ export function createModels(connection: Connection, prefix: string): SecurityMo
       invalidated: { type: Boolean, default: false },
       invalidation_time: { type: Number, default: null },
       hash: { type: String, required: true },
-      role_descriptors: { type: Schema.Types.Mixed, default: {} },
-      limited_by_role_descriptors: { type: Schema.Types.Mixed, default: {} },
+      role_descriptors: { type: String, default: "{}" },
+      limited_by_role_descriptors: { type: String, default: "{}" },
       metadata: { type: Schema.Types.Mixed, default: {} },
       metadata_values: { type: [String], default: [] },
       creator: { type: Schema.Types.Mixed, required: true },
