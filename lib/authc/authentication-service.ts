@@ -1,4 +1,5 @@
 import type { Authorizer } from "../authz/authorizer.js";
+import { runAsDeniedReason } from "../authz/denial-message.js";
 import { authenticationError, forbiddenError, isSecurityError, SecurityError } from "../support/security-error.js";
 import type { Authentication } from "./authentication.js";
 import type { AuthenticatorChain, AuthRequestInfo } from "./authenticator-chain.js";
@@ -67,9 +68,13 @@ export class AuthenticationService {
     const permission = await this.authorizer.permissionFor(authentication);
     const denied = () =>
       forbiddenError(
-        `action [${RUN_AS_ACTION}] is unauthorized for user [${authentication.user.username}] with effective roles [${
-          authentication.apiKey ? "" : [...authentication.user.roles].sort().join(",")
-        }], because user [${authentication.user.username}] is unauthorized to run as [${target}]`,
+        runAsDeniedReason({
+          action: RUN_AS_ACTION,
+          username: authentication.user.username,
+          roles: authentication.user.roles,
+          ...(authentication.apiKey ? { apiKeyId: authentication.apiKey.id } : {}),
+          target,
+        }),
       );
     if (target === "" || !permission.canRunAs(target)) throw denied();
     const found = await this.chain.lookup(target);

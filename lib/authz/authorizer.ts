@@ -3,7 +3,7 @@ import type { ApplicationPrivilegeStore } from "../store/application-privilege-s
 import type { RoleStore } from "../store/role-store.js";
 import { forbiddenError } from "../support/security-error.js";
 import type { ApplicationPrivilegeLookup } from "./application-privileges.js";
-import { actionDeniedReason } from "./denial-message.js";
+import { actionDeniedReason, type DeniedSubject } from "./denial-message.js";
 import { BUILTIN_ROLES, Permission, type PermissionCheck } from "./permission.js";
 import type { RoleDescriptor } from "./role-descriptor.js";
 
@@ -96,16 +96,18 @@ export class Authorizer {
     return permission;
   }
 
+  /** Who to name in a 403 reason, in Elasticsearch's terms. */
+  subjectOf(auth: Authentication): DeniedSubject {
+    if (auth.isRunAs && auth.authenticatingUser) {
+      return { username: auth.authenticatingUser.username, roles: auth.user.roles, runAsTarget: auth.user.username, ...(auth.apiKey ? { apiKeyId: auth.apiKey.id } : {}) };
+    }
+    if (auth.apiKey) return { username: auth.user.username, roles: [], apiKeyId: auth.apiKey.id };
+    return { username: auth.user.username, roles: auth.user.roles };
+  }
+
+  /** Elasticsearch's 403 for a refused cluster or index action. */
   denied(auth: Authentication, action: string, indices?: string[]) {
-    return forbiddenError(
-      actionDeniedReason({
-        action,
-        username: auth.user.username,
-        roles: auth.apiKey && !auth.isRunAs ? [] : auth.user.roles,
-        ...(auth.apiKey && !auth.isRunAs ? { apiKeyId: auth.apiKey.id } : {}),
-        ...(indices ? { indices } : {}),
-      }),
-    );
+    return forbiddenError(actionDeniedReason({ action, ...this.subjectOf(auth), ...(indices ? { indices } : {}) }));
   }
 
   /** Evicts caches after a change seen in the events journal. */

@@ -3,7 +3,7 @@ import { applicationNameError } from "./application-privileges.js";
 import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./cluster-privileges.js";
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
 import type { PermissionCheck } from "./permission.js";
-import { parseApplicationPrivileges, parseIndicesPrivileges } from "./role-descriptor.js";
+import { parseApplicationPrivileges, parseIndicesPrivileges, tokenOf } from "./role-descriptor.js";
 import { findUnsafeKey } from "./unsafe-key.js";
 
 /** A validated `_has_privileges` request body. */
@@ -36,7 +36,7 @@ export interface HasPrivilegesResponse {
 export function parseHasPrivilegesRequest(body: unknown, username = ""): HasPrivilegesRequest {
   const context = `failed to parse privileges check [${username}]`;
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw parseError(`${context}. expected an object but found [${Array.isArray(body) ? "START_ARRAY" : body === null ? "VALUE_NULL" : "VALUE_" + (typeof body).toUpperCase()}] instead`);
+    throw parseError(`${context}. expected an object but found [${tokenOf(body)}] instead`);
   }
   const unsafe = findUnsafeKey(body);
   if (unsafe !== undefined) {
@@ -48,8 +48,12 @@ export function parseHasPrivilegesRequest(body: unknown, username = ""): HasPriv
   for (const [field, value] of Object.entries(body)) {
     if (field === "cluster") {
       if (value === null) continue;
-      if (!Array.isArray(value) || value.some((v) => typeof v !== "string")) {
-        throw parseError(`${context}. could not parse [cluster] field. expected a string array`);
+      if (!Array.isArray(value)) {
+        throw parseError(`${context}. could not parse [cluster] field. expected a string array but found [${tokenOf(value)}] value instead`);
+      }
+      const bad = value.find((v) => typeof v !== "string");
+      if (bad !== undefined) {
+        throw parseError(`${context}. could not parse [cluster] field. expected a string array but one of the value in the array is [${tokenOf(bad)}]`);
       }
       cluster = value as string[];
     } else if (field === "index") {

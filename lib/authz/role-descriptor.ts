@@ -195,8 +195,8 @@ function indexNameExpressionError(pattern: string): string | undefined {
 
 type JsonObject = Record<string, unknown>;
 
-/** Elasticsearch's XContent token name for a JSON value, used in its parse messages. */
-function tokenOf(value: unknown): string {
+/** Elasticsearch's XContent token name for a JSON value (`START_ARRAY`, `VALUE_STRING`, ...), as its parse messages print it. */
+export function tokenOf(value: unknown): string {
   if (value === null || value === undefined) return "VALUE_NULL";
   if (Array.isArray(value)) return "START_ARRAY";
   switch (typeof value) {
@@ -510,4 +510,19 @@ function parseRestriction(roleName: string, value: unknown): { workflows: string
     if (workflows.length === 0) throw parseError(`${context}. [workflows] cannot be an empty array`);
   }
   return workflows === undefined ? undefined : { workflows };
+}
+
+/**
+ * Whether a descriptor grants no privilege at all (no cluster, indices, applications, run_as or
+ * global entries; metadata does not count). Derived API keys — created by an API key — may only
+ * carry such descriptors, e.g. `{"noop": {}}`.
+ */
+export function roleDescriptorGrantsNothing(descriptor: RoleDescriptor): boolean {
+  return (
+    descriptor.cluster.length === 0 &&
+    descriptor.indices.length === 0 &&
+    descriptor.applications.length === 0 &&
+    descriptor.run_as.length === 0 &&
+    (descriptor.global === undefined || Object.keys(descriptor.global).length === 0)
+  );
 }

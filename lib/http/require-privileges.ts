@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { applicationDeniedReason } from "../authz/denial-message.js";
 import { parseHasPrivilegesRequest } from "../authz/has-privileges.js";
 import type { SecurityCore } from "../security-core.js";
 import { forbiddenError } from "../support/security-error.js";
@@ -44,8 +45,7 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
         for (const resource of entry.resources) {
           for (const privilege of entry.privileges) {
             if (!permission.checkApplication(entry.application, privilege, resource)) {
-              const who = auth.apiKey && !auth.isRunAs ? `API key id [${auth.apiKey.id}] of user [${auth.user.username}]` : `user [${auth.user.username}] with effective roles [${[...auth.user.roles].sort().join(",")}]`;
-              throw forbiddenError(`action [${entry.application}:${privilege}] is unauthorized for ${who} on resources [${resource}]`);
+              throw forbiddenError(applicationDeniedReason({ application: entry.application, privilege, resources: [resource], ...core.authorizer.subjectOf(auth) }));
             }
           }
         }

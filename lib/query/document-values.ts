@@ -88,3 +88,19 @@ export function compareRaw(a: RawValue, b: RawValue): number {
   if (typeof a === "number") return a < (b as number) ? -1 : a > (b as number) ? 1 : 0;
   return a === b ? 0 : a ? 1 : -1;
 }
+
+/**
+ * A MongoDB inclusion projection of `_id` and `paths`, without path collisions: a path inside
+ * another requested one (`metadata.a.b` under `metadata.a`) is covered by it and left out.
+ */
+export function projectionFor(paths: Iterable<string>): Record<string, 1> {
+  const unique = [...new Set(paths)].filter((p) => p !== "_id").sort((a, b) => a.length - b.length);
+  const kept: string[] = [];
+  for (const path of unique) {
+    if (kept.some((k) => path.startsWith(k + "."))) continue;
+    kept.push(path);
+  }
+  const projection: Record<string, 1> = { _id: 1 };
+  for (const path of kept) projection[path] = 1;
+  return projection;
+}

@@ -107,7 +107,7 @@ describe("parseHasPrivilegesRequest", () => {
     rejects(() => parseHasPrivilegesRequest({}, "u"), "parse_exception", "failed to parse privileges check [u]. All privilege fields [cluster,index,applications] are missing");
     rejects(() => parseHasPrivilegesRequest({ foo: [] }, "u"), "parse_exception", "failed to parse privileges check [u]. unexpected field [foo]");
     rejects(() => parseHasPrivilegesRequest({ cluster: [] }), "action_request_validation_exception", "Validation Failed: 1: must specify at least one privilege;");
-    rejects(() => parseHasPrivilegesRequest({ cluster: "all" }), "parse_exception", /could not parse \[cluster\] field/);
+    rejects(() => parseHasPrivilegesRequest({ cluster: "all" }, "u"), "parse_exception", "failed to parse privileges check [u]. could not parse [cluster] field. expected a string array but found [VALUE_STRING] value instead");
     rejects(() => parseHasPrivilegesRequest({ cluster: ["bogus"] }), "illegal_argument_exception", /^unknown cluster privilege \[bogus\]/);
     rejects(() => parseHasPrivilegesRequest({ index: [{ names: ["a"], privileges: ["bogus"] }] }), "illegal_argument_exception", /^unknown index privilege \[bogus\]/);
     rejects(

@@ -3,6 +3,7 @@ import { describe, it } from "node:test";
 import {
   parseRoleDescriptor,
   parseRoleDescriptorMap,
+  roleDescriptorGrantsNothing,
   roleNameError,
   validateRoleDescriptor,
 } from "../../../lib/authz/role-descriptor.js";
@@ -284,5 +285,15 @@ describe("parseRoleDescriptorMap", () => {
       "action_request_validation_exception",
       "Validation Failed: 1: Unknown workflow [nope]. A workflow must be one of the predefined workflow names [search_application_query].;",
     );
+  });
+});
+
+describe("roleDescriptorGrantsNothing", () => {
+  it("is true only for descriptors without privileges (derived API keys)", () => {
+    assert.equal(roleDescriptorGrantsNothing(parseRoleDescriptor("noop", {})), true);
+    assert.equal(roleDescriptorGrantsNothing(parseRoleDescriptor("noop", { metadata: { a: 1 } })), true);
+    assert.equal(roleDescriptorGrantsNothing(parseRoleDescriptor("r", { cluster: ["none"] })), false);
+    assert.equal(roleDescriptorGrantsNothing(parseRoleDescriptor("r", { run_as: ["x"] })), false);
+    assert.equal(roleDescriptorGrantsNothing(parseRoleDescriptor("r", { indices: [{ names: ["a"], privileges: ["read"] }] })), false);
   });
 });

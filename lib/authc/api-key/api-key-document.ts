@@ -1,0 +1,150 @@
+/**
+ * Conversions between the stored API-key document and what callers see: the `Authentication` of
+ * a request made with the key, and the `ApiKeyInfo` of Get/Query responses (Elasticsearch's
+ * emission order).
+ */
+import type { RoleDescriptor, RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import type { ApiKeyDoc } from "../../store/models.js";
+import { API_KEY_REALM, Authentication, type User } from "../authentication.js";
+
+/** One API key as `GET /_security/api_key` and `_query/api_key` return it. */
+export interface ApiKeyInfo {
+  id: string;
+  name: string | null;
+  type: "rest" | "cross_cluster";
+  creation: number;
+  expiration?: number;
+  invalidated: boolean;
+  invalidation?: number;
+  username: string;
+  realm: string;
+  realm_type?: string;
+  metadata: Record<string, unknown>;
+  role_descriptors: Record<string, unknown>;
+  limited_by?: Array<Record<string, unknown>>;
+  _sort?: unknown[];
+}
+
+export interface RenderOptions {
+  withLimitedBy: boolean;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+function parseJsonObject(text: unknown): Record<string, unknown> {
+  if (typeof text !== "string" || text === "") return {};
+  const value: unknown = JSON.parse(text);
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** Stored form of a descriptor map (a JSON string; see `ApiKeyDoc.role_descriptors`). */
+export function encodeDescriptors(map: RoleDescriptorMap): string {
+  return JSON.stringify(map);
+}
+
+export function decodeDescriptors(text: unknown): RoleDescriptorMap {
+  return parseJsonObject(text) as RoleDescriptorMap;
+}
+
+export function decodeCreatorMetadata(text: unknown): Record<string, unknown> {
+  return parseJsonObject(text);
+}
+
+/**
+ * JSON with object keys sorted, for order-insensitive equality (Elasticsearch compares maps and
+ * descriptor sets, not their serializations).
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key];
+    return sorted;
+  });
+}
+
+/** Every leaf of `metadata` as a string (what a query on bare `metadata` searches). */
+export function metadataValues(metadata: Record<string, unknown>): string[] {
+  const out = new Set<string>();
+  const stack: unknown[] = [metadata];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || value === undefined) continue;
+    if (Array.isArray(value)) stack.push(...value);
+    else if (typeof value === "object") stack.push(...Object.values(value));
+    else if (typeof value === "string") out.add(value);
+    else if (typeof value === "number" || typeof value === "boolean") out.add(String(value));
+  }
+  return [...out];
+}
+
+/** A descriptor in Elasticsearch's output order. */
+export function renderDescriptor(descriptor: RoleDescriptor): Record<string, unknown> {
+  const out: Record<string, unknown> = { cluster: descriptor.cluster ?? [] };
+  if (descriptor.global !== undefined && Object.keys(descriptor.global).length > 0) out.global = descriptor.global;
+  out.indices = descriptor.indices ?? [];
+  out.applications = descriptor.applications ?? [];
+  out.run_as = descriptor.run_as ?? [];
+  out.metadata = descriptor.metadata ?? {};
+  out.transient_metadata = descriptor.transient_metadata ?? { enabled: true };
+  if (descriptor.restriction !== undefined) out.restriction = descriptor.restriction;
+  return out;
+}
+
+function renderMap(map: RoleDescriptorMap): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, descriptor] of Object.entries(map)) out[name] = renderDescriptor(descriptor);
+  return out;
+}
+
+/** `ApiKeyInfo` of a stored key, in Elasticsearch's emission order. */
+export function renderApiKeyInfo(doc: ApiKeyDoc, options: RenderOptions): ApiKeyInfo {
+  const type = doc.type === "cross_cluster" ? "cross_cluster" : "rest";
+  const info: ApiKeyInfo = { id: doc._id, name: doc.name ?? null, type, creation: doc.creation_time } as ApiKeyInfo;
+  if (typeof doc.expiration_time === "number") info.expiration = doc.expiration_time;
+  info.invalidated = doc.invalidated === true;
+  if (typeof doc.invalidation_time === "number") info.invalidation = doc.invalidation_time;
+  info.username = doc.creator.principal;
+  info.realm = doc.creator.realm;
+  if (doc.creator.realm_type) info.realm_type = doc.creator.realm_type;
+  info.metadata = doc.metadata ?? {};
+  info.role_descriptors = renderMap(decodeDescriptors(doc.role_descriptors));
+  if (options.withLimitedBy && type === "rest") info.limited_by = [renderMap(decodeDescriptors(doc.limited_by_role_descriptors))];
+  return info;
+}
+
+/**
+ * The subject of a request authenticated with this key: the owner (from `creator`) with no roles,
+ * in realm `_es_api_key`, carrying the key's descriptors and limited-by snapshot. Deeply frozen,
+ * so one instance can be shared by every request of the auth cache.
+ */
+export function authenticationFromDoc(doc: ApiKeyDoc): Authentication {
+  const creator = doc.creator;
+  const user: User = {
+    username: creator.principal,
+    roles: [],
+    full_name: creator.full_name ?? null,
+    email: creator.email ?? null,
+    metadata: decodeCreatorMetadata(creator.metadata),
+    enabled: true,
+  };
+  return new Authentication({
+    user: deepFreeze(user),
+    authenticationRealm: API_KEY_REALM,
+    type: "api_key",
+    apiKey: deepFreeze({
+      id: doc._id,
+      name: doc.name ?? null,
+      metadata: doc.metadata ?? {},
+      roleDescriptors: decodeDescriptors(doc.role_descriptors),
+      limitedBy: decodeDescriptors(doc.limited_by_role_descriptors),
+      creatorRealm: { name: creator.realm, type: creator.realm_type },
+    }),
+  });
+}
