@@ -1,5 +1,6 @@
 import type { RequestHandler, Router } from "express";
 import type { Request } from "express";
+import type { ApiKeyService } from "./authc/api-key/api-key-service.js";
 import type { Authentication } from "./authc/authentication.js";
 import type { NativeUserService } from "./authc/realms/native-user-service.js";
 import type { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
@@ -37,6 +38,11 @@ export interface Security {
   readonly users: NativeUserService;
   readonly roles: RoleService;
   readonly privileges: ApplicationPrivilegeService;
+  /**
+   * The API-key API for code: `create`, `grant`, `get`, `query`, `update`, `bulkUpdate`,
+   * `invalidate`, `clearCache`, each taking the caller's `Authentication` (as the router does).
+   */
+  readonly apiKeys: ApiKeyService;
   /** Internals for the API-key and token services of this package. */
   readonly core: SecurityCore;
 }
@@ -60,6 +66,7 @@ export function createSecurity(options: SecurityOptions): Security {
     users: core.users,
     roles: core.roles,
     privileges: core.privileges,
+    apiKeys: core.apiKeys,
     async start() {
       await core.start();
       pruneTimer = setInterval(() => {

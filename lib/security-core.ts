@@ -1,3 +1,4 @@
+import { ApiKeyService } from "./authc/api-key/api-key-service.js";
 import { AuthenticationService } from "./authc/authentication-service.js";
 import { AuthenticatorChain } from "./authc/authenticator-chain.js";
 import { CredentialCache } from "./authc/realms/credential-cache.js";
@@ -32,6 +33,7 @@ export class SecurityCore {
   readonly users: NativeUserService;
   readonly roles: RoleService;
   readonly privileges: ApplicationPrivilegeService;
+  readonly apiKeys: ApiKeyService;
   private readonly closers: Array<() => Promise<void> | void> = [];
   private started = false;
 
@@ -52,6 +54,15 @@ export class SecurityCore {
     this.users = new NativeUserService(this.userStore, this.hasher, this.authorizer, this.journal);
     this.roles = new RoleService(roleStore, this.authorizer, this.journal, config.staticRoles);
     this.privileges = new ApplicationPrivilegeService(privilegeStore, this.authorizer, this.journal);
+    this.apiKeys = new ApiKeyService({
+      models: this.models,
+      passwordHasher: this.hasher,
+      authorizer: this.authorizer,
+      journal: this.journal,
+      authentication: this.authentication,
+      config: config.apiKeys,
+    });
+    if (config.apiKeys.enabled) this.chain.use(this.apiKeys.authenticator);
 
     this.journal.subscribe((event) => {
       switch (event.kind) {
@@ -101,11 +112,13 @@ export class SecurityCore {
       });
     }
     this.journal.start(this.config.eventsPollIntervalMs);
+    this.apiKeys.start();
     this.started = true;
   }
 
   async close(): Promise<void> {
     this.journal.stop();
+    await this.apiKeys.close();
     for (const closer of this.closers.splice(0).reverse()) await closer();
     await this.hasher.close();
     this.started = false;

@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { resolveApiKeyOptions } from "../authc/api-key/resolve-api-key-options.js";
 import { parseRoleDescriptor, type RoleDescriptor } from "../authz/role-descriptor.js";
 import { optionDuration } from "../support/duration.js";
 import type { ResolvedConfig, SecurityOptions } from "./security-options.js";
@@ -6,7 +7,7 @@ import type { ResolvedConfig, SecurityOptions } from "./security-options.js";
 const KNOWN = new Set([
   "connection", "collectionPrefix", "bootstrapPassword", "nativeRealmName", "realms", "roles", "anonymous", "runAs",
   "passwordHashCost", "hashWorkers", "credentialCacheTtl", "credentialCacheMaxUsers", "roleCacheTtl",
-  "eventsPollInterval", "failureRateLimit", "bodyLimit", "elasticProductHeader",
+  "eventsPollInterval", "failureRateLimit", "bodyLimit", "elasticProductHeader", "apiKeys",
 ]);
 
 function fail(option: string, message: string): never {
@@ -98,5 +99,6 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
     failureRateLimit,
     bodyLimit,
     elasticProductHeader: options.elasticProductHeader ?? true,
+    apiKeys: resolveApiKeyOptions(options.apiKeys),
   };
 }

@@ -1,5 +1,6 @@
 import type { Connection } from "mongoose";
 import type { Realm } from "../authc/realms/realm.js";
+import type { ResolvedApiKeyConfig } from "../authc/api-key/api-key-service.js";
 import type { RoleDescriptor } from "../authz/role-descriptor.js";
 
 /** Options of {@link createSecurity}. Only `connection` is required. */
@@ -44,6 +45,31 @@ export interface SecurityOptions {
   bodyLimit?: string | number;
   /** Send `x-elastic-product: Elasticsearch` so official Elasticsearch clients accept responses. Default `true`. */
   elasticProductHeader?: boolean;
+  /** API keys (`/_security/api_key`, `Authorization: ApiKey`). See {@link ApiKeyOptions}. */
+  apiKeys?: ApiKeyOptions;
+}
+
+/** Options of the API-key subsystem (Elasticsearch's `xpack.security.authc.api_key.*`). */
+export interface ApiKeyOptions {
+  /** Accept `Authorization: ApiKey` and serve the API-key endpoints. Default `true`. */
+  enabled?: boolean;
+  /**
+   * Stored hash of new secrets: `"ssha256"` (default, as Elasticsearch 8.18+/9.x: salted SHA-256,
+   * fast and safe for 128-bit random secrets), `"pbkdf2"` (PBKDF2-HMAC-SHA512, 10,000 iterations,
+   * in libuv's thread pool) or `"bcrypt"` (worker threads, cost `passwordHashCost`). Keys stored
+   * with any of them keep verifying after a change.
+   */
+  hashAlgorithm?: "ssha256" | "pbkdf2" | "bcrypt";
+  /** Auth cache expire-after-access time. Default `"1d"`; `0` disables both API-key caches. */
+  cacheTtl?: string | number;
+  /** Most keys in the auth cache. Default `25000`. */
+  cacheMaxKeys?: number;
+  /** How long a cached key document is trusted without re-reading it. Default `"5m"` (0–15m). */
+  docCacheTtl?: string | number;
+  /** Expired or invalidated keys are deleted this long after. Default `"7d"`. */
+  retention?: string | number;
+  /** How often the remover runs (one instance at a time). Default `"1h"`. */
+  removerInterval?: string | number;
 }
 
 /** Every option filled in and checked, computed once at construction. */
@@ -65,4 +91,5 @@ export interface ResolvedConfig {
   failureRateLimit: { limit: number; windowMs: number } | undefined;
   bodyLimit: string | number;
   elasticProductHeader: boolean;
+  apiKeys: ResolvedApiKeyConfig;
 }

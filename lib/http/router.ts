@@ -4,6 +4,7 @@ import type { FailureLimiter } from "./failure-limiter.js";
 import { createBodyParser } from "./body-parser.js";
 import { createAuthenticateMiddleware } from "./authenticate-middleware.js";
 import { sendError } from "./send-error.js";
+import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
 import { mountPrivilegeRoutes } from "./routes/privilege-routes.js";
 import { mountRoleRoutes } from "./routes/role-routes.js";
@@ -20,6 +21,7 @@ export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter
   const router = express.Router();
   router.use("/_security", createBodyParser(core.config.bodyLimit), createAuthenticateMiddleware(core, limiter));
   mountAuthenticateRoutes(router, core);
+  mountApiKeyRoutes(router, core);
   for (const mount of extra) mount(router, core);
   mountUserRoutes(router, core);
   mountRoleRoutes(router, core);

@@ -16,10 +16,12 @@ export function matchNone(): MongoFilter {
   return { _id: { $in: [] } };
 }
 
+/** Whether the filter is the empty (match-all) filter. */
 export function isMatchAll(filter: MongoFilter): boolean {
   return Object.keys(filter).length === 0;
 }
 
+/** Whether the filter is {@link matchNone}'s. */
 export function isMatchNone(filter: MongoFilter): boolean {
   const keys = Object.keys(filter);
   if (keys.length !== 1 || keys[0] !== "_id") return false;

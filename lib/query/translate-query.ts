@@ -27,9 +27,10 @@ import { parseDateFormat, parseTimeZone, type DateFormat, type TimeZone } from "
 import { and, matchAll, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
 import { parsingError, queryShardError } from "./query-errors.js";
 import { parseSimpleQueryString, type SimpleQueryNode } from "./simple-query-string.js";
-import { exactToRegex, prefixToRegex, wildcardMatches, wildcardToRegex } from "./wildcard-to-regex.js";
+import { exactToRegex, prefixToRegex, wildcardMatches, wildcardToRegex, type RegexDialect } from "./wildcard-to-regex.js";
 
 export type { MongoFilter } from "./mongo-filter.js";
+export type { RegexDialect } from "./wildcard-to-regex.js";
 
 /** `indices.query.bool.max_nested_depth`. */
 export const MAX_QUERY_DEPTH = 30;
@@ -53,7 +54,17 @@ const KNOWN_UNSUPPORTED_QUERIES = new Set([
 
 interface Context {
   readonly now: number;
+  readonly regexDialect: RegexDialect;
   clauses: number;
+}
+
+/** Options of {@link translateApiKeyQuery}. */
+export interface TranslateQueryOptions {
+  /**
+   * The server's regex dialect (default `"portable"`): `"pcre"` (MongoDB) lets wildcard patterns
+   * use atomic groups, which keeps multi-`*` patterns linear-time.
+   */
+  readonly regexDialect?: RegexDialect | undefined;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -67,9 +78,9 @@ function isObject(value: unknown): value is JsonObject {
  * `undefined`/`null` means `match_all`. `now` anchors date math (`now-1d`).
  * @throws SecurityError 400 for any query, field or value Elasticsearch would refuse here.
  */
-export function translateApiKeyQuery(query: unknown, now: number): MongoFilter {
+export function translateApiKeyQuery(query: unknown, now: number, options: TranslateQueryOptions = {}): MongoFilter {
   if (query === undefined || query === null) return matchAll();
-  const context: Context = { now, clauses: 0 };
+  const context: Context = { now, regexDialect: options.regexDialect ?? "portable", clauses: 0 };
   return translateClause(query, context, 0);
 }
 
@@ -107,9 +118,9 @@ function translateClause(query: unknown, context: Context, depth: number): Mongo
     case "ids":
       return translateIds(body as JsonObject);
     case "prefix":
-      return translatePrefixOrWildcard(body as JsonObject, "prefix");
+      return translatePrefixOrWildcard(body as JsonObject, "prefix", context);
     case "wildcard":
-      return translatePrefixOrWildcard(body as JsonObject, "wildcard");
+      return translatePrefixOrWildcard(body as JsonObject, "wildcard", context);
     case "exists":
       return translateExists(body as JsonObject);
     case "range":
@@ -441,10 +452,12 @@ const MATCH_OPTIONS = [
 function translateMatch(body: JsonObject, context: Context): MongoFilter {
   const [fieldName, raw] = singleField(body, "match");
   let value: unknown = raw;
+  let valueKey = fieldName;
   let lenient = false;
   if (isObject(raw)) {
     checkOnlyKeys(raw, "match", MATCH_OPTIONS);
     value = raw.query;
+    valueKey = "query";
     lenient = optionalBoolean(raw, "lenient", "match") ?? false;
     const operator = optionalString(raw, "operator", "match");
     if (operator !== undefined && !/^(and|or)$/i.test(operator)) {
@@ -452,7 +465,7 @@ function translateMatch(body: JsonObject, context: Context): MongoFilter {
     }
   }
   if (value === null || value === undefined) throw illegalArgument("[match] requires query value");
-  if (!isScalar(value)) throw parsingError(`[match] query does not support [${Array.isArray(value) ? "query" : fieldName}]`);
+  if (!isScalar(value)) throw parsingError(`[match] query does not support [${valueKey}]`);
   const field = resolveApiKeyField(fieldName);
   // Keyword fields are not tokenized: the whole text is the one term, so `operator` cannot matter.
   try {
@@ -478,7 +491,7 @@ function translateIds(body: JsonObject): MongoFilter {
   return { _id: { $in: [...new Set(ids)] } };
 }
 
-function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" | "wildcard"): MongoFilter {
+function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" | "wildcard", context: Context): MongoFilter {
   const [fieldName, raw] = singleField(body, queryName);
   let value: ScalarValue;
   let caseInsensitive = false;
@@ -499,7 +512,7 @@ function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" | "wild
     );
   }
   const text = keywordValue(value, queryName);
-  const source = queryName === "prefix" ? prefixToRegex(text) : wildcardToRegex(text);
+  const source = queryName === "prefix" ? prefixToRegex(text) : wildcardToRegex(text, "wildcard", context.regexDialect);
   let missingMatches = false;
   if (field.missingAs !== undefined) {
     missingMatches =

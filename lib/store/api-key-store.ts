@@ -58,7 +58,7 @@ export class ApiKeyStore {
   constructor(readonly model: Model<ApiKeyDoc>) {}
 
   async insert(doc: ApiKeyDoc): Promise<void> {
-    await this.model.collection.insertOne({ ...doc } as never);
+    await this.model.collection.insertOne({ ...doc });
   }
 
   async get(id: string): Promise<ApiKeyDoc | null> {

@@ -17,12 +17,13 @@ function isDuplicateKey(error: unknown): boolean {
 export class LeaseStore {
   constructor(private readonly model: Model<LeaseDoc>) {}
 
-  /** Takes (or renews, for the same `owner`) lease `name` until `until`. True when acquired. */
+  /**
+   * Takes lease `name` until `until` if it is free or expired at `now` (also when `owner` held it:
+   * a lease doubles as "not again before `until`"). True when acquired.
+   */
   async acquire(name: string, owner: string, now: number, until: number): Promise<boolean> {
     try {
-      const result = await this.model
-        .updateOne({ _id: name, $or: [{ until: { $lte: now } }, { owner }] }, { $set: { owner, until } }, { upsert: true })
-        .exec();
+      const result = await this.model.updateOne({ _id: name, until: { $lte: now } }, { $set: { owner, until } }, { upsert: true }).exec();
       return result.matchedCount > 0 || result.upsertedCount > 0;
     } catch (error) {
       // The upsert collided with a document that exists but did not match: someone holds it.

@@ -1,0 +1,86 @@
+import type { ApiKeyDoc } from "../../store/models.js";
+import { authenticationError } from "../../support/security-error.js";
+import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";
+import type { Credentials } from "../parse-authorization.js";
+import type { ApiKeyCache, ApiKeySnapshot } from "./api-key-cache.js";
+import { authenticationFromDoc } from "./api-key-document.js";
+import type { ApiKeyHasher } from "./api-key-hash.js";
+
+/** What the authenticator needs from storage. */
+export interface ApiKeyDocumentSource {
+  get(id: string): Promise<ApiKeyDoc | null>;
+}
+
+export function snapshotOf(doc: ApiKeyDoc): ApiKeySnapshot {
+  return {
+    id: doc._id,
+    type: doc.type === "cross_cluster" ? "cross_cluster" : "rest",
+    invalidated: doc.invalidated === true,
+    expirationTime: typeof doc.expiration_time === "number" ? doc.expiration_time : null,
+    hash: doc.hash,
+    authentication: authenticationFromDoc(doc),
+  };
+}
+
+/**
+ * `Authorization: ApiKey base64(id:secret)`, following Elasticsearch's steps
+ * (`ApiKeyService.loadApiKeyAndValidateCredentials`): load the document (cache first), refuse a
+ * missing or invalidated key, verify the secret (cached digest first, else the stored hash off
+ * the event loop), refuse a non-REST key (terminate), refuse an expired key. The unsuccessful
+ * messages are Elasticsearch's; the chain turns them into the generic 401 with
+ * `additional_unsuccessful_credentials: "API key: <message>"`.
+ */
+export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
+  readonly scheme = "apikey" as const;
+
+  constructor(
+    private readonly documents: ApiKeyDocumentSource,
+    private readonly hasher: Pick<ApiKeyHasher, "verify">,
+    private readonly cache: ApiKeyCache,
+    private readonly clock: () => number = Date.now,
+  ) {}
+
+  async authenticate(credentials: Extract<Credentials, { scheme: "apikey" }>, _info: AuthRequestInfo): Promise<AuthenticatorResult> {
+    const { id, secret } = credentials;
+    const now = this.clock();
+
+    const cached = this.cache.lookup(id, secret, now);
+    if (cached?.verified) return this.finish(cached.snapshot, now);
+
+    const epoch = this.cache.epoch;
+    let snapshot = cached?.snapshot;
+    if (!snapshot) {
+      const doc = await this.documents.get(id);
+      if (!doc) return { status: "continue", message: `unable to find apikey with id ${id}` };
+      if (doc.doc_type !== undefined && doc.doc_type !== "api_key") {
+        return { status: "continue", message: `document [${id}] is [${String(doc.doc_type)}] not an api key` };
+      }
+      snapshot = snapshotOf(doc);
+    }
+    if (snapshot.invalidated) {
+      this.cache.evict(id);
+      return { status: "continue", message: `api key [${id}] has been invalidated` };
+    }
+    const verified = this.cache.verifiedBefore(id, snapshot.hash, secret) || (await this.hasher.verify(secret, snapshot.hash));
+    if (!verified) {
+      // Keep the document (it is valid); a wrong secret must never be cached as verified.
+      this.cache.put(snapshot, undefined, epoch, now);
+      return { status: "continue", message: `invalid credentials for API key [${id}]` };
+    }
+    this.cache.put(snapshot, secret, epoch, now);
+    return this.finish(snapshot, now);
+  }
+
+  private finish(snapshot: ApiKeySnapshot, now: number): AuthenticatorResult {
+    if (snapshot.type !== "rest") {
+      return {
+        status: "terminate",
+        error: authenticationError(`authentication expected API key type of [rest], but API key [${snapshot.id}] has type [${snapshot.type}]`),
+      };
+    }
+    if (snapshot.expirationTime !== null && snapshot.expirationTime <= now) {
+      return { status: "continue", message: "api key is expired" };
+    }
+    return { status: "success", authentication: snapshot.authentication };
+  }
+}

@@ -1,0 +1,84 @@
+import type { Router } from "express";
+import type { SecurityCore } from "../../security-core.js";
+import { illegalArgument } from "../../support/security-error.js";
+import { booleanParam, listParam, route } from "../route.js";
+
+/** `refresh` is accepted and ignored (writes are visible at once), but must be a valid policy. */
+function checkRefresh(query: Record<string, string>): void {
+  const value = query.refresh;
+  if (value === undefined || value === "" || value === "true" || value === "false" || value === "wait_for") return;
+  throw illegalArgument(`Unknown value for refresh: [${value}].`);
+}
+
+/**
+ * `/_security/api_key` and `/_security/_query/api_key`. Fixed sub-paths (`_bulk_update`, `grant`)
+ * are registered before `/:id` so they are never taken for an id.
+ */
+export function mountApiKeyRoutes(router: Router, core: SecurityCore): void {
+  const keys = core.apiKeys;
+
+  const create = route(["refresh"], async ({ auth, body, query }) => {
+    checkRefresh(query);
+    return { body: await keys.create(auth, body) };
+  });
+  router.post("/_security/api_key", create);
+  router.put("/_security/api_key", create);
+
+  router.get(
+    "/_security/api_key",
+    route(["id", "name", "username", "realm_name", "owner", "with_limited_by", "active_only", "with_profile_uid"], async ({ auth, query }) => {
+      const params = {
+        ...(query.id !== undefined ? { id: query.id } : {}),
+        ...(query.name !== undefined ? { name: query.name } : {}),
+        ...(query.username !== undefined ? { username: query.username } : {}),
+        ...(query.realm_name !== undefined ? { realm_name: query.realm_name } : {}),
+        owner: booleanParam(query, "owner"),
+        with_limited_by: booleanParam(query, "with_limited_by"),
+        active_only: booleanParam(query, "active_only"),
+        with_profile_uid: booleanParam(query, "with_profile_uid"),
+      };
+      return { body: await keys.get(auth, params) };
+    }),
+  );
+
+  router.delete(
+    "/_security/api_key",
+    route([], async ({ auth, body }) => ({ body: await keys.invalidate(auth, body) })),
+  );
+
+  const query = route(["with_limited_by", "with_profile_uid", "typed_keys"], async ({ auth, body, query: params }) => ({
+    body: await keys.query(auth, body, {
+      with_limited_by: booleanParam(params, "with_limited_by"),
+      with_profile_uid: booleanParam(params, "with_profile_uid"),
+      typed_keys: booleanParam(params, "typed_keys"),
+    }),
+  }));
+  router.get("/_security/_query/api_key", query);
+  router.post("/_security/_query/api_key", query);
+
+  router.post(
+    "/_security/api_key/_bulk_update",
+    route([], async ({ auth, body }) => ({ body: await keys.bulkUpdate(auth, body) })),
+  );
+
+  router.post(
+    "/_security/api_key/grant",
+    route(["refresh"], async ({ auth, body, query: params }) => {
+      checkRefresh(params);
+      return { body: await keys.grant(auth, body) };
+    }),
+  );
+
+  router.post(
+    "/_security/api_key/:ids/_clear_cache",
+    route([], async ({ auth, params }) => ({ body: await keys.clearCache(auth, listParam(params.ids)) })),
+  );
+
+  router.put(
+    "/_security/api_key/:id",
+    route(["refresh"], async ({ auth, params, body, query: params2 }) => {
+      checkRefresh(params2);
+      return { body: await keys.update(auth, params.id as string, body) };
+    }),
+  );
+}

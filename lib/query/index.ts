@@ -1,0 +1,16 @@
+/**
+ * The Query API keys engine: Elasticsearch's query DSL, sort, `search_after` and aggregations
+ * over the API-key documents in MongoDB.
+ */
+export { queryApiKeys, API_KEY_DOC_FILTER } from "./query-api-keys.js";
+export type { QueryApiKeysOptions, QueryApiKeysResult, QueryApiKeysHit, RenderApiKey, StoredDocument } from "./query-api-keys.js";
+export { parseQueryApiKeysRequest, MAX_RESULT_WINDOW, DEFAULT_SIZE } from "./parse-query-request.js";
+export type { QueryApiKeysParams, QueryApiKeysRequest } from "./parse-query-request.js";
+export { translateApiKeyQuery } from "./translate-query.js";
+export type { MongoFilter } from "./mongo-filter.js";
+export { parseApiKeySort, mongoSortSpec, buildSearchAfterFilter, sortValuesFor } from "./translate-sort.js";
+export type { ApiKeySort, ApiKeySortKey, SortValue } from "./translate-sort.js";
+export { parseAggregations, evaluateAggregations, runAggregations } from "./aggregations.js";
+export type { AggregationRequest, AggregationResult } from "./aggregations.js";
+export { resolveApiKeyField } from "./api-key-fields.js";
+export type { ApiKeyField } from "./api-key-fields.js";

@@ -1,0 +1,171 @@
+/**
+ * Runs a validated Query API keys request against the API-key collection: the count, the page of
+ * keys (sorted, `from`/`size` or `search_after`) and the aggregations. Independent of HTTP and of
+ * privileges: the caller passes the ownership restriction as `scopeFilter`, and renders each key
+ * (the API-key service owns the `ApiKeyInfo` shape).
+ */
+import type { mongo } from "mongoose";
+import { runAggregations, type AggregationResult } from "./aggregations.js";
+import type { StoredDocument } from "./document-values.js";
+import { and, type MongoFilter } from "./mongo-filter.js";
+import type { QueryApiKeysRequest } from "./parse-query-request.js";
+import { translateApiKeyQuery } from "./translate-query.js";
+import type { RegexDialect } from "./wildcard-to-regex.js";
+import {
+  buildSearchAfterFilter,
+  compareForSort,
+  mongoSortSpec,
+  sortPartitions,
+  sortProjection,
+  sortValuesFor,
+  type SortValue,
+} from "./translate-sort.js";
+
+export type { StoredDocument } from "./document-values.js";
+export type { AggregationResult } from "./aggregations.js";
+
+/** Renders one stored key as the API's `ApiKeyInfo` (supplied by the API-key service). */
+export type RenderApiKey<T extends object> = (doc: StoredDocument, options: { readonly withLimitedBy: boolean }) => T;
+
+/** Options of {@link queryApiKeys}. */
+export interface QueryApiKeysOptions<T extends object> {
+  /** AND-ed into the query: the caller's ownership restriction (`{}` for `read_security`). */
+  readonly scopeFilter: MongoFilter;
+  /** Epoch ms for date math (`now-1d`) in the query and aggregations. */
+  readonly now: number;
+  /** Renders each hit. Never sees the `hash` field (it is projected out). */
+  readonly render: RenderApiKey<T>;
+  /** Default: the request's `with_limited_by`. */
+  readonly withLimitedBy?: boolean | undefined;
+  /** Default: the request's `typed_keys`. */
+  readonly typedKeys?: boolean | undefined;
+  /** Most documents aggregations may read (default 100,000; beyond → 400). */
+  readonly maxAggregationDocuments?: number | undefined;
+  /**
+   * The server's regex dialect for wildcard queries. `"auto"` (default) asks the server once per
+   * collection whether it accepts atomic groups (MongoDB's PCRE does, FerretDB's RE2 does not).
+   */
+  readonly regexDialect?: RegexDialect | "auto" | undefined;
+}
+
+/** One hit: the rendered key plus its `_sort` values (present when the request sorted). */
+export type QueryApiKeysHit<T extends object> = T & { _sort?: SortValue[] };
+
+/** The response body of the Query API keys API. */
+export interface QueryApiKeysResult<T extends object> {
+  /** How many keys match (ignoring `from`, `size` and `search_after`). */
+  total: number;
+  /** How many keys this page holds. */
+  count: number;
+  api_keys: Array<QueryApiKeysHit<T>>;
+  /** Present when the request asked for aggregations. */
+  aggregations?: AggregationResult;
+}
+
+/** Never read the secret's hash out of the database for a query. */
+const HIT_PROJECTION = { hash: 0 } as const;
+
+/** The filter selecting API-key documents in the shared collection. */
+export const API_KEY_DOC_FILTER: MongoFilter = { doc_type: { $eq: "api_key" } };
+
+/**
+ * Executes a Query API keys request.
+ * @param collection the API-key collection (`connection.collection(name)`).
+ * @param request from `parseQueryApiKeysRequest`.
+ */
+export async function queryApiKeys<T extends object>(
+  collection: mongo.Collection<mongo.Document>,
+  request: QueryApiKeysRequest,
+  options: QueryApiKeysOptions<T>,
+): Promise<QueryApiKeysResult<T>> {
+  const { now } = options;
+  const withLimitedBy = options.withLimitedBy ?? request.withLimitedBy;
+  const typedKeys = options.typedKeys ?? request.typedKeys;
+  const regexDialect =
+    options.regexDialect === undefined || options.regexDialect === "auto" ? await detectRegexDialect(collection) : options.regexDialect;
+  const filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect })]);
+
+  const totalPromise = collection.countDocuments(filter);
+  const hitsPromise = request.size > 0 ? findHits(collection, request, filter, now) : Promise.resolve([]);
+  const aggregationsPromise =
+    request.aggregations === undefined
+      ? Promise.resolve(undefined)
+      : totalPromise.then((matching) =>
+          runAggregations(collection, request.aggregations ?? [], filter, {
+            now,
+            typedKeys,
+            matching,
+            maxDocuments: options.maxAggregationDocuments,
+            regexDialect,
+          }),
+        );
+  const [total, docs, aggregations] = await Promise.all([totalPromise, hitsPromise, aggregationsPromise]);
+
+  const sort = request.sort;
+  const apiKeys = docs.map((doc): QueryApiKeysHit<T> => {
+    const rendered = options.render(doc, { withLimitedBy });
+    return sort && sort.length > 0 ? { ...rendered, _sort: sortValuesFor(doc, sort) } : rendered;
+  });
+  const result: QueryApiKeysResult<T> = { total, count: apiKeys.length, api_keys: apiKeys };
+  if (aggregations !== undefined) result.aggregations = aggregations;
+  return result;
+}
+
+async function findHits(
+  collection: mongo.Collection<mongo.Document>,
+  request: QueryApiKeysRequest,
+  filter: MongoFilter,
+  now: number,
+): Promise<StoredDocument[]> {
+  const hitsFilter =
+    request.searchAfter !== undefined ? and([filter, buildSearchAfterFilter(request.sort, request.searchAfter, now)]) : filter;
+  const sortSpec = mongoSortSpec(request.sort);
+  const partitions = sortPartitions(request.sort);
+  if (partitions.length === 1) {
+    return collection
+      .find(hitsFilter, { sort: sortSpec, skip: request.from, limit: request.size, projection: HIT_PROJECTION })
+      .toArray();
+  }
+  // Missing values must go where Elasticsearch puts them: sort each part on the server, merge here
+  // (only the sort fields), then fetch the page's documents.
+  const window = request.from + request.size;
+  const parts = await Promise.all(
+    partitions.map((partition) =>
+      collection
+        .find(and([hitsFilter, partition]), { sort: sortSpec, limit: window, projection: sortProjection(request.sort) })
+        .toArray(),
+    ),
+  );
+  const merged = parts.flat().sort(compareForSort(request.sort)).slice(request.from, window);
+  if (merged.length === 0) return [];
+  const ids = merged.map((doc) => doc._id);
+  const full = await collection.find({ _id: { $in: ids } }, { projection: HIT_PROJECTION }).toArray();
+  const byId = new Map(full.map((doc) => [String(doc._id), doc]));
+  return ids.map((id) => byId.get(String(id))).filter((doc): doc is mongo.WithId<mongo.Document> => doc !== undefined);
+}
+
+const dialects = new WeakMap<object, Promise<RegexDialect>>();
+
+/**
+ * Whether the server's `$regex` accepts PCRE atomic groups: one `_id` probe per collection
+ * object, remembered. A server that rejects the syntax gets portable regexes.
+ */
+export function detectRegexDialect(collection: mongo.Collection<mongo.Document>): Promise<RegexDialect> {
+  let dialect = dialects.get(collection);
+  if (!dialect) {
+    const probe: MongoFilter = { _id: { $regex: "^(?>\\$)" } };
+    dialect = collection
+      .find(probe, { projection: { _id: 1 }, limit: 1 })
+      .toArray()
+      .then(
+        (): RegexDialect => "pcre",
+        (error: unknown): RegexDialect => {
+          if (error instanceof Error && /regular expression|regex|pattern/i.test(error.message)) return "portable";
+          dialects.delete(collection);
+          throw error;
+        },
+      );
+    dialects.set(collection, dialect);
+  }
+  return dialect;
+}
