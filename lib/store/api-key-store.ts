@@ -58,7 +58,7 @@ export class ApiKeyStore {
   constructor(readonly model: Model<ApiKeyDoc>) {}
 
   async insert(doc: ApiKeyDoc): Promise<void> {
-    await this.model.collection.insertOne({ ...doc });
+    await this.model.create(doc);
   }
 
   async get(id: string): Promise<ApiKeyDoc | null> {
