@@ -242,6 +242,9 @@ export class ApiKeyService {
   async grant(caller: Authentication, body: unknown): Promise<CreateApiKeyResponse> {
     this.ensureEnabled();
     const grant = parseGrantRequest(body);
+    // Stricter than Elasticsearch on purpose: a key (or a token minted by one) never mints keys
+    // for someone else, so a leaked key cannot be turned into fresh, independent credentials.
+    if (caller.apiKey) throw illegalArgument("authentication via API key not supported: an API key cannot grant API keys");
     await this.authorize(caller, API_KEY_ACTIONS.grant, false);
     const owner = await this.authenticateGrant(grant);
     return this.createFor(owner, grant.apiKey);
