@@ -4,7 +4,7 @@ import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./clust
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
 import type { PermissionCheck } from "./permission.js";
 import { parseApplicationPrivileges, parseIndicesPrivileges, tokenOf } from "./role-descriptor.js";
-import { findUnsafeKey } from "./unsafe-key.js";
+import { findUnsafeKey } from "../support/unsafe-key.js";
 
 /** A validated `_has_privileges` request body. */
 export interface HasPrivilegesRequest {

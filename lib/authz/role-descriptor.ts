@@ -2,7 +2,7 @@ import { SecurityError, parseError, validationError } from "../support/security-
 import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./cluster-privileges.js";
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
 import { applicationNameError, applicationPrivilegeOrActionError } from "./application-privileges.js";
-import { findUnsafeKey } from "./unsafe-key.js";
+import { findUnsafeKey } from "../support/unsafe-key.js";
 
 /**
  * Role descriptors, in the normalized form Elasticsearch returns from its Get APIs and stores in

@@ -1,4 +1,5 @@
 import { parseError } from "./security-error.js";
+import { findUnsafeKey, nestsDeeperThan } from "./unsafe-key.js";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -6,7 +7,6 @@ export function isPlainObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const MAX_DEPTH = 32;
 
 /**
@@ -14,19 +14,10 @@ const MAX_DEPTH = 32;
  * anywhere in a value that will be stored, and absurd nesting. Stored user data (metadata,
  * descriptors) must stay data.
  */
-export function assertSafeKeys(value: unknown, field: string, depth = 0): void {
-  if (depth > MAX_DEPTH) throw parseError(`[${field}] is nested too deeply (more than ${MAX_DEPTH} levels)`);
-  if (Array.isArray(value)) {
-    for (const item of value) assertSafeKeys(item, field, depth + 1);
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.startsWith("$") || FORBIDDEN_KEYS.has(key) || key.includes("\u0000")) {
-      throw parseError(`[${field}] may not contain the key [${key}]`);
-    }
-    assertSafeKeys(inner, field, depth + 1);
-  }
+export function assertSafeKeys(value: unknown, field: string): void {
+  if (nestsDeeperThan(value, MAX_DEPTH)) throw parseError(`[${field}] is nested too deeply (more than ${MAX_DEPTH} levels)`);
+  const key = findUnsafeKey(value);
+  if (key !== undefined) throw parseError(`[${field}] may not contain the key [${key}]`);
 }
 
 /** A body that must be a JSON object; an absent body is `{}` when `optional`. */

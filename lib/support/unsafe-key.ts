@@ -5,7 +5,7 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
  * field-path marker) or is `__proto__`, `constructor` or `prototype` (prototype pollution).
  */
 export function isUnsafeKey(key: string): boolean {
-  return key.startsWith("$") || FORBIDDEN_KEYS.has(key);
+  return key.startsWith("$") || FORBIDDEN_KEYS.has(key) || key.includes("\u0000");
 }
 
 /**
@@ -29,4 +29,16 @@ export function findUnsafeKey(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+/** True when a JSON value nests objects/arrays deeper than `max` levels. Iterative. */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (current === null || typeof current !== "object") continue;
+    if (depth > max) return true;
+    for (const inner of Object.values(current)) stack.push([inner, depth + 1]);
+  }
+  return false;
 }

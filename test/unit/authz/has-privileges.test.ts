@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { describe, it } from "node:test";
 import type { ApplicationPrivilegeLookup } from "../../../lib/authz/application-privileges.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "../../../lib/authz/has-privileges.js";
@@ -9,16 +10,7 @@ import { SecurityError } from "../../../lib/support/security-error.js";
 const lookup: ApplicationPrivilegeLookup = (app, name) =>
   app === "myapp" ? ({ read: ["data:read/*"], write: ["data:write/*"] } as Record<string, string[]>)[name] : undefined;
 
-function rejects(fn: () => unknown, type: string, reason: string | RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof SecurityError, String(error));
-    assert.equal(error.status, 400);
-    assert.equal(error.type, type);
-    if (typeof reason === "string") assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+const rejects = throwsSecurityError;
 
 describe("evaluateHasPrivileges", () => {
   it("reproduces YAML api_key/10 'Test has privileges API for api key'", () => {

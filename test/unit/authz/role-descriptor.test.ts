@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { describe, it } from "node:test";
 import {
   parseRoleDescriptor,
@@ -9,16 +10,7 @@ import {
 } from "../../../lib/authz/role-descriptor.js";
 import { SecurityError } from "../../../lib/support/security-error.js";
 
-function rejects(fn: () => unknown, type: string, reason: string | RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof SecurityError, String(error));
-    assert.equal(error.status, 400);
-    assert.equal(error.type, type);
-    if (typeof reason === "string") assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+const rejects = throwsSecurityError;
 
 describe("parseRoleDescriptor: normalization", () => {
   it("normalizes like Elasticsearch's Get API (YAML api_key/10 role-a)", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SecurityError } from "../../../lib/support/security-error.js";
+import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { collectFilterQueries, evaluateAggregations, parseAggregations } from "../../../lib/query/aggregations.js";
 import type { StoredDocument } from "../../../lib/query/document-values.js";
 
@@ -23,17 +23,7 @@ function evaluate(aggs: unknown, options: { typedKeys?: boolean; matches?: Recor
 }
 
 function rejects(aggs: unknown, type: string, reason: string | RegExp): void {
-  assert.throws(
-    () => parseAggregations(aggs),
-    (error: unknown) => {
-      assert.ok(error instanceof SecurityError, String(error));
-      assert.equal(error.status, 400);
-      assert.equal(error.type, type);
-      if (typeof reason === "string") assert.equal(error.reason, reason);
-      else assert.match(error.reason, reason);
-      return true;
-    },
-  );
+  throwsSecurityError(() => parseAggregations(aggs), type, reason);
 }
 
 describe("parseAggregations: Elasticsearch's refusals", () => {

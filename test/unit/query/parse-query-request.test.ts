@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SecurityError } from "../../../lib/support/security-error.js";
+import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { parseQueryApiKeysRequest } from "../../../lib/query/parse-query-request.js";
 
 function rejects(body: unknown, type: string, reason: string | RegExp, params = {}): void {
-  assert.throws(
-    () => parseQueryApiKeysRequest(body, params),
-    (error: unknown) => {
-      assert.ok(error instanceof SecurityError, String(error));
-      assert.equal(error.status, 400);
-      assert.equal(error.type, type);
-      if (typeof reason === "string") assert.equal(error.reason, reason);
-      else assert.match(error.reason, reason);
-      return true;
-    },
-  );
+  throwsSecurityError(() => parseQueryApiKeysRequest(body, params), type, reason);
 }
 
 describe("parseQueryApiKeysRequest", () => {

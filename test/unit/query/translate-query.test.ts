@@ -1,23 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { SecurityError } from "../../../lib/support/security-error.js";
+import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { minimumShouldMatch, translateApiKeyQuery } from "../../../lib/query/translate-query.js";
 
 const NOW = Date.UTC(2024, 5, 15, 12, 30, 0); // 2024-06-15T12:30:00Z
 const t = (query: unknown): unknown => translateApiKeyQuery(query, NOW);
 
 function rejects(query: unknown, type: string, reason: string | RegExp): void {
-  assert.throws(
-    () => t(query),
-    (error: unknown) => {
-      assert.ok(error instanceof SecurityError, `not a SecurityError: ${String(error)}`);
-      assert.equal(error.status, 400);
-      assert.equal(error.type, type);
-      if (typeof reason === "string") assert.equal(error.reason, reason);
-      else assert.match(error.reason, reason);
-      return true;
-    },
-  );
+  throwsSecurityError(() => t(query), type, reason);
 }
 
 describe("translateApiKeyQuery: query types", () => {

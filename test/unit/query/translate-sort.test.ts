@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { describe, test } from "node:test";
 import { SecurityError } from "../../../lib/support/security-error.js";
 import {
@@ -17,16 +18,7 @@ function sortOf(raw: unknown): ApiKeySort {
   return sort;
 }
 
-function rejects(fn: () => unknown, type: string, reason: string | RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof SecurityError);
-    assert.equal(error.status, 400);
-    assert.equal(error.type, type);
-    if (typeof reason === "string") assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+const rejects = throwsSecurityError;
 
 describe("parseApiKeySort / mongoSortSpec", () => {
   test("every Elasticsearch form, with an _id tiebreak", () => {

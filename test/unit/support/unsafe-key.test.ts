@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { findUnsafeKey, isUnsafeKey } from "../../../lib/authz/unsafe-key.js";
+import { findUnsafeKey, isUnsafeKey } from "../../../lib/support/unsafe-key.js";
 
 describe("unsafe keys", () => {
   it("flags $-keys and prototype keys", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { throwsSecurityError } from "../../../support/throws-security-error.js";
 import { describe, it } from "node:test";
 import {
   expirationTime,
@@ -13,16 +14,7 @@ import {
 import { resolveApiKeyOptions } from "../../../../lib/authc/api-key/resolve-api-key-options.js";
 import { SecurityError } from "../../../../lib/support/security-error.js";
 
-function fails(fn: () => unknown, type: string, reason: string | RegExp): void {
-  assert.throws(fn, (error: unknown) => {
-    assert.ok(error instanceof SecurityError, String(error));
-    assert.equal(error.status, 400);
-    assert.equal(error.type, type);
-    if (typeof reason === "string") assert.equal(error.reason, reason);
-    else assert.match(error.reason, reason);
-    return true;
-  });
-}
+const fails = throwsSecurityError;
 
 describe("API-key request parsing", () => {
   it("expirations are TimeValues; expiry is now + whole seconds", () => {
