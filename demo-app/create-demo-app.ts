@@ -1,17 +1,22 @@
 import express, { type Express } from "express";
 import mongoose, { type Connection } from "mongoose";
 import { createSecurity, type Security } from "../lib/index.js";
+import { createDemoAlerts, type DemoAlerts, type DemoAlertsOptions } from "./alerts/demo-alerts.js";
 
 export interface DemoOptions {
   connection: Connection;
   bootstrapPassword?: string;
   /** Passed through to createSecurity (tests use a low bcrypt cost). */
   passwordHashCost?: number;
+  /** The alerts feature (encryption key, scheduler tick); see {@link DemoAlertsOptions}. */
+  alerts?: DemoAlertsOptions;
 }
 
 export interface DemoApp {
   app: Express;
   security: Security;
+  /** Call `alerts.start(baseUrl)` once listening, `alerts.stop()` before `security.close()`. */
+  alerts: DemoAlerts;
 }
 
 interface Order {
@@ -42,18 +47,20 @@ export function createDemoApp(options: DemoOptions): DemoApp {
   app.disable("x-powered-by");
   app.use(express.json({ limit: "100kb" }));
   app.get("/", (_req, res) => {
-    res.json({ name: "express-keyguard demo", security_api: "/_security", resources: ["/orders"] });
+    res.json({ name: "express-keyguard demo", security_api: "/_security", resources: ["/orders", "/alerts"] });
   });
+  // The API-key management page is public (it signs the user in itself): before authenticate().
+  app.use(security.adminUi());
   app.use(security.authenticate());
   app.use(security.router());
 
   app.get(
     "/orders",
     security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }),
-    async (_req, res, next) => {
+    async (req, res, next) => {
       try {
         const orders = await Orders.find({}, { _id: 0 }).sort({ created_at: -1 }).limit(100).lean().exec();
-        res.json({ orders });
+        res.json({ user: security.authenticationOf(req).user.username, orders });
       } catch (error) {
         next(error);
       }
@@ -80,7 +87,11 @@ export function createDemoApp(options: DemoOptions): DemoApp {
     },
   );
 
-  return { app, security };
+  // Alerts run later as the user they are for: see demo-app/alerts/.
+  const alerts = createDemoAlerts(security, options.connection, options.alerts);
+  app.use("/alerts", alerts.router());
+
+  return { app, security, alerts };
 }
 
 /** The shop's privilege definitions and roles, installed through the REST API as an admin would. */
@@ -95,6 +106,9 @@ export const DEMO_SEED = {
     shop_reader: { applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }] },
     shop_writer: { applications: [{ application: "shop", privileges: ["write"], resources: ["*"] }] },
     shop_admin: { cluster: ["manage_own_api_key"], applications: [{ application: "shop", privileges: ["*"], resources: ["*"] }] },
+    // A system caller that sets up work for users (as Kibana's own user does): grants their keys
+    // and invalidates them again, without any access to the shop itself.
+    alerting_system: { cluster: ["grant_api_key", "cluster:admin/xpack/security/api_key/invalidate"] },
   },
 } as const;
 

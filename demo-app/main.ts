@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import mongoose from "mongoose";
 import { createDemoApp, seedDemo } from "./create-demo-app.js";
+import { demoTour, seedDemoData } from "./seed-demo-data.js";
 
 const uri = process.env.MONGODB_URI ?? "mongodb://127.0.0.1:27017/keyguard_demo";
 const port = Number(process.env.PORT ?? 9200);
@@ -26,7 +27,13 @@ if (password && existing) {
   // The env var is the source of truth for the demo: start() recreates "elastic" with it.
   await connection.collection("security_users").deleteOne({ _id: "elastic" as never });
 }
-const { app, security } = createDemoApp({ connection, ...(password ? { bootstrapPassword: password } : {}) });
+// KEYGUARD_DEMO_ENCRYPTION_KEY seals the alerts' API keys at rest; without it a key is generated
+// once and kept in demo_settings. It is never printed.
+const { app, security, alerts } = createDemoApp({
+  connection,
+  ...(password ? { bootstrapPassword: password } : {}),
+  alerts: { ...(process.env.KEYGUARD_DEMO_ENCRYPTION_KEY ? { encryptionKey: process.env.KEYGUARD_DEMO_ENCRYPTION_KEY } : {}) },
+});
 await security.start();
 
 const server = app.listen(port, "127.0.0.1", async () => {
@@ -34,6 +41,8 @@ const server = app.listen(port, "127.0.0.1", async () => {
   const actualPort = typeof address === "object" && address ? address.port : port;
   const base = `http://127.0.0.1:${actualPort}`;
   if (password) await seedDemo(base, password, (msg) => console.error(`demo: ${msg}`));
+  if (password) await seedDemoData(base, password, (msg) => console.error(`demo: ${msg}`));
+  alerts.start(base);
   console.log(`demo: listening on ${base}`);
   if (generated) {
     console.log(`demo: generated the password of the superuser "elastic" (shown once): ${password}`);
@@ -41,10 +50,12 @@ const server = app.listen(port, "127.0.0.1", async () => {
     console.log('demo: the superuser "elastic" already exists; its password was printed on first run (set KEYGUARD_BOOTSTRAP_PASSWORD to choose one)');
   }
   console.log(`demo: try  curl -u elastic:<password> ${base}/_security/_authenticate`);
+  console.log(demoTour(base));
 });
 
 const shutdown = async () => {
   server.close();
+  await alerts.stop();
   await security.close();
   await connection.close();
   process.exit(0);

@@ -1,6 +1,7 @@
 import type { RequestHandler, Router } from "express";
 import type { Request } from "express";
 import type { ApiKeyService } from "./authc/api-key/api-key-service.js";
+import type { TokenService } from "./authc/token/token-service.js";
 import type { Authentication } from "./authc/authentication.js";
 import type { NativeUserService } from "./authc/realms/native-user-service.js";
 import type { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
@@ -10,15 +11,19 @@ import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "./authz/has-pr
 import { resolveOptions } from "./config/resolve-options.js";
 import type { SecurityOptions } from "./config/security-options.js";
 import { createAuthenticateMiddleware, type AuthenticateOptions } from "./http/authenticate-middleware.js";
+import { createAdminUi } from "./http/admin-ui/create-admin-ui.js";
+import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 import { FailureLimiter } from "./http/failure-limiter.js";
 import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
 import { createSecurityRouter, type RouteMounter } from "./http/router.js";
+import { installRequestSecuritySlot } from "./http/request-security-slot.js";
 import { SecurityCore } from "./security-core.js";
+import { createBackgroundWork, type BackgroundWork } from "./http/background-work.js";
 import { MongoRateLimitStore } from "./store/mongo-rate-limit-store.js";
 import { authenticationError } from "./support/security-error.js";
 
-/** The object returned by {@link createSecurity}. */
-export interface Security {
+/** The object returned by {@link createSecurity}; background work: see {@link BackgroundWork}. */
+export interface Security extends BackgroundWork {
   /** Creates indexes, the bootstrap user, and starts the change-journal poller. */
   start(): Promise<void>;
   /** Stops background work and worker threads. Does not close the mongoose connection. */
@@ -29,6 +34,12 @@ export interface Security {
   router(): Router;
   /** Guard for host routes: 403 unless the subject holds every listed privilege. */
   requirePrivileges(requirement: PrivilegeRequirement): RequestHandler;
+  /**
+   * The API-key management page (default at `/_security/ui`): a static page that signs the user
+   * in and calls the router's endpoints with their credentials. Mount it before `authenticate()`.
+   * @throws TypeError for invalid options, or when `apiKeys.enabled` is false.
+   */
+  adminUi(options?: AdminUiOptions): RequestHandler;
   /** `_has_privileges` for code: the Elasticsearch response body. */
   hasPrivileges(auth: Authentication, request: PrivilegeRequirement): Promise<ReturnType<typeof evaluateHasPrivileges>>;
   /** The effective permission of a subject, for custom checks. */
@@ -43,6 +54,11 @@ export interface Security {
    * `invalidate`, `clearCache`, each taking the caller's `Authentication` (as the router does).
    */
   readonly apiKeys: ApiKeyService;
+  /**
+   * The token API for code: `create(auth, body)` (grant types `password`, `client_credentials`,
+   * `refresh_token`) and `invalidate(auth, body)`, each taking the caller's `Authentication`.
+   */
+  readonly tokens: TokenService;
   /** Internals for the API-key and token services of this package. */
   readonly core: SecurityCore;
 }
@@ -56,6 +72,7 @@ export const routeMounters: RouteMounter[] = [];
  */
 export function createSecurity(options: SecurityOptions): Security {
   const config = resolveOptions(options);
+  installRequestSecuritySlot();
   const core = new SecurityCore(config);
   const rateStore = new MongoRateLimitStore(core.models.counters);
   const limiter = config.failureRateLimit ? new FailureLimiter(rateStore, config.failureRateLimit.limit, config.failureRateLimit.windowMs) : undefined;
@@ -63,10 +80,12 @@ export function createSecurity(options: SecurityOptions): Security {
 
   return {
     core,
+    ...createBackgroundWork(core),
     users: core.users,
     roles: core.roles,
     privileges: core.privileges,
     apiKeys: core.apiKeys,
+    tokens: core.tokens,
     async start() {
       await core.start();
       pruneTimer = setInterval(() => {
@@ -86,6 +105,9 @@ export function createSecurity(options: SecurityOptions): Security {
     },
     requirePrivileges(requirement: PrivilegeRequirement) {
       return createRequirePrivileges(core, requirement);
+    },
+    adminUi(uiOptions?: AdminUiOptions) {
+      return createAdminUi(uiOptions, { apiKeysEnabled: core.config.apiKeys.enabled });
     },
     async hasPrivileges(auth, request) {
       const parsed = parseHasPrivilegesRequest(request);

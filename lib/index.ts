@@ -1,9 +1,12 @@
 import "./http/security-context.js";
 
 export { createSecurity, type Security } from "./create-security.js";
-export type { SecurityOptions } from "./config/security-options.js";
+export type { SecurityOptions, TokenOptions } from "./config/security-options.js";
+export type { TokenService, CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
+export { TokenRequestError, type TokenRequestErrorCode } from "./authc/token/token-errors.js";
 export type { SecurityContext } from "./http/security-context.js";
 export type { AuthenticateOptions } from "./http/authenticate-middleware.js";
+export type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 export type { PrivilegeRequirement } from "./http/require-privileges.js";
 export { Authentication, API_KEY_REALM, type AuthenticateResponse, type AuthenticationType, type RealmRef, type User, type ApiKeyRef } from "./authc/authentication.js";
 export type { Realm, RealmInput, RealmResult } from "./authc/realms/realm.js";
@@ -16,3 +19,19 @@ export {
   type ElasticsearchErrorCause,
 } from "./support/security-error.js";
 export { sendError as renderSecurityError } from "./http/send-error.js";
+export type {
+  AuditEvent,
+  AuditSink,
+  AuditActor,
+  AuditCredential,
+  AuditRequestInfo,
+  AuthenticationSuccessEvent,
+  AuthenticationFailureEvent,
+  ApiKeyAuditEvent,
+  AccessDeniedEvent,
+} from "./audit/audit-event.js";
+export type { BackgroundWork } from "./http/background-work.js";
+export type { AuthenticationRecord, RealmAuthenticationRecord, ApiKeyAuthenticationRecord } from "./authc/background/authentication-record.js";
+export type { GrantApiKeyForRequest } from "./authc/background/grant-api-key-for.js";
+export { IdentityRevokedError, type RevocationCause } from "./authc/background/identity-revoked-error.js";
+export { InvalidAuthenticationRecordError } from "./authc/background/invalid-authentication-record-error.js";

@@ -1,10 +1,12 @@
 import { ApiKeyService } from "./authc/api-key/api-key-service.js";
+import { TokenService } from "./authc/token/token-service.js";
 import { AuthenticationService } from "./authc/authentication-service.js";
 import { AuthenticatorChain } from "./authc/authenticator-chain.js";
 import { CredentialCache } from "./authc/realms/credential-cache.js";
 import { NativeRealm } from "./authc/realms/native-realm.js";
 import { NativeUserService } from "./authc/realms/native-user-service.js";
 import type { Realm } from "./authc/realms/realm.js";
+import { AuditTrail } from "./audit/audit-trail.js";
 import { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
 import { Authorizer } from "./authz/authorizer.js";
 import { RoleService } from "./authz/role-service.js";
@@ -22,6 +24,8 @@ import { PasswordHasher } from "./support/password-hasher.js";
  */
 export class SecurityCore {
   readonly config: ResolvedConfig;
+  /** The `audit` option's sink; a no-op when none is configured. */
+  readonly audit: AuditTrail;
   readonly models: SecurityModels;
   readonly journal: EventsJournal;
   readonly hasher: PasswordHasher;
@@ -34,11 +38,13 @@ export class SecurityCore {
   readonly roles: RoleService;
   readonly privileges: ApplicationPrivilegeService;
   readonly apiKeys: ApiKeyService;
+  readonly tokens: TokenService;
   private readonly closers: Array<() => Promise<void> | void> = [];
   private started = false;
 
   constructor(config: ResolvedConfig) {
     this.config = config;
+    this.audit = new AuditTrail(config.audit);
     this.models = createModels(config.connection, config.collectionPrefix);
     this.journal = new EventsJournal(this.models.events);
     this.hasher = new PasswordHasher({ cost: config.passwordHashCost, workers: config.hashWorkers, maxQueue: 1000 });
@@ -46,11 +52,11 @@ export class SecurityCore {
     this.userStore = new UserStore(this.models.users);
     const roleStore = new RoleStore(this.models.roles);
     const privilegeStore = new ApplicationPrivilegeStore(this.models.privileges);
-    this.authorizer = new Authorizer(roleStore, privilegeStore, { staticRoles: config.staticRoles, cacheTtlMs: config.roleCacheTtlMs });
+    this.authorizer = new Authorizer(roleStore, privilegeStore, { staticRoles: config.staticRoles, cacheTtlMs: config.roleCacheTtlMs, audit: this.audit });
     const native = new NativeRealm(config.nativeRealmName, this.userStore, this.hasher, this.credentialCache);
     const realms: Realm[] = [native, ...config.realms];
     this.chain = new AuthenticatorChain(realms, config.anonymous);
-    this.authentication = new AuthenticationService(this.chain, this.authorizer, config.runAs);
+    this.authentication = new AuthenticationService(this.chain, this.authorizer, config.runAs, this.audit);
     this.users = new NativeUserService(this.userStore, this.hasher, this.authorizer, this.journal);
     this.roles = new RoleService(roleStore, this.authorizer, this.journal, config.staticRoles);
     this.privileges = new ApplicationPrivilegeService(privilegeStore, this.authorizer, this.journal);
@@ -61,8 +67,25 @@ export class SecurityCore {
       journal: this.journal,
       authentication: this.authentication,
       config: config.apiKeys,
+      audit: this.audit,
     });
     if (config.apiKeys.enabled) this.chain.use(this.apiKeys.authenticator);
+    this.tokens = new TokenService({
+      models: this.models,
+      authorizer: this.authorizer,
+      journal: this.journal,
+      authentication: this.authentication,
+      config: config.tokens,
+      // A token minted by an API key stops with the key (Elasticsearch keeps honouring it).
+      apiKeyActive: async (id, now) => {
+        const doc = await this.apiKeys.store.get(id);
+        return doc !== null && !doc.invalidated && (doc.expiration_time === null || doc.expiration_time > now);
+      },
+    });
+    if (config.tokens.enabled) {
+      this.chain.use(this.tokens.authenticator);
+      this.apiKeys.registerGrantType("access_token", (grant) => "Bearer " + (grant.accessToken ?? ""));
+    }
 
     this.journal.subscribe((event) => {
       switch (event.kind) {
@@ -113,12 +136,14 @@ export class SecurityCore {
     }
     this.journal.start(this.config.eventsPollIntervalMs);
     this.apiKeys.start();
+    await this.tokens.start();
     this.started = true;
   }
 
   async close(): Promise<void> {
     this.journal.stop();
     await this.apiKeys.close();
+    await this.tokens.close();
     for (const closer of this.closers.splice(0).reverse()) await closer();
     await this.hasher.close();
     this.started = false;

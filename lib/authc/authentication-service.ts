@@ -1,3 +1,4 @@
+import type { AuditTrail } from "../audit/audit-trail.js";
 import type { Authorizer } from "../authz/authorizer.js";
 import { runAsDeniedReason } from "../authz/denial-message.js";
 import { authenticationError, forbiddenError, isSecurityError, SecurityError } from "../support/security-error.js";
@@ -28,6 +29,7 @@ export class AuthenticationService {
     readonly chain: AuthenticatorChain,
     private readonly authorizer: Authorizer,
     private readonly runAsEnabled: boolean,
+    private readonly audit?: AuditTrail,
   ) {}
 
   /**
@@ -51,6 +53,17 @@ export class AuthenticationService {
     return secondary ? { authentication, secondary } : { authentication };
   }
 
+  /**
+   * The synchronous, cache-only path of {@link authenticate}: the subject when the request names
+   * no run-as target and no secondary identity and its credential is a cache hit of an enabled
+   * user; otherwise `undefined` (then call {@link authenticate}, which answers as it always did).
+   */
+  authenticateFromCache(headers: SecurityHeaders): AuthenticatedSubjects | undefined {
+    if (headers.runAs !== undefined || headers.secondary !== undefined) return undefined;
+    const authentication = this.chain.authenticateFromCache(headers.authorization);
+    return authentication?.user.enabled ? { authentication } : undefined;
+  }
+
   /** The secondary identity: same chain, no anonymous, any failure is one 401. */
   async authenticateSecondary(value: string, info: AuthRequestInfo): Promise<Authentication> {
     try {
@@ -66,8 +79,8 @@ export class AuthenticationService {
   private async runAs(authentication: Authentication, target: string): Promise<Authentication> {
     if (authentication.type === "anonymous" || authentication.isRunAs) return authentication;
     const permission = await this.authorizer.permissionFor(authentication);
-    const denied = () =>
-      forbiddenError(
+    const denied = () => {
+      const error = forbiddenError(
         runAsDeniedReason({
           action: RUN_AS_ACTION,
           username: authentication.user.username,
@@ -76,6 +89,18 @@ export class AuthenticationService {
           target,
         }),
       );
+      this.audit?.emit(() => ({
+        type: "access_denied",
+        timestamp: new Date().toISOString(),
+        action: RUN_AS_ACTION,
+        username: authentication.user.username,
+        roles: [...authentication.user.roles],
+        ...(authentication.apiKey ? { api_key_id: authentication.apiKey.id } : {}),
+        run_as: target,
+        reason: error.reason,
+      }));
+      return error;
+    };
     if (target === "" || !permission.canRunAs(target)) throw denied();
     const found = await this.chain.lookup(target);
     if (!found) throw denied();

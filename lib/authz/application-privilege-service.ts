@@ -83,8 +83,14 @@ export class ApplicationPrivilegeService {
   async delete(caller: Authentication, application: string, names: string[]): Promise<Nested<{ found: boolean }>> {
     await this.authorizer.ensureClusterAction(caller, ACTION + "delete");
     const out: Nested<{ found: boolean }> = { [application]: {} };
-    for (const name of names) (out[application] as Record<string, { found: boolean }>)[name] = { found: await this.store.delete(application, name) };
-    await this.journal.append({ kind: "privilege.change", keys: ["*"] });
+    let anyFound = false;
+    for (const name of names) {
+      const found = await this.store.delete(application, name);
+      anyFound ||= found;
+      (out[application] as Record<string, { found: boolean }>)[name] = { found };
+    }
+    // A delete that found nothing (404) changes nothing, not even the journal.
+    if (anyFound) await this.journal.append({ kind: "privilege.change", keys: ["*"] });
     return out;
   }
 }

@@ -1,9 +1,10 @@
+import type { AuditTrail } from "../audit/audit-trail.js";
 import type { Authentication } from "../authc/authentication.js";
 import type { ApplicationPrivilegeStore } from "../store/application-privilege-store.js";
 import type { RoleStore } from "../store/role-store.js";
 import { forbiddenError } from "../support/security-error.js";
 import type { ApplicationPrivilegeLookup } from "./application-privileges.js";
-import { actionDeniedReason, type DeniedSubject } from "./denial-message.js";
+import { actionDeniedReason, applicationDeniedReason, type DeniedSubject } from "./denial-message.js";
 import { BUILTIN_ROLES, Permission, type PermissionCheck } from "./permission.js";
 import type { RoleDescriptor } from "./role-descriptor.js";
 
@@ -11,6 +12,8 @@ export interface AuthorizerOptions {
   staticRoles: Record<string, RoleDescriptor>;
   /** How long resolved native roles and application privileges are trusted without an event. */
   cacheTtlMs: number;
+  /** Receives an `access_denied` event for every refusal built by {@link Authorizer.denied}. */
+  audit?: AuditTrail;
 }
 
 interface Timed<T> {
@@ -28,7 +31,19 @@ const MAX_CACHED_PERMISSIONS = 10_000;
 export class Authorizer {
   private readonly roleCache = new Map<string, Timed<RoleDescriptor | null>>();
   private privilegeCache: Timed<Map<string, string[]>> | undefined;
-  private readonly permissions = new Map<string, Timed<PermissionCheck>>();
+  /**
+   * Built permissions. An API key's entry remembers the key snapshot it was built from: a request
+   * still holding the snapshot from before an update must not leave its permission behind for
+   * the requests that carry the updated one.
+   */
+  private readonly permissions = new Map<string, Timed<PermissionCheck> & { apiKey?: object | undefined }>();
+  /**
+   * Changes on every eviction. Loaders read it before going to the database and cache their
+   * result only if it did not change meanwhile, so a read racing a role or privilege change can
+   * never put the old definition back for a whole `cacheTtlMs`.
+   */
+  private generation = 0;
+  private readonly roleKeys = new WeakMap<readonly string[], { roles: readonly string[]; key: string }>();
 
   constructor(
     private readonly roles: RoleStore,
@@ -44,13 +59,16 @@ export class Authorizer {
       const cached = this.roleCache.get(n);
       return !cached || now - cached.at > this.options.cacheTtlMs;
     });
+    let found: Map<string, RoleDescriptor> | undefined;
     if (missing.length > 0) {
-      const found = await this.roles.get(missing);
-      for (const name of missing) this.roleCache.set(name, { value: found.get(name) ?? null, at: now });
+      const epoch = this.generation;
+      found = await this.roles.get(missing);
+      if (epoch === this.generation) for (const name of missing) this.roleCache.set(name, { value: found.get(name) ?? null, at: now });
     }
     const out: Array<{ name: string; descriptor: RoleDescriptor }> = [];
     for (const name of names) {
-      const descriptor = BUILTIN_ROLES[name] ?? this.options.staticRoles[name] ?? this.roleCache.get(name)?.value;
+      const loaded = found && missing.includes(name) ? (found.get(name) ?? null) : this.roleCache.get(name)?.value;
+      const descriptor = BUILTIN_ROLES[name] ?? this.options.staticRoles[name] ?? loaded;
       if (descriptor) out.push({ name, descriptor });
     }
     return out;
@@ -59,12 +77,24 @@ export class Authorizer {
   /** Resolves application privilege names to actions from the in-memory definitions. */
   async privilegeLookup(): Promise<ApplicationPrivilegeLookup> {
     const now = Date.now();
-    if (!this.privilegeCache || now - this.privilegeCache.at > this.options.cacheTtlMs) {
+    let map = this.privilegeCache && now - this.privilegeCache.at <= this.options.cacheTtlMs ? this.privilegeCache.value : undefined;
+    if (!map) {
+      const epoch = this.generation;
       const docs = await this.privileges.list();
-      this.privilegeCache = { value: new Map(docs.map((d) => [`${d.application}/${d.name}`, d.actions])), at: now };
+      map = new Map(docs.map((d) => [`${d.application}/${d.name}`, d.actions]));
+      if (epoch === this.generation) this.privilegeCache = { value: map, at: now };
     }
-    const map = this.privilegeCache.value;
-    return (application, name) => map.get(`${application}/${name}`);
+    const definitions = map;
+    return (application, name) => definitions.get(`${application}/${name}`);
+  }
+
+  /**
+   * The subject's permission when it is already built and fresh, without waiting: lets guards
+   * decide synchronously on the hot path. `undefined` means "ask {@link permissionFor}".
+   */
+  cachedPermission(auth: Authentication): PermissionCheck | undefined {
+    const cached = this.permissions.get(this.cacheKey(auth));
+    return cached && Date.now() - cached.at <= this.options.cacheTtlMs && cached.apiKey === keySnapshot(auth) ? cached.value : undefined;
   }
 
   /** The effective permission of a request's subject. */
@@ -72,7 +102,8 @@ export class Authorizer {
     const key = this.cacheKey(auth);
     const now = Date.now();
     const cached = this.permissions.get(key);
-    if (cached && now - cached.at <= this.options.cacheTtlMs) return cached.value;
+    if (cached && now - cached.at <= this.options.cacheTtlMs && cached.apiKey === keySnapshot(auth)) return cached.value;
+    const epoch = this.generation;
 
     const lookup = await this.privilegeLookup();
     let permission: PermissionCheck;
@@ -84,8 +115,9 @@ export class Authorizer {
       const resolved = await this.resolveRoles(auth.user.roles);
       permission = Permission.fromDescriptors(resolved.map((r) => r.descriptor), lookup);
     }
+    if (epoch !== this.generation) return permission;
     if (this.permissions.size >= MAX_CACHED_PERMISSIONS) this.permissions.clear();
-    this.permissions.set(key, { value: permission, at: now });
+    this.permissions.set(key, { value: permission, at: now, apiKey: keySnapshot(auth) });
     return permission;
   }
 
@@ -105,24 +137,51 @@ export class Authorizer {
     return { username: auth.user.username, roles: auth.user.roles };
   }
 
-  /** Elasticsearch's 403 for a refused cluster or index action. */
+  /** Elasticsearch's 403 for a refused cluster or index action (audited as `access_denied`). */
   denied(auth: Authentication, action: string, indices?: string[]) {
-    return forbiddenError(actionDeniedReason({ action, ...this.subjectOf(auth), ...(indices ? { indices } : {}) }));
+    const error = forbiddenError(actionDeniedReason({ action, ...this.subjectOf(auth), ...(indices ? { indices } : {}) }));
+    this.options.audit?.emit(() => ({
+      type: "access_denied",
+      timestamp: new Date().toISOString(),
+      action,
+      ...deniedSubject(auth),
+      ...(indices ? { indices: [...indices] } : {}),
+      reason: error.reason,
+    }));
+    return error;
+  }
+
+  /** Elasticsearch-style 403 for a refused application privilege (audited as `access_denied`). */
+  deniedApplication(auth: Authentication, application: string, privilege: string, resources: string[]) {
+    const error = forbiddenError(applicationDeniedReason({ application, privilege, resources, ...this.subjectOf(auth) }));
+    this.options.audit?.emit(() => ({
+      type: "access_denied",
+      timestamp: new Date().toISOString(),
+      action: privilege,
+      ...deniedSubject(auth),
+      application,
+      resources: [...resources],
+      reason: error.reason,
+    }));
+    return error;
   }
 
   /** Evicts caches after a change seen in the events journal. */
   onRolesChanged(names: string[]): void {
+    this.generation++;
     if (names.includes("*")) this.roleCache.clear();
     for (const name of names) this.roleCache.delete(name);
     this.permissions.clear();
   }
 
   onPrivilegesChanged(): void {
+    this.generation++;
     this.privilegeCache = undefined;
     this.permissions.clear();
   }
 
   onApiKeysChanged(ids: string[]): void {
+    this.generation++;
     if (ids.includes("*")) {
       for (const key of this.permissions.keys()) if (key.startsWith("k:")) this.permissions.delete(key);
       return;
@@ -132,6 +191,28 @@ export class Authorizer {
 
   private cacheKey(auth: Authentication): string {
     if (auth.apiKey && !auth.isRunAs) return `k:${auth.apiKey.id}`;
-    return `r:${[...auth.user.roles].sort().join(",")}`;
+    // Cached users share their roles array between requests: sort and join it once, not per
+    // request. The copy kept beside the key catches an array changed in place since.
+    const roles = auth.user.roles;
+    const memo = this.roleKeys.get(roles);
+    if (memo && memo.roles.length === roles.length && memo.roles.every((role, i) => role === roles[i])) return memo.key;
+    const key = `r:${[...roles].sort().join(",")}`;
+    this.roleKeys.set(roles, { roles: [...roles], key });
+    return key;
   }
+}
+
+/** The API-key snapshot a permission is built from (object identity), `undefined` for users. */
+function keySnapshot(auth: Authentication): object | undefined {
+  return auth.apiKey && !auth.isRunAs ? auth.apiKey : undefined;
+}
+
+/** The denied subject as `access_denied` events name it. */
+function deniedSubject(auth: Authentication): { username: string; roles: string[]; api_key_id?: string; run_by_username?: string } {
+  return {
+    username: auth.user.username,
+    roles: auth.apiKey && !auth.isRunAs ? [] : [...auth.user.roles],
+    ...(auth.apiKey ? { api_key_id: auth.apiKey.id } : {}),
+    ...(auth.authenticatingUser ? { run_by_username: auth.authenticatingUser.username } : {}),
+  };
 }

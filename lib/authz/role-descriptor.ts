@@ -2,7 +2,7 @@ import { SecurityError, parseError, validationError } from "../support/security-
 import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./cluster-privileges.js";
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
 import { applicationNameError, applicationPrivilegeOrActionError } from "./application-privileges.js";
-import { findUnsafeKey } from "../support/unsafe-key.js";
+import { findUnsafeKey, nestsDeeperThan } from "../support/unsafe-key.js";
 
 /**
  * Role descriptors, in the normalized form Elasticsearch returns from its Get APIs and stores in
@@ -63,6 +63,8 @@ export const RESTRICTION_WORKFLOWS: readonly string[] = Object.freeze(["search_a
 
 const MAX_ROLE_NAME_LENGTH = 507;
 const MAX_DESCRIPTION_LENGTH = 1000;
+/** Deepest role `metadata` accepted (as user and API-key metadata). */
+const MAX_METADATA_DEPTH = 32;
 
 /**
  * Elasticsearch's message for an invalid role name (1–507 printable ASCII characters, no leading or
@@ -289,6 +291,11 @@ function parseRoleDescriptorStructure(name: string, input: unknown, options: Par
       case "metadata":
         if (!isObject(value)) {
           throw parseError(`expected field [${field}] to be of type object, but found [${tokenOf(value)}] instead`);
+        }
+        // Stored as a nested document: MongoDB refuses documents nested past 100 levels, so a
+        // deeper value must be a 400 here, never a storage error (500) later.
+        if (nestsDeeperThan(value, MAX_METADATA_DEPTH)) {
+          throw parseError(`${roleContext}. [${field}] is nested too deeply (more than ${MAX_METADATA_DEPTH} levels)`);
         }
         descriptor.metadata = structuredClone(value);
         break;

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { resolveApiKeyOptions } from "../authc/api-key/resolve-api-key-options.js";
+import { resolveTokenOptions } from "../authc/token/resolve-token-options.js";
 import { parseRoleDescriptor, type RoleDescriptor } from "../authz/role-descriptor.js";
 import { optionDuration } from "../support/duration.js";
 import type { ResolvedConfig, SecurityOptions } from "./security-options.js";
@@ -7,7 +8,7 @@ import type { ResolvedConfig, SecurityOptions } from "./security-options.js";
 const KNOWN = new Set([
   "connection", "collectionPrefix", "bootstrapPassword", "nativeRealmName", "realms", "roles", "anonymous", "runAs",
   "passwordHashCost", "hashWorkers", "credentialCacheTtl", "credentialCacheMaxUsers", "roleCacheTtl",
-  "eventsPollInterval", "failureRateLimit", "bodyLimit", "elasticProductHeader", "apiKeys",
+  "eventsPollInterval", "failureRateLimit", "bodyLimit", "elasticProductHeader", "apiKeys", "storeTimeout", "audit", "tokens",
 ]);
 
 function fail(option: string, message: string): never {
@@ -80,6 +81,13 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
   const bodyLimit = options.bodyLimit ?? "1mb";
   if (typeof bodyLimit !== "string" && typeof bodyLimit !== "number") fail("bodyLimit", 'must be a size such as "1mb" or a number of bytes');
 
+  const storeTimeoutMs = optionDuration(options.storeTimeout ?? "10s", "storeTimeout");
+  if (storeTimeoutMs < 0) fail("storeTimeout", `must not be negative, e.g. "5s" (got ${JSON.stringify(options.storeTimeout)})`);
+  const audit = options.audit as unknown;
+  if (audit !== undefined && typeof audit !== "function" && (typeof audit !== "object" || audit === null || typeof (audit as { info?: unknown }).info !== "function")) {
+    fail("audit", "must be a function (event) => void or a logger with an info(event) method, such as pino()");
+  }
+
   const cores = availableParallelism();
   return {
     connection: options.connection,
@@ -100,5 +108,8 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
     bodyLimit,
     elasticProductHeader: options.elasticProductHeader ?? true,
     apiKeys: resolveApiKeyOptions(options.apiKeys),
+    storeTimeoutMs,
+    audit: options.audit,
+    tokens: resolveTokenOptions(options.tokens),
   };
 }

@@ -1,7 +1,10 @@
+import type { KeyObject } from "node:crypto";
 import type { Connection } from "mongoose";
 import type { Realm } from "../authc/realms/realm.js";
 import type { ResolvedApiKeyConfig } from "../authc/api-key/api-key-service.js";
+import type { ResolvedTokenConfig } from "../authc/token/token-service.js";
 import type { RoleDescriptor } from "../authz/role-descriptor.js";
+import type { AuditSink } from "../audit/audit-event.js";
 
 /** Options of {@link createSecurity}. Only `connection` is required. */
 export interface SecurityOptions {
@@ -47,6 +50,37 @@ export interface SecurityOptions {
   elasticProductHeader?: boolean;
   /** API keys (`/_security/api_key`, `Authorization: ApiKey`). See {@link ApiKeyOptions}. */
   apiKeys?: ApiKeyOptions;
+  /**
+   * Longest a request of the security layer (authentication, guard or `/_security` call) may wait,
+   * mostly on MongoDB, before it fails closed with 503 `status_exception`. Default `"10s"`; `0`
+   * disables the deadline (then the connection's own timeouts decide).
+   */
+  storeTimeout?: string | number;
+  /**
+   * Audit trail: a function receiving each {@link AuditEvent}, or a pino-like logger (`info(obj,
+   * msg)`). Events: `authentication_success`, `authentication_failure`, `api_key_create`,
+   * `api_key_grant`, `api_key_update`, `api_key_invalidate`, `access_denied`. They never contain
+   * secrets; a sink that throws never breaks a request. Default: none.
+   */
+  audit?: AuditSink;
+  /** Access and refresh tokens (`/_security/oauth2/token`, `Authorization: Bearer`). See {@link TokenOptions}. */
+  tokens?: TokenOptions;
+}
+
+/** Options of the token service (Elasticsearch's `xpack.security.authc.token.*`). */
+export interface TokenOptions {
+  /** Accept `Authorization: Bearer` and serve `/_security/oauth2/token`. Default `true`. */
+  enabled?: boolean;
+  /**
+   * HS256 key signing the access tokens (a string or Buffer of at least 32 bytes, or a secret
+   * `KeyObject`). Default: a 64-byte secret generated once and stored in the `settings`
+   * collection, shared by every instance using the same database.
+   */
+  signingKey?: string | Buffer | Uint8Array | KeyObject;
+  /** Access-token lifetime, whole seconds from `"1s"` to `"1h"`. Default `"20m"` (as Elasticsearch). */
+  accessTokenLifetime?: string | number;
+  /** Refresh-token lifetime (single use; a refresh starts a new one). Default `"24h"` (at most `"30d"`). */
+  refreshTokenLifetime?: string | number;
 }
 
 /** Options of the API-key subsystem (Elasticsearch's `xpack.security.authc.api_key.*`). */
@@ -92,4 +126,7 @@ export interface ResolvedConfig {
   bodyLimit: string | number;
   elasticProductHeader: boolean;
   apiKeys: ResolvedApiKeyConfig;
+  storeTimeoutMs: number;
+  audit: AuditSink | undefined;
+  tokens: ResolvedTokenConfig;
 }

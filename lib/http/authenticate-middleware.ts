@@ -1,19 +1,86 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
+import type { AuditCredential, AuditRequestInfo, AuthenticationFailureEvent } from "../audit/audit-event.js";
+import { auditActor } from "../audit/audit-actor.js";
+import type { AuthenticatedSubjects, SecurityHeaders } from "../authc/authentication-service.js";
+import { parseAuthorization } from "../authc/parse-authorization.js";
 import type { SecurityCore } from "../security-core.js";
+import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
+import { withDeadline } from "../support/with-deadline.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { readSecurityHeaders } from "./read-security-headers.js";
 import { sendError } from "./send-error.js";
+import { toSecurityError } from "./to-security-error.js";
 
 export interface AuthenticateOptions {
   /** Let requests without any credentials through, without `req.security`. Default `false`. */
   optional?: boolean;
 }
 
-/** Authenticates the request; on success `req.security` holds the subject(s). */
+/**
+ * Authenticates the request; on success `req.security` holds the subject(s). Audited
+ * (`authentication_success` / `authentication_failure`), and bounded by `storeTimeout`: a store
+ * that does not answer makes it fail closed with a 503, never hang.
+ */
 export async function authenticateRequest(core: SecurityCore, req: Request, optional: boolean): Promise<void> {
-  const subjects = await core.authentication.authenticate(readSecurityHeaders(req), { uri: req.originalUrl, request: req }, optional);
-  if (subjects) req.security = subjects;
+  const headers = readSecurityHeaders(req);
+  let subjects: AuthenticatedSubjects | undefined;
+  try {
+    const work = core.authentication.authenticate(headers, { uri: req.originalUrl, request: req }, optional);
+    subjects = await withDeadline(work, core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs));
+  } catch (error) {
+    // A refused run-as is an authorization failure, audited as `access_denied` where it is decided.
+    if (!(isSecurityError(error) && error.status === 403)) core.audit.emit(() => failureEvent(req, headers, error));
+    throw error;
+  }
+  if (!subjects) return;
+  succeed(core, req, subjects);
 }
+
+/** Puts the subjects on the request and audits the success. */
+function succeed(core: SecurityCore, req: Request, found: AuthenticatedSubjects): void {
+  req.security = found;
+  core.audit.emit(() => ({
+    type: "authentication_success",
+    timestamp: new Date().toISOString(),
+    ...auditActor(found.authentication),
+    ...(found.authentication.apiKey ? { api_key_name: found.authentication.apiKey.name } : {}),
+    ...(found.secondary ? { secondary_username: found.secondary.user.username, secondary_realm: found.secondary.authenticationRealm.name } : {}),
+    ...requestInfo(req),
+  }));
+}
+
+function requestInfo(req: Request): AuditRequestInfo {
+  const info: AuditRequestInfo = { request_method: req.method, request_uri: req.originalUrl.split("?", 1)[0] ?? "" };
+  const ip = req.ip ?? req.socket.remoteAddress;
+  if (ip !== undefined) info.client_ip = ip;
+  return info;
+}
+
+/** What the refused request presented, from its header, never the secret part. */
+function failureEvent(req: Request, headers: SecurityHeaders, error: unknown): AuthenticationFailureEvent {
+  const e = toSecurityError(error);
+  const credentials = parseAuthorization(headers.authorization);
+  const event: AuthenticationFailureEvent = {
+    type: "authentication_failure",
+    timestamp: new Date().toISOString(),
+    status: e.status,
+    reason: e.reason,
+    credential: CREDENTIAL[credentials?.scheme ?? "none"],
+    ...requestInfo(req),
+  };
+  if (credentials?.scheme === "basic") event.username = credentials.username;
+  if (credentials?.scheme === "apikey") event.api_key_id = credentials.id;
+  return event;
+}
+
+const CREDENTIAL: Record<NonNullable<ReturnType<typeof parseAuthorization>>["scheme"] | "none", AuditCredential> = {
+  basic: "basic",
+  apikey: "api_key",
+  bearer: "bearer",
+  malformed: "malformed",
+  unknown: "unknown_scheme",
+  none: "none",
+};
 
 export function createAuthenticateMiddleware(core: SecurityCore, limiter: FailureLimiter | undefined, options: AuthenticateOptions = {}): RequestHandler {
   if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
@@ -23,8 +90,16 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
     if (req.security) return next();
     const blocked = limiter?.check(req);
     if (blocked) return sendError(res, blocked, productHeader);
+    // Hot path: a credential the caches already verified is answered synchronously (no promise,
+    // no store deadline timer); anything else takes the full path below, with the same outcome.
+    const cached = core.authentication.authenticateFromCache(readSecurityHeaders(req));
+    if (cached) {
+      succeed(core, req, cached);
+      return next();
+    }
     authenticateRequest(core, req, optional).then(
-      () => next(),
+      // The router's deadline may have answered 503 meanwhile: then nothing more may run.
+      () => (res.headersSent ? undefined : next()),
       async (error: unknown) => {
         if (limiter && typeof error === "object" && error !== null && (error as { status?: number }).status === 401) {
           const tooMany = await limiter.record(req, res);

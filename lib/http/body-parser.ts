@@ -1,9 +1,31 @@
-import express, { type RequestHandler } from "express";
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import { xContentParseError } from "../support/security-error.js";
+import { nestsDeeperThan } from "../support/unsafe-key.js";
+
+/**
+ * Deepest JSON nesting accepted in a request body: Elasticsearch's parser limit (Jackson's
+ * `StreamReadConstraints` default). Deeper bodies are refused before any handler walks them, so
+ * no recursive step (serialization, cloning, storage) can overflow the stack or the database's
+ * own nesting limit.
+ */
+export const MAX_BODY_NESTING = 1000;
 
 /**
  * JSON bodies, including Elasticsearch clients' vendor media type
- * (`application/vnd.elasticsearch+json; compatible-with=9`), with a size limit.
+ * (`application/vnd.elasticsearch+json; compatible-with=9`), with a size and a nesting limit.
  */
 export function createBodyParser(limit: string | number): RequestHandler {
-  return express.json({ limit, strict: true, type: ["application/json", "application/*+json"] });
+  const json = express.json({ limit, strict: true, type: ["application/json", "application/*+json"] });
+  return (req: Request, res: Response, next: NextFunction) => {
+    json(req, res, (error?: unknown) => {
+      if (error) return next(error);
+      if (nestsDeeperThan(req.body, MAX_BODY_NESTING - 1)) {
+        req.body = undefined;
+        return next(
+          xContentParseError(`Document nesting depth (${MAX_BODY_NESTING + 1}) exceeds the maximum allowed (${MAX_BODY_NESTING}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`),
+        );
+      }
+      next();
+    });
+  };
 }

@@ -32,6 +32,9 @@ export class FailureLimiter {
 
   /** The 429 to send now, if this client is over the limit. */
   check(req: Request): SecurityError | undefined {
+    // Every request passes here: with nobody blocked, skip resolving the client address
+    // (`req.ip` walks the proxy chain; the key generator parses the address).
+    if (this.blocked.size === 0) return undefined;
     const key = clientKey(req);
     const until = this.blocked.get(key);
     if (until === undefined) return undefined;

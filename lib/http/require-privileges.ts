@@ -1,8 +1,9 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import { applicationDeniedReason } from "../authz/denial-message.js";
 import { parseHasPrivilegesRequest } from "../authz/has-privileges.js";
+import type { PermissionCheck } from "../authz/permission.js";
 import type { SecurityCore } from "../security-core.js";
-import { forbiddenError } from "../support/security-error.js";
+import { storeTimeoutError } from "../support/security-error.js";
+import { withDeadline } from "../support/with-deadline.js";
 import { authenticateRequest } from "./authenticate-middleware.js";
 import { sendError } from "./send-error.js";
 
@@ -26,7 +27,14 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
   }
   const request = parsed;
   const productHeader = core.config.elasticProductHeader;
+  // Permissions that passed every check of this guard. A permission object never changes (a role,
+  // key or privilege change builds a new one), so the verdict holds as long as the object lives.
+  const granted = new WeakSet<PermissionCheck>();
   return (req: Request, res: Response, next: NextFunction) => {
+    // Hot path: an authenticated subject whose permission is built and already passed here is
+    // let through synchronously, without a promise or a check.
+    const known = req.security ? core.authorizer.cachedPermission(req.security.authentication) : undefined;
+    if (known !== undefined && granted.has(known)) return next();
     const run = async () => {
       if (!req.security) await authenticateRequest(core, req, false);
       const auth = req.security!.authentication;
@@ -45,12 +53,16 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
         for (const resource of entry.resources) {
           for (const privilege of entry.privileges) {
             if (!permission.checkApplication(entry.application, privilege, resource)) {
-              throw forbiddenError(applicationDeniedReason({ application: entry.application, privilege, resources: [resource], ...core.authorizer.subjectOf(auth) }));
+              throw core.authorizer.deniedApplication(auth, entry.application, privilege, [resource]);
             }
           }
         }
       }
+      granted.add(permission);
     };
-    run().then(() => next(), (error: unknown) => sendError(res, error, productHeader));
+    withDeadline(run(), core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs)).then(
+      () => next(),
+      (error: unknown) => sendError(res, error, productHeader),
+    );
   };
 }

@@ -42,6 +42,8 @@ export function route(allowedParams: readonly string[], handler: (input: RouteIn
     };
     run().then(
       (result) => {
+        // Answered already (the router's storeTimeout deadline): a late result is dropped.
+        if (res.headersSent) return;
         res.setHeader("x-elastic-product", "Elasticsearch");
         res.status(result.status ?? 200).json(result.body);
       },

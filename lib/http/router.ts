@@ -3,11 +3,13 @@ import type { SecurityCore } from "../security-core.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { createBodyParser } from "./body-parser.js";
 import { createAuthenticateMiddleware } from "./authenticate-middleware.js";
+import { createResponseDeadline } from "./response-deadline.js";
 import { sendError } from "./send-error.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
 import { mountPrivilegeRoutes } from "./routes/privilege-routes.js";
 import { mountRoleRoutes } from "./routes/role-routes.js";
+import { mountTokenRoutes } from "./routes/token-routes.js";
 import { mountUserRoutes } from "./routes/user-routes.js";
 
 /** Extra route groups (API keys, tokens) register themselves through this. */
@@ -19,9 +21,15 @@ export type RouteMounter = (router: Router, core: SecurityCore) => void;
  */
 export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, extra: RouteMounter[]): Router {
   const router = express.Router();
-  router.use("/_security", createBodyParser(core.config.bodyLimit), createAuthenticateMiddleware(core, limiter));
+  router.use(
+    "/_security",
+    createBodyParser(core.config.bodyLimit),
+    createResponseDeadline(core.config.storeTimeoutMs, core.config.elasticProductHeader),
+    createAuthenticateMiddleware(core, limiter),
+  );
   mountAuthenticateRoutes(router, core);
   mountApiKeyRoutes(router, core);
+  mountTokenRoutes(router, core);
   for (const mount of extra) mount(router, core);
   mountUserRoutes(router, core);
   mountRoleRoutes(router, core);

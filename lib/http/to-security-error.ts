@@ -1,9 +1,31 @@
 import { SecurityError, unavailableError } from "../support/security-error.js";
 
 // Errors of the driver and of mongoose that mean "the database cannot be reached now".
-const UNAVAILABLE = /^(MongoNetworkError|MongoNetworkTimeoutError|MongoServerSelectionError|MongooseServerSelectionError|MongoNotConnectedError|MongoTopologyClosedError|MongoPoolClearedError|MongoExpiredSessionError)$/;
+// (Subclasses keep their own names, e.g. the pool's `PoolClearedOnNetworkError`.)
+const UNAVAILABLE =
+  /^(MongoNetworkError|MongoNetworkTimeoutError|MongoServerSelectionError|MongooseServerSelectionError|MongoNotConnectedError|MongoTopologyClosedError|MongoPoolClearedError|PoolClearedError|PoolClearedOnNetworkError|MongoExpiredSessionError|MongoClientClosedError|MongoServerClosedError|MongoWaitQueueTimeoutError|WaitQueueTimeoutError|MongoOperationTimeoutError)$/;
+// Server replies that mean "not now" rather than "not this": shutting down, stepping down,
+// unreachable, out of time (HostUnreachable, HostNotFound, MaxTimeMSExpired, NetworkTimeout,
+// ShutdownInProgress, PrimarySteppedDown, ExceededTimeLimit, SocketException, NotWritablePrimary,
+// InterruptedAtShutdown, InterruptedDueToReplStateChange, NotPrimaryNoSecondaryOk,
+// NotPrimaryOrSecondary).
+const UNAVAILABLE_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436]);
+/** Driver error labels of failures worth retrying later: the store, not the request, failed. */
+const UNAVAILABLE_LABELS = ["RetryableWriteError", "ResetPool", "SystemOverloadedError"];
+
+function hasLabel(error: object, labels: readonly string[]): boolean {
+  const set = (error as { errorLabelSet?: unknown }).errorLabelSet;
+  return set instanceof Set && labels.some((label) => set.has(label));
+}
+
+// MongoDB's `BadValue`: the server refused a value of the command itself. Every value this library
+// sends was validated, so what remains is data some MongoDB-compatible servers cannot store
+// (FerretDB: nested arrays, keys containing `.`): the request's fault, never a 500.
+const BAD_VALUE = 2;
+const MONGO_ERROR = /^Mongo(?:Server|BulkWrite|WriteConcern)Error$/;
 
 interface HttpLikeError {
+  code?: unknown;
   status?: unknown;
   type?: unknown;
   name?: unknown;
@@ -20,8 +42,17 @@ export function toSecurityError(error: unknown): SecurityError {
   const e = (typeof error === "object" && error !== null ? error : {}) as HttpLikeError;
   const name = typeof e.name === "string" ? e.name : "";
   const message = typeof e.message === "string" ? e.message : "";
-  if (UNAVAILABLE.test(name) || (name === "MongooseError" && /initial connection|bufferCommands|client was closed|not connected|force closed|connection closed/i.test(message))) {
+  const unavailableReply = MONGO_ERROR.test(name) && typeof e.code === "number" && UNAVAILABLE_CODES.has(e.code);
+  if (
+    UNAVAILABLE.test(name) ||
+    unavailableReply ||
+    (/^Mongo/.test(name) && hasLabel(e, UNAVAILABLE_LABELS)) ||
+    (name === "MongooseError" && /initial connection|bufferCommands|client was closed|not connected|force closed|connection closed/i.test(message))
+  ) {
     return unavailableError("security index is unavailable: the security store cannot be reached");
+  }
+  if (MONGO_ERROR.test(name) && e.code === BAD_VALUE) {
+    return new SecurityError(400, "illegal_argument_exception", "the security store cannot store a value of this request (for example nested arrays, or object keys containing [.])");
   }
   if (e.type === "entity.too.large") return new SecurityError(413, "content_too_long_exception", "request body is too large");
   if (e.type === "entity.parse.failed") return new SecurityError(400, "x_content_parse_exception", "failed to parse the request body as JSON");

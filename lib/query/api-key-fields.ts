@@ -17,7 +17,7 @@ export interface ApiKeyField {
   readonly path: string;
   readonly kind: ApiKeyFieldKind;
   /**
-   * `"path"` for `metadata.<path>` (native JSON leaves, matched with Elasticsearch's flattened
+   * `"path"` for `metadata.<path>` (native JSON leaves under `metadata_flattened`, matched with Elasticsearch's flattened
    * keyword semantics: `"5"` matches `5` and `"5"`), `"root"` for bare `metadata` (the stored
    * `metadata_values` string array), `undefined` for the fixed fields.
    */
@@ -72,6 +72,12 @@ export const MAX_FIELD_NAME_LENGTH = 512;
 /** The stored array of every metadata leaf value, stringified (what bare `metadata` searches). */
 export const METADATA_VALUES_PATH = "metadata_values";
 
+/**
+ * The stored, queryable form of the metadata (dotted keys expanded into nested objects; the
+ * returned metadata is stored apart, as given): what `metadata.<path>` reads.
+ */
+export const METADATA_FLATTENED_PATH = "metadata_flattened";
+
 function notAllowed(name: string): never {
   throw illegalArgument(`Field [${name}] is not allowed for querying or aggregation`);
 }
@@ -91,7 +97,7 @@ function metadataField(name: string): ApiKeyField {
   }
   return {
     name,
-    path: `metadata.${subPath}`,
+    path: `${METADATA_FLATTENED_PATH}.${subPath}`,
     kind: "keyword",
     flattened: "path",
     missingAs: undefined,

@@ -1,4 +1,7 @@
 import type { Model } from "mongoose";
+import { randomId } from "../support/random-id.js";
+import { retryPause } from "../support/retry-pause.js";
+import type { LeaseStore } from "./lease-store.js";
 import type { ApiKeyDoc } from "./models.js";
 
 /** How a request names keys by `name`: exactly, by a `prefix*`, or every name (`*`). */
@@ -17,16 +20,33 @@ export interface ApiKeySelector {
   realms?: readonly string[];
   /** Drop invalidated keys. */
   excludeInvalidated?: boolean;
+  /** Drop keys invalidated before this instant (epoch ms, or without a recorded time); keep the rest. */
+  excludeInvalidatedBefore?: number;
   /** Drop keys expired at this instant (epoch ms). */
   excludeExpiredAt?: number;
 }
 
 /** Fields an update may replace (`version` is bumped by the store). */
 export type ApiKeyUpdate = Partial<
-  Pick<ApiKeyDoc, "role_descriptors" | "limited_by_role_descriptors" | "metadata" | "metadata_values" | "expiration_time" | "creator">
+  Pick<
+    ApiKeyDoc,
+    "role_descriptors" | "limited_by_role_descriptors" | "metadata" | "metadata_flattened" | "metadata_values" | "expiration_time" | "creator"
+  >
 >;
 
+/** A stored key as Get, Query and Update read it: everything but the secret's hash. */
+export type ApiKeyDocWithoutHash = Omit<ApiKeyDoc, "hash">;
+
+/** Only authentication reads the hash; every other read leaves it in the database. */
+const WITHOUT_HASH = { hash: 0 } as const;
+
 const ID_PATTERN = /^[\x21-\x7e]{1,512}$/;
+/** How long a version claim holds if its writer never drops it (a crash). */
+const CLAIM_MS = 10_000;
+/** Lease names of version claims. */
+export const CLAIM_PREFIX = "api_key_write/";
+/** How long an invalidation waits for another writer's claim on the same key before writing anyway. */
+const CLAIM_WAIT_MS = 5_000;
 const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
 
 /** Whether `id` can be an API-key id at all (printable ASCII, bounded). Others are never looked up. */
@@ -47,20 +67,29 @@ function escapeRegex(value: string): string {
  * The `api_keys` collection. Guarantees:
  * - `insert` writes one whole document (the key exists completely or not at all);
  * - `compareAndSet` replaces fields only if `version` still matches (optimistic concurrency, like
- *   Elasticsearch's `if_seq_no`), bumping it; a lost race returns `false`, nothing is written;
+ *   Elasticsearch's `if_seq_no`), bumping it; a lost race returns `false`, nothing is written (also
+ *   on FerretDB, whose conditional updates alone are not atomic: see the method);
  * - `invalidate` flips `invalidated` once per key (a key already invalidated is reported, not
- *   touched again), each key a single-document update;
+ *   touched again), each key a single-document update under the same version claim, so a racing
+ *   update never undoes it;
  * - `removeInactive` deletes only keys still matching the retention condition at delete time.
  * Indexes (models.ts): `_id`; `creator.principal+creator.realm`; `name`; `invalidated+invalidation_time`;
  * `expiration_time`; `creation_time`; `metadata_values`.
  */
 export class ApiKeyStore {
-  constructor(readonly model: Model<ApiKeyDoc>) {}
+  /** Who this store's version claims belong to (see {@link compareAndSet}). */
+  private readonly claimant = randomId();
+
+  constructor(
+    readonly model: Model<ApiKeyDoc>,
+    private readonly leases: LeaseStore,
+  ) {}
 
   async insert(doc: ApiKeyDoc): Promise<void> {
     await this.model.create(doc);
   }
 
+  /** One key with its hash (authentication). */
   async get(id: string): Promise<ApiKeyDoc | null> {
     if (!isPlausibleApiKeyId(id)) return null;
     return this.model.findById(id).lean<ApiKeyDoc>().exec();
@@ -79,6 +108,11 @@ export class ApiKeyStore {
     if (selector.username !== undefined) and.push({ "creator.principal": assertString(selector.username, "username") });
     if (selector.realms !== undefined) and.push({ "creator.realm": { $in: selector.realms.map((r) => assertString(r, "realm")) } });
     if (selector.excludeInvalidated) and.push({ invalidated: false });
+    if (selector.excludeInvalidatedBefore !== undefined) {
+      const since = selector.excludeInvalidatedBefore;
+      if (!Number.isFinite(since)) throw new TypeError("api-key store: excludeInvalidatedBefore must be a number");
+      and.push({ $or: [{ invalidated: false }, { invalidation_time: { $gte: since } }] });
+    }
     if (selector.excludeExpiredAt !== undefined) {
       const now = selector.excludeExpiredAt;
       if (!Number.isFinite(now)) throw new TypeError("api-key store: excludeExpiredAt must be a number");
@@ -89,52 +123,117 @@ export class ApiKeyStore {
     return { $and: and };
   }
 
-  /** Keys matching `selector`, oldest first. */
-  async find(selector: ApiKeySelector): Promise<ApiKeyDoc[]> {
-    return this.model.find(ApiKeyStore.filterOf(selector)).sort({ creation_time: 1, _id: 1 }).lean<ApiKeyDoc[]>().exec();
+  /** Keys matching `selector`, oldest first, without their hashes. */
+  async find(selector: ApiKeySelector): Promise<ApiKeyDocWithoutHash[]> {
+    return this.model
+      .find(ApiKeyStore.filterOf(selector), WITHOUT_HASH)
+      .sort({ creation_time: 1, _id: 1 })
+      .lean<ApiKeyDocWithoutHash[]>()
+      .exec();
   }
 
-  /** Ids and types of keys matching `selector` (what invalidation needs). */
-  async findIds(selector: ApiKeySelector): Promise<Array<Pick<ApiKeyDoc, "_id" | "type">>> {
+  /** One key without its hash (for reads that are not authentication). */
+  async getWithoutHash(id: string): Promise<ApiKeyDocWithoutHash | null> {
+    if (!isPlausibleApiKeyId(id)) return null;
+    return this.model.findById(id, WITHOUT_HASH).lean<ApiKeyDocWithoutHash>().exec();
+  }
+
+  /** Ids, types, versions and states of keys matching `selector` (what invalidation needs). */
+  async findIds(selector: ApiKeySelector): Promise<Array<Pick<ApiKeyDoc, "_id" | "type" | "version" | "invalidated">>> {
     return this.model
-      .find(ApiKeyStore.filterOf(selector), { _id: 1, type: 1 })
+      .find(ApiKeyStore.filterOf(selector), { _id: 1, type: 1, version: 1, invalidated: 1 })
       .sort({ creation_time: 1, _id: 1 })
-      .lean<Array<Pick<ApiKeyDoc, "_id" | "type">>>()
+      .lean<Array<Pick<ApiKeyDoc, "_id" | "type" | "version" | "invalidated">>>()
       .exec();
   }
 
   /**
    * Marks each key invalidated at `now`, unless it already is. Returns the ids this call
-   * invalidated and those another writer had invalidated first.
+   * invalidated and those another writer had invalidated first (a key deleted meanwhile is in
+   * neither). Each key is written under a version claim, like {@link compareAndSet}, so a racing
+   * update can never overwrite the invalidation with the document it read before (FerretDB
+   * rewrites whole documents); `version` is where to start, from the read that selected the key.
    */
-  async invalidate(ids: readonly string[], now: number): Promise<{ invalidated: string[]; previously: string[] }> {
+  async invalidate(targets: ReadonlyArray<{ id: string; version: number }>, now: number): Promise<{ invalidated: string[]; previously: string[] }> {
     const invalidated: string[] = [];
     const previously: string[] = [];
     const CHUNK = 100;
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const chunk = ids.slice(i, i + CHUNK);
-      const results = await Promise.all(
-        chunk.map((id) =>
-          this.model
-            .updateOne({ _id: assertString(id, "id"), invalidated: false }, { $set: { invalidated: true, invalidation_time: now }, $inc: { version: 1 } })
-            .exec(),
-        ),
-      );
-      results.forEach((result, index) => {
-        const id = chunk[index] as string;
-        (result.modifiedCount > 0 ? invalidated : previously).push(id);
+    for (let i = 0; i < targets.length; i += CHUNK) {
+      const chunk = targets.slice(i, i + CHUNK);
+      const outcomes = await Promise.all(chunk.map((target) => this.invalidateOne(assertString(target.id, "id"), target.version, now)));
+      outcomes.forEach((outcome, index) => {
+        const id = (chunk[index] as { id: string }).id;
+        if (outcome === "invalidated") invalidated.push(id);
+        else if (outcome === "previously") previously.push(id);
       });
     }
     return { invalidated, previously };
   }
 
-  /** Replaces `fields` if the document is still at `version`; false when someone else won. */
-  async compareAndSet(id: string, version: number, fields: ApiKeyUpdate): Promise<boolean> {
+  private async invalidateOne(id: string, firstVersion: number, now: number): Promise<"invalidated" | "previously" | "missing"> {
+    const change = { $set: { invalidated: true, invalidation_time: now }, $inc: { version: 1 } };
+    let version = firstVersion;
+    const giveUpAt = Date.now() + CLAIM_WAIT_MS;
+    let pauses = 0;
+    for (;;) {
+      const modified = await this.withClaim(id, version, async () => {
+        const result = await this.model.updateOne({ _id: id, version, invalidated: false }, change).exec();
+        return result.modifiedCount > 0;
+      });
+      if (modified === true) return "invalidated";
+      // Another writer holds this version (most often a racing invalidation), or moved it on:
+      // watch the document, reading only, until it settles, then claim the new version.
+      for (;;) {
+        if (Date.now() >= giveUpAt) {
+          // The holder is stuck or dead (its claim expires by itself): the version-free
+          // conditional update, atomic on MongoDB, settles it.
+          const result = await this.model.updateOne({ _id: id, invalidated: false }, change).exec();
+          return result.modifiedCount > 0 ? "invalidated" : "previously";
+        }
+        await retryPause(++pauses);
+        const current = await this.model.findById(id, { version: 1, invalidated: 1 }).lean<Pick<ApiKeyDoc, "version" | "invalidated">>().exec();
+        if (!current) return "missing";
+        if (current.invalidated) return "previously";
+        if (current.version !== version) {
+          version = current.version;
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs `write` while holding the claim on `<id>@<version>` (see {@link compareAndSet});
+   * `undefined` when another writer holds it.
+   */
+  private async withClaim<T>(id: string, version: number, write: () => Promise<T>): Promise<T | undefined> {
     if (!Number.isInteger(version)) throw new TypeError("api-key store: version must be an integer");
-    const result = await this.model
-      .updateOne({ _id: assertString(id, "id"), version }, { $set: fields, $inc: { version: 1 } })
-      .exec();
-    return result.modifiedCount > 0;
+    const claim = `${CLAIM_PREFIX}${id}@${version}`;
+    const now = Date.now();
+    if (!(await this.leases.acquire(claim, this.claimant, now, now + CLAIM_MS))) return undefined;
+    try {
+      return await write();
+    } finally {
+      await this.leases.drop(claim, this.claimant);
+    }
+  }
+
+  /**
+   * Replaces `fields` if the document is still at `version`; false when someone else won.
+   *
+   * The conditional update alone is a compare-and-set on MongoDB, but FerretDB 1.x evaluates the
+   * filter and writes the whole document in two steps, so racing writers could all "win" and all
+   * but the last update would be lost. Each writer therefore first claims `<id>@<version>` in the
+   * leases collection: a unique `_id` insert, atomic on every server, so one writer per version
+   * proceeds. The claim is dropped after the write (a late writer holding the same version then
+   * fails the version check) and expires by itself if its holder dies; the remover sweeps those.
+   */
+  async compareAndSet(id: string, version: number, fields: ApiKeyUpdate): Promise<boolean> {
+    const written = await this.withClaim(assertString(id, "id"), version, async () => {
+      const result = await this.model.updateOne({ _id: id, version }, { $set: fields, $inc: { version: 1 } }).exec();
+      return result.modifiedCount > 0;
+    });
+    return written === true;
   }
 
   /**

@@ -1,19 +1,25 @@
 import type { Model } from "mongoose";
 import type { LeaseDoc } from "./models.js";
+import { isDuplicateKey } from "./is-duplicate-key.js";
 
-const DUPLICATE_KEY = 11000;
 
-function isDuplicateKey(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === DUPLICATE_KEY;
-}
 
 /**
  * Named leases in the `leases` collection: at most one holder per name until `until` (epoch ms).
  *
- * Guarantee: `acquire` is one compare-and-set on `until` (a single-document upsert), so of several
- * instances racing for a free or expired lease exactly one wins; a held, unexpired lease is never
- * taken over. No TTL index is needed: expiry is the `until` comparison.
+ * Guarantee: of several callers racing for a free lease exactly one wins, and a held, unexpired
+ * lease is never taken over: both rest on the unique `_id` (the losing insert is a duplicate key),
+ * which every MongoDB-compatible server enforces atomically. Taking over an *expired* lease rests on
+ * an insert too: each caller that saw the expired lease inserts a ticket named after that expired
+ * incarnation (`<name>#<until>`), and only the one whose ticket insert wins replaces the lease. A
+ * conditional update or delete would not do: FerretDB 1.x evaluates their filters apart from the
+ * write, so two callers could both "take over", or one could delete the other's fresh lease.
+ * Tickets are kept {@link TICKET_KEEP_MS}, then swept. No TTL index is needed: expiry is the
+ * `until` comparison.
  */
+/** How long a takeover ticket (see {@link LeaseStore}) is kept: far longer than any racing caller's pause. */
+export const TICKET_KEEP_MS = 10 * 60_000;
+
 export class LeaseStore {
   constructor(private readonly model: Model<LeaseDoc>) {}
 
@@ -22,11 +28,23 @@ export class LeaseStore {
    * a lease doubles as "not again before `until`"). True when acquired.
    */
   async acquire(name: string, owner: string, now: number, until: number): Promise<boolean> {
+    if (await this.insert(name, owner, until)) return true;
+    const current = await this.model.findById(name).lean<LeaseDoc>().exec();
+    if (!current) return this.insert(name, owner, until);
+    if (current.until > now) return false;
+    if (!(await this.insert(`${name}#${current.until}`, owner, now + TICKET_KEEP_MS))) return false;
+    await this.model.deleteOne({ _id: name }).exec();
+    const tickets = `^${name.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")}#`;
+    void this.model.deleteMany({ _id: { $regex: tickets }, until: { $lt: now } }).exec().catch(() => undefined);
+    return this.insert(name, owner, until);
+  }
+
+  /** Inserts the lease; false when it exists (someone holds it, or took it over first). */
+  private async insert(name: string, owner: string, until: number): Promise<boolean> {
     try {
-      const result = await this.model.updateOne({ _id: name, until: { $lte: now } }, { $set: { owner, until } }, { upsert: true }).exec();
-      return result.matchedCount > 0 || result.upsertedCount > 0;
+      await this.model.create({ _id: name, owner, until });
+      return true;
     } catch (error) {
-      // The upsert collided with a document that exists but did not match: someone holds it.
       if (isDuplicateKey(error)) return false;
       throw error;
     }
@@ -35,6 +53,18 @@ export class LeaseStore {
   /** Shortens a lease held by `owner` to `until` (e.g. to allow the next run at that time). */
   async release(name: string, owner: string, until: number): Promise<void> {
     await this.model.updateOne({ _id: name, owner }, { $set: { until } }).exec();
+  }
+
+  /** Deletes lease `name` if `owner` still holds it (a one-off claim that is done). */
+  async drop(name: string, owner: string): Promise<void> {
+    await this.model.deleteOne({ _id: name, owner }).exec();
+  }
+
+  /** Deletes the leases named `<prefix>…` that expired at or before `now` (left by crashed holders). */
+  async dropExpired(prefix: string, now: number): Promise<number> {
+    const escaped = prefix.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+    const result = await this.model.deleteMany({ _id: { $regex: `^${escaped}` }, until: { $lte: now } }).exec();
+    return result.deletedCount;
   }
 
   async get(name: string): Promise<LeaseDoc | null> {

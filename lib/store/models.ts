@@ -58,12 +58,57 @@ export interface ApiKeyDoc {
   role_descriptors: string;
   /** The owner's role descriptors at create/grant/update time, as a JSON string (see above). */
   limited_by_role_descriptors: string;
-  /** User metadata, queryable as `metadata.<path>` (keys never contain `.` or start with `$`). */
-  metadata: Record<string, unknown>;
+  /** User metadata as given, as a JSON string (its keys may contain `.`); returned, never queried. */
+  metadata: string;
+  /**
+   * The queryable form of `metadata` (Elasticsearch's field name), with dotted keys expanded
+   * (`{"a.b": 1}` → `{a: {b: 1}}`), so `metadata.<path>` queries read `metadata_flattened.<path>`.
+   */
+  metadata_flattened: Record<string, unknown>;
   /** Every leaf value of `metadata` as a string, so a query on bare `metadata` is one index lookup. */
   metadata_values: string[];
   creator: ApiKeyCreator;
   version: number;
+}
+
+/**
+ * One access token (and, for password and refresh grants, its refresh token). `_id` is the access
+ * token's JWT id. The refresh token is stored only as a SHA-256 hash; fields are flat so every
+ * update is a plain `$set` that any MongoDB-compatible server applies atomically.
+ */
+export interface TokenDoc {
+  _id: string;
+  doc_type: "token";
+  creation_time: number;
+  /** When the access token expires (epoch ms, whole seconds as in its JWT `exp`). */
+  expiration_time: number;
+  /** The access token was invalidated. */
+  invalidated: boolean;
+  invalidation_time: number | null;
+  /** Effective user of the token (invalidate by `username`). */
+  username: string;
+  /** The user's realm (invalidate by `realm_name`); a key's creator realm for tokens minted by an API key. */
+  realm: string;
+  /** The API key the token was minted with, if any. */
+  api_key_id: string | null;
+  /** The token's subject as JSON (see `token-authentication.ts`): realms hand us keys MongoDB refuses. */
+  authentication: string;
+  /** base64url SHA-256 of the refresh token; `null` when there is none (`client_credentials`). */
+  refresh_hash: string | null;
+  refresh_expiration_time: number | null;
+  refresh_invalidated: boolean;
+  /** The refresh token was used (its successor is the document with the id derived from this one). */
+  refreshed: boolean;
+  refresh_time: number | null;
+  /** Who may refresh: the client that created the token. */
+  refresh_client: string | null;
+  /**
+   * For a token minted by a refresh: its own access and refresh token, encrypted under a key
+   * derived from the predecessor's refresh token, so a retry within the window gets them again.
+   */
+  sealed_pair: string | null;
+  /** After this instant the document is useless (both tokens expired) and may be deleted. */
+  purge_at: number;
 }
 
 export interface EventDoc {
@@ -96,6 +141,7 @@ export interface SecurityModels {
   roles: Model<RoleDoc>;
   privileges: Model<ApplicationPrivilegeDoc>;
   apiKeys: Model<ApiKeyDoc>;
+  tokens: Model<TokenDoc>;
   events: Model<EventDoc>;
   settings: Model<SettingDoc>;
   counters: Model<CounterDoc>;
@@ -161,7 +207,8 @@ export function createModels(connection: Connection, prefix: string): SecurityMo
       hash: { type: String, required: true },
       role_descriptors: { type: String, default: "{}" },
       limited_by_role_descriptors: { type: String, default: "{}" },
-      metadata: { type: Schema.Types.Mixed, default: {} },
+      metadata: { type: String, default: "{}" },
+      metadata_flattened: { type: Schema.Types.Mixed, default: {} },
       metadata_values: { type: [String], default: [] },
       creator: { type: Schema.Types.Mixed, required: true },
       version: { type: Number, default: 1 },
@@ -174,6 +221,34 @@ export function createModels(connection: Connection, prefix: string): SecurityMo
   apiKeys.index({ expiration_time: 1 });
   apiKeys.index({ creation_time: 1 });
   apiKeys.index({ metadata_values: 1 });
+
+  const tokens = new Schema<TokenDoc>(
+    {
+      _id: { type: String, required: true },
+      doc_type: { type: String, default: "token" },
+      creation_time: { type: Number, required: true },
+      expiration_time: { type: Number, required: true },
+      invalidated: { type: Boolean, default: false },
+      invalidation_time: { type: Number, default: null },
+      username: { type: String, required: true },
+      realm: { type: String, required: true },
+      api_key_id: { type: String, default: null },
+      authentication: { type: String, required: true },
+      refresh_hash: { type: String, default: null },
+      refresh_expiration_time: { type: Number, default: null },
+      refresh_invalidated: { type: Boolean, default: false },
+      refreshed: { type: Boolean, default: false },
+      refresh_time: { type: Number, default: null },
+      refresh_client: { type: String, default: null },
+      sealed_pair: { type: String, default: null },
+      purge_at: { type: Number, required: true },
+    },
+    base,
+  );
+  tokens.index({ refresh_hash: 1 });
+  tokens.index({ username: 1 });
+  tokens.index({ realm: 1 });
+  tokens.index({ purge_at: 1 });
 
   const events = new Schema<EventDoc>(
     {
@@ -217,6 +292,7 @@ export function createModels(connection: Connection, prefix: string): SecurityMo
     roles: model(connection, key("Role"), key("roles"), roles),
     privileges: model(connection, key("ApplicationPrivilege"), key("privileges"), privileges),
     apiKeys: model(connection, key("ApiKey"), key("api_keys"), apiKeys),
+    tokens: model(connection, key("Token"), key("tokens"), tokens),
     events: model(connection, key("Event"), key("events"), events),
     settings: model(connection, key("Setting"), key("settings"), settings),
     counters: model(connection, key("Counter"), key("rate_limits"), counters),

@@ -1,12 +1,22 @@
 import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
 import type { Model } from "mongoose";
+import { randomId } from "../support/random-id.js";
 import type { CounterDoc } from "./models.js";
+
+function escapeRegex(value: string): string {
+  return value.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
+}
 
 /**
  * An express-rate-limit store on MongoDB, so every app instance shares one count per client.
  *
- * Fixed windows keyed by window number: one atomic upsert with `$inc` per hit, no read-modify-
- * write, no TTL index needed (FerretDB lacks them); {@link prune} deletes finished windows.
+ * Fixed windows keyed by window number. Each hit is one inserted document
+ * (`<prefix><key>:<window>:<random>`) and the count is the number of them: an insert is atomic on
+ * every MongoDB-compatible server, whereas a concurrent `$inc` upsert can fail with a duplicate
+ * key (a hit that is then never counted) and FerretDB 1.x even loses concurrent increments, so a
+ * parallel burst of failures could slip past the limit. The count reads only the `_id` index (an
+ * anchored prefix); no TTL index is needed (FerretDB lacks them): {@link prune} deletes finished
+ * windows.
  */
 export class MongoRateLimitStore implements Store {
   readonly localKeys = false;
@@ -26,29 +36,37 @@ export class MongoRateLimitStore implements Store {
     return { id, resetAt: (id + 1) * this.windowMs };
   }
 
-  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
-    const { id, resetAt } = this.window();
-    const doc = await this.model.findById(`${this.prefix}${key}:${id}`).lean<CounterDoc>().exec();
-    return doc ? { totalHits: doc.hits, resetTime: new Date(resetAt) } : undefined;
+  /** The anchored `_id` prefix of one client's hits in the current window. */
+  private hits(key: string, window: number): { $regex: string } {
+    return { $regex: `^${escapeRegex(`${this.prefix}${key}:${window}:`)}` };
   }
 
+  async get(key: string): Promise<ClientRateLimitInfo | undefined> {
+    const { id, resetAt } = this.window();
+    const totalHits = await this.model.countDocuments({ _id: this.hits(key, id) }).exec();
+    return totalHits > 0 ? { totalHits, resetTime: new Date(resetAt) } : undefined;
+  }
+
+  /**
+   * Records one hit and returns the count including it (and possibly hits that landed at the
+   * same moment: racing callers may all see the higher count, never a lower one).
+   */
   async increment(key: string): Promise<ClientRateLimitInfo> {
     const { id, resetAt } = this.window();
-    const doc = await this.model
-      .findOneAndUpdate({ _id: `${this.prefix}${key}:${id}` }, { $inc: { hits: 1 }, $setOnInsert: { reset_at: resetAt } }, { upsert: true, returnDocument: "after" })
-      .lean<CounterDoc>()
-      .exec();
-    return { totalHits: doc?.hits ?? 1, resetTime: new Date(resetAt) };
+    await this.model.create({ _id: `${this.prefix}${key}:${id}:${randomId()}`, hits: 1, reset_at: resetAt });
+    const totalHits = await this.model.countDocuments({ _id: this.hits(key, id) }).exec();
+    return { totalHits: Math.max(1, totalHits), resetTime: new Date(resetAt) };
   }
 
   async decrement(key: string): Promise<void> {
     const { id } = this.window();
-    await this.model.updateOne({ _id: `${this.prefix}${key}:${id}`, hits: { $gt: 0 } }, { $inc: { hits: -1 } }).exec();
+    const one = await this.model.findOne({ _id: this.hits(key, id) }, { _id: 1 }).lean<Pick<CounterDoc, "_id">>().exec();
+    if (one) await this.model.deleteOne({ _id: one._id }).exec();
   }
 
   async resetKey(key: string): Promise<void> {
     const { id } = this.window();
-    await this.model.deleteOne({ _id: `${this.prefix}${key}:${id}` }).exec();
+    await this.model.deleteMany({ _id: this.hits(key, id) }).exec();
   }
 
   /** Deletes counters of finished windows. */

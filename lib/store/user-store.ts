@@ -1,4 +1,5 @@
 import type { Model } from "mongoose";
+import { isDuplicateKey } from "./is-duplicate-key.js";
 import type { UserDoc } from "./models.js";
 
 /**
@@ -44,10 +45,17 @@ export class UserStore {
 
   /** Creates the user only if absent; returns false when it already existed. */
   async createIfAbsent(doc: Omit<UserDoc, "version">): Promise<boolean> {
-    const result = await this.model
-      .updateOne({ _id: doc._id }, { $setOnInsert: { ...doc, version: 1 } }, { upsert: true })
-      .exec();
-    return result.upsertedCount > 0;
+    try {
+      const result = await this.model
+        .updateOne({ _id: doc._id }, { $setOnInsert: { ...doc, version: 1 } }, { upsert: true })
+        .exec();
+      return result.upsertedCount > 0;
+    } catch (error) {
+      // Two instances starting together both try to insert: MongoDB answers the loser with a
+      // duplicate-key error, which here simply means "already present".
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
   }
 
   async delete(username: string): Promise<boolean> {
@@ -60,3 +68,4 @@ export class UserStore {
     return result.matchedCount > 0;
   }
 }
+

@@ -121,3 +121,8 @@ export function tooManyRequestsError(reason: string, retryAfterSeconds: number):
 export function isSecurityError(value: unknown): value is SecurityError {
   return value instanceof SecurityError;
 }
+
+/** The security layer did not finish within `storeTimeout` (MongoDB stalled or unreachable): fail closed. */
+export function storeTimeoutError(ms: number): SecurityError {
+  return unavailableError(`security index is unavailable: the request did not complete within [${ms}ms]`);
+}

@@ -1,6 +1,7 @@
 import type { ApiKeyDoc } from "../../store/models.js";
 import { authenticationError } from "../../support/security-error.js";
 import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";
+import type { Authentication } from "../authentication.js";
 import type { Credentials } from "../parse-authorization.js";
 import type { ApiKeyCache, ApiKeySnapshot } from "./api-key-cache.js";
 import { authenticationFromDoc } from "./api-key-document.js";
@@ -69,6 +70,19 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
     }
     this.cache.put(snapshot, secret, epoch, now);
     return this.finish(snapshot, now);
+  }
+
+  /**
+   * The synchronous, cache-only part of {@link authenticate}: the subject when the secret is the
+   * one already verified for a cached, usable key; otherwise `undefined`, and {@link authenticate}
+   * gives the full answer. Never reads the database nor runs a slow hash.
+   */
+  authenticateFromCache(credentials: Extract<Credentials, { scheme: "apikey" }>): Authentication | undefined {
+    const now = this.clock();
+    const cached = this.cache.lookup(credentials.id, credentials.secret, now);
+    if (!cached?.verified) return undefined;
+    const result = this.finish(cached.snapshot, now);
+    return result.status === "success" ? result.authentication : undefined;
   }
 
   private finish(snapshot: ApiKeySnapshot, now: number): AuthenticatorResult {

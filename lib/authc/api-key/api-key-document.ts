@@ -4,6 +4,7 @@
  * emission order).
  */
 import type { RoleDescriptor, RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import type { ApiKeyDocWithoutHash } from "../../store/api-key-store.js";
 import type { ApiKeyDoc } from "../../store/models.js";
 import { API_KEY_REALM, Authentication, type User } from "../authentication.js";
 
@@ -56,6 +57,17 @@ export function decodeCreatorMetadata(text: unknown): Record<string, unknown> {
   return parseJsonObject(text);
 }
 
+/** Stored form of a key's metadata (a JSON string; see `ApiKeyDoc.metadata`). */
+export function encodeMetadata(metadata: Record<string, unknown>): string {
+  return JSON.stringify(metadata);
+}
+
+/** A key's metadata as given at create/update (documents written as objects are read as they are). */
+export function decodeMetadata(stored: unknown): Record<string, unknown> {
+  if (stored !== null && typeof stored === "object" && !Array.isArray(stored)) return stored as Record<string, unknown>;
+  return parseJsonObject(stored);
+}
+
 /**
  * JSON with object keys sorted, for order-insensitive equality (Elasticsearch compares maps and
  * descriptor sets, not their serializations).
@@ -104,7 +116,7 @@ function renderMap(map: RoleDescriptorMap): Record<string, unknown> {
 }
 
 /** `ApiKeyInfo` of a stored key, in Elasticsearch's emission order. */
-export function renderApiKeyInfo(doc: ApiKeyDoc, options: RenderOptions): ApiKeyInfo {
+export function renderApiKeyInfo(doc: ApiKeyDocWithoutHash, options: RenderOptions): ApiKeyInfo {
   const type = doc.type === "cross_cluster" ? "cross_cluster" : "rest";
   const info: ApiKeyInfo = { id: doc._id, name: doc.name ?? null, type, creation: doc.creation_time } as ApiKeyInfo;
   if (typeof doc.expiration_time === "number") info.expiration = doc.expiration_time;
@@ -113,7 +125,7 @@ export function renderApiKeyInfo(doc: ApiKeyDoc, options: RenderOptions): ApiKey
   info.username = doc.creator.principal;
   info.realm = doc.creator.realm;
   if (doc.creator.realm_type) info.realm_type = doc.creator.realm_type;
-  info.metadata = doc.metadata ?? {};
+  info.metadata = decodeMetadata(doc.metadata);
   info.role_descriptors = renderMap(decodeDescriptors(doc.role_descriptors));
   if (options.withLimitedBy && type === "rest") info.limited_by = [renderMap(decodeDescriptors(doc.limited_by_role_descriptors))];
   return info;
@@ -124,7 +136,7 @@ export function renderApiKeyInfo(doc: ApiKeyDoc, options: RenderOptions): ApiKey
  * in realm `_es_api_key`, carrying the key's descriptors and limited-by snapshot. Deeply frozen,
  * so one instance can be shared by every request of the auth cache.
  */
-export function authenticationFromDoc(doc: ApiKeyDoc): Authentication {
+export function authenticationFromDoc(doc: ApiKeyDocWithoutHash): Authentication {
   const creator = doc.creator;
   const user: User = {
     username: creator.principal,
@@ -141,7 +153,7 @@ export function authenticationFromDoc(doc: ApiKeyDoc): Authentication {
     apiKey: deepFreeze({
       id: doc._id,
       name: doc.name ?? null,
-      metadata: doc.metadata ?? {},
+      metadata: decodeMetadata(doc.metadata),
       roleDescriptors: decodeDescriptors(doc.role_descriptors),
       limitedBy: decodeDescriptors(doc.limited_by_role_descriptors),
       creatorRealm: { name: creator.realm, type: creator.realm_type },

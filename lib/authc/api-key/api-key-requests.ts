@@ -4,9 +4,10 @@
  * `Validation Failed` error, as in Elasticsearch where `validate()` runs on a parsed request.
  */
 import { parseRoleDescriptorMap, type RoleDescriptor, type RoleDescriptorMap } from "../../authz/role-descriptor.js";
-import { parseDuration } from "../../support/duration.js";
 import { assertSafeKeys, isPlainObject, typeName, type JsonObject } from "../../support/json-input.js";
 import { parseError, SecurityError, validationError, xContentParseError } from "../../support/security-error.js";
+import { javaTrim, parseTimeValue } from "../../support/time-value.js";
+import { flattenMetadata } from "./flatten-metadata.js";
 
 /** The key fields shared by create, grant (`api_key`) and update. */
 export interface ParsedKeyFields {
@@ -118,43 +119,33 @@ function stringArrayField(parser: string, body: JsonObject, field: string): stri
   });
 }
 
-/** An `expiration` TimeValue, in milliseconds. `-1` is accepted (it expires at once, as in Elasticsearch). */
-export function parseExpiration(value: unknown): number | undefined {
+/**
+ * An `expiration` TimeValue (Elasticsearch's `TimeValue.parseTimeValue`, see `time-value.ts`), in
+ * milliseconds; `undefined` when absent. `0` and `-1` are accepted and expire the key at once, as
+ * in Elasticsearch. A non-string is refused like Elasticsearch's object parser refuses it.
+ */
+export function parseExpiration(value: unknown, parser = "api_key_request"): number | undefined {
   if (value === undefined || value === null) return undefined;
-  const ms = parseDuration(value, "expiration");
-  if (ms < 0 && !(typeof value === "string" && value.trim() === "-1")) {
-    throw parseError(`failed to parse setting [expiration] with value [${String(value)}] as a time value: negative durations are not supported`);
-  }
-  return ms;
+  if (typeof value !== "string") throw wrongType(parser, "expiration", value);
+  return parseTimeValue(value, "expiration").ms;
 }
 
-/** `now + expiration` truncated to whole seconds, as `Instant.plusSeconds(expiration.getSeconds())`. */
+/**
+ * `now + expiration` in whole seconds, as `Instant.plusSeconds(expiration.getSeconds())`
+ * (`getSeconds` truncates toward zero: `900ms` and `-1` expire at once, `-1d` a day ago).
+ */
 export function expirationTime(now: number, expirationMs: number | undefined): number | null {
   if (expirationMs === undefined) return null;
   return now + Math.trunc(expirationMs / 1000) * 1000;
-}
-
-/** Keys MongoDB-compatible servers cannot store (`.`) anywhere in metadata, as a 400. */
-function assertStorableKeys(value: unknown, field: string, depth = 0): void {
-  if (depth > 40) return; // assertSafeKeys bounds the depth already
-  if (Array.isArray(value)) {
-    for (const item of value) assertStorableKeys(item, field, depth + 1);
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  for (const [key, inner] of Object.entries(value)) {
-    if (key.includes(".")) {
-      throw parseError(`[${field}] keys may not contain [.] (found [${key}]); use nested objects instead`);
-    }
-    assertStorableKeys(inner, field, depth + 1);
-  }
 }
 
 function parseMetadata(parser: string, value: unknown): JsonObject | undefined {
   if (value === undefined || value === null) return undefined;
   if (!isPlainObject(value)) throw wrongType(parser, "metadata", value);
   assertSafeKeys(value, "metadata");
-  assertStorableKeys(value, "metadata");
+  // Dotted keys are fine (`{"a.b": 1}` is queried as `metadata.a.b`, as in Elasticsearch); this
+  // refuses what their expansion cannot store (`{"a.$b": 1}`, too many levels).
+  flattenMetadata(value);
   return structuredClone(value);
 }
 
@@ -174,7 +165,7 @@ function nameProblems(name: string | undefined): string[] {
   if (name === undefined || name.length === 0) return ["api key name is required"];
   const problems: string[] = [];
   if (name.length > MAX_NAME_LENGTH) problems.push(`api key name may not be more than ${MAX_NAME_LENGTH} characters long`);
-  if (name !== name.trim()) problems.push("api key name may not begin or end with whitespace");
+  if (name !== javaTrim(name)) problems.push("api key name may not begin or end with whitespace");
   if (name.startsWith("_")) problems.push("api key name may not begin with an underscore");
   return problems;
 }
@@ -199,7 +190,7 @@ interface RawCreate {
 function parseCreateFields(parser: string, body: JsonObject): RawCreate {
   for (const key of Object.keys(body)) if (!CREATE_FIELDS.includes(key)) throw unknownField(parser, key);
   const name = stringField(parser, body, "name");
-  const expirationMs = parseExpiration(body.expiration);
+  const expirationMs = parseExpiration(body.expiration, parser);
   const { map, deferred } = parseDescriptors(body.role_descriptors);
   const metadata = parseMetadata(parser, body.metadata);
   return { name, fields: { expirationMs, roleDescriptors: map, metadata }, deferred };
@@ -219,7 +210,7 @@ export function parseUpdateRequest(body: unknown): ParsedKeyFields {
   const parser = "update_api_key_request_payload";
   const input = requireBody(body, true);
   for (const key of Object.keys(input)) if (!UPDATE_FIELDS.includes(key)) throw unknownField(parser, key);
-  const expirationMs = parseExpiration(input.expiration);
+  const expirationMs = parseExpiration(input.expiration, parser);
   const { map, deferred } = parseDescriptors(input.role_descriptors);
   const metadata = parseMetadata(parser, input.metadata);
   finish(metadataProblems(metadata), deferred);
@@ -233,7 +224,7 @@ export function parseBulkUpdateRequest(body: unknown): ParsedBulkUpdateRequest {
   for (const key of Object.keys(input)) if (key !== "ids" && !UPDATE_FIELDS.includes(key)) throw unknownField(parser, key);
   const ids = stringArrayField(parser, input, "ids");
   if (ids === undefined) throw xContentParseError(`[${parser}] failed to parse object: Required [ids]`);
-  const expirationMs = parseExpiration(input.expiration);
+  const expirationMs = parseExpiration(input.expiration, parser);
   const { map, deferred } = parseDescriptors(input.role_descriptors);
   const metadata = parseMetadata(parser, input.metadata);
   const problems = metadataProblems(metadata);

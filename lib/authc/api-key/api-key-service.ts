@@ -1,14 +1,23 @@
 import { hostname } from "node:os";
+import { auditActor } from "../../audit/audit-actor.js";
+import type { AuditTrail } from "../../audit/audit-trail.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { PermissionCheck } from "../../authz/permission.js";
 import type { RoleDescriptorMap } from "../../authz/role-descriptor.js";
 import { parseQueryApiKeysRequest, queryApiKeys, type QueryApiKeysResult } from "../../query/index.js";
-import { ApiKeyStore, type ApiKeyNameMatch, type ApiKeySelector, type ApiKeyUpdate } from "../../store/api-key-store.js";
+import {
+  ApiKeyStore,
+  type ApiKeyDocWithoutHash,
+  type ApiKeyNameMatch,
+  type ApiKeySelector,
+  type ApiKeyUpdate,
+} from "../../store/api-key-store.js";
 import type { EventsJournal } from "../../store/events-journal.js";
 import { LeaseStore } from "../../store/lease-store.js";
 import type { ApiKeyCreator, ApiKeyDoc, SecurityModels } from "../../store/models.js";
 import type { PasswordHasher } from "../../support/password-hasher.js";
 import { randomId, randomSecret } from "../../support/random-id.js";
+import { retryPause } from "../../support/retry-pause.js";
 import {
   authenticationError,
   illegalArgument,
@@ -26,13 +35,16 @@ import {
   canonicalJson,
   decodeCreatorMetadata,
   decodeDescriptors,
+  decodeMetadata,
   encodeDescriptors,
+  encodeMetadata,
   metadataValues,
   renderApiKeyInfo,
   type ApiKeyInfo,
 } from "./api-key-document.js";
 import { ApiKeyHasher, type ApiKeyHashAlgorithm } from "./api-key-hash.js";
 import { ApiKeyRemover } from "./api-key-remover.js";
+import { flattenMetadata } from "./flatten-metadata.js";
 import {
   expirationTime,
   isEmptyDescriptor,
@@ -71,6 +83,8 @@ export interface ApiKeyServiceDeps {
   clock?: () => number;
   /** Shown as `cluster_name` in clear-cache responses. Default `"express-keyguard"`. */
   clusterName?: string;
+  /** Receives `api_key_create`, `api_key_grant`, `api_key_update` and `api_key_invalidate` events. */
+  audit?: AuditTrail;
 }
 
 /** Response of create and grant: the secret, shown this once. */
@@ -132,7 +146,15 @@ const GRANT_PATH = "/_security/api_key/grant";
 /** What realms see as "the request" of grant credentials: not the caller's request (its session must not count). */
 const GRANT_REQUEST = Object.freeze({ method: "POST", url: GRANT_PATH, originalUrl: GRANT_PATH, headers: Object.freeze({}) });
 const GENERIC_401 = "unable to authenticate with provided credentials and anonymous access is not allowed for this request";
-const MAX_UPDATE_ATTEMPTS = 3;
+/**
+ * Tries per key while concurrent writers keep winning, within a time budget; then a 409
+ * (Elasticsearch retries none). The budget keeps a pile-up of writers on one key from turning
+ * into slow requests: past it, the loser's answer is the conflict.
+ */
+const MAX_UPDATE_ATTEMPTS = 30;
+const UPDATE_RETRY_BUDGET_MS = 1000;
+/** Clock skew tolerated between instances when deciding whether a key may still be cached. */
+const RECENT_INVALIDATION_MARGIN_MS = 10_000;
 
 /** The API key a subject authenticated with, when the effective subject is that key (not run-as). */
 function keyOf(auth: Authentication): ApiKeyRef | undefined {
@@ -173,15 +195,18 @@ export class ApiKeyService {
   private readonly clusterName: string;
   private readonly grantTypes = new Map<string, GrantCredentialResolver>();
   private readonly unsubscribe: () => void;
+  private readonly audit: AuditTrail | undefined;
 
   constructor(deps: ApiKeyServiceDeps) {
     this.config = deps.config;
+    this.audit = deps.audit;
     this.authorizer = deps.authorizer;
     this.journal = deps.journal;
     this.authentication = deps.authentication;
     this.clock = deps.clock ?? Date.now;
     this.clusterName = deps.clusterName ?? "express-keyguard";
-    this.store = new ApiKeyStore(deps.models.apiKeys);
+    const leases = new LeaseStore(deps.models.leases);
+    this.store = new ApiKeyStore(deps.models.apiKeys, leases);
     this.hasher = new ApiKeyHasher(deps.config.hashAlgorithm, deps.passwordHasher);
     this.cache = new ApiKeyCache({
       ttlMs: deps.config.cacheTtlMs,
@@ -189,7 +214,7 @@ export class ApiKeyService {
       docTtlMs: deps.config.cacheTtlMs > 0 ? deps.config.docCacheTtlMs : 0,
     });
     this.authenticator = new ApiKeyAuthenticator(this.store, this.hasher, this.cache, () => this.clock());
-    this.remover = new ApiKeyRemover(this.store, new LeaseStore(deps.models.leases), {
+    this.remover = new ApiKeyRemover(this.store, leases, {
       retentionMs: deps.config.retentionMs,
       intervalMs: deps.config.removerIntervalMs,
       clock: () => this.clock(),
@@ -235,7 +260,9 @@ export class ApiKeyService {
     this.ensureEnabled();
     const request = parseCreateRequest(body);
     await this.authorize(caller, API_KEY_ACTIONS.create, true);
-    return this.createFor(caller, request);
+    const created = await this.createFor(caller, request);
+    this.auditCreated("api_key_create", caller, caller, created);
+    return created;
   }
 
   /** `POST /_security/api_key/grant`: a key owned by the user whose credentials are in the body. */
@@ -247,7 +274,16 @@ export class ApiKeyService {
     if (caller.apiKey) throw illegalArgument("authentication via API key not supported: an API key cannot grant API keys");
     await this.authorize(caller, API_KEY_ACTIONS.grant, false);
     const owner = await this.authenticateGrant(grant);
-    return this.createFor(owner, grant.apiKey);
+    const created = await this.createFor(owner, grant.apiKey);
+    this.auditCreated("api_key_grant", caller, owner, created);
+    return created;
+  }
+
+  private auditCreated(type: "api_key_create" | "api_key_grant", caller: Authentication, owner: Authentication, created: CreateApiKeyResponse): void {
+    this.audit?.emit(() => {
+      const { principal, realm } = creatorOf(owner);
+      return { type, timestamp: new Date().toISOString(), caller: auditActor(caller), owner: { username: principal, realm }, ids: [created.id], name: created.name };
+    });
   }
 
   private async authenticateGrant(grant: ParsedGrantRequest): Promise<Authentication> {
@@ -306,7 +342,8 @@ export class ApiKeyService {
       hash,
       role_descriptors: encodeDescriptors(assigned),
       limited_by_role_descriptors: encodeDescriptors(limitedBy),
-      metadata,
+      metadata: encodeMetadata(metadata),
+      metadata_flattened: flattenMetadata(metadata),
       metadata_values: metadataValues(metadata),
       creator: creatorOf(owner),
       version: 1,
@@ -390,7 +427,7 @@ export class ApiKeyService {
     return queryApiKeys(this.store.model.collection, request, {
       scopeFilter,
       now,
-      render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDoc, options),
+      render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
     });
   }
 
@@ -439,7 +476,7 @@ export class ApiKeyService {
     const errors = new Map<string, SecurityError>();
     const username = caller.user.username;
     const realms = ownerRealms(caller);
-    const owned = (doc: ApiKeyDoc | null): doc is ApiKeyDoc =>
+    const owned = (doc: ApiKeyDocWithoutHash | null): doc is ApiKeyDocWithoutHash =>
       doc !== null && doc.creator.principal === username && realms.includes(doc.creator.realm);
 
     const limitedBy = await this.limitedBySnapshot(caller);
@@ -448,10 +485,19 @@ export class ApiKeyService {
     const now = this.clock();
 
     for (const id of ids) {
-      let doc: ApiKeyDoc | null = docs.get(id) ?? null;
+      let doc: ApiKeyDocWithoutHash | null = docs.get(id) ?? null;
       let done = false;
+      const giveUpAt = Date.now() + UPDATE_RETRY_BUDGET_MS;
+      let triedVersion: number | undefined;
       for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS && !done; attempt++) {
-        if (attempt > 0) doc = await this.store.get(id);
+        if (attempt > 0) {
+          if (Date.now() >= giveUpAt) break;
+          await retryPause(attempt);
+          doc = await this.store.getWithoutHash(id);
+          // Still the version we lost on: its winner is mid-write. Wait for it, reading only
+          // (another claim attempt would be one more write on a contended document).
+          if (doc !== null && doc.version === triedVersion) continue;
+        }
         if (!owned(doc)) {
           errors.set(id, notFoundError(`no API key owned by requesting user found for ID [${id}]`));
           done = true;
@@ -466,21 +512,34 @@ export class ApiKeyService {
         const change: ApiKeyUpdate = { creator, limited_by_role_descriptors: encodeDescriptors(limitedBy) };
         if (fields.roleDescriptors !== undefined) change.role_descriptors = encodeDescriptors(fields.roleDescriptors);
         if (fields.metadata !== undefined) {
-          change.metadata = fields.metadata;
+          change.metadata = encodeMetadata(fields.metadata);
+          change.metadata_flattened = flattenMetadata(fields.metadata);
           change.metadata_values = metadataValues(fields.metadata);
         }
         if (fields.expirationMs !== undefined) change.expiration_time = expirationTime(now, fields.expirationMs);
         if (isNoop(doc, fields, creator, limitedBy)) {
           noops.push(id);
           done = true;
-        } else if (await this.store.compareAndSet(id, doc.version, change)) {
-          updated.push(id);
-          done = true;
+        } else {
+          triedVersion = doc.version;
+          if (await this.store.compareAndSet(id, doc.version, change)) {
+            updated.push(id);
+            done = true;
+          }
         }
       }
       if (!done) errors.set(id, new SecurityError(409, "version_conflict_engine_exception", `[${id}]: version conflict, the API key was changed concurrently`));
     }
     if (updated.length > 0) await this.journal.append({ kind: "api_key.update", keys: updated });
+    this.audit?.emit(() => ({
+      type: "api_key_update",
+      timestamp: new Date().toISOString(),
+      caller: auditActor(caller),
+      owner: { username, realm: realms[0] ?? caller.lookupRealm.name },
+      ids: [...updated],
+      unchanged_ids: [...noops],
+      ...(errors.size > 0 ? { errors: [...errors].map(([id, error]) => ({ id, reason: error.reason })) } : {}),
+    }));
     return { updated, noops, errors };
   }
 
@@ -499,7 +558,11 @@ export class ApiKeyService {
     })();
     const { permission } = await this.authorize(caller, API_KEY_ACTIONS.invalidate, own);
 
-    const selector: ApiKeySelector = { excludeInvalidated: true };
+    // Besides the keys to invalidate, read those invalidated so recently that some instance may
+    // still serve them from its cache: a call interrupted after its writes (crash, timeout) never
+    // journaled them, and repeating it must finish that job too. Older ones are never cached.
+    const now = this.clock();
+    const selector: ApiKeySelector = { excludeInvalidatedBefore: now - this.recentlyInvalidatedWindowMs() };
     if (request.owner) {
       selector.username = caller.user.username;
       selector.realms = ownerRealms(caller);
@@ -514,25 +577,35 @@ export class ApiKeyService {
     const found = await this.store.findIds(selector);
     const errors: SecurityError[] = [];
     const canManageCrossCluster = permission.grantsClusterAction(CROSS_CLUSTER_ACTION);
-    const ids: string[] = [];
+    const targets: Array<{ id: string; version: number }> = [];
+    const recentlyInvalidated: string[] = [];
     for (const doc of found) {
-      if (doc.type === "cross_cluster" && !canManageCrossCluster) {
+      if (doc.invalidated) {
+        recentlyInvalidated.push(doc._id);
+      } else if (doc.type === "cross_cluster" && !canManageCrossCluster) {
         errors.push(illegalArgument(`Cannot invalidate cross-cluster API key [${doc._id}]. This requires [manage_security] cluster privilege or higher`));
       } else {
-        ids.push(doc._id);
+        targets.push({ id: doc._id, version: doc.version });
       }
     }
-    const result = ids.length > 0 ? await this.store.invalidate(ids, this.clock()) : { invalidated: [], previously: [] };
-    if (result.invalidated.length > 0) {
-      await this.journal.append({ kind: "api_key.invalidate", keys: result.invalidated });
-      void this.remover.trigger();
-    }
+    const result = targets.length > 0 ? await this.store.invalidate(targets, now) : { invalidated: [], previously: [] };
+    const evict = [...new Set([...result.invalidated, ...result.previously, ...recentlyInvalidated])];
+    if (evict.length > 0) await this.journal.append({ kind: "api_key.invalidate", keys: evict });
+    if (result.invalidated.length > 0) void this.remover.trigger();
     const response: InvalidateApiKeyResponse = {
       invalidated_api_keys: result.invalidated,
       previously_invalidated_api_keys: result.previously,
       error_count: errors.length,
     };
     if (errors.length > 0) response.error_details = errors.map((e) => e.toCause());
+    this.audit?.emit(() => ({
+      type: "api_key_invalidate",
+      timestamp: new Date().toISOString(),
+      caller: auditActor(caller),
+      ids: [...result.invalidated],
+      unchanged_ids: [...result.previously],
+      ...(errors.length > 0 ? { errors: errors.map((error) => ({ reason: error.reason })) } : {}),
+    }));
     return response;
   }
 
@@ -560,7 +633,7 @@ export class ApiKeyService {
    */
   async authenticationForKey(id: string): Promise<Authentication> {
     this.ensureEnabled();
-    const doc = await this.store.get(id);
+    const doc = await this.store.getWithoutHash(id);
     const fail = (message: string) => authenticationError(GENERIC_401, { additional_unsuccessful_credentials: `API key: ${message}` });
     if (!doc) throw fail(`unable to find apikey with id ${id}`);
     if (doc.invalidated) throw fail(`api key [${id}] has been invalidated`);
@@ -575,6 +648,15 @@ export class ApiKeyService {
     if (!this.config.enabled) {
       throw new SecurityError(400, "feature_not_enabled_exception", "api keys are not enabled", { metadata: { "disabled.feature": "api_keys" } });
     }
+  }
+
+  /**
+   * How long after its invalidation a key may still sit in some instance's cache: the document
+   * freshness (`docCacheTtl`), plus a margin for clocks of different instances; 0 without caches.
+   */
+  private recentlyInvalidatedWindowMs(): number {
+    if (this.config.cacheTtlMs <= 0) return 0;
+    return this.config.docCacheTtlMs + RECENT_INVALIDATION_MARGIN_MS;
   }
 
   /** Whether `username`+`realmName` name the effective subject of `caller`. */
@@ -607,7 +689,7 @@ export function creatorOf(auth: Authentication): ApiKeyCreator {
 }
 
 /** Elasticsearch's `validateForUpdate` messages, or `undefined` when the key may be updated. */
-function updateProblem(doc: ApiKeyDoc, now: number): string | undefined {
+function updateProblem(doc: ApiKeyDocWithoutHash, now: number): string | undefined {
   if (doc.invalidated) return `cannot update invalidated API key [${doc._id}]`;
   if (doc.expiration_time !== null && doc.expiration_time !== undefined && now > doc.expiration_time) return `cannot update expired API key [${doc._id}]`;
   if (!doc.name) return `cannot update legacy API key [${doc._id}] without name`;
@@ -617,7 +699,7 @@ function updateProblem(doc: ApiKeyDoc, now: number): string | undefined {
 }
 
 /** Elasticsearch's `isNoop`: nothing the update would write differs from what is stored. */
-function isNoop(doc: ApiKeyDoc, fields: ParsedKeyFields, creator: ApiKeyCreator, limitedBy: RoleDescriptorMap): boolean {
+function isNoop(doc: ApiKeyDocWithoutHash, fields: ParsedKeyFields, creator: ApiKeyCreator, limitedBy: RoleDescriptorMap): boolean {
   if (fields.expirationMs !== undefined) return false;
   const stored = doc.creator;
   if (
@@ -630,7 +712,7 @@ function isNoop(doc: ApiKeyDoc, fields: ParsedKeyFields, creator: ApiKeyCreator,
   ) {
     return false;
   }
-  if (fields.metadata !== undefined && canonicalJson(doc.metadata ?? {}) !== canonicalJson(fields.metadata)) return false;
+  if (fields.metadata !== undefined && canonicalJson(decodeMetadata(doc.metadata)) !== canonicalJson(fields.metadata)) return false;
   if (fields.roleDescriptors !== undefined && canonicalJson(decodeDescriptors(doc.role_descriptors)) !== canonicalJson(fields.roleDescriptors)) {
     return false;
   }

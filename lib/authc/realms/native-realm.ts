@@ -34,13 +34,23 @@ export class NativeRealm implements Realm {
     const cached = this.cache.verify(username, password);
     if (cached) return cached.enabled ? { status: "success", user: cached } : this.disabled(username);
 
+    const epoch = this.cache.epoch;
     const doc = await this.users.get(username);
     if (!doc) return { status: "continue", message: `unable to authenticate user [${username}]` };
     const ok = await this.hasher.verify(password, doc.password_hash);
     if (!ok) return { status: "continue", message: `unable to authenticate user [${username}]` };
     const user = userFromDoc(doc);
-    this.cache.put(username, password, user);
+    this.cache.put(username, password, user, Date.now(), epoch);
     return user.enabled ? { status: "success", user } : this.disabled(username);
+  }
+
+  /**
+   * The synchronous, cache-only part of {@link authenticate}: the user when `password` is the one
+   * cached for an enabled user; otherwise `undefined` (then {@link authenticate} decides).
+   */
+  authenticateFromCache(username: string, password: string): User | undefined {
+    const cached = this.cache.verify(username, password);
+    return cached?.enabled ? cached : undefined;
   }
 
   async lookup(username: string): Promise<User | null> {

@@ -71,6 +71,9 @@ describe("the packed package", () => {
     assert.ok(files.includes("dist/index.js"));
     assert.ok(files.includes("dist/index.d.ts"));
     assert.ok(files.includes("dist/support/password-hash-worker.js"));
+    // The admin UI's page, script and styles are string modules: they ship as ordinary build files.
+    assert.ok(files.includes("dist/http/admin-ui/admin-ui-script.js"));
+    assert.ok(files.includes("dist/http/admin-ui/admin-ui-styles.js"));
     assert.equal(files.some((f) => f.startsWith("lib/") || f.startsWith("test/")), false);
   });
 });

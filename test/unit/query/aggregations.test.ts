@@ -8,10 +8,10 @@ const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 1);
 
 const DOCS: StoredDocument[] = [
-  { _id: "1", name: "a", type: "rest", creation_time: T0, expiration_time: T0 + DAY, invalidated: false, creator: { principal: "u1" }, metadata: { env: "prod", n: 1 } },
-  { _id: "2", name: "b", creation_time: T0 + DAY, expiration_time: null, invalidated: true, creator: { principal: "u1" }, metadata: { env: ["prod", "dev"], n: "1" } },
-  { _id: "3", name: "c", type: "cross_cluster", creation_time: T0 + 2 * DAY, expiration_time: T0 + 5 * DAY, invalidated: false, creator: { principal: "u2" }, metadata: {} },
-  { _id: "4", name: "c", creation_time: T0 + 3 * DAY, expiration_time: null, invalidated: false, creator: { principal: "u3" }, metadata: { env: "dev" } },
+  { _id: "1", name: "a", type: "rest", creation_time: T0, expiration_time: T0 + DAY, invalidated: false, creator: { principal: "u1" }, metadata_flattened: { env: "prod", n: 1 } },
+  { _id: "2", name: "b", creation_time: T0 + DAY, expiration_time: null, invalidated: true, creator: { principal: "u1" }, metadata_flattened: { env: ["prod", "dev"], n: "1" } },
+  { _id: "3", name: "c", type: "cross_cluster", creation_time: T0 + 2 * DAY, expiration_time: T0 + 5 * DAY, invalidated: false, creator: { principal: "u2" }, metadata_flattened: {} },
+  { _id: "4", name: "c", creation_time: T0 + 3 * DAY, expiration_time: null, invalidated: false, creator: { principal: "u3" }, metadata_flattened: { env: "dev" } },
 ];
 
 function evaluate(aggs: unknown, options: { typedKeys?: boolean; matches?: Record<string, string[]> } = {}): Record<string, unknown> {

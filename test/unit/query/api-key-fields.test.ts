@@ -26,7 +26,7 @@ describe("resolveApiKeyField", () => {
       realm_name: "creator.realm",
       realm: "creator.realm",
       metadata: "metadata_values",
-      "metadata.a.b": "metadata.a.b",
+      "metadata.a.b": "metadata_flattened.a.b",
     });
     assert.equal(resolveApiKeyField("type").missingAs, "rest");
     assert.equal(resolveApiKeyField("creation").kind, "date");
@@ -47,7 +47,7 @@ describe("resolveApiKeyField", () => {
     assert.deepEqual(resolveApiKeyFieldPattern("*name").map((f) => f.name), ["username", "realm_name", "name"]);
     assert.deepEqual(resolveApiKeyFieldPattern("meta*").map((f) => f.path), ["metadata_values"]);
     assert.deepEqual(resolveApiKeyFieldPattern("hash"), []);
-    assert.deepEqual(resolveApiKeyFieldPattern("metadata.k").map((f) => f.path), ["metadata.k"]);
+    assert.deepEqual(resolveApiKeyFieldPattern("metadata.k").map((f) => f.path), ["metadata_flattened.k"]);
   });
 });
 

@@ -56,14 +56,14 @@ describe("translateApiKeyQuery: query types", () => {
   });
 
   test("metadata paths: flattened keyword semantics", () => {
-    assert.deepEqual(t({ term: { "metadata.env": "prod" } }), { "metadata.env": { $eq: "prod" } });
-    assert.deepEqual(t({ term: { "metadata.tier": "5" } }), { "metadata.tier": { $in: ["5", 5] } });
-    assert.deepEqual(t({ term: { "metadata.tier": 5 } }), { "metadata.tier": { $in: ["5", 5] } });
-    assert.deepEqual(t({ term: { "metadata.flag": true } }), { "metadata.flag": { $in: ["true", true] } });
-    assert.deepEqual(t({ term: { "metadata.v": "5.0" } }), { "metadata.v": { $eq: "5.0" } });
-    assert.deepEqual(t({ term: { "metadata.a.b.c": "x" } }), { "metadata.a.b.c": { $eq: "x" } });
+    assert.deepEqual(t({ term: { "metadata.env": "prod" } }), { "metadata_flattened.env": { $eq: "prod" } });
+    assert.deepEqual(t({ term: { "metadata.tier": "5" } }), { "metadata_flattened.tier": { $in: ["5", 5] } });
+    assert.deepEqual(t({ term: { "metadata.tier": 5 } }), { "metadata_flattened.tier": { $in: ["5", 5] } });
+    assert.deepEqual(t({ term: { "metadata.flag": true } }), { "metadata_flattened.flag": { $in: ["true", true] } });
+    assert.deepEqual(t({ term: { "metadata.v": "5.0" } }), { "metadata_flattened.v": { $eq: "5.0" } });
+    assert.deepEqual(t({ term: { "metadata.a.b.c": "x" } }), { "metadata_flattened.a.b.c": { $eq: "x" } });
     assert.deepEqual(t({ term: { metadata: "prod" } }), { metadata_values: { $eq: "prod" } });
-    assert.deepEqual(t({ exists: { field: "metadata.env" } }), { "metadata.env": { $type: ["string", "number", "bool"] } });
+    assert.deepEqual(t({ exists: { field: "metadata.env" } }), { "metadata_flattened.env": { $type: ["string", "number", "bool"] } });
     assert.deepEqual(t({ exists: { field: "metadata" } }), { metadata_values: { $type: "string" } });
   });
 
@@ -71,7 +71,7 @@ describe("translateApiKeyQuery: query types", () => {
     assert.deepEqual(t({ terms: { name: ["a", "b"] } }), { name: { $in: ["a", "b"] } });
     assert.deepEqual(t({ terms: { name: ["a"], boost: 1 } }), { name: { $eq: "a" } });
     assert.deepEqual(t({ terms: { name: [] } }), { _id: { $in: [] } });
-    assert.deepEqual(t({ terms: { "metadata.n": ["1", "x"] } }), { "metadata.n": { $in: ["1", 1, "x"] } });
+    assert.deepEqual(t({ terms: { "metadata.n": ["1", "x"] } }), { "metadata_flattened.n": { $in: ["1", 1, "x"] } });
     assert.deepEqual(t({ terms: { invalidated: [true, "true"] } }), { invalidated: { $eq: true } });
     assert.deepEqual(t({ terms: { creation: [1, 2] } }), { $or: [{ creation_time: { $eq: 1 } }, { creation_time: { $eq: 2 } }] });
   });

@@ -33,7 +33,7 @@ describe("parseApiKeySort / mongoSortSpec", () => {
     });
     assert.deepEqual(mongoSortSpec(sortOf([{ _doc: { order: "desc" } }])), { _id: -1 });
     assert.deepEqual(mongoSortSpec(sortOf(["metadata.env", "realm", "type", "invalidated"])), {
-      "metadata.env": 1,
+      "metadata_flattened.env": 1,
       "creator.realm": 1,
       type: 1,
       invalidated: 1,
@@ -73,10 +73,10 @@ describe("sortPartitions", () => {
     assert.deepEqual(sortPartitions(sortOf(["expiration"])), [{ expiration_time: { $ne: null } }, { expiration_time: { $eq: null } }]);
     assert.deepEqual(sortPartitions(sortOf([{ type: "desc" }])), [{ type: { $ne: null } }, { type: { $eq: null } }]);
     assert.deepEqual(sortPartitions(sortOf(["metadata.env", "name"])), [
-      { $and: [{ "metadata.env": { $type: ["string", "number", "bool"] } }, { name: { $ne: null } }] },
-      { $and: [{ "metadata.env": { $type: ["string", "number", "bool"] } }, { name: { $eq: null } }] },
-      { $and: [{ $nor: [{ "metadata.env": { $type: ["string", "number", "bool"] } }] }, { name: { $ne: null } }] },
-      { $and: [{ $nor: [{ "metadata.env": { $type: ["string", "number", "bool"] } }] }, { name: { $eq: null } }] },
+      { $and: [{ "metadata_flattened.env": { $type: ["string", "number", "bool"] } }, { name: { $ne: null } }] },
+      { $and: [{ "metadata_flattened.env": { $type: ["string", "number", "bool"] } }, { name: { $eq: null } }] },
+      { $and: [{ $nor: [{ "metadata_flattened.env": { $type: ["string", "number", "bool"] } }] }, { name: { $ne: null } }] },
+      { $and: [{ $nor: [{ "metadata_flattened.env": { $type: ["string", "number", "bool"] } }] }, { name: { $eq: null } }] },
     ]);
   });
 });
@@ -132,9 +132,9 @@ describe("buildSearchAfterFilter", () => {
 
 describe("sortValuesFor / compareForSort", () => {
   const docs = [
-    { _id: "a", name: "x", creation_time: 5, expiration_time: null, invalidated: false, metadata: { n: 42 } },
-    { _id: "b", name: "y", creation_time: 3, expiration_time: 7, invalidated: true, type: "cross_cluster", metadata: { n: ["b", 1] } },
-    { _id: "c", creation_time: 3, expiration_time: 9, invalidated: false, metadata: {} },
+    { _id: "a", name: "x", creation_time: 5, expiration_time: null, invalidated: false, metadata_flattened: { n: 42 } },
+    { _id: "b", name: "y", creation_time: 3, expiration_time: 7, invalidated: true, type: "cross_cluster", metadata_flattened: { n: ["b", 1] } },
+    { _id: "c", creation_time: 3, expiration_time: 9, invalidated: false, metadata_flattened: {} },
   ];
 
   test("_sort values as Elasticsearch renders them", () => {

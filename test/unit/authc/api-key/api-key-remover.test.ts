@@ -7,6 +7,7 @@ import type { LeaseStore } from "../../../../lib/store/lease-store.js";
 function fakes(options: { lease: boolean; batches: number[] }) {
   const cutoffs: number[] = [];
   const leases: Array<{ until: number }> = [];
+  const released: number[] = [];
   let batch = 0;
   const store = {
     async removeInactive(cutoff: number, size: number) {
@@ -15,13 +16,21 @@ function fakes(options: { lease: boolean; batches: number[] }) {
       return Array.from({ length: n }, (_, i) => `id-${batch}-${i}`);
     },
   } as unknown as ApiKeyStore;
+  const swept: Array<[string, number]> = [];
   const leaseStore = {
     async acquire(_name: string, _owner: string, _now: number, until: number) {
       leases.push({ until });
       return options.lease;
     },
+    async release(_name: string, _owner: string, until: number) {
+      released.push(until);
+    },
+    async dropExpired(prefix: string, now: number) {
+      swept.push([prefix, now]);
+      return 0;
+    },
   } as unknown as LeaseStore;
-  return { store, leaseStore, cutoffs, leases };
+  return { store, leaseStore, cutoffs, leases, swept, released };
 }
 
 describe("ApiKeyRemover", () => {
@@ -30,7 +39,10 @@ describe("ApiKeyRemover", () => {
     const remover = new ApiKeyRemover(f.store, f.leaseStore, { retentionMs: 1000, intervalMs: 500, clock: () => 10_000 });
     assert.equal(await remover.trigger(), 0);
     assert.deepEqual(f.cutoffs, []);
-    assert.deepEqual(f.leases, [{ until: 10_500 }]);
+    assert.deepEqual(f.swept, []);
+    // A run holds the lease at least a minute, so a slow run never overlaps another instance's.
+    assert.deepEqual(f.leases, [{ until: 70_000 }]);
+    assert.deepEqual(f.released, [], "a lease it did not get is not touched");
   });
 
   it("deletes in batches until a short batch, with cutoff = now - retention, and reports what it removed", async () => {
@@ -41,6 +53,8 @@ describe("ApiKeyRemover", () => {
     assert.deepEqual(f.cutoffs, [9_000, 9_000, 9_000]);
     assert.equal(removed.length, 5);
     assert.equal(remover.removedTotal, 5);
+    assert.deepEqual(f.swept, [["api_key_write/", 10_000]], "expired version claims are swept on each run");
+    assert.deepEqual(f.released, [10_500], "afterwards the lease ends one interval after the run began");
   });
 
   it("bounds a run by maxBatches, coalesces concurrent triggers and never rejects", async () => {

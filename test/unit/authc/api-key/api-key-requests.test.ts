@@ -27,8 +27,34 @@ describe("API-key request parsing", () => {
     assert.equal(expirationTime(1_000_123, undefined), null);
     assert.equal(expirationTime(1_000_123, parseExpiration("-1")), 1_000_123);
     assert.equal(parseExpiration("2000000nanos"), 2);
-    fails(() => parseExpiration("1w"), "parse_exception", "failed to parse setting [expiration] with value [1w] as a time value: unit is missing or unrecognized");
-    fails(() => parseExpiration("-2s"), "parse_exception", /negative durations are not supported/);
+    fails(() => parseExpiration("1w"), "illegal_argument_exception", "failed to parse setting [expiration] with value [1w] as a time value: unit is missing or unrecognized");
+    fails(() => parseExpiration("-2s"), "illegal_argument_exception", "failed to parse setting [expiration] with value [-2s] as a time value: negative durations are not supported");
+  });
+
+  it("expirations follow TimeValue.parseTimeValue to the letter", () => {
+    // Zeros and -1 need no unit; -1 is the one negative amount, with any unit.
+    assert.equal(parseExpiration("0"), 0);
+    assert.equal(parseExpiration("000"), 0);
+    assert.equal(parseExpiration("-1"), -1);
+    assert.equal(parseExpiration("-001"), -1);
+    assert.equal(parseExpiration("-1d"), -86_400_000);
+    assert.equal(expirationTime(1_000_000, parseExpiration("-1d")), 1_000_000 - 86_400_000);
+    assert.equal(expirationTime(1_000_000, parseExpiration("1nanos")), 1_000_000);
+    // Units are case-insensitive except m (M is months); spaces around number and unit are fine.
+    assert.equal(parseExpiration("2D"), 2 * 86_400_000);
+    assert.equal(parseExpiration("3H"), 3 * 3_600_000);
+    assert.equal(parseExpiration("5MS"), 5);
+    assert.equal(parseExpiration(" 1 d "), 86_400_000);
+    assert.equal(parseExpiration("+7s"), 7000);
+    fails(() => parseExpiration("1M"), "illegal_argument_exception", "failed to parse setting [expiration] with value [1M] as a time value: unit is missing or unrecognized");
+    fails(() => parseExpiration("1.5h"), "illegal_argument_exception", "failed to parse [1.5h], fractional time values are not supported");
+    fails(() => parseExpiration("99999999999999999999d"), "illegal_argument_exception", "failed to parse [99999999999999999999d], fractional time values are not supported");
+    fails(() => parseExpiration("abcd"), "illegal_argument_exception", "failed to parse [abcd]");
+    fails(() => parseExpiration(""), "illegal_argument_exception", "failed to parse setting [expiration] with value [] as a time value: unit is missing or unrecognized");
+    fails(() => parseExpiration("9999999999999d"), "illegal_argument_exception", "failed to parse setting [expiration] with value [9999999999999d] as a time value: value is too large");
+    // Not a string: refused by the object parser, as Elasticsearch's declareString does.
+    fails(() => parseExpiration(5), "x_content_parse_exception", "[api_key_request] expiration doesn't support values of type: VALUE_NUMBER");
+    fails(() => parseExpiration({}, "update_api_key_request_payload"), "x_content_parse_exception", "[update_api_key_request_payload] expiration doesn't support values of type: START_OBJECT");
   });
 
   it("create: the structure fails first, then every name/metadata problem in one validation error", () => {

@@ -1,0 +1,74 @@
+/** Messages between the benchmark driver (parent, load generator) and the server process. */
+
+/** Where each scenario is served and what it sends. */
+export interface Target {
+  url: string;
+  headers: Record<string, string>;
+}
+
+export interface ServerTargets {
+  baseline: Target;
+  apikey: Target;
+  basic: Target;
+  /** Absent when the token service is not part of this build. */
+  bearer?: Target;
+  "apikey-nocache": Target;
+  guarded: Target;
+  "naive-bcrypt": Target;
+  "naive-findone": Target;
+  /** Scenario 8: the probe and the two loads running beside it. */
+  ping: Target;
+  badPassword: Target;
+  keyCacheMiss: Target;
+  /** Why `bearer` is absent, when it is. */
+  bearerMissing?: string;
+}
+
+export interface ScaleSeeded {
+  keys: number;
+  expired: number;
+  seconds: number;
+  /** Cold keys (active, never used) the driver authenticates with, one request each. */
+  coldKeys: string[];
+  /** Authenticates with the keys of the seeded collection. */
+  authUrl: string;
+  /** `_query/api_key` of the seeded collection, with the admin's credentials. */
+  queryUrl: string;
+  adminAuthorization: string;
+  /** A username owning 200 of the keys. */
+  queryUsername: string;
+}
+
+export interface RemoverReport {
+  deleted: number;
+  seconds: number;
+  finished: boolean;
+}
+
+/** Where a cold authentication's time goes, each measured on keys nothing has read before. */
+export interface FloorReport {
+  /** `findOne({_id})` with the driver, no library code: the database's own cost. */
+  findByIdMs: number[];
+  /** The API-key store's read (mongoose `findById().lean()`). */
+  storeGetMs: number[];
+  /** A whole `ApiKey` authentication in-process, without HTTP. */
+  authenticateMs: number[];
+}
+
+export type Command =
+  | { op: "seed-scale"; keys: number; expired: number; coldKeys: number }
+  | { op: "db-floor"; samples: number }
+  /** `process.cpuUsage()` of the server (all its threads), in microseconds. */
+  | { op: "cpu" }
+  | { op: "remover-start" }
+  | { op: "remover-status" }
+  | { op: "remover-stop" }
+  | { op: "shutdown" };
+
+export type ParentMessage = Command & { id: number };
+
+export type ChildMessage =
+  | { type: "progress"; message: string }
+  | { type: "ready"; targets: ServerTargets; database: string; templateJson: string }
+  | { type: "reply"; id: number; ok: true; value: unknown }
+  | { type: "reply"; id: number; ok: false; error: string };

@@ -1,0 +1,142 @@
+import { hash as oneShotHash, type KeyObject } from "node:crypto";
+import type { TokenDoc } from "../../store/models.js";
+import { unavailableError } from "../../support/security-error.js";
+import type { Authentication } from "../authentication.js";
+import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";
+import type { Credentials } from "../parse-authorization.js";
+import { verifyAccessToken } from "./access-token.js";
+import type { JwtSigningKey } from "./jwt-signing-key.js";
+import { decodeTokenSubject } from "./token-authentication.js";
+import type { TokenCache } from "./token-cache.js";
+import { tokenExpiredError } from "./token-errors.js";
+
+/** What the authenticator needs from storage. */
+export interface TokenDocumentSource {
+  get(id: string): Promise<TokenDoc | null>;
+}
+
+/** Whether the API key a token was minted with is still usable (not invalidated, not expired). */
+export type ApiKeyStateCheck = (apiKeyId: string, now: number) => Promise<boolean>;
+
+export interface TokenAuthenticatorOptions {
+  /**
+   * How long a database confirmation that a token is not invalidated is trusted. Revocations
+   * normally arrive through the events journal within one poll; this bounds staleness even when
+   * the journal cannot be read, and past it a token is refused (503) while the database is away.
+   */
+  revalidateMs: number;
+  clock: () => number;
+  apiKeyActive?: ApiKeyStateCheck;
+}
+
+const INVALID = { status: "continue", message: "invalid token" } as const;
+/** Tokens whose signature is remembered as verified (see `authenticateFromCache`). */
+const VERIFIED_MAX = 10_000;
+
+/**
+ * `Authorization: Bearer <access token>`, as Elasticsearch's `OAuth2TokenAuthenticator`:
+ * - not a JWT we signed (wrong key, tampered, `alg: none`, another algorithm, malformed), or no
+ *   such token: unsuccessful "invalid token" (the chain answers its generic 401);
+ * - expired or invalidated: terminate with 401 "token expired" and the `invalid_token` challenge;
+ * - otherwise the token's subject, `authentication_type: "token"`.
+ *
+ * Hot path: one HS256 verification with a `KeyObject` and one cache lookup; the database is read
+ * only for a token this instance has not seen, or once per `revalidateMs` per token. When that
+ * read fails the request fails closed (503): a token is trusted without the database only while
+ * its last confirmation is fresh.
+ */
+export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
+  readonly scheme = "bearer" as const;
+  private readonly inFlight = new Map<string, Promise<AuthenticatorResult>>();
+  /**
+   * SHA-256 of tokens whose JWT signature verified, with their id and expiry, so a repeated
+   * Bearer request skips the JWT verification (most of its cost). Keyed by a digest: bearer
+   * tokens are not kept verbatim. Valid only with the key that verified them.
+   */
+  private readonly verified = new Map<string, { id: string; expiresAt: number; key: KeyObject }>();
+
+  constructor(
+    private readonly key: JwtSigningKey,
+    private readonly documents: TokenDocumentSource,
+    private readonly cache: TokenCache,
+    private readonly options: TokenAuthenticatorOptions,
+  ) {}
+
+  async authenticate(credentials: Extract<Credentials, { scheme: "bearer" }>, _info: AuthRequestInfo): Promise<AuthenticatorResult> {
+    const now = this.options.clock();
+    const key = this.key.current ?? (await this.key.load());
+    const check = verifyAccessToken(credentials.token, key, now);
+    if (check.status === "invalid") return INVALID;
+    if (check.status === "expired") return { status: "terminate", error: tokenExpiredError() };
+    this.rememberVerified(credentials.token, check.id, check.expiresAt, key);
+
+    const entry = this.cache.get(check.id, now);
+    if (entry?.state === "revoked") return { status: "terminate", error: tokenExpiredError() };
+    if (entry?.state === "missing") return INVALID;
+    if (entry?.state === "valid" && now - entry.confirmedAt <= this.options.revalidateMs) {
+      return { status: "success", authentication: entry.authentication };
+    }
+    // Concurrent requests with the same unconfirmed token share one database read.
+    let pending = this.inFlight.get(check.id);
+    if (!pending) {
+      pending = this.load(check.id, check.expiresAt, now).finally(() => this.inFlight.delete(check.id));
+      this.inFlight.set(check.id, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * The synchronous, cache-only part of {@link authenticate}: the subject of a token whose
+   * signature this instance verified before (same key, not expired) and whose id is cached as
+   * valid and recently confirmed; otherwise `undefined`, and {@link authenticate} decides.
+   */
+  authenticateFromCache(credentials: Extract<Credentials, { scheme: "bearer" }>): Authentication | undefined {
+    const key = this.key.current;
+    if (!key || this.verified.size === 0) return undefined;
+    const known = this.verified.get(oneShotHash("sha256", credentials.token, "hex"));
+    if (!known || known.key !== key) return undefined;
+    const now = this.options.clock();
+    if (known.expiresAt <= now) return undefined;
+    const entry = this.cache.get(known.id, now);
+    return entry?.state === "valid" && now - entry.confirmedAt <= this.options.revalidateMs ? entry.authentication : undefined;
+  }
+
+  private rememberVerified(token: string, id: string, expiresAt: number, key: KeyObject): void {
+    const digest = oneShotHash("sha256", token, "hex");
+    if (this.verified.has(digest)) return;
+    if (this.verified.size >= VERIFIED_MAX) {
+      // Insertion order: the oldest (soonest to expire, as tokens share one lifetime) goes first.
+      const oldest = this.verified.keys().next();
+      if (!oldest.done) this.verified.delete(oldest.value);
+    }
+    this.verified.set(digest, { id, expiresAt, key });
+  }
+
+  private async load(id: string, expiresAt: number, now: number): Promise<AuthenticatorResult> {
+    const epoch = this.cache.epoch;
+    let doc: TokenDoc | null;
+    let keyActive = true;
+    try {
+      doc = await this.documents.get(id);
+      if (doc?.api_key_id && this.options.apiKeyActive) keyActive = await this.options.apiKeyActive(doc.api_key_id, now);
+    } catch {
+      return { status: "terminate", error: unavailableError("security index is unavailable: the token store cannot be reached") };
+    }
+    if (!doc) {
+      this.cache.put(id, { state: "missing", expiresAt }, epoch);
+      return INVALID;
+    }
+    if (doc.invalidated || !keyActive) {
+      this.cache.put(id, { state: "revoked", expiresAt }, epoch);
+      return { status: "terminate", error: tokenExpiredError() };
+    }
+    let authentication: Authentication;
+    try {
+      authentication = decodeTokenSubject(doc.authentication, id);
+    } catch {
+      return INVALID;
+    }
+    this.cache.put(id, { state: "valid", authentication, expiresAt, confirmedAt: now }, epoch);
+    return { status: "success", authentication };
+  }
+}

@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import type { NextFunction, Request, RequestHandler, Response } from "express";
+import { ADMIN_UI_SCRIPT } from "./admin-ui-script.js";
+import { ADMIN_UI_STYLES } from "./admin-ui-styles.js";
+import { renderAdminPage } from "./render-admin-page.js";
+import { resolveAdminUiOptions, type AdminUiOptions } from "./resolve-admin-ui-options.js";
+
+/**
+ * The page's Content-Security-Policy: its own script and style sheet only (no inline code),
+ * requests to its own origin only, no framing, no form submissions to anywhere (the forms are
+ * handled by the script; should it fail to load, a password can never end up in a URL).
+ */
+export const ADMIN_UI_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  "img-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+const COMMON_HEADERS: ReadonlyArray<readonly [string, string]> = [
+  ["Content-Security-Policy", ADMIN_UI_CONTENT_SECURITY_POLICY],
+  ["X-Content-Type-Options", "nosniff"],
+  ["Referrer-Policy", "no-referrer"],
+  ["X-Frame-Options", "DENY"],
+  ["Cross-Origin-Opener-Policy", "same-origin"],
+  ["Cross-Origin-Resource-Policy", "same-origin"],
+  ["X-Robots-Tag", "noindex, nofollow"],
+];
+
+interface Asset {
+  body: Buffer;
+  type: string;
+  etag: string;
+}
+
+function asset(text: string, type: string): Asset {
+  const body = Buffer.from(text, "utf8");
+  return { body, type, etag: `"${createHash("sha256").update(body).digest("base64url").slice(0, 27)}"` };
+}
+
+/**
+ * A mount prefix is put into the page only when it is a plain path: with a parameterized mount
+ * (`app.use("/:tenant", …)`) it comes from the request URL.
+ */
+const SAFE_PREFIX = /^(?:\/[A-Za-z0-9._~-]+)*$/;
+
+/** Whether `If-None-Match` names this entity tag (a list, weak forms and `*` included). */
+function matchesEtag(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t === etag || t === `W/${etag}`;
+  });
+}
+
+/** What the admin UI needs to know about the security instance it serves. */
+export interface AdminUiContext {
+  /** `apiKeys.enabled` of the security instance. */
+  apiKeysEnabled: boolean;
+}
+
+/**
+ * The API-key management page as one middleware: `GET <path>` (and `<path>/`) serves the page,
+ * `<path>/admin-ui.js` and `<path>/admin-ui.css` its script and styles; every other request goes
+ * to `next()`. The page holds no secret, so it is served without authentication; it asks the
+ * user to sign in and calls the router's own `/_security` endpoints with those credentials.
+ *
+ * Mount it before `security.authenticate()`, or the page itself would need credentials.
+ * @throws TypeError for invalid options, or when API keys are disabled.
+ */
+export function createAdminUi(options: AdminUiOptions | undefined, context: AdminUiContext): RequestHandler {
+  const resolved = resolveAdminUiOptions(options);
+  if (!context.apiKeysEnabled) {
+    throw new TypeError("express-keyguard: adminUi() manages API keys, but option apiKeys.enabled is false; enable API keys or leave the admin UI out");
+  }
+  const script = asset(ADMIN_UI_SCRIPT, "text/javascript; charset=utf-8");
+  const styles = asset(ADMIN_UI_STYLES, "text/css; charset=utf-8");
+  const version = createHash("sha256").update(script.etag).update(styles.etag).digest("hex").slice(0, 12);
+  const { path } = resolved;
+  const scriptPath = `${path}/admin-ui.js`;
+  const stylesPath = `${path}/admin-ui.css`;
+
+  const setCommon = (res: Response): void => {
+    for (const [name, value] of COMMON_HEADERS) res.setHeader(name, value);
+  };
+
+  const sendAsset = (req: Request, res: Response, file: Asset): void => {
+    setCommon(res);
+    // Revalidated on every load, so an upgraded package is picked up at once; unchanged files
+    // cost a 304. The `?v=` in the page's URLs changes with the content anyway.
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("ETag", file.etag);
+    if (matchesEtag(req.headers["if-none-match"], file.etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.setHeader("Content-Type", file.type);
+    res.setHeader("Content-Length", String(file.body.length));
+    res.status(200).end(req.method === "HEAD" ? undefined : file.body);
+  };
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== "GET" && req.method !== "HEAD") return next();
+    const requested = req.path;
+    if (requested === scriptPath) return sendAsset(req, res, script);
+    if (requested === stylesPath) return sendAsset(req, res, styles);
+    if (requested !== path && requested !== `${path}/`) return next();
+
+    const mountPrefix = req.baseUrl;
+    if (!SAFE_PREFIX.test(mountPrefix)) return next();
+    const html = Buffer.from(
+      renderAdminPage({ assetBase: mountPrefix + path, apiBase: resolved.apiBase ?? mountPrefix, version }),
+      "utf8",
+    );
+    setCommon(res);
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Content-Type", "text/html; charset=utf-8");
+    res.setHeader("Content-Length", String(html.length));
+    res.status(200).end(req.method === "HEAD" ? undefined : html);
+  };
+}

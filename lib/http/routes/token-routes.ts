@@ -1,0 +1,41 @@
+import type { Router } from "express";
+import { TokenRequestError } from "../../authc/token/token-errors.js";
+import type { SecurityCore } from "../../security-core.js";
+import { isPlainObject } from "../../support/json-input.js";
+import { route } from "../route.js";
+
+/**
+ * `POST`/`DELETE /_security/oauth2/token`. A refused token request is answered the OAuth2 way,
+ * 400 `{"error", "error_description"}` (Elasticsearch's `RestGetTokenAction`); an invalidation
+ * naming a token that does not exist is a 404 with the all-zero counts (Elasticsearch's
+ * `RestInvalidateTokenAction`).
+ */
+export function mountTokenRoutes(router: Router, core: SecurityCore): void {
+  const tokens = core.tokens;
+
+  router.post(
+    "/_security/oauth2/token",
+    route([], async ({ auth, body }) => {
+      try {
+        return { body: await tokens.create(auth, body) };
+      } catch (error) {
+        if (error instanceof TokenRequestError) return { status: 400, body: error.toOAuth2Body() };
+        throw error;
+      }
+    }),
+  );
+
+  router.delete(
+    "/_security/oauth2/token",
+    route([], async ({ auth, body }) => {
+      const response = await tokens.invalidate(auth, body);
+      const namedToken = isPlainObject(body) && (isNonEmptyString(body.token) || isNonEmptyString(body.refresh_token));
+      const nothing = response.invalidated_tokens === 0 && response.previously_invalidated_tokens === 0 && response.error_count === 0;
+      return { status: namedToken && nothing ? 404 : 200, body: response };
+    }),
+  );
+}
+
+function isNonEmptyString(value: unknown): boolean {
+  return typeof value === "string" && value.length > 0;
+}

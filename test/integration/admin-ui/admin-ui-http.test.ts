@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { ADMIN_UI_CONTENT_SECURITY_POLICY } from "../../../lib/http/admin-ui/create-admin-ui.js";
+import { startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
+
+function assertHardened(headers: Headers): void {
+  assert.equal(headers.get("content-security-policy"), ADMIN_UI_CONTENT_SECURITY_POLICY);
+  assert.equal(headers.get("x-content-type-options"), "nosniff");
+  assert.equal(headers.get("referrer-policy"), "no-referrer");
+  assert.equal(headers.get("x-frame-options"), "DENY");
+}
+
+describe("admin UI over HTTP (mounted at the root)", () => {
+  let t: AdminUiApp;
+  before(async () => {
+    t = await startAdminUiApp("admin_ui_http");
+  });
+  after(() => t.close());
+
+  it("serves the page without credentials, under a strict CSP", async () => {
+    for (const path of ["/_security/ui", "/_security/ui/"]) {
+      const res = await t.call("GET", path);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
+      assert.equal(res.headers.get("cache-control"), "no-store");
+      assertHardened(res.headers);
+      assert.match(res.text, /<title>API keys<\/title>/);
+      assert.match(res.text, /<meta name="keyguard-api-base" content="">/);
+      assert.match(res.text, /<script src="\/_security\/ui\/admin-ui\.js\?v=[0-9a-f]{12}" defer>/);
+    }
+    const policy = ADMIN_UI_CONTENT_SECURITY_POLICY;
+    assert.match(policy, /default-src 'none'/);
+    assert.match(policy, /script-src 'self'(;|$)/);
+    assert.match(policy, /connect-src 'self'/);
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+  });
+
+  it("serves the script and styles with validators, and 304 when unchanged", async () => {
+    for (const [path, type] of [
+      ["/_security/ui/admin-ui.js", "text/javascript; charset=utf-8"],
+      ["/_security/ui/admin-ui.css", "text/css; charset=utf-8"],
+    ] as const) {
+      const res = await t.call("GET", path);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get("content-type"), type);
+      assert.equal(res.headers.get("cache-control"), "no-cache");
+      assertHardened(res.headers);
+      assert.ok(res.text.length > 1000);
+      const etag = res.headers.get("etag");
+      assert.match(etag ?? "", /^"[A-Za-z0-9_-]+"$/);
+      const again = await t.call("GET", path, { headers: { "if-none-match": etag as string } });
+      assert.equal(again.status, 304);
+      assert.equal(again.text, "");
+      const stale = await t.call("GET", path, { headers: { "if-none-match": '"other"' } });
+      assert.equal(stale.status, 200);
+    }
+  });
+
+  it("answers HEAD without a body", async () => {
+    const res = await t.call("HEAD", "/_security/ui");
+    assert.equal(res.status, 200);
+    assert.equal(res.text, "");
+    assert.ok(Number(res.headers.get("content-length")) > 1000);
+  });
+
+  it("leaves every other request to the next middleware (the router still authenticates)", async () => {
+    assert.equal((await t.call("POST", "/_security/ui")).status, 401);
+    assert.equal((await t.call("GET", "/_security/ui/other.js")).status, 401);
+    assert.equal((await t.call("GET", "/_security/_authenticate")).status, 401);
+    const ok = await t.admin("GET", "/_security/_authenticate");
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body.username, "elastic");
+  });
+});
+
+describe("admin UI under a mount prefix and a custom path", () => {
+  let t: AdminUiApp;
+  before(async () => {
+    t = await startAdminUiApp("admin_ui_prefix", { prefix: "/es", ui: { path: "/keys" } });
+  });
+  after(() => t.close());
+
+  it("points the page at the prefixed API and assets", async () => {
+    const res = await t.call("GET", "/es/keys");
+    assert.equal(res.status, 200);
+    assert.match(res.text, /<meta name="keyguard-api-base" content="\/es">/);
+    assert.match(res.text, /src="\/es\/keys\/admin-ui\.js\?v=/);
+    assert.equal((await t.call("GET", "/es/keys/admin-ui.css")).status, 200);
+    assert.equal((await t.call("GET", "/_security/ui")).status, 404);
+    assert.equal((await t.admin("GET", "/es/_security/_authenticate")).status, 200);
+  });
+});
+
+describe("admin UI with an explicit apiBase", () => {
+  let t: AdminUiApp;
+  before(async () => {
+    t = await startAdminUiApp("admin_ui_apibase", { ui: { apiBase: "/api/" } });
+  });
+  after(() => t.close());
+
+  it("hands the configured prefix to the page", async () => {
+    const res = await t.call("GET", "/_security/ui");
+    assert.match(res.text, /<meta name="keyguard-api-base" content="\/api">/);
+  });
+});

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { Script } from "node:vm";
+import { ADMIN_UI_SCRIPT } from "../../../../lib/http/admin-ui/admin-ui-script.js";
+import { ADMIN_UI_STYLES } from "../../../../lib/http/admin-ui/admin-ui-styles.js";
+import { escapeHtml, renderAdminPage } from "../../../../lib/http/admin-ui/render-admin-page.js";
+
+const page = renderAdminPage({ assetBase: "/_security/ui", apiBase: "", version: "abc123" });
+
+/** Every `id="…"` of the page. */
+function idsOf(html: string): Set<string> {
+  return new Set([...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1] as string));
+}
+
+describe("admin UI assets", () => {
+  it("the script is valid JavaScript", () => {
+    assert.doesNotThrow(() => new Script(ADMIN_UI_SCRIPT, { filename: "admin-ui.js" }));
+  });
+
+  it("the script finds every element it looks up in the page", () => {
+    const ids = idsOf(page);
+    const wanted = [...ADMIN_UI_SCRIPT.matchAll(/byId\("([^"]+)"\)/g)].map((m) => m[1] as string);
+    assert.ok(wanted.length > 40, `expected many lookups, found ${wanted.length}`);
+    // Field error elements are looked up as `<field id>-error`.
+    for (const field of ["create-name", "create-expiration", "create-role-descriptors", "create-metadata"]) wanted.push(field, `${field}-error`);
+    assert.deepEqual(wanted.filter((id) => !ids.has(id)), []);
+  });
+
+  it("the script never parses server data as HTML and never evaluates strings", () => {
+    assert.doesNotMatch(ADMIN_UI_SCRIPT, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function|localStorage/);
+    assert.match(ADMIN_UI_SCRIPT, /credentials: "omit"/);
+    assert.match(ADMIN_UI_SCRIPT, /sessionStorage/);
+  });
+
+  it("the page has no inline script, style or event handler (it runs under script-src 'self')", () => {
+    assert.doesNotMatch(page, /<script(?![^>]*\ssrc=)[^>]*>/);
+    assert.doesNotMatch(page, /<style|\sstyle=|\son[a-z]+=/i);
+    assert.match(page, /<script src="\/_security\/ui\/admin-ui\.js\?v=abc123" defer><\/script>/);
+    assert.match(page, /<link rel="stylesheet" href="\/_security\/ui\/admin-ui\.css\?v=abc123">/);
+  });
+
+  it("every form control has a label", () => {
+    const ids = idsOf(page);
+    const labelled = new Set([...page.matchAll(/<label for="([^"]+)"/g)].map((m) => m[1] as string));
+    // [whole tag, element name, attributes]
+    const controls = [...page.matchAll(/<(input|select|textarea)\b([^>]*)>/g)];
+    assert.ok(controls.length > 10);
+    for (const [control, , attributes = ""] of controls) {
+      const id = /\sid="([^"]+)"/.exec(attributes)?.[1];
+      const named = /aria-label=/.test(attributes) || (id !== undefined && labelled.has(id));
+      // Radios and checkboxes wrapped in their <label> are labelled by it.
+      const wrapped = /type="(radio|checkbox)"/.test(attributes) && page.includes(`<label>${control}`);
+      assert.ok(named || wrapped, `unlabelled control: ${control}`);
+    }
+    assert.ok(ids.size > 50);
+  });
+
+  it("escapes the server-side values it embeds", () => {
+    assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+    const hostile = renderAdminPage({ assetBase: '/x"><script>alert(1)</script>', apiBase: '"><b>', version: "1" });
+    assert.doesNotMatch(hostile, /<script>alert|"><b>/);
+    assert.match(hostile, /content="&quot;&gt;&lt;b&gt;"/);
+  });
+
+  it("the style sheet has a phone-width layout and visible focus", () => {
+    assert.match(ADMIN_UI_STYLES, /@media \(max-width: 720px\)/);
+    assert.match(ADMIN_UI_STYLES, /:focus-visible/);
+    assert.doesNotMatch(ADMIN_UI_STYLES, /@import|url\(/);
+  });
+});

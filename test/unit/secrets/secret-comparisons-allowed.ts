@@ -1,0 +1,21 @@
+/**
+ * Comparisons in lib/ that involve a secret-like name but compare no secret, each with why.
+ * `file` is relative to the repository; `text` is the comparison with whitespace collapsed.
+ */
+export const ALLOWED: ReadonlyArray<{ file: string; text: string; why: string }> = [
+  {
+    file: "lib/authc/api-key/api-key-cache.ts",
+    text: "previous.snapshot.hash === snapshot.hash",
+    why: "two stored hashes read from the database (did the key's hash change?); no client input",
+  },
+  {
+    file: "lib/authc/api-key/api-key-cache.ts",
+    text: "entry.snapshot.hash !== hash",
+    why: "the cached stored hash against the document's stored hash; the client's secret is checked with timingSafeEqual right after",
+  },
+  {
+    file: "lib/authc/token/access-token.ts",
+    text: "decoded?.iss === TOKEN_ISSUER",
+    why: "the JWT's public issuer claim against the constant issuer name, after the signature was verified",
+  },
+];
