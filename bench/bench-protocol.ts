@@ -16,6 +16,8 @@ export interface ServerTargets {
   guarded: Target;
   "naive-bcrypt": Target;
   "naive-findone": Target;
+  /** Diagnostic, not in the table: a middleware that only attaches a fixed subject to the request. */
+  floor: Target;
   /** Scenario 8: the probe and the two loads running beside it. */
   ping: Target;
   badPassword: Target;
@@ -43,6 +45,10 @@ export interface RemoverReport {
   deleted: number;
   seconds: number;
   finished: boolean;
+  error?: string;
+  /** The server's event-loop delay while the remover ran (p99 and max, ms). */
+  loopDelayP99Ms: number | null;
+  loopDelayMaxMs: number | null;
 }
 
 /** Where a cold authentication's time goes, each measured on keys nothing has read before. */
@@ -60,9 +66,12 @@ export type Command =
   | { op: "db-floor"; samples: number }
   /** `process.cpuUsage()` of the server (all its threads), in microseconds. */
   | { op: "cpu" }
+  /** A full garbage collection, so no scenario inherits the previous one's garbage. */
+  | { op: "gc" }
   | { op: "remover-start" }
   | { op: "remover-status" }
-  | { op: "remover-stop" }
+  /** Resolves `true` once stopped, `false` when the batch in flight outlasts `waitMs`. */
+  | { op: "remover-stop"; waitMs: number }
   | { op: "shutdown" };
 
 export type ParentMessage = Command & { id: number };

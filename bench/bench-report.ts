@@ -45,6 +45,9 @@ export interface ScaleReport {
   remover_finished: boolean;
   apikey_p99_ms_during_remover: number | null;
   apikey_rps_during_remover: number | null;
+  /** The server's event-loop delay while the remover ran: its own share of any latency. */
+  loop_delay_p99_ms_during_remover: number | null;
+  loop_delay_max_ms_during_remover: number | null;
 }
 
 export interface BenchReport {
@@ -60,7 +63,9 @@ export interface BenchNotes {
    * CPU time the server process spent per request (all threads), in microseconds, the smallest of
    * the rounds: it moves much less than req/s when other processes take CPU from the benchmark.
    */
-  serverCpuUs: Partial<Record<ScenarioId, number>>;
+  serverCpuUs: Partial<Record<ScenarioId | "floor", number>>;
+  /** The diagnostic `floor` app: a middleware that only attaches a fixed subject to the request. */
+  floor?: { rps: number; serverCpuUs: number };
   /** The largest share of the machine other processes took during one throughput measurement. */
   foreignShare?: number;
   cores: string;
@@ -135,6 +140,12 @@ export function formatTable(report: BenchReport, extra: BenchNotes): string {
   lines.push(render(header), render(widths.map((w) => "-".repeat(w))));
   for (const row of rows) lines.push(render(row));
 
+  if (extra.floor && baseline?.rps) {
+    lines.push(
+      `(floor: a middleware that only attaches a fixed subject to req: ${count(extra.floor.rps)} req/s, ratio ${(extra.floor.rps / baseline.rps).toFixed(3)},` +
+        ` ${extra.floor.serverCpuUs.toFixed(1)} srv µs/req — what any authenticating middleware costs before checking anything)`,
+    );
+  }
   const scale = report.scale as Partial<ScaleReport>;
   lines.push("");
   if (scale.keys !== undefined) {
@@ -154,7 +165,8 @@ export function formatTable(report: BenchReport, extra: BenchNotes): string {
       `  remover  deleted ${count(scale.remover_deleted)} of ${count(scale.expired_keys)} expired keys in ${fixed(scale.remover_seconds, 1)} s` +
         `${scale.remover_finished ? "" : " (stopped at the time bound)"}; apikey meanwhile ${count(scale.apikey_rps_during_remover)} req/s,` +
         ` p99 ${fixed(scale.apikey_p99_ms_during_remover, 2)} ms; target p99 ≤ 10 ms` +
-        mark(scale.apikey_p99_ms_during_remover == null ? undefined : scale.apikey_p99_ms_during_remover <= 10),
+        mark(scale.apikey_p99_ms_during_remover == null ? undefined : scale.apikey_p99_ms_during_remover <= 10) +
+        ` [server event-loop delay meanwhile: p99 ${fixed(scale.loop_delay_p99_ms_during_remover, 1)} ms, max ${fixed(scale.loop_delay_max_ms_during_remover, 1)} ms]`,
     );
   } else {
     lines.push("scale: not run");

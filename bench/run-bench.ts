@@ -16,7 +16,7 @@ export interface BenchOptions {
   databaseKind: string;
   /** Seconds of each measured load (per round). Default 3. */
   seconds?: number;
-  /** Rounds over the throughput scenarios; ratios use the mean of the rounds. Default 2. */
+  /** Rounds over the throughput scenarios; ratios use the median round of each. Default 3. */
   rounds?: number;
   /** Keys in the scale run (default 200,000); 0 skips it. */
   scaleKeys?: number;
@@ -35,7 +35,9 @@ export interface BenchOptions {
 const here = dirname(fileURLToPath(import.meta.url));
 const CONNECTIONS = 10;
 /** Scenarios measured in rounds, interleaved, against the baseline of the same rounds. */
-const THROUGHPUT: ScenarioId[] = ["baseline", "apikey", "basic", "bearer", "guarded", "apikey-nocache", "naive-findone"];
+type MeasuredId = ScenarioId | "floor";
+/** `floor` is a diagnostic beside the table: the cheapest middleware attaching a subject. */
+const THROUGHPUT: MeasuredId[] = ["baseline", "apikey", "basic", "bearer", "guarded", "apikey-nocache", "naive-findone", "floor"];
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
@@ -62,7 +64,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const started = Date.now();
   const log = options.log;
   const seconds = options.seconds ?? 3;
-  const rounds = options.rounds ?? 2;
+  const rounds = options.rounds ?? 3;
   const scaleKeys = options.scaleKeys ?? 200_000;
   const cores = availableParallelism();
   const pin = (options.pin ?? true) && cores >= 2 && hasTaskset();
@@ -80,7 +82,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
   const server = new ServerProcess({
     script: join(here, "bench-server.js"),
     env: { ...process.env, MONGODB_URI: options.uri },
-    nodeArgs: options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [],
+    nodeArgs: ["--expose-gc", ...(options.cpuProfileDir ? ["--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir] : [])],
     prefix: pin ? ["taskset", "-c", "1"] : [],
     log: (message) => log(`  [server] ${message}`),
   });
@@ -94,7 +96,10 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     }
 
     const wanted = (part: string) => !options.only || options.only.includes(part);
-    const scenarios = await throughputScenarios(server, targets, THROUGHPUT.filter(wanted), seconds, rounds, notes, log);
+    const measured = await throughputScenarios(server, targets, THROUGHPUT.filter(wanted), seconds, rounds, notes, log);
+    const floor = measured.find((s) => s.id === "floor");
+    if (floor) notes.floor = { rps: floor.rps ?? 0, serverCpuUs: notes.serverCpuUs.floor ?? Number.NaN };
+    const scenarios = measured.filter((s): s is ScenarioRow => s.id !== "floor");
     if (wanted("naive-bcrypt")) scenarios.push(await naiveBcrypt(targets, log));
     if (wanted("ping-under-hash-load")) scenarios.push(await pingUnderHashLoad(targets, log));
     const baseline = scenarios.find((s) => s.id === "baseline");
@@ -126,24 +131,26 @@ interface Accumulated {
 async function throughputScenarios(
   server: ServerProcess,
   targets: ServerTargets,
-  ids: ScenarioId[],
+  ids: MeasuredId[],
   seconds: number,
   rounds: number,
   notes: BenchNotes,
   log: (m: string) => void,
-): Promise<ScenarioRow[]> {
+): Promise<Array<Omit<ScenarioRow, "id"> & { id: MeasuredId }>> {
   const runnable = ids.filter((id) => targets[id as keyof ServerTargets] !== undefined);
   if (runnable.length === 0) return [];
-  const acc = new Map<ScenarioId, Accumulated>(runnable.map((id) => [id, { rps: [], latencies: new LatencySamples(), cpuUsPerRequest: [] }]));
+  const acc = new Map<MeasuredId, Accumulated>(runnable.map((id) => [id, { rps: [], latencies: new LatencySamples(), cpuUsPerRequest: [] }]));
   log(`throughput: ${runnable.length} scenarios × ${rounds} rounds × ${seconds} s, ${CONNECTIONS} connections`);
   const foreignShares: number[] = [];
   for (let r = 0; r < rounds; r++) {
     // Each round starts one scenario later, so no scenario always follows the same one (and
     // inherits, say, the garbage collection the previous one left due).
-    const order = runnable.map((_, i) => runnable[(i + r) % runnable.length] as ScenarioId);
+    const order = runnable.map((_, i) => runnable[(i + r) % runnable.length] as MeasuredId);
     for (const id of order) {
       const target = targets[id as keyof ServerTargets] as Target;
-      // Warm up (JIT, caches, connection pools) before each measurement; discarded.
+      // Start each scenario from a collected heap, then warm up (JIT, caches, connection
+      // pools); both discarded.
+      await server.call({ op: "gc" });
       ensureOk(id, await runLoad({ ...target, connections: CONNECTIONS, seconds: r === 0 ? 1.5 : 0.5 }));
       const cpuBefore = await server.call<number>({ op: "cpu" });
       const loadBefore = loadSnapshot();
@@ -166,7 +173,10 @@ async function throughputScenarios(
   if (foreignShares.length > 0) notes.foreignShare = Math.max(...foreignShares);
   return runnable.map((id) => {
     const entry = acc.get(id) as Accumulated;
-    const rps = entry.rps.reduce((a, b) => a + b, 0) / entry.rps.length;
+    // The median round: one round disturbed by something else on the machine does not count.
+    const sorted = [...entry.rps].sort((a, b) => a - b);
+    const middle = sorted.length / 2;
+    const rps = sorted.length % 2 === 1 ? (sorted[Math.floor(middle)] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
     notes.serverCpuUs[id] = Math.min(...entry.cpuUsPerRequest);
     return { id, rps: round(rps, 0), p50_ms: round(entry.latencies.percentile(50), 3), p99_ms: round(entry.latencies.percentile(99), 3), ratio: null };
   });
@@ -283,13 +293,13 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
     log(`  run ${i + 1}: ${res.ms.toFixed(1)} ms (${parsed.total} hits)`);
   }
 
-  const removerBound = 40;
+  const removerBound = 30;
   log(`scale: the remover deletes the ${expired.toLocaleString("en-US")} expired keys while scenario 2 (apikey) runs (at most ${removerBound} s)`);
   await server.call({ op: "remover-start" });
   const during = new LatencySamples();
   let requests = 0;
   let loadSeconds = 0;
-  let status: RemoverReport & { error?: string } = { deleted: 0, seconds: 0, finished: false };
+  let status: RemoverReport = { deleted: 0, seconds: 0, finished: false, loopDelayP99Ms: null, loopDelayMaxMs: null };
   const removerDeadline = Date.now() + removerBound * 1000;
   while (Date.now() < removerDeadline) {
     const result = await runLoad({ ...targets.apikey, connections: CONNECTIONS, seconds: 2 });
@@ -297,15 +307,19 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
     during.merge(result.latencies);
     requests += result.latencies.size;
     loadSeconds += result.seconds;
-    status = await server.call<RemoverReport & { error?: string }>({ op: "remover-status" });
-    log(`  ${status.deleted.toLocaleString("en-US")} deleted after ${status.seconds.toFixed(1)} s; apikey p99 so far ${during.percentile(99).toFixed(2)} ms`);
+    status = await server.call<RemoverReport>({ op: "remover-status" });
+    log(
+      `  ${status.deleted.toLocaleString("en-US")} deleted after ${status.seconds.toFixed(1)} s; apikey p99 so far ${during.percentile(99).toFixed(2)} ms;` +
+        ` server event-loop delay p99 ${status.loopDelayP99Ms?.toFixed(1) ?? "n/a"} ms`,
+    );
     if (status.error) throw new Error(`the remover failed: ${status.error}`);
     if (status.finished) break;
   }
   if (!status.finished) {
-    log("  time bound reached: stopping the remover after its current batch");
-    await server.call({ op: "remover-stop" });
+    log("  time bound reached: stopping the remover after its current batch (waiting at most 10 s for it)");
+    const stopped = await server.call<boolean>({ op: "remover-stop", waitMs: 10_000 });
     status = await server.call<RemoverReport>({ op: "remover-status" });
+    if (!stopped) log(`  a batch is still running on the database; ${status.deleted.toLocaleString("en-US")} deleted so far`);
   }
 
   return {
@@ -329,6 +343,8 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
     remover_finished: status.finished,
     apikey_p99_ms_during_remover: finite(round(during.percentile(99), 3)),
     apikey_rps_during_remover: loadSeconds > 0 ? round(requests / loadSeconds, 0) : null,
+    loop_delay_p99_ms_during_remover: status.loopDelayP99Ms === null ? null : round(status.loopDelayP99Ms, 2),
+    loop_delay_max_ms_during_remover: status.loopDelayMaxMs === null ? null : round(status.loopDelayMaxMs, 2),
   };
 }
 

@@ -75,7 +75,7 @@ async function main() {
     uri: server.uri,
     databaseKind: server.kind,
     seconds: numberOption("--seconds", 3),
-    rounds: numberOption("--rounds", 2),
+    rounds: numberOption("--rounds", 3),
     scaleKeys: flag("--no-scale") ? 0 : numberOption("--scale-keys", 200_000),
     pin: !flag("--no-pin"),
     ...(args.includes("--only") ? { only: String(args[args.indexOf("--only") + 1] ?? "").split(",") } : {}),

@@ -46,6 +46,8 @@ export class ApiKeyCache {
   /** Random per process; a string so one `crypto.hash` call digests salt and secret together. */
   private readonly salt = randomBytes(16).toString("hex");
   private readonly entries = new Map<string, Entry>();
+  /** The key last moved to the end of `entries` (the most recently used). */
+  private mostRecent: string | undefined;
   private generation = 0;
 
   constructor(private readonly options: ApiKeyCacheOptions) {}
@@ -75,9 +77,13 @@ export class ApiKeyCache {
       return undefined;
     }
     entry.lastAccess = now;
-    // Re-insert to keep Map order = least recently used first.
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    // Re-insert to keep Map order = least recently used first, unless it is already last: a
+    // delete and set on every hit of a busy key churns the Map's backing store.
+    if (this.mostRecent !== id) {
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+      this.mostRecent = id;
+    }
     if (now - entry.loadedAt > this.options.docTtlMs) {
       // The document is stale; the verified digest stays useful if the hash did not change.
       return undefined;
@@ -106,6 +112,7 @@ export class ApiKeyCache {
     }
     this.entries.delete(snapshot.id);
     this.entries.set(snapshot.id, { snapshot, loadedAt: now, digest, lastAccess: now });
+    this.mostRecent = snapshot.id;
   }
 
   /** Drops everything known about `id` (invalidation, clear-cache). */

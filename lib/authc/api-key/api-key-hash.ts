@@ -1,5 +1,7 @@
 import { createHash, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
 import { promisify } from "node:util";
+import { availableParallelism } from "node:os";
+import { ConcurrencyLimit } from "../../support/concurrency-limit.js";
 import type { PasswordHasher } from "../../support/password-hasher.js";
 
 const pbkdf2Async = promisify(pbkdf2);
@@ -96,6 +98,12 @@ export function hashFormatOf(stored: string): ApiKeyHashAlgorithm | undefined {
  * them (`$2a$…`, `$2b$…`, no prefix); a `{BCRYPT}` prefix is also accepted when verifying.
  */
 export class ApiKeyHasher {
+  /**
+   * PBKDF2 jobs at once: one core fewer than the process may use (at least one), shared by every
+   * hasher of the process, so a burst of cache misses cannot take every core from the event loop.
+   */
+  static readonly pbkdf2 = new ConcurrencyLimit(Math.max(1, availableParallelism() - 1));
+
   constructor(
     readonly algorithm: ApiKeyHashAlgorithm,
     private readonly bcrypt: Pick<PasswordHasher, "hash" | "verify">,
@@ -106,7 +114,7 @@ export class ApiKeyHasher {
       case "ssha256":
         return hashSsha256(secret);
       case "pbkdf2":
-        return hashPbkdf2(secret);
+        return ApiKeyHasher.pbkdf2.run(() => hashPbkdf2(secret));
       case "bcrypt":
         return this.bcrypt.hash(secret);
     }
@@ -118,7 +126,7 @@ export class ApiKeyHasher {
       case "ssha256":
         return verifySsha256(secret, stored);
       case "pbkdf2":
-        return verifyPbkdf2(secret, stored);
+        return ApiKeyHasher.pbkdf2.run(() => verifyPbkdf2(secret, stored));
       case "bcrypt":
         return this.bcrypt.verify(secret, stored.startsWith(BCRYPT_PREFIX) ? stored.slice(BCRYPT_PREFIX.length) : stored);
       default:

@@ -79,6 +79,26 @@ describe("authenticateFromCache: ApiKey", () => {
   });
 });
 
+describe("ApiKeyCache LRU order under repeated hits", () => {
+  const snap = (id: string) => ({ id, type: "rest" as const, invalidated: false, expirationTime: null, hash: "h", authentication: {} as Authentication });
+
+  it("keeps exact least-recently-used eviction when the same key is hit again and again", () => {
+    const cache = new ApiKeyCache({ ttlMs: 10_000, maxKeys: 2, docTtlMs: 10_000 });
+    cache.put(snap("a"), "s", cache.epoch, 0);
+    cache.put(snap("b"), "s", cache.epoch, 1);
+    for (let t = 2; t < 10; t++) assert.equal(cache.lookup("b", "s", t)?.verified, true);
+    assert.ok(cache.lookup("a", "s", 10));
+    cache.put(snap("c"), "s", cache.epoch, 11);
+    assert.equal(cache.lookup("b", "s", 12), undefined, "b was the least recently used");
+    assert.ok(cache.lookup("a", "s", 12));
+    for (let t = 13; t < 16; t++) cache.lookup("a", "s", t);
+    cache.put(snap("d"), "s", cache.epoch, 16);
+    assert.equal(cache.lookup("c", "s", 17), undefined);
+    assert.ok(cache.lookup("a", "s", 17));
+    assert.ok(cache.lookup("d", "s", 17));
+  });
+});
+
 describe("authenticateFromCache: Basic through the chain", () => {
   function setup() {
     const cache = new CredentialCache(60_000, 100);
