@@ -48,6 +48,8 @@ export interface ScaleReport {
   /** The server's event-loop delay while the remover ran: its own share of any latency. */
   loop_delay_p99_ms_during_remover: number | null;
   loop_delay_max_ms_during_remover: number | null;
+  /** Share of the machine (0–1) other processes took meanwhile: above a few % the p99 is theirs too. */
+  other_processes_share_during_remover: number | null;
 }
 
 export interface BenchReport {
@@ -166,7 +168,8 @@ export function formatTable(report: BenchReport, extra: BenchNotes): string {
         `${scale.remover_finished ? "" : " (stopped at the time bound)"}; apikey meanwhile ${count(scale.apikey_rps_during_remover)} req/s,` +
         ` p99 ${fixed(scale.apikey_p99_ms_during_remover, 2)} ms; target p99 ≤ 10 ms` +
         mark(scale.apikey_p99_ms_during_remover == null ? undefined : scale.apikey_p99_ms_during_remover <= 10) +
-        ` [server event-loop delay meanwhile: p99 ${fixed(scale.loop_delay_p99_ms_during_remover, 1)} ms, max ${fixed(scale.loop_delay_max_ms_during_remover, 1)} ms]`,
+        ` [server event-loop delay meanwhile: p99 ${fixed(scale.loop_delay_p99_ms_during_remover, 1)} ms, max ${fixed(scale.loop_delay_max_ms_during_remover, 1)} ms;` +
+        ` other processes: ${scale.other_processes_share_during_remover == null ? "n/a" : `${Math.round(scale.other_processes_share_during_remover * 100)}%`} of the machine]`,
     );
   } else {
     lines.push("scale: not run");

@@ -296,6 +296,7 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
   const removerBound = 30;
   log(`scale: the remover deletes the ${expired.toLocaleString("en-US")} expired keys while scenario 2 (apikey) runs (at most ${removerBound} s)`);
   await server.call({ op: "remover-start" });
+  const removerLoadBefore = loadSnapshot();
   const during = new LatencySamples();
   let requests = 0;
   let loadSeconds = 0;
@@ -315,6 +316,8 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
     if (status.error) throw new Error(`the remover failed: ${status.error}`);
     if (status.finished) break;
   }
+  const removerForeign = foreignShare(removerLoadBefore, loadSnapshot());
+  if (removerForeign !== undefined) log(`  other processes took ${(removerForeign * 100).toFixed(0)}% of the machine meanwhile`);
   if (!status.finished) {
     log("  time bound reached: stopping the remover after its current batch (waiting at most 10 s for it)");
     const stopped = await server.call<boolean>({ op: "remover-stop", waitMs: 10_000 });
@@ -345,6 +348,7 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
     apikey_rps_during_remover: loadSeconds > 0 ? round(requests / loadSeconds, 0) : null,
     loop_delay_p99_ms_during_remover: status.loopDelayP99Ms === null ? null : round(status.loopDelayP99Ms, 2),
     loop_delay_max_ms_during_remover: status.loopDelayMaxMs === null ? null : round(status.loopDelayMaxMs, 2),
+    other_processes_share_during_remover: removerForeign === undefined ? null : round(removerForeign, 2),
   };
 }
 
