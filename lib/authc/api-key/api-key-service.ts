@@ -389,13 +389,7 @@ export class ApiKeyService {
     })();
     await this.authorize(caller, API_KEY_ACTIONS.get, own);
     const selector: ApiKeySelector = {};
-    if (request.owner) {
-      selector.username = caller.user.username;
-      selector.realms = ownerRealms(caller);
-    } else {
-      if (request.username !== undefined) selector.username = request.username;
-      if (request.realmName !== undefined) selector.realms = [request.realmName];
-    }
+    selectOwner(selector, caller, request);
     if (request.id !== undefined) selector.ids = [request.id];
     const name = nameMatch(request.name);
     if (name) selector.name = name;
@@ -563,13 +557,7 @@ export class ApiKeyService {
     // journaled them, and repeating it must finish that job too. Older ones are never cached.
     const now = this.clock();
     const selector: ApiKeySelector = { excludeInvalidatedBefore: now - this.recentlyInvalidatedWindowMs() };
-    if (request.owner) {
-      selector.username = caller.user.username;
-      selector.realms = ownerRealms(caller);
-    } else {
-      if (request.username !== undefined) selector.username = request.username;
-      if (request.realmName !== undefined) selector.realms = [request.realmName];
-    }
+    selectOwner(selector, caller, request);
     if (request.ids !== undefined) selector.ids = request.ids;
     const name = nameMatch(request.name);
     if (name) selector.name = name;
@@ -717,4 +705,15 @@ function isNoop(doc: ApiKeyDocWithoutHash, fields: ParsedKeyFields, creator: Api
     return false;
   }
   return canonicalJson(decodeDescriptors(doc.limited_by_role_descriptors)) === canonicalJson(limitedBy);
+}
+
+/** The ownership part of a get/invalidate selector: the caller's own keys, or a named owner. */
+function selectOwner(selector: ApiKeySelector, caller: Authentication, request: { owner: boolean; username?: string | undefined; realmName?: string | undefined }): void {
+  if (request.owner) {
+    selector.username = caller.user.username;
+    selector.realms = ownerRealms(caller);
+    return;
+  }
+  if (request.username !== undefined) selector.username = request.username;
+  if (request.realmName !== undefined) selector.realms = [request.realmName];
 }
