@@ -44,13 +44,7 @@ export interface AuthenticationInit {
 }
 
 /** The body of `GET /_security/_authenticate`. */
-export interface AuthenticateResponse {
-  username: string;
-  roles: string[];
-  full_name: string | null;
-  email: string | null;
-  metadata: Record<string, unknown>;
-  enabled: boolean;
+export interface AuthenticateResponse extends User {
   authentication_realm: RealmRef;
   lookup_realm: RealmRef;
   authentication_type: AuthenticationType;

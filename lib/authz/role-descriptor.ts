@@ -328,22 +328,29 @@ function parseRoleDescriptorStructure(name: string, input: unknown, options: Par
 }
 
 /**
- * Parses the `indices` array of a role (or the `index` array of a `_has_privileges` request, with
- * `roleName` = the user), with Elasticsearch's parse errors. Does not check privilege names.
+ * Maps a privileges array in order, each element checked to be an object first, so the first bad
+ * element decides the error as in Elasticsearch's streaming parser.
  */
-export function parseIndicesPrivileges(roleName: string, field: string, value: unknown): IndicesPrivileges[] {
-  const context = `failed to parse indices privileges for role [${roleName}]`;
+function mapObjects<T>(context: string, field: string, value: unknown, parse: (item: JsonObject) => T): T[] {
   if (!Array.isArray(value)) {
     throw parseError(`${context}. expected field [${field}] value to be an array, but found [${tokenOf(value)}] instead`);
   }
-  return value.map((item) => {
+  return value.map((item: unknown) => {
     if (!isObject(item)) {
       throw parseError(
         `${context}. expected field [${field}] value to be an array of objects, but found an array element of type [${tokenOf(item)}]`,
       );
     }
-    return parseIndex(roleName, item);
+    return parse(item);
   });
+}
+
+/**
+ * Parses the `indices` array of a role (or the `index` array of a `_has_privileges` request, with
+ * `roleName` = the user), with Elasticsearch's parse errors. Does not check privilege names.
+ */
+export function parseIndicesPrivileges(roleName: string, field: string, value: unknown): IndicesPrivileges[] {
+  return mapObjects(`failed to parse indices privileges for role [${roleName}]`, field, value, (item) => parseIndex(roleName, item));
 }
 
 function parseIndex(roleName: string, input: JsonObject): IndicesPrivileges {
@@ -439,15 +446,7 @@ function parseIndex(roleName: string, input: JsonObject): IndicesPrivileges {
  */
 export function parseApplicationPrivileges(roleName: string, field: string, value: unknown): ApplicationPrivilegesEntry[] {
   const context = `failed to parse application privileges for role [${roleName}]`;
-  if (!Array.isArray(value)) {
-    throw parseError(`${context}. expected field [${field}] value to be an array, but found [${tokenOf(value)}] instead`);
-  }
-  return value.map((item) => {
-    if (!isObject(item)) {
-      throw parseError(
-        `${context}. expected field [${field}] value to be an array of objects, but found an array element of type [${tokenOf(item)}]`,
-      );
-    }
+  return mapObjects(context, field, value, (item) => {
     let application: string | undefined;
     let privileges: string[] | null = null;
     let resources: string[] | null = null;

@@ -98,10 +98,23 @@ function parseClauses(state: ParserState, defaultOperator: "and" | "or", nested:
 }
 
 function consumePhrase(state: ParserState): SimpleQueryNode | undefined {
-  const { text } = state;
   state.index++; // opening quote
+  const { value, stop } = readUntil(state, (c) => c === '"');
+  const closed = stop !== undefined;
+  if (closed) state.index++;
+  if (closed && state.text[state.index] === "~") skipFuzziness(state);
+  // An unclosed quote makes Lucene treat the rest as a phrase as well.
+  if (value === "") return undefined;
+  return { kind: "term", text: value, prefix: false };
+}
+
+/**
+ * Reads characters (a backslash escapes the next one) up to the first one `stops` accepts, which is
+ * left unread and returned as `stop`; `stop` is undefined at the end of the text.
+ */
+function readUntil(state: ParserState, stops: (c: string, index: number) => boolean): { value: string; stop: string | undefined } {
+  const { text } = state;
   let value = "";
-  let closed = false;
   while (state.index < text.length) {
     const c = text[state.index] as string;
     if (c === "\\" && state.index + 1 < text.length) {
@@ -109,21 +122,17 @@ function consumePhrase(state: ParserState): SimpleQueryNode | undefined {
       state.index += 2;
       continue;
     }
-    if (c === '"') {
-      state.index++;
-      closed = true;
-      break;
-    }
+    if (stops(c, state.index)) return { value, stop: c };
     value += c;
     state.index++;
   }
-  if (closed && text[state.index] === "~") {
-    state.index++;
-    while (state.index < text.length && /[0-9]/.test(text[state.index] as string)) state.index++;
-  }
-  // An unclosed quote makes Lucene treat the rest as a phrase as well.
-  if (value === "") return undefined;
-  return { kind: "term", text: value, prefix: false };
+  return { value, stop: undefined };
+}
+
+/** Skips `~` and the edit distance or slop after it (accepted, then ignored). */
+function skipFuzziness(state: ParserState): void {
+  state.index++;
+  while (state.index < state.text.length && /[0-9]/.test(state.text[state.index] as string)) state.index++;
 }
 
 function isTokenEnd(text: string, index: number): boolean {
@@ -134,28 +143,17 @@ function isTokenEnd(text: string, index: number): boolean {
 
 function consumeToken(state: ParserState): SimpleQueryNode | undefined {
   const { text } = state;
-  let value = "";
+  const { value, stop } = readUntil(
+    state,
+    (c, index) => isTokenEnd(text, index) || c === "~" || (c === "*" && isTokenEnd(text, index + 1)),
+  );
   let prefix = false;
-  while (state.index < text.length) {
-    const c = text[state.index] as string;
-    if (c === "\\" && state.index + 1 < text.length) {
-      value += text[state.index + 1];
-      state.index += 2;
-      continue;
-    }
-    if (isTokenEnd(text, state.index)) break;
-    if (c === "*" && isTokenEnd(text, state.index + 1)) {
-      prefix = true;
-      state.index++;
-      break;
-    }
-    if (c === "~") {
-      state.index++;
-      while (state.index < text.length && /[0-9]/.test(text[state.index] as string)) state.index++;
-      break;
-    }
-    value += c;
+  // `*` stops the read only as the token's last character: a prefix query.
+  if (stop === "*") {
+    prefix = true;
     state.index++;
+  } else if (stop === "~") {
+    skipFuzziness(state);
   }
   if (value === "" && !prefix) return undefined;
   return { kind: "term", text: value, prefix };

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { createDemoAlerts } from "../../../demo-app/alerts/demo-alerts.js";
 import { SecretBox } from "../../../demo-app/alerts/secret-box.js";
-import { createDemoApp, seedDemo, type DemoApp } from "../../../demo-app/create-demo-app.js";
+import type { DemoApp } from "../../../demo-app/create-demo-app.js";
 import { DEMO_USERS, seedDemoData } from "../../../demo-app/seed-demo-data.js";
-import { openTestDatabase, type TestDatabase } from "../../support/test-database.js";
+import { startDemoServer, type DemoServer } from "../../support/demo-server.js";
+import type { TestDatabase } from "../../support/test-database.js";
 
 const PASSWORD = "alerts-admin-pass";
 const ENCRYPTION_KEY = randomBytes(32).toString("base64");
@@ -27,31 +26,22 @@ const basic = (user: DemoUser, password = user === "elastic" ? PASSWORD : DEMO_U
   "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
 
 describe("demo alerts: background work as the end user, with no dangling keys", () => {
+  let running: DemoServer;
   let db: TestDatabase;
   let demo: DemoApp;
-  let server: Server;
   let base: string;
   const box = new SecretBox(Buffer.from(ENCRYPTION_KEY, "base64"));
 
   before(async () => {
-    db = await openTestDatabase("alerts");
-    demo = createDemoApp({ connection: db.connection, bootstrapPassword: PASSWORD, passwordHashCost: 4, alerts: { encryptionKey: ENCRYPTION_KEY, tickMs: 0 } });
-    await demo.security.start();
-    server = await new Promise((resolve) => {
-      const s = demo.app.listen(0, "127.0.0.1", () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await seedDemo(base, PASSWORD, (m) => assert.fail(m));
+    running = await startDemoServer("alerts", PASSWORD, { alerts: { encryptionKey: ENCRYPTION_KEY, tickMs: 0 } });
+    ({ demo, base, db } = running);
     await seedDemoData(base, PASSWORD, (m) => assert.fail(m));
     demo.alerts.start(base);
   });
 
   after(async () => {
     await demo.alerts.stop();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await demo.security.close();
-    await db.drop();
+    await running.close();
   });
 
   async function call(method: string, path: string, options: Call = {}) {

@@ -1,38 +1,26 @@
 import assert from "node:assert/strict";
-import type { AddressInfo } from "node:net";
-import type { Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 import { Client } from "@elastic/elasticsearch";
-import { createDemoApp, seedDemo, type DemoApp } from "../../../demo-app/create-demo-app.js";
-import { openTestDatabase, type TestDatabase } from "../../support/test-database.js";
+import type { DemoApp } from "../../../demo-app/create-demo-app.js";
+import { startDemoServer, type DemoServer } from "../../support/demo-server.js";
 
 const PASSWORD = "demo-admin-pass";
 
 describe("demo app and the official Elasticsearch client", () => {
-  let db: TestDatabase;
+  let running: DemoServer;
   let demo: DemoApp;
-  let server: Server;
   let base: string;
   let client: Client;
 
   before(async () => {
-    db = await openTestDatabase("demo");
-    demo = createDemoApp({ connection: db.connection, bootstrapPassword: PASSWORD, passwordHashCost: 4 });
-    await demo.security.start();
-    server = await new Promise((resolve) => {
-      const s = demo.app.listen(0, "127.0.0.1", () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await seedDemo(base, PASSWORD, (m) => assert.fail(m));
+    running = await startDemoServer("demo", PASSWORD);
+    ({ demo, base } = running);
     client = new Client({ node: base, auth: { username: "elastic", password: PASSWORD } });
   });
 
   after(async () => {
     await client.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await demo.security.close();
-    await db.drop();
+    await running.close();
   });
 
   it("authenticates through the client", async () => {

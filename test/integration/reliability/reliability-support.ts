@@ -174,19 +174,7 @@ export async function storedHashes(connection: Connection, prefix = "security_")
   return hashes.flatMap((h) => [h, h.slice(-24)]).filter((h) => h.length >= 16);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until true or `timeoutMs` passes; returns the time it took. */
-export async function eventually(check: () => Promise<boolean>, timeoutMs: number, stepMs = 25): Promise<number> {
-  const start = Date.now();
-  for (;;) {
-    if (await check()) return Date.now() - start;
-    if (Date.now() - start > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await sleep(stepMs);
-  }
-}
+export { eventually, sleep } from "../../support/eventually.js";
 
 /** Prints one figure into the test output (`# …` lines are kept by the spec reporter). */
 export function report(line: string): void {

@@ -1,17 +1,12 @@
 import assert from "node:assert/strict";
-import type { Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { Client, errors } from "@elastic/elasticsearch";
-import { createDemoApp, seedDemo, type DemoApp } from "../../../demo-app/create-demo-app.js";
-import { openTestDatabase, type TestDatabase } from "../../support/test-database.js";
+import { startDemoServer, type DemoServer } from "../../support/demo-server.js";
 
 const PASSWORD = "demo-admin-pass";
 
 describe("tokens through the official Elasticsearch client, against the demo app", () => {
-  let db: TestDatabase;
-  let demo: DemoApp;
-  let server: Server;
+  let running: DemoServer;
   let base: string;
   let admin: Client;
   const clients: Client[] = [];
@@ -22,24 +17,15 @@ describe("tokens through the official Elasticsearch client, against the demo app
   };
 
   before(async () => {
-    db = await openTestDatabase("tok_esclient");
-    demo = createDemoApp({ connection: db.connection, bootstrapPassword: PASSWORD, passwordHashCost: 4 });
-    await demo.security.start();
-    server = await new Promise((resolve) => {
-      const s = demo.app.listen(0, "127.0.0.1", () => resolve(s));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await seedDemo(base, PASSWORD, (m) => assert.fail(m));
+    running = await startDemoServer("tok_esclient", PASSWORD);
+    base = running.base;
     admin = client({ username: "elastic", password: PASSWORD });
     await admin.security.putUser({ username: "writer", password: "writer-pass", roles: ["shop_writer"], full_name: "Writer" });
   });
 
   after(async () => {
     for (const c of clients) await c.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-    await demo.security.close();
-    await db.drop();
+    await running.close();
   });
 
   it("getToken (password), Bearer requests through the client and the shop, refresh, client_credentials", async () => {
