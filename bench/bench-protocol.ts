@@ -59,11 +59,18 @@ export interface FloorReport {
   storeGetMs: number[];
   /** A whole `ApiKey` authentication in-process, without HTTP. */
   authenticateMs: number[];
+  /**
+   * The `_query/api_key` scale query's page read with the driver alone (`find` on
+   * `creator.principal`, sort on `creation_time` and `_id`, limit 100), once; `null` with
+   * `queryBoundMs` when the database had not answered within that bound.
+   */
+  queryMs: number | null;
+  queryBoundMs: number;
 }
 
 export type Command =
   | { op: "seed-scale"; keys: number; expired: number; coldKeys: number }
-  | { op: "db-floor"; samples: number }
+  | { op: "db-floor"; samples: number; queryUsername: string; queryBoundMs: number }
   /** `process.cpuUsage()` of the server (all its threads), in microseconds. */
   | { op: "cpu" }
   /** A full garbage collection, so no scenario inherits the previous one's garbage. */

@@ -40,6 +40,9 @@ export interface ScaleReport {
   query_hits: number | null;
   /** A query outlived the time bound; `query_max_ms` is then a lower bound. */
   query_timed_out: boolean;
+  /** The query's page read with the driver alone (no library); `null`: not within `db_query_bound_ms`. */
+  db_query_ms: number | null;
+  db_query_bound_ms: number;
   remover_deleted: number;
   remover_seconds: number;
   remover_finished: boolean;
@@ -161,7 +164,8 @@ export function formatTable(report: BenchReport, extra: BenchNotes): string {
     );
     lines.push(
       `  _query/api_key (term username, sort creation, size 100)  p50 ${fixed(scale.query_p50_ms, 1)} ms, max ${scale.query_timed_out ? "> " : ""}${fixed(scale.query_max_ms, 1)} ms over ${scale.query_samples} runs` +
-        `, ${scale.query_hits ?? "n/a"} hits; target < 250 ms${mark(scale.query_max_ms == null ? undefined : scale.query_max_ms < 250)}`,
+        `, ${scale.query_hits ?? "n/a"} hits; target < 250 ms${mark(scale.query_max_ms == null ? undefined : scale.query_max_ms < 250)}` +
+        ` [the page's find with the driver alone: ${scale.db_query_ms == null ? `> ${fixed((scale.db_query_bound_ms ?? 0) / 1000, 0)} s` : `${fixed(scale.db_query_ms, 1)} ms`}]`,
     );
     lines.push(
       `  remover  deleted ${count(scale.remover_deleted)} of ${count(scale.expired_keys)} expired keys in ${fixed(scale.remover_seconds, 1)} s` +

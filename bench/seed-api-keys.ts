@@ -43,6 +43,11 @@ export async function seedApiKeys(model: Model<ApiKeyDoc>, options: SeedOptions)
   const expiredEvery = options.expired > 0 ? options.total / options.expired : Number.POSITIVE_INFINITY;
   let expiredSoFar = 0;
   let lastReport = 0;
+  // Kept keys are spread evenly over the whole collection (insertion order included): a server
+  // that scans in insertion order until it finds a key (FerretDB's SQLite backend does) must not
+  // look faster than it is because every measured key sits near the start.
+  const keepEvery = Math.max(1, Math.floor(options.total / Math.max(1, options.keep)));
+  let nextKeep = 0;
   for (let offset = 0; offset < options.total; offset += batchSize) {
     const docs: ApiKeyDoc[] = [];
     for (let i = offset; i < Math.min(options.total, offset + batchSize); i++) {
@@ -64,7 +69,10 @@ export async function seedApiKeys(model: Model<ApiKeyDoc>, options: SeedOptions)
         creator: { ...options.template.creator, principal },
         version: 1,
       });
-      if (!expired && encoded.length < options.keep && i % 7 === 3) encoded.push(Buffer.from(`${id}:${secret}`).toString("base64"));
+      if (!expired && encoded.length < options.keep && i >= nextKeep) {
+        encoded.push(Buffer.from(`${id}:${secret}`).toString("base64"));
+        nextKeep = i + keepEvery;
+      }
     }
     // The driver's own insertMany: documents exactly as given, no mongoose casting per document.
     await model.collection.insertMany(docs as unknown as Array<Record<string, unknown>>, { ordered: false });

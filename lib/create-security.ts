@@ -16,7 +16,6 @@ import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js
 import { FailureLimiter } from "./http/failure-limiter.js";
 import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
 import { createSecurityRouter, type RouteMounter } from "./http/router.js";
-import { installRequestSecuritySlot } from "./http/request-security-slot.js";
 import { SecurityCore } from "./security-core.js";
 import { createBackgroundWork, type BackgroundWork } from "./http/background-work.js";
 import { MongoRateLimitStore } from "./store/mongo-rate-limit-store.js";
@@ -72,10 +71,11 @@ export const routeMounters: RouteMounter[] = [];
  */
 export function createSecurity(options: SecurityOptions): Security {
   const config = resolveOptions(options);
-  installRequestSecuritySlot();
   const core = new SecurityCore(config);
   const rateStore = new MongoRateLimitStore(core.models.counters);
-  const limiter = config.failureRateLimit ? new FailureLimiter(rateStore, config.failureRateLimit.limit, config.failureRateLimit.windowMs) : undefined;
+  const limiter = config.failureRateLimit
+    ? new FailureLimiter(rateStore, config.failureRateLimit.limit, config.failureRateLimit.windowMs, config.storeTimeoutMs)
+    : undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -104,7 +104,7 @@ export function createSecurity(options: SecurityOptions): Security {
       return createSecurityRouter(core, limiter, routeMounters);
     },
     requirePrivileges(requirement: PrivilegeRequirement) {
-      return createRequirePrivileges(core, requirement);
+      return createRequirePrivileges(core, requirement, limiter);
     },
     adminUi(uiOptions?: AdminUiOptions) {
       return createAdminUi(uiOptions, { apiKeysEnabled: core.config.apiKeys.enabled });

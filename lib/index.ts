@@ -29,8 +29,10 @@ export type {
   AuthenticationFailureEvent,
   ApiKeyAuditEvent,
   AccessDeniedEvent,
+  ApiKeyHashUpgradeEvent,
 } from "./audit/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
+export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./authc/api-key/import-api-keys.js";
 export type { AuthenticationRecord, RealmAuthenticationRecord, ApiKeyAuthenticationRecord } from "./authc/background/authentication-record.js";
 export type { GrantApiKeyForRequest } from "./authc/background/grant-api-key-for.js";
 export { IdentityRevokedError, type RevocationCause } from "./authc/background/identity-revoked-error.js";

@@ -68,6 +68,7 @@ export class SecurityCore {
       authentication: this.authentication,
       config: config.apiKeys,
       audit: this.audit,
+      nativeRealmName: config.nativeRealmName,
     });
     if (config.apiKeys.enabled) this.chain.use(this.apiKeys.authenticator);
     this.tokens = new TokenService({

@@ -3,7 +3,7 @@
 // reads those .js files as CommonJS despite the root "type": "module").
 
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -55,6 +55,14 @@ for (const { config, commonjs, outDir } of planned) {
     writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
     step(`wrote ${relative(root, join(outDir, "package.json"))}`);
   }
+}
+
+// tsc keeps the `#!` line of the package's commands but not an exec bit; npm sets it when
+// installing, this makes them runnable straight from a checkout.
+const bins = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).bin ?? {};
+for (const target of Object.values(bins)) {
+  const path = join(root, target);
+  if (existsSync(path)) chmodSync(path, 0o755);
 }
 
 step("done");

@@ -94,8 +94,26 @@ export interface AccessDeniedEvent extends AuditRequestInfo {
   reason: string;
 }
 
+/**
+ * Hash upgrade on use: after a successful authentication, the key's stored hash was rewritten to
+ * the configured format (`upgraded`), another write won first (`skipped`: the key was updated,
+ * invalidated or upgraded meanwhile), or the write failed (`failed`, e.g. the database is away).
+ */
+export interface ApiKeyHashUpgradeEvent {
+  type: "api_key_hash_upgrade";
+  timestamp: string;
+  api_key_id: string;
+  /** The stored hash format before: `ssha256`, `pbkdf2` (also `{PBKDF2_STRETCH}`) or `bcrypt`. */
+  from: string;
+  /** The configured format (`apiKeys.hashAlgorithm`). */
+  to: string;
+  outcome: "upgraded" | "skipped" | "failed";
+  /** `failed`: the error's name and code only (a driver message may quote the document). */
+  reason?: string;
+}
+
 /** Every event of the audit trail. Switch on `type`. */
-export type AuditEvent = AuthenticationSuccessEvent | AuthenticationFailureEvent | ApiKeyAuditEvent | AccessDeniedEvent;
+export type AuditEvent = AuthenticationSuccessEvent | AuthenticationFailureEvent | ApiKeyAuditEvent | AccessDeniedEvent | ApiKeyHashUpgradeEvent;
 
 /**
  * Where audit events go: a function, or a logger with an `info(object, message)` method such as

@@ -104,6 +104,27 @@ export interface ApiKeyOptions {
   retention?: string | number;
   /** How often the remover runs (one instance at a time). Default `"1h"`. */
   removerInterval?: string | number;
+  /**
+   * Prefix of new keys' secrets, 1–16 characters of `[A-Za-z0-9_-]`. Default `"kg_"`. Secrets are
+   * `<prefix><22 random base62><6 base62 CRC-32 checksum>` (e.g. `kg_` + 28 characters), so secret
+   * scanners can find leaked ones and a mistyped secret is refused before any lookup. Keys issued
+   * under another prefix, and secrets of any other shape (imported, Elasticsearch's), keep working.
+   */
+  secretPrefix?: string;
+  /**
+   * Hash upgrade on use: after a key authenticates with a stored hash in another format than
+   * `hashAlgorithm` (e.g. an imported `{PBKDF2}`), rewrite it once in the background. Default
+   * `true`. Instances sharing a database should agree on `hashAlgorithm`; turn this off while they
+   * do not (e.g. during a rolling change of `hashAlgorithm`), or they rewrite each other's hashes.
+   */
+  upgradeHashes?: boolean;
+  /**
+   * Last-used tracking: each instance counts successful authentications per key in memory and
+   * writes them in one bulk write this often, so Get/Query show `last_used` and `use_count`. Default
+   * `"60s"`; `0` or `false` turns tracking off on this instance (stored usage is still shown). A
+   * crash loses at most one interval of usage.
+   */
+  usageFlushInterval?: string | number | false;
 }
 
 /** Every option filled in and checked, computed once at construction. */

@@ -6,7 +6,7 @@ import { parseAuthorization } from "../authc/parse-authorization.js";
 import type { SecurityCore } from "../security-core.js";
 import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
-import type { FailureLimiter } from "./failure-limiter.js";
+import { isAuthenticationFailure, type FailureLimiter } from "./failure-limiter.js";
 import { readSecurityHeaders } from "./read-security-headers.js";
 import { sendError } from "./send-error.js";
 import { toSecurityError } from "./to-security-error.js";
@@ -18,15 +18,15 @@ export interface AuthenticateOptions {
 
 /**
  * Authenticates the request; on success `req.security` holds the subject(s). Audited
- * (`authentication_success` / `authentication_failure`), and bounded by `storeTimeout`: a store
- * that does not answer makes it fail closed with a 503, never hang.
+ * (`authentication_success` / `authentication_failure`), and bounded by `storeTimeout` (or
+ * `timeoutMs`): a store that does not answer makes it fail closed with a 503, never hang.
  */
-export async function authenticateRequest(core: SecurityCore, req: Request, optional: boolean): Promise<void> {
+export async function authenticateRequest(core: SecurityCore, req: Request, optional: boolean, timeoutMs = core.config.storeTimeoutMs): Promise<void> {
   const headers = readSecurityHeaders(req);
   let subjects: AuthenticatedSubjects | undefined;
   try {
     const work = core.authentication.authenticate(headers, { uri: req.originalUrl, request: req }, optional);
-    subjects = await withDeadline(work, core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs));
+    subjects = await withDeadline(work, timeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs));
   } catch (error) {
     // A refused run-as is an authorization failure, audited as `access_denied` where it is decided.
     if (!(isSecurityError(error) && error.status === 403)) core.audit.emit(() => failureEvent(req, headers, error));
@@ -97,16 +97,28 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
       succeed(core, req, cached);
       return next();
     }
-    authenticateRequest(core, req, optional).then(
+    authenticateLimited(core, limiter, req, optional).then(
       // The router's deadline may have answered 503 meanwhile: then nothing more may run.
       () => (res.headersSent ? undefined : next()),
-      async (error: unknown) => {
-        if (limiter && typeof error === "object" && error !== null && (error as { status?: number }).status === 401) {
-          const tooMany = await limiter.record(req, res);
-          if (tooMany) return sendError(res, tooMany, productHeader);
-        }
-        sendError(res, error, productHeader);
-      },
+      (error: unknown) => sendError(res, error, productHeader),
     );
   };
+}
+
+/**
+ * {@link authenticateRequest} under the failed-authentication limit: a limited client gets its
+ * 429 before any credential is checked; a request presenting credentials (`Authorization`,
+ * `es-secondary-authorization`) takes one of its client's check slots; every 401 is counted.
+ * The whole of it, waiting for a slot included, stays within `storeTimeout`.
+ */
+export function authenticateLimited(core: SecurityCore, limiter: FailureLimiter | undefined, req: Request, optional: boolean): Promise<void> {
+  if (!limiter) return authenticateRequest(core, req, optional);
+  const timeoutMs = core.config.storeTimeoutMs;
+  const presentsCredentials = req.headers.authorization !== undefined || req.headers["es-secondary-authorization"] !== undefined;
+  return limiter.guard(
+    req,
+    (waitedMs) => authenticateRequest(core, req, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0),
+    isAuthenticationFailure,
+    presentsCredentials,
+  );
 }

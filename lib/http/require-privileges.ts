@@ -4,7 +4,8 @@ import type { PermissionCheck } from "../authz/permission.js";
 import type { SecurityCore } from "../security-core.js";
 import { storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
-import { authenticateRequest } from "./authenticate-middleware.js";
+import { authenticateLimited } from "./authenticate-middleware.js";
+import type { FailureLimiter } from "./failure-limiter.js";
 import { sendError } from "./send-error.js";
 
 /** What a host route demands, in `_has_privileges` request form. */
@@ -16,9 +17,11 @@ export interface PrivilegeRequirement {
 
 /**
  * A guard for host routes: 403 (Elasticsearch-shaped) unless the authenticated subject holds
- * every requested privilege. The requirement is validated once, at construction.
+ * every requested privilege. The requirement is validated once, at construction. Without
+ * `authenticate()` in front it authenticates by itself, under the same failed-authentication
+ * limit (`limiter`).
  */
-export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement): RequestHandler {
+export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, limiter?: FailureLimiter): RequestHandler {
   let parsed;
   try {
     parsed = parseHasPrivilegesRequest(requirement);
@@ -36,7 +39,7 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     const known = req.security ? core.authorizer.cachedPermission(req.security.authentication) : undefined;
     if (known !== undefined && granted.has(known)) return next();
     const run = async () => {
-      if (!req.security) await authenticateRequest(core, req, false);
+      if (!req.security) await authenticateLimited(core, limiter, req, false);
       const auth = req.security!.authentication;
       const permission = await core.authorizer.permissionFor(auth);
       for (const privilege of request.cluster) {

@@ -28,8 +28,8 @@ export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter
     createAuthenticateMiddleware(core, limiter),
   );
   mountAuthenticateRoutes(router, core);
-  mountApiKeyRoutes(router, core);
-  mountTokenRoutes(router, core);
+  mountApiKeyRoutes(router, core, limiter);
+  mountTokenRoutes(router, core, limiter);
   for (const mount of extra) mount(router, core);
   mountUserRoutes(router, core);
   mountRoleRoutes(router, core);

@@ -13,6 +13,11 @@ const UNAVAILABLE_CODES = new Set([6, 7, 50, 89, 91, 189, 262, 9001, 10107, 1160
 /** Driver error labels of failures worth retrying later: the store, not the request, failed. */
 const UNAVAILABLE_LABELS = ["RetryableWriteError", "ResetPool", "SystemOverloadedError"];
 
+// Socket errors the driver can let through unwrapped when the server goes away mid-write (seen:
+// a plain `Error` with code EPIPE from `Connection.writeCommand`). Requests open no other socket
+// than the store's, so here they always mean "the store cannot be reached".
+const SOCKET_CODES = new Set(["EPIPE", "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ENOTCONN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+
 function hasLabel(error: object, labels: readonly string[]): boolean {
   const set = (error as { errorLabelSet?: unknown }).errorLabelSet;
   return set instanceof Set && labels.some((label) => set.has(label));
@@ -47,6 +52,7 @@ export function toSecurityError(error: unknown): SecurityError {
     UNAVAILABLE.test(name) ||
     unavailableReply ||
     (/^Mongo/.test(name) && hasLabel(e, UNAVAILABLE_LABELS)) ||
+    (typeof e.code === "string" && SOCKET_CODES.has(e.code)) ||
     (name === "MongooseError" && /initial connection|bufferCommands|client was closed|not connected|force closed|connection closed/i.test(message))
   ) {
     return unavailableError("security index is unavailable: the security store cannot be reached");

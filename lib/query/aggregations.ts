@@ -21,6 +21,7 @@ import {
   type StoredDocument,
 } from "./document-values.js";
 import { DEFAULT_FORMAT, UTC, type DateFormat } from "./es-date.js";
+import { attachJoinedValues, resolveJoinedFilter, type JoinedFields } from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
 import type {
   AggregationNode,
@@ -409,6 +410,8 @@ export interface RunAggregationsOptions {
   readonly maxDocuments?: number | undefined;
   /** The server's regex dialect for filter queries (default `"portable"`). */
   readonly regexDialect?: RegexDialect | undefined;
+  /** Fields kept outside the key documents (`last_used`), joined by key id (see joined-fields.ts). */
+  readonly joined?: JoinedFields | undefined;
 }
 
 function tooManyDocuments(max: number): Error {
@@ -435,7 +438,8 @@ export async function runAggregations(
   await Promise.all(
     collectFilterQueries(aggs).map(async (query) => {
       const ids = new Set<string>();
-      const translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect });
+      let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect });
+      if (options.joined) translated = await resolveJoinedFilter(translated, options.joined, max);
       const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 } });
       for await (const doc of cursor) {
         ids.add(String(doc._id));
@@ -445,8 +449,9 @@ export async function runAggregations(
     }),
   );
 
-  const docs: StoredDocument[] = [];
-  const cursor = collection.find(filter, { projection: projectionFor(aggregationPaths(aggs)), batchSize: 1000 });
+  let docs: StoredDocument[] = [];
+  const paths = aggregationPaths(aggs);
+  const cursor = collection.find(filter, { projection: projectionFor(paths), batchSize: 1000 });
   try {
     for await (const doc of cursor) {
       docs.push(doc);
@@ -455,5 +460,7 @@ export async function runAggregations(
   } finally {
     await cursor.close();
   }
+  const joined = options.joined;
+  if (joined && paths.some((path) => joined.paths.has(path))) docs = await attachJoinedValues(docs, joined);
   return evaluateAggregations(aggs, docs, { typedKeys: options.typedKeys, filterMatches });
 }

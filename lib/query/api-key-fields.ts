@@ -48,6 +48,8 @@ const FIXED_FIELDS: ReadonlyMap<string, FixedField> = new Map<string, FixedField
   ["expiration", { path: "expiration_time", kind: "date", nullable: true, indexName: "expiration_time" }],
   ["invalidated", { path: "invalidated", kind: "boolean", nullable: false, indexName: "api_key_invalidated" }],
   ["invalidation", { path: "invalidation_time", kind: "date", nullable: true, indexName: "invalidation_time" }],
+  // Not in the key document: joined from the usage collection by key id (see joined-fields.ts).
+  ["last_used", { path: "last_used", kind: "date", nullable: true, indexName: "last_used" }],
 ]);
 
 /**

@@ -7,6 +7,7 @@
 import type { mongo } from "mongoose";
 import { runAggregations, type AggregationResult } from "./aggregations.js";
 import type { StoredDocument } from "./document-values.js";
+import { attachJoinedValues, DEFAULT_MAX_JOINED_KEYS, resolveJoinedFilter, sortUsesJoined, tooManyToSort, type JoinedFields } from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
 import type { QueryApiKeysRequest } from "./parse-query-request.js";
 import { translateApiKeyQuery } from "./translate-query.js";
@@ -15,6 +16,7 @@ import {
   buildSearchAfterFilter,
   compareForSort,
   mongoSortSpec,
+  searchAfterPredicate,
   sortPartitions,
   sortProjection,
   sortValuesFor,
@@ -23,6 +25,7 @@ import {
 
 export type { StoredDocument } from "./document-values.js";
 export type { AggregationResult } from "./aggregations.js";
+export type { JoinedFields } from "./joined-fields.js";
 
 /** Renders one stored key as the API's `ApiKeyInfo` (supplied by the API-key service). */
 export type RenderApiKey<T extends object> = (doc: StoredDocument, options: { readonly withLimitedBy: boolean }) => T;
@@ -46,6 +49,13 @@ export interface QueryApiKeysOptions<T extends object> {
    * collection whether it accepts atomic groups (MongoDB's PCRE does, FerretDB's RE2 does not).
    */
   readonly regexDialect?: RegexDialect | "auto" | undefined;
+  /**
+   * Fields kept outside the key documents (API-key usage: `last_used`), joined by key id: their
+   * conditions become `_id` sets, a sort on them runs in memory, hits carry their values.
+   */
+  readonly joined?: JoinedFields | undefined;
+  /** Most keys one joined condition or an in-memory sort may involve (default 100,000; beyond → 400). */
+  readonly maxJoinedKeys?: number | undefined;
 }
 
 /** One hit: the rendered key plus its `_sort` values (present when the request sorted). */
@@ -83,10 +93,18 @@ export async function queryApiKeys<T extends object>(
   const typedKeys = options.typedKeys ?? request.typedKeys;
   const regexDialect =
     options.regexDialect === undefined || options.regexDialect === "auto" ? await detectRegexDialect(collection) : options.regexDialect;
-  const filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect })]);
+  const joined = options.joined;
+  const maxJoined = options.maxJoinedKeys ?? DEFAULT_MAX_JOINED_KEYS;
+  let filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect })]);
+  if (joined) filter = await resolveJoinedFilter(filter, joined, maxJoined);
 
   const totalPromise = collection.countDocuments(filter);
-  const hitsPromise = request.size > 0 ? findHits(collection, request, filter, now) : Promise.resolve([]);
+  const hitsPromise =
+    request.size === 0
+      ? Promise.resolve([])
+      : joined && sortUsesJoined(request.sort, joined)
+        ? findHitsSortedInMemory(collection, request, filter, now, joined, maxJoined)
+        : findHits(collection, request, filter, now).then((docs) => (joined ? attachJoinedValues(docs, joined) : docs));
   const aggregationsPromise =
     request.aggregations === undefined
       ? Promise.resolve(undefined)
@@ -97,6 +115,7 @@ export async function queryApiKeys<T extends object>(
             matching,
             maxDocuments: options.maxAggregationDocuments,
             regexDialect,
+            joined,
           }),
         );
   const [total, docs, aggregations] = await Promise.all([totalPromise, hitsPromise, aggregationsPromise]);
@@ -142,6 +161,36 @@ async function findHits(
   const full = await collection.find({ _id: { $in: ids } }, { projection: HIT_PROJECTION }).toArray();
   const byId = new Map(full.map((doc) => [String(doc._id), doc]));
   return ids.map((id) => byId.get(String(id))).filter((doc): doc is mongo.WithId<mongo.Document> => doc !== undefined);
+}
+
+/**
+ * Hits of a sort on a joined field: every matching key's sort fields, joined, sorted and cut in
+ * memory (at most `max` keys), then the page's documents.
+ */
+async function findHitsSortedInMemory(
+  collection: mongo.Collection<mongo.Document>,
+  request: QueryApiKeysRequest,
+  filter: MongoFilter,
+  now: number,
+  joined: JoinedFields,
+  max: number,
+): Promise<StoredDocument[]> {
+  const after = request.searchAfter !== undefined ? searchAfterPredicate(request.sort, request.searchAfter, now) : undefined;
+  const keys = await collection.find(filter, { projection: sortProjection(request.sort), limit: max + 1 }).toArray();
+  if (keys.length > max) {
+    const joinedKey = (request.sort ?? []).find((key) => joined.paths.has(key.path));
+    throw tooManyToSort(joinedKey?.name ?? "_doc", max);
+  }
+  let ordered: StoredDocument[] = (await attachJoinedValues(keys, joined)).sort(compareForSort(request.sort));
+  if (after) ordered = ordered.filter(after);
+  const page = ordered.slice(request.from, request.from + request.size);
+  if (page.length === 0) return [];
+  const pageFilter: MongoFilter = { _id: { $in: page.map((doc) => doc._id) } };
+  const full = await collection.find(pageFilter, { projection: HIT_PROJECTION }).toArray();
+  const byId = new Map(full.map((doc) => [String(doc._id), doc]));
+  const hits = page.map((doc) => byId.get(String(doc._id))).filter((doc): doc is mongo.WithId<mongo.Document> => doc !== undefined);
+  // The page's own read of the joined values: also the fields that are not sorted on (use_count).
+  return attachJoinedValues(hits, joined);
 }
 
 const dialects = new WeakMap<object, Promise<RegexDialect>>();

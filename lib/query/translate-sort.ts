@@ -405,6 +405,18 @@ function afterFilter(key: ApiKeySortKey, after: AfterValue): MongoFilter {
  *   least one field.`, or `Failed to parse search_after value for field [x].`
  */
 export function buildSearchAfterFilter(sort: ApiKeySort | undefined, searchAfter: unknown, now: number = Date.now()): MongoFilter {
+  const values = resolveSearchAfter(sort, searchAfter, now);
+  if (!sort) return matchNone();
+  const branches: MongoFilter[] = [];
+  for (let i = 0; i < sort.length; i++) {
+    const prefix: MongoFilter[] = [];
+    for (let j = 0; j < i; j++) prefix.push(equalsFilter(sort[j] as ApiKeySortKey, values[j] as AfterValue));
+    branches.push(and([...prefix, afterFilter(sort[i] as ApiKeySortKey, values[i] as AfterValue)]));
+  }
+  return or(branches);
+}
+
+function resolveSearchAfter(sort: ApiKeySort | undefined, searchAfter: unknown, now: number): AfterValue[] {
   if (!Array.isArray(searchAfter)) {
     throw parsingError(`[search_after] expected an array but found [${jsonType(searchAfter)}]`);
   }
@@ -413,12 +425,38 @@ export function buildSearchAfterFilter(sort: ApiKeySort | undefined, searchAfter
   if (searchAfter.length !== sort.length) {
     throw illegalArgument(`search_after has ${searchAfter.length} value(s) but sort has ${sort.length}.`);
   }
-  const values = sort.map((key, i) => resolveAfterValue(key, searchAfter[i], now));
-  const branches: MongoFilter[] = [];
-  for (let i = 0; i < sort.length; i++) {
-    const prefix: MongoFilter[] = [];
-    for (let j = 0; j < i; j++) prefix.push(equalsFilter(sort[j] as ApiKeySortKey, values[j] as AfterValue));
-    branches.push(and([...prefix, afterFilter(sort[i] as ApiKeySortKey, values[i] as AfterValue)]));
+  return sort.map((key, i) => resolveAfterValue(key, searchAfter[i], now));
+}
+
+/** Compares a document's value with a cursor value, `"5"` meeting a stored `5` on flattened metadata. */
+function compareToCursor(key: ApiKeySortKey, value: RawValue, cursor: RawValue): number {
+  if (key.field?.flattened === "path" && typeof cursor === "string" && typeof value !== "string") {
+    if (flattenedCandidates(cursor).includes(value)) return 0;
   }
-  return or(branches);
+  return compareRaw(value, cursor);
+}
+
+/**
+ * The in-memory twin of {@link buildSearchAfterFilter} (same validation and messages), for sorts
+ * done in memory: whether a document comes strictly after `searchAfter` in the order of
+ * {@link compareForSort}.
+ */
+export function searchAfterPredicate(sort: ApiKeySort | undefined, searchAfter: unknown, now: number = Date.now()): (doc: StoredDocument) => boolean {
+  const cursor = resolveSearchAfter(sort, searchAfter, now);
+  const keys = sort ?? [];
+  return (doc) => {
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as ApiKeySortKey;
+      const after = cursor[i] as AfterValue;
+      const value = keyValue(doc, key);
+      if (value.missing || after.missing) {
+        if (value.missing && after.missing) continue;
+        // A missing value sits where `missing` puts it, whatever the order.
+        return value.missing === (key.missing === "_last");
+      }
+      const c = compareToCursor(key, value.value, after.value);
+      if (c !== 0) return key.order === "asc" ? c > 0 : c < 0;
+    }
+    return false;
+  };
 }

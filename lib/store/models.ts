@@ -63,12 +63,25 @@ export interface ApiKeyDoc {
   /**
    * The queryable form of `metadata` (Elasticsearch's field name), with dotted keys expanded
    * (`{"a.b": 1}` → `{a: {b: 1}}`), so `metadata.<path>` queries read `metadata_flattened.<path>`.
+   * Always written; absent from the authentication read (`ApiKeyStore.get`), which never needs it.
    */
-  metadata_flattened: Record<string, unknown>;
-  /** Every leaf value of `metadata` as a string, so a query on bare `metadata` is one index lookup. */
-  metadata_values: string[];
+  metadata_flattened?: Record<string, unknown>;
+  /** Every leaf value of `metadata` as a string, so a query on bare `metadata` is one index lookup (as above). */
+  metadata_values?: string[];
   creator: ApiKeyCreator;
   version: number;
+}
+
+/**
+ * An API key's usage, kept apart from the key's document (`_id` = the key id) so that usage writes
+ * never rewrite the key: see `api-key-usage-store.ts`. Written only with `$max` / `$inc`.
+ */
+export interface ApiKeyUsageDoc {
+  _id: string;
+  /** Latest successful authentication (epoch ms), the max over every instance's flushes. */
+  last_used: number;
+  /** Successful authentications counted so far, the sum over every instance's flushes. */
+  use_count: number;
 }
 
 /**
@@ -141,6 +154,7 @@ export interface SecurityModels {
   roles: Model<RoleDoc>;
   privileges: Model<ApplicationPrivilegeDoc>;
   apiKeys: Model<ApiKeyDoc>;
+  apiKeyUsage: Model<ApiKeyUsageDoc>;
   tokens: Model<TokenDoc>;
   events: Model<EventDoc>;
   settings: Model<SettingDoc>;
@@ -222,6 +236,16 @@ export function createModels(connection: Connection, prefix: string): SecurityMo
   apiKeys.index({ creation_time: 1 });
   apiKeys.index({ metadata_values: 1 });
 
+  const apiKeyUsage = new Schema<ApiKeyUsageDoc>(
+    {
+      _id: { type: String, required: true },
+      last_used: { type: Number, required: true },
+      use_count: { type: Number, default: 0 },
+    },
+    base,
+  );
+  apiKeyUsage.index({ last_used: 1 });
+
   const tokens = new Schema<TokenDoc>(
     {
       _id: { type: String, required: true },
@@ -292,6 +316,7 @@ export function createModels(connection: Connection, prefix: string): SecurityMo
     roles: model(connection, key("Role"), key("roles"), roles),
     privileges: model(connection, key("ApplicationPrivilege"), key("privileges"), privileges),
     apiKeys: model(connection, key("ApiKey"), key("api_keys"), apiKeys),
+    apiKeyUsage: model(connection, key("ApiKeyUsage"), key("api_key_usage"), apiKeyUsage),
     tokens: model(connection, key("Token"), key("tokens"), tokens),
     events: model(connection, key("Event"), key("events"), events),
     settings: model(connection, key("Setting"), key("settings"), settings),

@@ -8,7 +8,11 @@ export function randomId(): string {
   return randomBytes(15).toString("base64url");
 }
 
-/** A 22-character URL-safe secret carrying 128 random bits, as Elasticsearch's API-key secrets. */
+/**
+ * A 22-character URL-safe secret carrying 128 random bits, in the format of Elasticsearch's
+ * API-key secrets (benchmarks and tests use it for such keys). New keys get checksummed secrets
+ * from `ApiKeySecretFormat` instead.
+ */
 export function randomSecret(): string {
   return randomBytes(16).toString("base64url");
 }

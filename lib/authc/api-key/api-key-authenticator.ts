@@ -6,6 +6,20 @@ import type { Credentials } from "../parse-authorization.js";
 import type { ApiKeyCache, ApiKeySnapshot } from "./api-key-cache.js";
 import { authenticationFromDoc } from "./api-key-document.js";
 import type { ApiKeyHasher } from "./api-key-hash.js";
+import type { ApiKeySecretFormat } from "./api-key-secret-format.js";
+
+/** What the authenticator does beyond Elasticsearch's steps; all optional. */
+export interface ApiKeyAuthenticatorHooks {
+  /** Refuses a secret that claims our format but fails its checksum, before any lookup. */
+  secretFormat?: Pick<ApiKeySecretFormat, "refuses">;
+  /** Told of each key that authenticated on the slow path (hash upgrade on use). Must not throw. */
+  onVerified?: (snapshot: ApiKeySnapshot, secret: string) => void;
+  /**
+   * Told of every successful authentication, cache hits included (last-used tracking). Called on
+   * the hot path: must be synchronous, cheap and must not throw.
+   */
+  usage?: { record(id: string, now: number): void };
+}
 
 /** What the authenticator needs from storage. */
 export interface ApiKeyDocumentSource {
@@ -39,10 +53,15 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
     private readonly hasher: Pick<ApiKeyHasher, "verify">,
     private readonly cache: ApiKeyCache,
     private readonly clock: () => number = Date.now,
+    private readonly hooks: ApiKeyAuthenticatorHooks = {},
   ) {}
 
   async authenticate(credentials: Extract<Credentials, { scheme: "apikey" }>, _info: AuthRequestInfo): Promise<AuthenticatorResult> {
     const { id, secret } = credentials;
+    if (this.hooks.secretFormat?.refuses(secret)) {
+      // Mistyped or made up: no key can match, so neither the cache nor the database is asked.
+      return { status: "continue", message: `invalid credentials for API key [${id}]: the secret fails its checksum` };
+    }
     const now = this.clock();
 
     const cached = this.cache.lookup(id, secret, now);
@@ -69,7 +88,9 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
       return { status: "continue", message: `invalid credentials for API key [${id}]` };
     }
     this.cache.put(snapshot, secret, epoch, now);
-    return this.finish(snapshot, now);
+    const result = this.finish(snapshot, now);
+    if (result.status === "success") this.hooks.onVerified?.(snapshot, secret);
+    return result;
   }
 
   /**
@@ -78,6 +99,7 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
    * gives the full answer. Never reads the database nor runs a slow hash.
    */
   authenticateFromCache(credentials: Extract<Credentials, { scheme: "apikey" }>): Authentication | undefined {
+    if (this.hooks.secretFormat?.refuses(credentials.secret)) return undefined;
     const now = this.clock();
     const cached = this.cache.lookup(credentials.id, credentials.secret, now);
     if (!cached?.verified) return undefined;
@@ -95,6 +117,7 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
     if (snapshot.expirationTime !== null && snapshot.expirationTime <= now) {
       return { status: "continue", message: "api key is expired" };
     }
+    this.hooks.usage?.record(snapshot.id, now);
     return { status: "success", authentication: snapshot.authentication };
   }
 }

@@ -17,6 +17,13 @@ export interface ApiKeyInfo {
   expiration?: number;
   invalidated: boolean;
   invalidation?: number;
+  /**
+   * Latest successful authentication (epoch ms) as flushed by the instances' usage trackers;
+   * absent when the key was never used (an extension: Elasticsearch has no such field).
+   */
+  last_used?: number;
+  /** Successful authentications flushed so far; absent with `last_used` (an extension). */
+  use_count?: number;
   username: string;
   realm: string;
   realm_type?: string;
@@ -115,13 +122,20 @@ function renderMap(map: RoleDescriptorMap): Record<string, unknown> {
   return out;
 }
 
-/** `ApiKeyInfo` of a stored key, in Elasticsearch's emission order. */
-export function renderApiKeyInfo(doc: ApiKeyDocWithoutHash, options: RenderOptions): ApiKeyInfo {
+/** A stored key with its usage joined in (see `ApiKeyUsageStore`), when it has any. */
+export type ApiKeyDocWithUsage = ApiKeyDocWithoutHash & { last_used?: unknown; use_count?: unknown };
+
+/** `ApiKeyInfo` of a stored key, in Elasticsearch's emission order (usage after `invalidation`). */
+export function renderApiKeyInfo(doc: ApiKeyDocWithUsage, options: RenderOptions): ApiKeyInfo {
   const type = doc.type === "cross_cluster" ? "cross_cluster" : "rest";
   const info: ApiKeyInfo = { id: doc._id, name: doc.name ?? null, type, creation: doc.creation_time } as ApiKeyInfo;
   if (typeof doc.expiration_time === "number") info.expiration = doc.expiration_time;
   info.invalidated = doc.invalidated === true;
   if (typeof doc.invalidation_time === "number") info.invalidation = doc.invalidation_time;
+  if (typeof doc.last_used === "number") {
+    info.last_used = doc.last_used;
+    info.use_count = typeof doc.use_count === "number" ? doc.use_count : 0;
+  }
   info.username = doc.creator.principal;
   info.realm = doc.creator.realm;
   if (doc.creator.realm_type) info.realm_type = doc.creator.realm_type;

@@ -15,7 +15,8 @@ const SSHA256_PREFIX = "{SSHA256}";
 const PBKDF2_PREFIX = "{PBKDF2}";
 const PBKDF2_STRETCH_PREFIX = "{PBKDF2_STRETCH}";
 const BCRYPT_PREFIX = "{BCRYPT}";
-const PBKDF2_ITERATIONS = 10_000;
+/** Iterations of new `{PBKDF2}` hashes (Elasticsearch's `PBKDF2` hasher). */
+export const PBKDF2_ITERATIONS = 10_000;
 const PBKDF2_KEY_BYTES = 32;
 const PBKDF2_SALT_BYTES = 32;
 const PBKDF2_MIN_SALT_BYTES = 8;

@@ -12,11 +12,12 @@ import {
   type ApiKeySelector,
   type ApiKeyUpdate,
 } from "../../store/api-key-store.js";
+import { ApiKeyUsageStore } from "../../store/api-key-usage-store.js";
 import type { EventsJournal } from "../../store/events-journal.js";
 import { LeaseStore } from "../../store/lease-store.js";
 import type { ApiKeyCreator, ApiKeyDoc, SecurityModels } from "../../store/models.js";
 import type { PasswordHasher } from "../../support/password-hasher.js";
-import { randomId, randomSecret } from "../../support/random-id.js";
+import { randomId } from "../../support/random-id.js";
 import { retryPause } from "../../support/retry-pause.js";
 import {
   authenticationError,
@@ -29,7 +30,7 @@ import {
 import type { Authentication, ApiKeyRef } from "../authentication.js";
 import type { AuthenticationService } from "../authentication-service.js";
 import { ApiKeyAuthenticator, snapshotOf } from "./api-key-authenticator.js";
-import { ApiKeyCache } from "./api-key-cache.js";
+import { ApiKeyCache, type ApiKeySnapshot } from "./api-key-cache.js";
 import {
   authenticationFromDoc,
   canonicalJson,
@@ -43,8 +44,12 @@ import {
   type ApiKeyInfo,
 } from "./api-key-document.js";
 import { ApiKeyHasher, type ApiKeyHashAlgorithm } from "./api-key-hash.js";
+import { ApiKeyHashUpgrader } from "./api-key-hash-upgrader.js";
+import { ApiKeySecretFormat } from "./api-key-secret-format.js";
 import { ApiKeyRemover } from "./api-key-remover.js";
+import { ApiKeyUsageRecorder } from "./api-key-usage-recorder.js";
 import { flattenMetadata } from "./flatten-metadata.js";
+import { importApiKeys, type ImportApiKeysOptions, type ImportApiKeysResult } from "./import-api-keys.js";
 import {
   expirationTime,
   isEmptyDescriptor,
@@ -69,6 +74,12 @@ export interface ResolvedApiKeyConfig {
   docCacheTtlMs: number;
   retentionMs: number;
   removerIntervalMs: number;
+  /** Prefix of new secrets (see `ApiKeyOptions.secretPrefix`). */
+  secretPrefix: string;
+  /** Rewrite other-format hashes after a successful authentication (see `ApiKeyOptions.upgradeHashes`). */
+  upgradeHashes: boolean;
+  /** Usage flush interval in ms; 0 = no last-used tracking here (see `ApiKeyOptions.usageFlushInterval`). */
+  usageFlushIntervalMs: number;
 }
 
 export interface ApiKeyServiceDeps {
@@ -85,6 +96,8 @@ export interface ApiKeyServiceDeps {
   clusterName?: string;
   /** Receives `api_key_create`, `api_key_grant`, `api_key_update` and `api_key_invalidate` events. */
   audit?: AuditTrail;
+  /** Owners' realm when an import row names none. Default `"native"`. */
+  nativeRealmName?: string;
 }
 
 /** Response of create and grant: the secret, shown this once. */
@@ -185,6 +198,14 @@ export class ApiKeyService {
   readonly hasher: ApiKeyHasher;
   readonly authenticator: ApiKeyAuthenticator;
   readonly remover: ApiKeyRemover;
+  /** Stored usage (`last_used`, `use_count`), apart from the key documents. */
+  readonly usageStore: ApiKeyUsageStore;
+  /** This instance's in-memory usage counts; `undefined` when `usageFlushInterval` is off. */
+  readonly usage: ApiKeyUsageRecorder | undefined;
+  /** Secrets of new keys: prefix, random part, checksum. */
+  readonly secretFormat: ApiKeySecretFormat;
+  /** Rewrites old-format hashes after a successful authentication. */
+  readonly hashUpgrader: ApiKeyHashUpgrader;
   /** This instance's id in clear-cache responses. */
   readonly nodeId = randomId();
   private readonly authorizer: Authorizer;
@@ -196,9 +217,11 @@ export class ApiKeyService {
   private readonly grantTypes = new Map<string, GrantCredentialResolver>();
   private readonly unsubscribe: () => void;
   private readonly audit: AuditTrail | undefined;
+  private readonly nativeRealmName: string;
 
   constructor(deps: ApiKeyServiceDeps) {
     this.config = deps.config;
+    this.nativeRealmName = deps.nativeRealmName ?? "native";
     this.audit = deps.audit;
     this.authorizer = deps.authorizer;
     this.journal = deps.journal;
@@ -213,12 +236,25 @@ export class ApiKeyService {
       maxKeys: deps.config.cacheMaxKeys,
       docTtlMs: deps.config.cacheTtlMs > 0 ? deps.config.docCacheTtlMs : 0,
     });
-    this.authenticator = new ApiKeyAuthenticator(this.store, this.hasher, this.cache, () => this.clock());
+    this.usageStore = new ApiKeyUsageStore(deps.models.apiKeyUsage, leases);
+    this.usage = deps.config.usageFlushIntervalMs > 0 ? new ApiKeyUsageRecorder(this.usageStore, { intervalMs: deps.config.usageFlushIntervalMs }) : undefined;
+    this.secretFormat = new ApiKeySecretFormat(deps.config.secretPrefix);
+    this.hashUpgrader = new ApiKeyHashUpgrader(this.store, this.hasher, this.cache, deps.audit, () => this.clock());
+    this.authenticator = new ApiKeyAuthenticator(this.store, this.hasher, this.cache, () => this.clock(), {
+      secretFormat: this.secretFormat,
+      ...(this.usage ? { usage: this.usage } : {}),
+      ...(deps.config.upgradeHashes ? { onVerified: (snapshot: ApiKeySnapshot, secret: string) => this.hashUpgrader.consider(snapshot, secret) } : {}),
+    });
     this.remover = new ApiKeyRemover(this.store, leases, {
       retentionMs: deps.config.retentionMs,
       intervalMs: deps.config.removerIntervalMs,
       clock: () => this.clock(),
-      onRemoved: (ids) => ids.forEach((id) => this.cache.evict(id)),
+      onRemoved: (ids) => {
+        ids.forEach((id) => this.cache.evict(id));
+        // A leftover usage row would be harmless (usage is only ever joined to existing keys),
+        // but would pile up: drop it with its key.
+        void this.usageStore.remove(ids).catch(() => undefined);
+      },
     });
     this.grantTypes.set("password", (grant) => "Basic " + Buffer.from(`${grant.username ?? ""}:${grant.password ?? ""}`, "utf8").toString("base64"));
     this.unsubscribe = this.journal.subscribe((event) => {
@@ -237,11 +273,21 @@ export class ApiKeyService {
   /** Starts the remover (called by `security.start()`). */
   start(): void {
     if (this.config.enabled) this.remover.start();
+    if (this.config.enabled) this.usage?.start();
   }
 
   async close(): Promise<void> {
     this.unsubscribe();
-    await this.remover.stop();
+    await Promise.all([this.remover.stop(), this.hashUpgrader.close(), this.usage?.stop()]);
+  }
+
+  /**
+   * Writes this instance's pending usage now (it is otherwise written every
+   * `usageFlushInterval`, and on {@link close}). Never rejects; what could not be written stays
+   * pending (`usage.lastError` says why).
+   */
+  async flushUsage(): Promise<void> {
+    await this.usage?.flush();
   }
 
   /**
@@ -327,7 +373,7 @@ export class ApiKeyService {
     const limitedBy = await this.limitedBySnapshot(owner);
     const now = this.clock();
     const id = randomId();
-    const secret = randomSecret();
+    const secret = this.secretFormat.generate();
     const hash = await this.hasher.hash(secret);
     const metadata = request.metadata ?? {};
     const doc: ApiKeyDoc = {
@@ -398,7 +444,8 @@ export class ApiKeyService {
       selector.excludeExpiredAt = this.clock();
     }
     const docs = await this.store.find(selector);
-    return { api_keys: docs.map((doc) => renderApiKeyInfo(doc, { withLimitedBy: request.withLimitedBy })) };
+    const usage = await this.usageStore.valuesFor(docs.map((doc) => doc._id));
+    return { api_keys: docs.map((doc) => renderApiKeyInfo({ ...doc, ...usage.get(doc._id) }, { withLimitedBy: request.withLimitedBy })) };
   }
 
   /**
@@ -421,6 +468,7 @@ export class ApiKeyService {
     return queryApiKeys(this.store.model.collection, request, {
       scopeFilter,
       now,
+      joined: this.usageStore,
       render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
     });
   }
@@ -610,6 +658,33 @@ export class ApiKeyService {
       cluster_name: this.clusterName,
       nodes: { [this.nodeId]: { name: hostname() } },
     };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Import
+
+  /**
+   * Brings existing keys (plaintext secrets or Elasticsearch-format hashes, with owners and
+   * descriptors) into the store: `rows` is an array of rows or the text of a JSON-array / NDJSON
+   * file. All-or-nothing validation, idempotent, resumable; see {@link importApiKeys}.
+   */
+  import(rows: readonly unknown[] | string, options?: ImportApiKeysOptions): Promise<ImportApiKeysResult> {
+    this.ensureEnabled();
+    return importApiKeys(
+      {
+        store: this.store,
+        hasher: this.hasher,
+        resolveRoles: (names) => this.authorizer.resolveRoles(names),
+        rowContext: {
+          defaultRealm: { name: this.nativeRealmName, type: "native" },
+          realmTypeOf: (name) => this.authentication.chain.findRealm(name)?.type,
+          refusesSecret: (secret) => this.secretFormat.refuses(secret),
+        },
+        clock: () => this.clock(),
+      },
+      rows,
+      options,
+    );
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,13 +1,27 @@
 import type { ApiKeyOptions } from "../../config/security-options.js";
 import { optionDuration } from "../../support/duration.js";
 import { API_KEY_HASH_ALGORITHMS, type ApiKeyHashAlgorithm } from "./api-key-hash.js";
+import { DEFAULT_SECRET_PREFIX, SECRET_PREFIX_PATTERN } from "./api-key-secret-format.js";
 import type { ResolvedApiKeyConfig } from "./api-key-service.js";
 
-const KNOWN = ["enabled", "hashAlgorithm", "cacheTtl", "cacheMaxKeys", "docCacheTtl", "retention", "removerInterval"];
+const KNOWN = ["enabled", "hashAlgorithm", "cacheTtl", "cacheMaxKeys", "docCacheTtl", "retention", "removerInterval", "secretPrefix", "upgradeHashes", "usageFlushInterval"];
 const FIFTEEN_MINUTES = 15 * 60_000;
 
 function fail(option: string, message: string): never {
   throw new TypeError(`express-keyguard: option apiKeys.${option} ${message}`);
+}
+
+/** `usageFlushInterval` in ms, 0 when tracking is off. */
+function usageInterval(value: unknown): number {
+  if (value === undefined) return 60_000;
+  if (value === false || value === 0) return 0;
+  if (typeof value !== "string" && typeof value !== "number") {
+    fail("usageFlushInterval", `must be a duration such as "60s", or 0 / false to turn tracking off (got ${JSON.stringify(value)})`);
+  }
+  const ms = optionDuration(value, "apiKeys.usageFlushInterval");
+  if (ms === 0) return 0;
+  if (ms < 10 || ms > 86_400_000) fail("usageFlushInterval", `must be between 10ms and 1d, or 0 / false to turn tracking off (got ${JSON.stringify(value)})`);
+  return ms;
 }
 
 /** Validates `options.apiKeys` once, with a message naming the option, the value and the fix. */
@@ -37,5 +51,12 @@ export function resolveApiKeyOptions(options: ApiKeyOptions | undefined): Resolv
   if (retentionMs < 0) fail("retention", `must not be negative (got ${JSON.stringify(o.retention)})`);
   const removerIntervalMs = optionDuration(o.removerInterval ?? "1h", "apiKeys.removerInterval");
   if (removerIntervalMs < 10) fail("removerInterval", `must be at least 10ms, e.g. "1h" (got ${JSON.stringify(o.removerInterval)})`);
-  return { enabled, hashAlgorithm, cacheTtlMs, cacheMaxKeys, docCacheTtlMs, retentionMs, removerIntervalMs };
+  const secretPrefix = o.secretPrefix ?? DEFAULT_SECRET_PREFIX;
+  if (typeof secretPrefix !== "string" || !SECRET_PREFIX_PATTERN.test(secretPrefix)) {
+    fail("secretPrefix", `must be 1 to 16 characters of [A-Za-z0-9_-], e.g. "myapp_" (got ${JSON.stringify(o.secretPrefix)})`);
+  }
+  const upgradeHashes = o.upgradeHashes ?? true;
+  if (typeof upgradeHashes !== "boolean") fail("upgradeHashes", `must be true or false (got ${JSON.stringify(upgradeHashes)})`);
+  const usageFlushIntervalMs = usageInterval(o.usageFlushInterval);
+  return { enabled, hashAlgorithm, cacheTtlMs, cacheMaxKeys, docCacheTtlMs, retentionMs, removerIntervalMs, secretPrefix, upgradeHashes, usageFlushIntervalMs };
 }

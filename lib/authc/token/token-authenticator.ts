@@ -50,8 +50,16 @@ export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
   private readonly inFlight = new Map<string, Promise<AuthenticatorResult>>();
   /**
    * SHA-256 of tokens whose JWT signature verified, with their id and expiry, so a repeated
-   * Bearer request skips the JWT verification (most of its cost). Keyed by a digest: bearer
-   * tokens are not kept verbatim. Valid only with the key that verified them.
+   * Bearer request skips the JWT parsing and HMAC verification entirely (a hit costs one digest
+   * and two map lookups). Valid only with the key that verified them; the id's entry in the
+   * token cache still decides (revocation, expiry, revalidation), so nothing about coherence
+   * changes.
+   *
+   * Why a plain `Map` lookup is not a timing leak: the map compares keys with ordinary
+   * (early-exit) string equality, but the keys are SHA-256 digests of the whole token. What an
+   * attacker could learn from timing is how far the digest of *their own* guess matches a stored
+   * digest, and by preimage resistance that says nothing about any valid token; a guess only hits
+   * when it is the verified token itself. Tokens are also never kept verbatim.
    */
   private readonly verified = new Map<string, { id: string; expiresAt: number; key: KeyObject }>();
 

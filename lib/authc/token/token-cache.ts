@@ -31,6 +31,8 @@ export interface TokenCacheOptions {
  */
 export class TokenCache {
   private readonly entries = new Map<string, TokenCacheEntry>();
+  /** The id last moved to the end of `entries` (the most recently used). */
+  private mostRecent: string | undefined;
   private generation = 0;
 
   constructor(private readonly options: TokenCacheOptions) {}
@@ -51,8 +53,13 @@ export class TokenCache {
       this.entries.delete(id);
       return undefined;
     }
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    // Re-insert to keep Map order = least recently used first, unless it is already last: a
+    // delete and set on every request with the same token churns the Map's backing store.
+    if (this.mostRecent !== id) {
+      this.entries.delete(id);
+      this.entries.set(id, entry);
+      this.mostRecent = id;
+    }
     return entry;
   }
 
@@ -94,5 +101,6 @@ export class TokenCache {
     }
     this.entries.delete(id);
     this.entries.set(id, entry);
+    this.mostRecent = id;
   }
 }

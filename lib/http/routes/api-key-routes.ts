@@ -1,6 +1,8 @@
 import type { Router } from "express";
 import type { SecurityCore } from "../../security-core.js";
+import { isPlainObject } from "../../support/json-input.js";
 import { illegalArgument } from "../../support/security-error.js";
+import { isAuthenticationFailure, type FailureLimiter } from "../failure-limiter.js";
 import { booleanParam, listParam, route } from "../route.js";
 
 /** `refresh` is accepted and ignored (writes are visible at once), but must be a valid policy. */
@@ -13,8 +15,11 @@ function checkRefresh(query: Record<string, string>): void {
 /**
  * `/_security/api_key` and `/_security/_query/api_key`. Fixed sub-paths (`_bulk_update`, `grant`)
  * are registered before `/:id` so they are never taken for an id.
+ *
+ * A grant checks the credentials in its body (`password`, `access_token`): with `limiter`, it runs
+ * under the failed-authentication limit of the calling client, and a 401 counts as a failure.
  */
-export function mountApiKeyRoutes(router: Router, core: SecurityCore): void {
+export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: FailureLimiter): void {
   const keys = core.apiKeys;
 
   const create = route(["refresh"], async ({ auth, body, query }) => {
@@ -63,9 +68,11 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore): void {
 
   router.post(
     "/_security/api_key/grant",
-    route(["refresh"], async ({ auth, body, query: params }) => {
+    route(["refresh"], async ({ req, auth, body, query: params }) => {
       checkRefresh(params);
-      return { body: await keys.grant(auth, body) };
+      const grant = () => keys.grant(auth, body);
+      const checksCredential = isPlainObject(body) && (body.grant_type === "password" || body.grant_type === "access_token");
+      return { body: await (limiter ? limiter.guard(req, grant, isAuthenticationFailure, checksCredential) : grant()) };
     }),
   );
 

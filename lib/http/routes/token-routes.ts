@@ -2,6 +2,7 @@ import type { Router } from "express";
 import { TokenRequestError } from "../../authc/token/token-errors.js";
 import type { SecurityCore } from "../../security-core.js";
 import { isPlainObject } from "../../support/json-input.js";
+import { isAuthenticationFailure, type FailureLimiter } from "../failure-limiter.js";
 import { route } from "../route.js";
 
 /**
@@ -9,15 +10,21 @@ import { route } from "../route.js";
  * 400 `{"error", "error_description"}` (Elasticsearch's `RestGetTokenAction`); an invalidation
  * naming a token that does not exist is a 404 with the all-zero counts (Elasticsearch's
  * `RestInvalidateTokenAction`).
+ *
+ * The `password` and `refresh_token` grants check a credential from the body: with `limiter`,
+ * they run under the failed-authentication limit of the calling client, and a wrong password
+ * (401) or refresh token (400 `invalid_grant`) counts as a failed authentication.
  */
-export function mountTokenRoutes(router: Router, core: SecurityCore): void {
+export function mountTokenRoutes(router: Router, core: SecurityCore, limiter?: FailureLimiter): void {
   const tokens = core.tokens;
 
   router.post(
     "/_security/oauth2/token",
-    route([], async ({ auth, body }) => {
+    route([], async ({ req, auth, body }) => {
       try {
-        return { body: await tokens.create(auth, body) };
+        const create = () => tokens.create(auth, body);
+        const checksCredential = isPlainObject(body) && (body.grant_type === "password" || body.grant_type === "refresh_token");
+        return { body: await (limiter ? limiter.guard(req, create, isGrantFailure, checksCredential) : create()) };
       } catch (error) {
         if (error instanceof TokenRequestError) return { status: 400, body: error.toOAuth2Body() };
         throw error;
@@ -34,6 +41,12 @@ export function mountTokenRoutes(router: Router, core: SecurityCore): void {
       return { status: namedToken && nothing ? 404 : 200, body: response };
     }),
   );
+}
+
+/** A wrong password or refresh token; never a validation error or the caller's missing privilege. */
+function isGrantFailure(error: unknown): boolean {
+  if (error instanceof TokenRequestError) return error.code === "invalid_grant";
+  return isAuthenticationFailure(error);
 }
 
 function isNonEmptyString(value: unknown): boolean {

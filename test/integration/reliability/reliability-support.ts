@@ -117,8 +117,8 @@ export function assertElasticsearchError(res: RawResult, context: string): void 
 /** Per-collection digest of every document of the database (sorted by `_id`). */
 export type Snapshot = Map<string, string>;
 
-/** Collections whose documents legitimately change without a successful request (counters, leases). */
-const VOLATILE = /(?:rate_limits|leases)$/;
+/** Collections whose documents legitimately change without a successful request (counters, leases, key usage: a request refused after authenticating counts as a use). */
+const VOLATILE = /(?:rate_limits|leases|api_key_usage)$/;
 
 export async function snapshot(connection: Connection): Promise<Snapshot> {
   const db = connection.db;

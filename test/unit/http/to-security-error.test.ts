@@ -21,6 +21,9 @@ describe("toSecurityError", () => {
       named("MongoServerError", { code: 50 }),
       named("MongoWriteConcernError", { code: 10107 }),
       named("MongoServerError", { code: 999, errorLabelSet: new Set(["RetryableWriteError"]) }),
+      // The driver lets a raw socket error through when the server dies mid-write.
+      named("Error", { code: "EPIPE" }),
+      named("Error", { code: "ECONNRESET" }),
     ];
     for (const error of away) {
       const e = toSecurityError(error);

@@ -14,6 +14,16 @@ export const ALLOWED: ReadonlyArray<{ file: string; text: string; why: string }>
     why: "the cached stored hash against the document's stored hash; the client's secret is checked with timingSafeEqual right after",
   },
   {
+    file: "lib/authc/api-key/api-key-hash-upgrader.ts",
+    text: "doc.hash === verifiedHash",
+    why: "two stored hashes read from the database (is the hash the secret verified against still the stored one?); no client input",
+  },
+  {
+    file: "lib/authc/api-key/api-key-secret-format.ts",
+    text: "random.length === SECRET_RANDOM_LENGTH",
+    why: "the length of a secret being generated against a constant; no client input",
+  },
+  {
     file: "lib/authc/token/access-token.ts",
     text: "decoded?.iss === TOKEN_ISSUER",
     why: "the JWT's public issuer claim against the constant issuer name, after the signature was verified",

@@ -107,6 +107,9 @@ describe("apiKeys options", () => {
       docCacheTtlMs: 300_000,
       retentionMs: 7 * 86_400_000,
       removerIntervalMs: 3_600_000,
+      secretPrefix: "kg_",
+      upgradeHashes: true,
+      usageFlushIntervalMs: 60_000,
     });
   });
 
@@ -119,6 +122,15 @@ describe("apiKeys options", () => {
       [{ removerInterval: 0 }, /apiKeys\.removerInterval/],
       [{ retention: "soon" }, /apiKeys\.retention/],
       [{ enabled: "yes" }, /apiKeys\.enabled/],
+      [{ secretPrefix: "" }, /apiKeys\.secretPrefix must be 1 to 16 characters of \[A-Za-z0-9_-\]/],
+      [{ secretPrefix: "kg.live" }, /apiKeys\.secretPrefix/],
+      [{ secretPrefix: "x".repeat(17) }, /apiKeys\.secretPrefix/],
+      [{ secretPrefix: 7 }, /apiKeys\.secretPrefix/],
+      [{ upgradeHashes: "no" }, /apiKeys\.upgradeHashes must be true or false/],
+      [{ usageFlushInterval: "often" }, /apiKeys\.usageFlushInterval must be a duration/],
+      [{ usageFlushInterval: "5ms" }, /apiKeys\.usageFlushInterval must be between 10ms and 1d/],
+      [{ usageFlushInterval: true }, /apiKeys\.usageFlushInterval must be a duration such as "60s", or 0 \/ false/],
+      [{ usageFlushInterval: -1 }, /apiKeys\.usageFlushInterval/],
       [{ ttl: 1 }, /apiKeys\.ttl is not an API-key option/],
       ["x", /option apiKeys must be an object/],
     ];
