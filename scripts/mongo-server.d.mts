@@ -15,6 +15,8 @@ export interface StartMongoServerOptions {
   log?: (msg: string) => void;
   /** Keep data here across runs instead of a fresh temp dir that is removed on stop. */
   persistentDir?: string;
+  /** FerretDB only: add the index its own `_id` lookups miss (the benchmark's choice). */
+  ferretIdIndex?: boolean;
 }
 
 export function startMongoServer(options?: StartMongoServerOptions): Promise<MongoServer>;
