@@ -17,6 +17,7 @@ import { TokenCache } from "../../../lib/authc/token/token-cache.js";
 import type { ApiKeyDoc, SettingDoc, TokenDoc } from "../../../lib/store/models.js";
 import type { UserStore } from "../../../lib/store/user-store.js";
 import type { PasswordHasher } from "../../../lib/support/password-hasher.js";
+import { apiKeyDoc } from "../../support/api-key-doc.js";
 
 // The synchronous cache-only paths the authenticate middleware tries first. Each must answer only
 // what the full path would answer, and nothing it has not verified: otherwise `undefined`.
@@ -26,26 +27,7 @@ const T0 = 1_800_000_000_000;
 
 describe("authenticateFromCache: ApiKey", () => {
   const SECRET = "s".repeat(22);
-  const doc = (overrides: Partial<ApiKeyDoc> = {}): ApiKeyDoc =>
-    ({
-      _id: "key-id-0000000000001",
-      doc_type: "api_key",
-      type: "rest",
-      name: "k",
-      creation_time: 0,
-      expiration_time: null,
-      invalidated: false,
-      invalidation_time: null,
-      hash: hashSsha256(SECRET),
-      role_descriptors: "{}",
-      limited_by_role_descriptors: "{}",
-      metadata: "{}",
-      metadata_flattened: {},
-      metadata_values: [],
-      creator: { principal: "alice", full_name: null, email: null, metadata: "{}", realm: "native", realm_type: "native" },
-      version: 1,
-      ...overrides,
-    }) as ApiKeyDoc;
+  const doc = (overrides: Partial<ApiKeyDoc> = {}): ApiKeyDoc => apiKeyDoc({ hash: hashSsha256(SECRET), ...overrides });
 
   function setup(stored: ApiKeyDoc) {
     let now = T0;

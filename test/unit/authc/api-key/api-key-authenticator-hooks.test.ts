@@ -6,30 +6,14 @@ import { hashSsha256, verifySsha256 } from "../../../../lib/authc/api-key/api-ke
 import { ApiKeySecretFormat } from "../../../../lib/authc/api-key/api-key-secret-format.js";
 import type { ApiKeySnapshot } from "../../../../lib/authc/api-key/api-key-cache.js";
 import type { ApiKeyDoc } from "../../../../lib/store/models.js";
+import { apiKeyDoc } from "../../../support/api-key-doc.js";
 
 const ID = "key-id-0000000000001";
 const INFO = { uri: "/", request: {} };
 const format = new ApiKeySecretFormat("kg_");
 
 function doc(secret: string): ApiKeyDoc {
-  return {
-    _id: ID,
-    doc_type: "api_key",
-    type: "rest",
-    name: "k",
-    creation_time: 0,
-    expiration_time: null,
-    invalidated: false,
-    invalidation_time: null,
-    hash: hashSsha256(secret),
-    role_descriptors: "{}",
-    limited_by_role_descriptors: "{}",
-    metadata: "{}",
-    metadata_flattened: {},
-    metadata_values: [],
-    creator: { principal: "alice", full_name: null, email: null, metadata: "{}", realm: "native", realm_type: "native" },
-    version: 1,
-  };
+  return apiKeyDoc({ _id: ID, hash: hashSsha256(secret) });
 }
 
 function setup(stored: ApiKeyDoc) {

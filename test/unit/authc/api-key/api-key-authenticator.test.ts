@@ -4,30 +4,21 @@ import { ApiKeyAuthenticator } from "../../../../lib/authc/api-key/api-key-authe
 import { ApiKeyCache } from "../../../../lib/authc/api-key/api-key-cache.js";
 import { hashSsha256, verifySsha256 } from "../../../../lib/authc/api-key/api-key-hash.js";
 import type { ApiKeyDoc } from "../../../../lib/store/models.js";
+import { apiKeyDoc } from "../../../support/api-key-doc.js";
 
 const SECRET = "s".repeat(22);
 const INFO = { uri: "/", request: {} };
 
 function doc(overrides: Partial<ApiKeyDoc> = {}): ApiKeyDoc {
-  return {
-    _id: "key-id-0000000000001",
-    doc_type: "api_key",
-    type: "rest",
-    name: "k",
-    creation_time: 0,
-    expiration_time: null,
-    invalidated: false,
-    invalidation_time: null,
+  return apiKeyDoc({
     hash: hashSsha256(SECRET),
     role_descriptors: JSON.stringify({ r: { cluster: ["monitor"], indices: [], applications: [], run_as: [], metadata: {}, transient_metadata: { enabled: true } } }),
-    limited_by_role_descriptors: "{}",
     metadata: JSON.stringify({ m: 1 }),
     metadata_flattened: { m: 1 },
     metadata_values: ["1"],
     creator: { principal: "alice", full_name: "Alice", email: null, metadata: JSON.stringify({ team: "red" }), realm: "native", realm_type: "native" },
-    version: 1,
     ...overrides,
-  };
+  });
 }
 
 function setup(stored: ApiKeyDoc | null, options: { ttlMs?: number; docTtlMs?: number; now?: () => number } = {}) {

@@ -7,29 +7,13 @@ import { ApiKeyCache } from "../../../../lib/authc/api-key/api-key-cache.js";
 import { hashPbkdf2, hashSsha256, verifySsha256, type ApiKeyHashAlgorithm } from "../../../../lib/authc/api-key/api-key-hash.js";
 import { ApiKeyHashUpgrader, MAX_CONCURRENT_UPGRADES, needsHashUpgrade } from "../../../../lib/authc/api-key/api-key-hash-upgrader.js";
 import type { ApiKeyDoc } from "../../../../lib/store/models.js";
+import { apiKeyDoc } from "../../../support/api-key-doc.js";
 
 const ID = "key-id-0000000000001";
 const SECRET = "AbCdEfGhIjKlMnOpQrStUv";
 
 function doc(hash: string): ApiKeyDoc {
-  return {
-    _id: ID,
-    doc_type: "api_key",
-    type: "rest",
-    name: "k",
-    creation_time: 0,
-    expiration_time: null,
-    invalidated: false,
-    invalidation_time: null,
-    hash,
-    role_descriptors: "{}",
-    limited_by_role_descriptors: "{}",
-    metadata: "{}",
-    metadata_flattened: {},
-    metadata_values: [],
-    creator: { principal: "alice", full_name: null, email: null, metadata: "{}", realm: "native", realm_type: "native" },
-    version: 3,
-  };
+  return apiKeyDoc({ _id: ID, hash, version: 3 });
 }
 
 function setup(stored: ApiKeyDoc, replace: (hash: string) => Promise<boolean> = async () => true) {
