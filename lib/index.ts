@@ -5,6 +5,7 @@ export type { SecurityOptions, TokenOptions } from "./config/security-options.js
 export type { TokenService, CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
 export { TokenRequestError, type TokenRequestErrorCode } from "./authc/token/token-errors.js";
 export type { SecurityContext } from "./http/security-context.js";
+export type { InternalErrorReport, InternalErrorRequest } from "./http/internal-error-report.js";
 export type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 export type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 export type { PrivilegeRequirement } from "./http/require-privileges.js";

@@ -16,6 +16,7 @@ import { EventsJournal } from "./store/events-journal.js";
 import { createModels, ensureIndexes, type SecurityModels } from "./store/models.js";
 import { RoleStore } from "./store/role-store.js";
 import { UserStore } from "./store/user-store.js";
+import type { InternalErrorReport } from "./http/internal-error-report.js";
 import { PasswordHasher } from "./support/password-hasher.js";
 
 /**
@@ -26,6 +27,8 @@ export class SecurityCore {
   readonly config: ResolvedConfig;
   /** The `audit` option's sink; a no-op when none is configured. */
   readonly audit: AuditTrail;
+  /** The `onInternalError` option (never throws). */
+  readonly reportInternalError: InternalErrorReport;
   readonly models: SecurityModels;
   readonly journal: EventsJournal;
   readonly hasher: PasswordHasher;
@@ -45,6 +48,7 @@ export class SecurityCore {
   constructor(config: ResolvedConfig) {
     this.config = config;
     this.audit = new AuditTrail(config.audit);
+    this.reportInternalError = config.onInternalError;
     this.models = createModels(config.connection, config.collectionPrefix);
     this.journal = new EventsJournal(this.models.events);
     this.hasher = new PasswordHasher({ cost: config.passwordHashCost, workers: config.hashWorkers, maxQueue: 1000 });

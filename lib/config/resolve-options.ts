@@ -3,12 +3,13 @@ import { resolveApiKeyOptions } from "../authc/api-key/resolve-api-key-options.j
 import { resolveTokenOptions } from "../authc/token/resolve-token-options.js";
 import { parseRoleDescriptor, type RoleDescriptor } from "../authz/role-descriptor.js";
 import { optionDuration } from "../support/duration.js";
+import { reportToStderr, safely } from "../http/internal-error-report.js";
 import type { ResolvedConfig, SecurityOptions } from "./security-options.js";
 
 const KNOWN = new Set([
   "connection", "collectionPrefix", "bootstrapPassword", "nativeRealmName", "realms", "roles", "anonymous", "runAs",
   "passwordHashCost", "hashWorkers", "credentialCacheTtl", "credentialCacheMaxUsers", "roleCacheTtl",
-  "eventsPollInterval", "failureRateLimit", "bodyLimit", "elasticProductHeader", "apiKeys", "storeTimeout", "audit", "tokens",
+  "eventsPollInterval", "failureRateLimit", "bodyLimit", "elasticProductHeader", "apiKeys", "storeTimeout", "audit", "onInternalError", "tokens",
 ]);
 
 function fail(option: string, message: string): never {
@@ -88,6 +89,10 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
     fail("audit", "must be a function (event) => void or a logger with an info(event) method, such as pino()");
   }
 
+  if (options.onInternalError !== undefined && typeof options.onInternalError !== "function") {
+    fail("onInternalError", "must be a function (error, { method, path }) => void");
+  }
+
   const cores = availableParallelism();
   return {
     connection: options.connection,
@@ -110,6 +115,7 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
     apiKeys: resolveApiKeyOptions(options.apiKeys),
     storeTimeoutMs,
     audit: options.audit,
+    onInternalError: safely(options.onInternalError ?? reportToStderr),
     tokens: resolveTokenOptions(options.tokens),
   };
 }

@@ -5,6 +5,7 @@ import type { ResolvedApiKeyConfig } from "../authc/api-key/api-key-service.js";
 import type { ResolvedTokenConfig } from "../authc/token/token-service.js";
 import type { RoleDescriptor } from "../authz/role-descriptor.js";
 import type { AuditSink } from "../audit/audit-event.js";
+import type { InternalErrorReport } from "../http/internal-error-report.js";
 
 /** Options of {@link createSecurity}. Only `connection` is required. */
 export interface SecurityOptions {
@@ -63,6 +64,12 @@ export interface SecurityOptions {
    * secrets; a sink that throws never breaks a request. Default: none.
    */
   audit?: AuditSink;
+  /**
+   * Told about every error the security layer answers with an opaque 500 (a bug, or a failure it
+   * does not recognise): `(error, { method, path })`. Default: one line on stderr with the error's
+   * name, code and stack frames, without its message (which may quote request data).
+   */
+  onInternalError?: InternalErrorReport;
   /** Access and refresh tokens (`/_security/oauth2/token`, `Authorization: Bearer`). See {@link TokenOptions}. */
   tokens?: TokenOptions;
 }
@@ -149,5 +156,6 @@ export interface ResolvedConfig {
   apiKeys: ResolvedApiKeyConfig;
   storeTimeoutMs: number;
   audit: AuditSink | undefined;
+  onInternalError: InternalErrorReport;
   tokens: ResolvedTokenConfig;
 }

@@ -100,7 +100,7 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
     authenticateLimited(core, limiter, req, optional).then(
       // The router's deadline may have answered 503 meanwhile: then nothing more may run.
       () => (res.headersSent ? undefined : next()),
-      (error: unknown) => sendError(res, error, productHeader),
+      (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
     );
   };
 }

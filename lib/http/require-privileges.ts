@@ -65,7 +65,7 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     };
     withDeadline(run(), core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs)).then(
       () => next(),
-      (error: unknown) => sendError(res, error, productHeader),
+      (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
     );
   };
 }

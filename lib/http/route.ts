@@ -1,7 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Authentication } from "../authc/authentication.js";
 import { illegalArgument } from "../support/security-error.js";
-import { sendError } from "./send-error.js";
 
 /** What a route handler returns: a status (default 200) and a JSON body. */
 export interface RouteResult {
@@ -22,11 +21,11 @@ const ALWAYS_ALLOWED = ["pretty", "human", "error_trace", "filter_path", "format
 
 /**
  * Wraps one REST handler: checks the query string against the declared parameters (as
- * Elasticsearch does), hands the handler plain inputs, and renders results and errors. No
- * rejection escapes to Express.
+ * Elasticsearch does), hands the handler plain inputs and renders results; errors go to the
+ * router's error handler.
  */
 export function route(allowedParams: readonly string[], handler: (input: RouteInput) => Promise<RouteResult>): RequestHandler {
-  return (req: Request, res: Response, _next: NextFunction) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     const run = async (): Promise<RouteResult> => {
       const query: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
@@ -47,7 +46,8 @@ export function route(allowedParams: readonly string[], handler: (input: RouteIn
         res.setHeader("x-elastic-product", "Elasticsearch");
         res.status(result.status ?? 200).json(result.body);
       },
-      (error: unknown) => sendError(res, error),
+      // The router's error handler renders it (and reports an unexpected one).
+      (error: unknown) => next(error),
     );
   };
 }

@@ -34,6 +34,6 @@ export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter
   mountUserRoutes(router, core);
   mountRoleRoutes(router, core);
   mountPrivilegeRoutes(router, core);
-  router.use("/_security", (error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader));
+  router.use("/_security", (error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader, core.reportInternalError));
   return router;
 }
