@@ -15,17 +15,26 @@ export const MAX_BODY_NESTING = 1000;
  * (`application/vnd.elasticsearch+json; compatible-with=9`), with a size and a nesting limit.
  */
 export function createBodyParser(limit: string | number): RequestHandler {
-  const json = express.json({ limit, strict: true, type: ["application/json", "application/*+json"] });
+  const types = ["application/json", "application/*+json"];
+  const json = express.json({ limit, strict: true, type: types });
   return (req: Request, res: Response, next: NextFunction) => {
+    // Express 4's parser sets `req.body = {}` on a request it does not parse (no body, another
+    // media type); Express 5's leaves it undefined. Handlers tell a missing body from `{}` as
+    // Elasticsearch does, so the parser only sees requests it will read: the same test it applies.
+    if (!req.is(types)) return checkNesting(req, next);
     json(req, res, (error?: unknown) => {
       if (error) return next(error);
-      if (nestsDeeperThan(req.body, MAX_BODY_NESTING - 1)) {
-        req.body = undefined;
-        return next(
-          xContentParseError(`Document nesting depth (${MAX_BODY_NESTING + 1}) exceeds the maximum allowed (${MAX_BODY_NESTING}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`),
-        );
-      }
-      next();
+      checkNesting(req, next);
     });
   };
+}
+
+function checkNesting(req: Request, next: NextFunction): void {
+  if (nestsDeeperThan(req.body, MAX_BODY_NESTING - 1)) {
+    req.body = undefined;
+    return next(
+      xContentParseError(`Document nesting depth (${MAX_BODY_NESTING + 1}) exceeds the maximum allowed (${MAX_BODY_NESTING}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`),
+    );
+  }
+  next();
 }
