@@ -1,3 +1,4 @@
+import { parse as parseQuery } from "node:querystring";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Authentication } from "../authc/authentication.js";
 import { illegalArgument } from "../support/security-error.js";
@@ -28,7 +29,7 @@ export function route(allowedParams: readonly string[], handler: (input: RouteIn
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async (): Promise<RouteResult> => {
       const query: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
+      for (const [name, value] of Object.entries(parseQueryString(req.url))) {
         if (!allowedParams.includes(name) && !ALWAYS_ALLOWED.includes(name)) {
           throw illegalArgument(`request [${req.path}] contains unrecognized parameter: [${name}]`);
         }
@@ -50,6 +51,16 @@ export function route(allowedParams: readonly string[], handler: (input: RouteIn
       (error: unknown) => next(error),
     );
   };
+}
+
+/**
+ * Query parameters as Elasticsearch reads them: `name=value` pairs, a repeated name giving a list.
+ * Read from the URL rather than `req.query`, whose parser depends on the Express major (Express 4
+ * defaults to nested `a[b]=c` objects) and on the host app's `query parser` setting.
+ */
+function parseQueryString(url: string): Record<string, string | string[] | undefined> {
+  const start = url.indexOf("?");
+  return start === -1 ? {} : parseQuery(url.slice(start + 1));
 }
 
 /** Parses an Elasticsearch boolean query parameter (`true`/`false`, empty means true). */

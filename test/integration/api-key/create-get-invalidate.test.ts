@@ -240,6 +240,24 @@ describe("API keys: create, get, authenticate, invalidate", () => {
       assertError(await t.request("GET", "/_security/api_key?owner=maybe", { auth: as("manager") }), 400, "illegal_argument_exception", "Failed to parse value [maybe] as only [true] or [false] are allowed.");
       assertError(await t.request("GET", "/_security/api_key?bogus=1", { auth: as("manager") }), 400, "illegal_argument_exception", "request [/_security/api_key] contains unrecognized parameter: [bogus]");
     });
+
+    it("reads query parameters as plain name=value pairs, whichever Express parses the app's query", async () => {
+      // Express 4's default parser would nest these under `owner` and `id`; Elasticsearch sees the names as written.
+      const unknown = async (query: string, name: string) =>
+        assertError(await t.request("GET", `/_security/api_key${query}`, { auth: as("manager") }), 400, "illegal_argument_exception", `request [/_security/api_key] contains unrecognized parameter: [${name}]`);
+      await unknown("?owner[x]=true", "owner[x]");
+      await unknown("?id[]=a", "id[]");
+      await unknown("?name.first=a", "name.first");
+      assertError(
+        await t.request("GET", `/_security/api_key?id=${alpha}&id=${beta}`, { auth: as("manager") }),
+        400,
+        "illegal_argument_exception",
+        "request [/_security/api_key] parameter [id] must be given once, as a plain value",
+      );
+      const literal = await t.request("GET", "/_security/api_key?name=alpha-1[0]", { auth: as("manager") });
+      assert.equal(literal.status, 200, JSON.stringify(literal.body));
+      assert.deepEqual(literal.body.api_keys, []);
+    });
   });
 
   describe("invalidate", () => {
