@@ -4,16 +4,31 @@
 // compatible server and runs build/test/**/*.test.js with node's test runner against it.
 // Test files get MONGODB_URI (server root; open databases with test/support/test-database.ts)
 // and KEYGUARD_TEST_SERVER ("external" | "mongod" | "ferretdb" | "none").
+//
+// The selected files run on Express 5; those of EXPRESS4_FILES among them then run again on
+// Express 4 (KEYGUARD_TEST_EXPRESS=4), with every `import "express"`, the library's own included,
+// resolved to the `express4` devDependency by scripts/use-express4.mjs.
 
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { startMongoServer } from "./mongo-server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 const inCi = /^(1|true|yes)$/i.test(process.env.CI ?? "");
+
+// The peer range promises Express 4 too. A representative subset keeps the second run short:
+// authentication, guards and the error handler, the API-key lifecycle, tokens, the admin page.
+const EXPRESS4_FILES = [
+  "test/integration/foundation/authenticate.test.ts",
+  "test/integration/foundation/authorization.test.ts",
+  "test/integration/foundation/internal-error-report.test.ts",
+  "test/integration/api-key/create-get-invalidate.test.ts",
+  "test/integration/token/token-grants.test.ts",
+  "test/integration/admin-ui/admin-ui-http.test.ts",
+];
 
 const args = process.argv.slice(2);
 const filters = args.filter((a) => !a.startsWith("--"));
@@ -54,6 +69,10 @@ function listTests(dir) {
 }
 
 async function main() {
+  // A renamed file would otherwise drop out of the Express 4 run without a word.
+  const unknown = EXPRESS4_FILES.filter((file) => !existsSync(join(root, file)));
+  if (unknown.length > 0) return fail(`EXPRESS4_FILES names missing test files: ${unknown.join(", ")}`);
+
   step("compile: tsc -p tsconfig.test.json");
   const compiled = spawnSync(process.execPath, [tsc, "-p", "tsconfig.test.json"], { cwd: root, stdio: "inherit" });
   if (compiled.status !== 0) return fail(`TypeScript errors (tsc exit ${compiled.status ?? compiled.signal}); fix them first.`);
@@ -96,25 +115,42 @@ async function main() {
   }
   if (interrupted) return;
 
-  step(`run: ${files.length} test file(s)`);
+  step(`run: ${files.length} test file(s) on Express 5`);
+  let code = await runTests(files, { ...env, KEYGUARD_TEST_EXPRESS: "5" }, []);
+  const onExpress4 = files.filter((file) => EXPRESS4_FILES.includes(relative(join(root, "build"), file).replace(/\.js$/, ".ts")));
+  if (onExpress4.length > 0 && !interrupted) {
+    step(`run: ${onExpress4.length} test file(s) on Express 4`);
+    if (!existsSync(join(root, "node_modules", "express4", "package.json"))) {
+      return fail("Express 4 (devDependency express4) is not installed; run npm install.");
+    }
+    const hook = pathToFileURL(join(root, "scripts", "use-express4.mjs")).href;
+    const code4 = await runTests(onExpress4, { ...env, KEYGUARD_TEST_EXPRESS: "4" }, ["--import", hook]);
+    if (code === 0) code = code4;
+  }
+  process.exitCode = code;
+}
+
+/** Runs test files with node's test runner; resolves with its exit code. */
+async function runTests(testFiles, runEnv, nodeFlags) {
   const nodeArgs = [
+    // Before --test: the runner hands its own node flags on to every test file's process.
+    ...nodeFlags,
     "--test",
     "--test-concurrency=2",
     "--test-reporter=spec",
     // A hung test (e.g. a query waiting on a dead server) must not eat CI's whole time budget.
     "--test-timeout=120000",
     ...runnerFlags,
-    ...files.map((f) => relative(root, f)),
+    ...testFiles.map((f) => relative(root, f)),
   ];
-  runner = spawn(process.execPath, nodeArgs, { cwd: root, env, stdio: "inherit" });
-  const code = await new Promise((resolveRun) => {
+  runner = spawn(process.execPath, nodeArgs, { cwd: root, env: runEnv, stdio: "inherit" });
+  return new Promise((resolveRun) => {
     runner.once("error", (error) => {
       process.stderr.write(`[test] could not start the test runner: ${error.message}\n`);
       resolveRun(1);
     });
     runner.once("exit", (exitCode, signal) => resolveRun(exitCode ?? (signal ? 1 : 0)));
   });
-  process.exitCode = code;
 }
 
 try {

@@ -35,8 +35,9 @@ export function basic(user: string, password: string): string {
 }
 
 /**
- * A real Express 5 app on an ephemeral loopback port, with express-keyguard installed the way
- * the README says, on its own fresh database.
+ * A real Express app (Express 4 in the Express 4 run of `npm test`, else 5) on an ephemeral
+ * loopback port, with express-keyguard installed the way the README says, on its own fresh
+ * database.
  */
 export async function startTestApp(
   label: string,

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ADMIN_UI_CONTENT_SECURITY_POLICY } from "../../../lib/http/admin-ui/create-admin-ui.js";
 import { startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
+import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 
 function assertHardened(headers: Headers): void {
   assert.equal(headers.get("content-security-policy"), ADMIN_UI_CONTENT_SECURITY_POLICY);
@@ -16,6 +17,10 @@ describe("admin UI over HTTP (mounted at the root)", () => {
     t = await startAdminUiApp("admin_ui_http");
   });
   after(() => t.close());
+
+  it(`runs on Express ${EXPRESS_MAJOR_UNDER_TEST}, the library's own import included`, () => {
+    assertExpressUnderTest(t.security.router());
+  });
 
   it("serves the page without credentials, under a strict CSP", async () => {
     for (const path of ["/_security/ui", "/_security/ui/"]) {

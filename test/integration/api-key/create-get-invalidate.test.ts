@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import { as, assertError, assertKeyRefused, createFixtures, createKey, sleep } from "./api-key-fixtures.js";
+import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 
 const URL_SAFE = /^[A-Za-z0-9_-]+$/;
 
@@ -12,6 +13,10 @@ describe("API keys: create, get, authenticate, invalidate", () => {
     await createFixtures(t);
   });
   after(() => t.close());
+
+  it(`runs on Express ${EXPRESS_MAJOR_UNDER_TEST}, the library's own import included`, () => {
+    assertExpressUnderTest(t.security.router());
+  });
 
   describe("create", () => {
     it("returns id, name, api_key, encoded (and expiration when set); the secret works once stored as a hash", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { ADMIN_PASSWORD, basic, startTestApp, type TestApp } from "../../support/test-app.js";
+import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 
 const CHALLENGES = ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"];
 
@@ -11,6 +12,10 @@ describe("authentication chain (Basic, native realm)", () => {
     assert.equal((await t.admin("PUT", "/_security/user/alice", { password: "alice-pass", roles: ["viewer"], full_name: "Alice A", email: "alice@example.com", metadata: { team: "red" } })).status, 200);
   });
   after(() => t.close());
+
+  it(`runs on Express ${EXPRESS_MAJOR_UNDER_TEST}, the library's own import included`, () => {
+    assertExpressUnderTest(t.security.router());
+  });
 
   it("returns Elasticsearch's _authenticate body for a native user", async () => {
     const res = await t.request("GET", "/_security/_authenticate", { auth: { user: "alice", password: "alice-pass" } });

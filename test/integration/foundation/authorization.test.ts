@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { Request } from "express";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import type { Realm, User } from "../../../lib/index.js";
+import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 
 // A realm trusting an identity established by upstream session middleware, as a host app with
 // existing logins would write it.
@@ -36,6 +37,10 @@ describe("authorization: guards, has_privileges, run-as, secondary, custom realm
     await t.admin("PUT", "/_security/user/other", { password: "other-pass", roles: [] });
   });
   after(() => t.close());
+
+  it(`runs on Express ${EXPRESS_MAJOR_UNDER_TEST}, the library's own import included`, () => {
+    assertExpressUnderTest(t.security.router());
+  });
 
   it("requirePrivileges lets a holder through and answers 403 otherwise", async () => {
     const ok = await t.request("GET", "/logs", { auth: { user: "reader", password: "reader-pass" } });

@@ -3,6 +3,7 @@ import { after, before, describe, it } from "node:test";
 import type { InternalErrorRequest } from "../../../lib/index.js";
 import type { Realm } from "../../../lib/authc/realms/realm.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
+import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 
 // An unexpected error is answered with an opaque 500 and handed to `onInternalError`, whichever
 // layer it came from: the authenticate middleware, a guard, or a `/_security` route.
@@ -37,6 +38,10 @@ describe("onInternalError: every opaque 500 is reported, never lost", () => {
 
   after(async () => {
     await t.close();
+  });
+
+  it(`runs on Express ${EXPRESS_MAJOR_UNDER_TEST}, the library's own import included`, () => {
+    assertExpressUnderTest(t.security.router());
   });
 
   it("reports an error of the authentication chain with method and path, and answers an opaque 500", async () => {

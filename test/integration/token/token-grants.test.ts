@@ -12,6 +12,7 @@ import {
   passwordGrant,
   type TokenPair,
 } from "./token-fixtures.js";
+import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 
 const JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
@@ -33,6 +34,10 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
 
   const refresh = (caller: RequestOptions["auth"], refreshToken: string) =>
     t.request("POST", "/_security/oauth2/token", { auth: caller, body: { grant_type: "refresh_token", refresh_token: refreshToken } });
+
+  it(`runs on Express ${EXPRESS_MAJOR_UNDER_TEST}, the library's own import included`, () => {
+    assertExpressUnderTest(t.security.router());
+  });
 
   it("password grant: a token pair for that user, and _authenticate reports a token of the original realm", async () => {
     const pair = await getToken(t, "client", passwordGrant("alice"));
