@@ -21,12 +21,23 @@ export function createBodyParser(limit: string | number): RequestHandler {
     // Express 4's parser sets `req.body = {}` on a request it does not parse (no body, another
     // media type); Express 5's leaves it undefined. Handlers tell a missing body from `{}` as
     // Elasticsearch does, so the parser only sees requests it will read: the same test it applies.
-    if (!req.is(types)) return checkNesting(req, next);
+    if (!req.is(types)) {
+      // On a request without a JSON body, a `{}` is that same placeholder, left by the host app's
+      // own Express 4 parser mounted in front.
+      if (isEmptyObject(req.body)) req.body = undefined;
+      return checkNesting(req, next);
+    }
     json(req, res, (error?: unknown) => {
       if (error) return next(error);
       checkNesting(req, next);
     });
   };
+}
+
+function isEmptyObject(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) && Object.keys(value).length === 0;
 }
 
 function checkNesting(req: Request, next: NextFunction): void {

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
-import { startTestApp, type TestApp } from "../../support/test-app.js";
+import express from "express";
+import { basic, startTestApp, type HttpResult, type TestApp } from "../../support/test-app.js";
 import { as, assertError, assertKeyRefused, createFixtures, createKey, sleep } from "./api-key-fixtures.js";
 import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 
@@ -157,6 +160,44 @@ describe("API keys: create, get, authenticate, invalidate", () => {
       assert.equal(info.username, "owner");
       assert.equal(info.realm, "native");
       assert.equal(info.realm_type, "native");
+    });
+  });
+
+  describe("behind the host app's own JSON parser", () => {
+    // Express 4's parser leaves `req.body = {}` on a request without a body; the answer must still
+    // be Elasticsearch's for a missing body, as on Express 5.
+    let server: Server;
+    let baseUrl: string;
+    before(async () => {
+      const app = express();
+      app.use(express.json());
+      app.use(t.security.authenticate());
+      app.use(t.security.router());
+      server = await new Promise<Server>((resolve) => {
+        const s = app.listen(0, "127.0.0.1", () => resolve(s));
+      });
+      baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    after(async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it("tells a request without a body from an empty object", async () => {
+      const { user, password } = as("owner");
+      const call = async (method: string, init: { body?: string; type?: string } = {}): Promise<HttpResult> => {
+        const headers: Record<string, string> = { authorization: basic(user, password) };
+        if (init.type) headers["content-type"] = init.type;
+        const res = await fetch(`${baseUrl}/_security/api_key`, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) });
+        return { status: res.status, headers: res.headers, body: await res.json() };
+      };
+      assertError(await call("POST"), 400, "parse_exception", "request body is required");
+      assertError(await call("POST", { body: "name=k", type: "application/x-www-form-urlencoded" }), 400, "parse_exception", "request body is required");
+      assertError(await call("POST", { body: "{}", type: "application/json" }), 400, "action_request_validation_exception", "Validation Failed: 1: api key name is required;");
+      assertError(await call("DELETE"), 400, "parse_exception", "request body is required");
+      const created = await call("POST", { body: JSON.stringify({ name: "behind-host-parser" }), type: "application/json" });
+      assert.equal(created.status, 200, JSON.stringify(created.body));
+      assert.equal(created.body.name, "behind-host-parser");
     });
   });
 
