@@ -71,13 +71,31 @@ describe("cookie realm: state-changing requests must not be cross-site form post
     assert.equal(read.status, 200);
   });
 
-  it("leaves requests authenticated by the Authorization header alone", async () => {
-    const res = await t.request("POST", "/_security/user/carol/_disable", {
-      auth: basic("elastic", ADMIN_PASSWORD),
-      headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
-    });
-    assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.equal((await t.admin("POST", "/_security/user/carol/_enable")).status, 200);
+  it("Basic credentials (which browsers replay) are refused only when a browser announces another site", async () => {
+    const admin = basic("elastic", ADMIN_PASSWORD);
+    const crossSite: Array<Record<string, string>> = [
+      { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+      { "sec-fetch-site": "cross-site" },
+    ];
+    for (const headers of crossSite) {
+      const res = await t.request("POST", "/_security/user/carol/_disable", { auth: admin, headers });
+      assert.equal(res.status, 403, JSON.stringify(headers));
+      assert.match(res.body.error.reason, /^refusing \[POST\] request from another site authenticated by Basic credentials a browser may have sent by itself/);
+      assert.ok(await carolWorks());
+    }
+    const key = await t.admin("POST", "/_security/api_key", { name: "admin-key" });
+    assert.equal(key.status, 200);
+    const allowed: Array<{ auth: string; headers: Record<string, string> }> = [
+      { auth: admin, headers: {} }, // a client that is not a browser: no Origin, no Sec-Fetch-Site
+      { auth: admin, headers: { origin: "https://evil.example", "content-type": "application/json" } },
+      { auth: `ApiKey ${key.body.encoded}`, headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" } },
+    ];
+    for (const { auth, headers } of allowed) {
+      const res = await t.request("POST", "/_security/user/carol/_disable", { auth, headers });
+      assert.equal(res.status, 200, `${JSON.stringify(headers)}: ${JSON.stringify(res.body)}`);
+      assert.equal(await carolWorks(), false);
+      assert.equal((await t.admin("POST", "/_security/user/carol/_enable")).status, 200);
+    }
   });
 
   it("guards host routes on state-changing methods, on the first and on cached requests", async () => {
