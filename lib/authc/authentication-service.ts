@@ -71,7 +71,7 @@ export class AuthenticationService {
    */
   async authenticateSecondary(value: string, info: AuthRequestInfo): Promise<Authentication> {
     try {
-      const request = Object.freeze({ method: "GET", url: info.uri, originalUrl: info.uri, headers: Object.freeze({ authorization: value }) });
+      const request = Object.freeze({ url: info.uri, originalUrl: info.uri, headers: Object.freeze({ authorization: value }) });
       const secondary = await this.chain.authenticate(value, { uri: info.uri, request }, false);
       if (!secondary.user.enabled) throw authenticationError(`user [${secondary.user.username}] is disabled`);
       return secondary;

@@ -20,8 +20,9 @@ export interface PrivilegeRequirement {
  * A guard for host routes: 403 (Elasticsearch-shaped) unless the authenticated subject holds
  * every requested privilege. The requirement is validated once, at construction. Without
  * `authenticate()` in front it authenticates by itself, under the same failed-authentication
- * limit (`limiter`). On a state-changing method, a subject authenticated by a cookie realm must
- * also show the request is no cross-site form post.
+ * limit (`limiter`). On a state-changing method, a request whose credential a browser may have
+ * attached by itself (a cookie realm's session, a remembered Basic login) must also show it is no
+ * cross-site form post (see `crossSiteWriteError`).
  */
 export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, limiter?: FailureLimiter): RequestHandler {
   let parsed;

@@ -19,7 +19,7 @@ export type RouteMounter = (router: Router, core: SecurityCore) => void;
 /**
  * The `/_security/*` REST surface. Every route requires authentication; when the app did not
  * install `authenticate()` in front, the router authenticates by itself. A state-changing call
- * authenticated by a cookie realm must show it is no cross-site form post.
+ * whose credential a browser may have attached by itself must show it is no cross-site form post.
  */
 export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, extra: RouteMounter[]): Router {
   const router = express.Router();
