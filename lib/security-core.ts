@@ -5,7 +5,7 @@ import { AuthenticatorChain } from "./authc/authenticator-chain.js";
 import { CredentialCache } from "./authc/realms/credential-cache.js";
 import { NativeRealm } from "./authc/realms/native-realm.js";
 import { NativeUserService } from "./authc/realms/native-user-service.js";
-import type { Realm } from "./authc/realms/realm.js";
+import { realmRef, type Realm } from "./authc/realms/realm.js";
 import { AuditTrail } from "./audit/audit-trail.js";
 import { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
 import { Authorizer } from "./authz/authorizer.js";
@@ -61,7 +61,7 @@ export class SecurityCore {
     const realms: Realm[] = [native, ...config.realms];
     this.chain = new AuthenticatorChain(realms, config.anonymous);
     this.authentication = new AuthenticationService(this.chain, this.authorizer, config.runAs, this.audit);
-    this.users = new NativeUserService(this.userStore, this.hasher, this.authorizer, this.journal);
+    this.users = new NativeUserService(this.userStore, this.hasher, this.authorizer, this.journal, realmRef(native));
     this.roles = new RoleService(roleStore, this.authorizer, this.journal, config.staticRoles);
     this.privileges = new ApplicationPrivilegeService(privilegeStore, this.authorizer, this.journal);
     this.apiKeys = new ApiKeyService({

@@ -64,10 +64,15 @@ export class AuthenticationService {
     return authentication?.user.enabled ? { authentication } : undefined;
   }
 
-  /** The secondary identity: same chain, no anonymous, any failure is one 401. */
+  /**
+   * The secondary identity: same chain, no anonymous, any failure is one 401. It is the identity
+   * of the header's value alone: realms see a request carrying only that value as its
+   * `Authorization`, so an unusable value never resolves to whoever the request's cookies name.
+   */
   async authenticateSecondary(value: string, info: AuthRequestInfo): Promise<Authentication> {
     try {
-      const secondary = await this.chain.authenticate(value, info, false);
+      const request = Object.freeze({ url: info.uri, originalUrl: info.uri, headers: Object.freeze({ authorization: value }) });
+      const secondary = await this.chain.authenticate(value, { uri: info.uri, request }, false);
       if (!secondary.user.enabled) throw authenticationError(`user [${secondary.user.username}] is disabled`);
       return secondary;
     } catch (error) {

@@ -63,11 +63,24 @@ export class AuthenticatorChain {
   private bearer: CredentialAuthenticator<"bearer"> | undefined;
   private apiKey: CredentialAuthenticator<"apikey"> | undefined;
   private readonly cachedRealmAuthentications = new WeakMap<User, Authentication>();
+  /** Names of the realms that declare `credentialsFromCookies`. */
+  private readonly cookieRealms: ReadonlySet<string>;
 
   constructor(
     private readonly realms: Realm[],
     private readonly anonymous: AnonymousOptions | undefined,
-  ) {}
+  ) {
+    this.cookieRealms = new Set(realms.filter((realm) => realm.credentialsFromCookies === true).map((realm) => realm.name));
+  }
+
+  /**
+   * Whether `auth` rests on credentials the browser sent by itself (a realm declaring
+   * `credentialsFromCookies`), so that a cross-site page could have made the request. A token or
+   * an API key minted for such a user is an explicit credential again.
+   */
+  isCookieAuthenticated(auth: Authentication): boolean {
+    return auth.type === "realm" && this.cookieRealms.size > 0 && this.cookieRealms.has(auth.authenticationRealm.name);
+  }
 
   use(authenticator: CredentialAuthenticator<"bearer"> | CredentialAuthenticator<"apikey">): void {
     if (authenticator.scheme === "bearer") this.bearer = authenticator as CredentialAuthenticator<"bearer">;
@@ -161,6 +174,9 @@ export class AuthenticatorChain {
     // Realms that trust the request itself (sessions) see requests without credentials too;
     // a request with an unknown scheme is treated as carrying none, as Elasticsearch does.
     for (const realm of this.realms) {
+      // Presented credentials are answered on their own merit: a wrong password must not turn
+      // into a success as whoever the browser's cookie names (nor reset its failure count).
+      if (basic && this.cookieRealms.has(realm.name)) continue;
       const input = basic ? { credentials: { username: basic.username, password: basic.password }, request: info.request } : { request: info.request };
       const result = toRealmResult(await realm.authenticate(input));
       if (result.status === "success") {

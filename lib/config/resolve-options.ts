@@ -39,7 +39,9 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
   const bootstrap = options.bootstrapPassword;
   if (bootstrap !== undefined && (typeof bootstrap !== "string" || bootstrap.length < 6)) fail("bootstrapPassword", "must be a string of at least 6 characters");
   const nativeRealmName = options.nativeRealmName ?? "native";
-  if (typeof nativeRealmName !== "string" || nativeRealmName === "") fail("nativeRealmName", "must be a non-empty string");
+  if (typeof nativeRealmName !== "string" || nativeRealmName === "" || nativeRealmName.startsWith("_")) {
+    fail("nativeRealmName", 'must be a non-empty string not starting with "_" (reserved for built-in realms)');
+  }
 
   const realms = options.realms ?? [];
   if (!Array.isArray(realms)) fail("realms", "must be an array of realms ({ name, type, authenticate(input), lookup?(username) })");
@@ -49,6 +51,10 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
       fail(`realms[${i}]`, "must be an object with string name and type and an authenticate(input) function");
     }
     if (names.has(realm.name)) fail(`realms[${i}].name`, `duplicates the realm name "${realm.name}"`);
+    // `_es_api_key` and `__anonymous` name the API-key and anonymous subjects: a realm of that
+    // name would make its users indistinguishable from them wherever ownership is decided.
+    if (realm.name === "" || realm.name.startsWith("_")) fail(`realms[${i}].name`, `must be non-empty and must not start with "_" (reserved for built-in realms), got "${realm.name}"`);
+    if (realm.credentialsFromCookies !== undefined && typeof realm.credentialsFromCookies !== "boolean") fail(`realms[${i}].credentialsFromCookies`, "must be a boolean");
     names.add(realm.name);
   });
 

@@ -5,6 +5,7 @@ import type { SecurityCore } from "../security-core.js";
 import { storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
 import { authenticateLimited } from "./authenticate-middleware.js";
+import { crossSiteWriteError } from "./cross-site-write-check.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { sendError } from "./send-error.js";
 
@@ -19,7 +20,9 @@ export interface PrivilegeRequirement {
  * A guard for host routes: 403 (Elasticsearch-shaped) unless the authenticated subject holds
  * every requested privilege. The requirement is validated once, at construction. Without
  * `authenticate()` in front it authenticates by itself, under the same failed-authentication
- * limit (`limiter`).
+ * limit (`limiter`). On a state-changing method, a request whose credential a browser may have
+ * attached by itself (a cookie realm's session, a remembered Basic login) must also show it is no
+ * cross-site form post (see `crossSiteWriteError`).
  */
 export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, limiter?: FailureLimiter): RequestHandler {
   let parsed;
@@ -37,9 +40,14 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     // Hot path: an authenticated subject whose permission is built and already passed here is
     // let through synchronously, without a promise or a check.
     const known = req.security ? core.authorizer.cachedPermission(req.security.authentication) : undefined;
-    if (known !== undefined && granted.has(known)) return next();
+    if (known !== undefined && granted.has(known)) {
+      const refused = crossSiteWriteError(req, core.chain);
+      return refused ? sendError(res, refused, productHeader) : next();
+    }
     const run = async () => {
       if (!req.security) await authenticateLimited(core, limiter, req, false);
+      const refused = crossSiteWriteError(req, core.chain);
+      if (refused) throw refused;
       const auth = req.security!.authentication;
       const permission = await core.authorizer.permissionFor(auth);
       for (const privilege of request.cluster) {

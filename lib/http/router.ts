@@ -4,6 +4,7 @@ import type { FailureLimiter } from "./failure-limiter.js";
 import { createBodyParser } from "./body-parser.js";
 import { createAuthenticateMiddleware } from "./authenticate-middleware.js";
 import { createResponseDeadline } from "./response-deadline.js";
+import { crossSiteWriteError } from "./cross-site-write-check.js";
 import { sendError } from "./send-error.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
@@ -17,7 +18,8 @@ export type RouteMounter = (router: Router, core: SecurityCore) => void;
 
 /**
  * The `/_security/*` REST surface. Every route requires authentication; when the app did not
- * install `authenticate()` in front, the router authenticates by itself.
+ * install `authenticate()` in front, the router authenticates by itself. A state-changing call
+ * whose credential a browser may have attached by itself must show it is no cross-site form post.
  */
 export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, extra: RouteMounter[]): Router {
   const router = express.Router();
@@ -26,6 +28,11 @@ export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter
     createBodyParser(core.config.bodyLimit),
     createResponseDeadline(core.config.storeTimeoutMs, core.config.elasticProductHeader),
     createAuthenticateMiddleware(core, limiter),
+    (req: Request, res: Response, next: NextFunction) => {
+      const refused = crossSiteWriteError(req, core.chain);
+      if (refused) return sendError(res, refused, core.config.elasticProductHeader);
+      next();
+    },
   );
   mountAuthenticateRoutes(router, core);
   mountApiKeyRoutes(router, core, limiter);

@@ -29,6 +29,7 @@ import {
 } from "../../support/security-error.js";
 import type { Authentication, ApiKeyRef } from "../authentication.js";
 import type { AuthenticationService } from "../authentication-service.js";
+import { ensureSubjectActive } from "../ensure-subject-active.js";
 import { ApiKeyAuthenticator, snapshotOf } from "./api-key-authenticator.js";
 import { ApiKeyCache, type ApiKeySnapshot } from "./api-key-cache.js";
 import {
@@ -370,6 +371,9 @@ export class ApiKeyService {
         throw illegalArgument("creating derived api keys requires an explicit role descriptor that is empty (has no privileges)");
       }
     }
+    // A key may never expire: the owner must exist and be enabled now, not merely when the token
+    // (or key) this request authenticated with was made.
+    await ensureSubjectActive(owner, this.authentication.chain);
     const limitedBy = await this.limitedBySnapshot(owner);
     const now = this.clock();
     const id = randomId();
@@ -521,6 +525,8 @@ export class ApiKeyService {
     const owned = (doc: ApiKeyDocWithoutHash | null): doc is ApiKeyDocWithoutHash =>
       doc !== null && doc.creator.principal === username && realms.includes(doc.creator.realm);
 
+    // An update re-captures the owner and may push the expiration out: as much a mint as create.
+    await ensureSubjectActive(caller, this.authentication.chain);
     const limitedBy = await this.limitedBySnapshot(caller);
     const creator = creatorOf(caller);
     const docs = new Map((await this.store.find({ ids, username, realms })).map((doc) => [doc._id, doc]));

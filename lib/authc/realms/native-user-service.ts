@@ -13,7 +13,8 @@ import {
   requireObject,
 } from "../../support/json-input.js";
 import { illegalArgument, validationError } from "../../support/security-error.js";
-import type { Authentication, User } from "../authentication.js";
+import type { Authentication, RealmRef, User } from "../authentication.js";
+import { subjectRealm } from "../subject-realm.js";
 import { userFromDoc } from "./native-realm.js";
 
 const ACTION = "cluster:admin/xpack/security/user/";
@@ -44,6 +45,7 @@ export class NativeUserService {
     private readonly hasher: PasswordHasher,
     private readonly authorizer: Authorizer,
     private readonly journal: EventsJournal,
+    private readonly nativeRealm: RealmRef,
   ) {}
 
   /** `PUT|POST /_security/user/{username}` → `{created}`. */
@@ -110,12 +112,15 @@ export class NativeUserService {
   }
 
   /**
-   * `PUT /_security/user/{username}/_password`. Any user may change their own password (as in
-   * Elasticsearch); changing someone else's needs the change_password action.
+   * `PUT /_security/user/{username}/_password`. A native user may change their own password
+   * without any privilege, as in Elasticsearch; every other change needs the change_password
+   * action. "Their own" means a realm authentication (not an API key or a token) whose effective
+   * user was authenticated, or looked up for run-as, by the native realm: a user of another realm
+   * who happens to share the name is somebody else.
    */
   async changePassword(caller: Authentication, username: string | undefined, body: unknown): Promise<boolean> {
     const target = username ?? caller.user.username;
-    const self = target === caller.user.username && caller.type === "realm" && !caller.isRunAs;
+    const self = caller.type === "realm" && this.isNativeUser(caller, target);
     if (!self) await this.authorizer.ensureClusterAction(caller, ACTION + "change_password");
     const input = requireObject(body, "change password");
     rejectUnknownFields(input, ["password", "password_hash"], "change password request");
@@ -133,12 +138,23 @@ export class NativeUserService {
     return found;
   }
 
-  /** `PUT /_security/user/{username}/_enable|_disable`. */
+  /**
+   * `PUT /_security/user/{username}/_enable|_disable`. As in Elasticsearch nobody changes the
+   * enabled status of their own account, however authenticated (a key or token of a disabled
+   * user must not re-enable it); the native user of that name is only "their own" when the
+   * caller's effective user comes from the native realm.
+   */
   async setEnabled(caller: Authentication, username: string, enabled: boolean): Promise<boolean> {
     await this.authorizer.ensureClusterAction(caller, ACTION + "set_enabled");
-    if (!enabled && username === caller.user.username) throw illegalArgument("users may not update the enabled status of their own account");
+    if (this.isNativeUser(caller, username)) throw illegalArgument("users may not update the enabled status of their own account");
     const found = await this.store.update(username, { enabled });
     if (found) await this.journal.append({ kind: "user.change", keys: [username] });
     return found;
+  }
+
+  /** Whether the effective user of `caller` is the native user `username`. */
+  private isNativeUser(caller: Authentication, username: string): boolean {
+    const realm = subjectRealm(caller);
+    return caller.user.username === username && realm.name === this.nativeRealm.name && realm.type === this.nativeRealm.type;
   }
 }

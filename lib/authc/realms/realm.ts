@@ -31,12 +31,25 @@ export interface Realm {
   /** Shown as `authentication_realm.type`, e.g. `native`, `session`. */
   readonly type: string;
   /**
-   * Called for requests with Basic credentials and for requests without any `Authorization`
-   * header. Return `null` (or `continue`) when the request is not for this realm.
+   * Called for requests with Basic credentials (unless {@link credentialsFromCookies}) and for
+   * requests without any `Authorization` header. Return `null` (or `continue`) when the request
+   * is not for this realm.
    */
   authenticate(input: RealmInput): Promise<RealmResult | User | null>;
-  /** Finds a user by name without credentials, for run-as. Optional. */
+  /**
+   * Finds a user by name without credentials: for run-as, for restoring background work, and to
+   * re-check before credentials (API keys, tokens) are minted on a user's behalf that the user
+   * still exists and is enabled. Optional, but without it none of that can be checked.
+   */
   lookup?(username: string): Promise<User | null>;
+  /**
+   * `true` when the realm authenticates from credentials the browser attaches by itself, such as
+   * a session cookie. Such a realm is never asked about a request that presents Basic
+   * credentials, nor about an `es-secondary-authorization` header, and a state-changing request
+   * it authenticated must prove it is not a cross-site form post (see the README, "Your own
+   * realm").
+   */
+  readonly credentialsFromCookies?: boolean;
 }
 
 export function realmRef(realm: Realm): RealmRef {

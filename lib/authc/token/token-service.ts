@@ -7,6 +7,7 @@ import { randomId } from "../../support/random-id.js";
 import { authenticationError, isSecurityError } from "../../support/security-error.js";
 import type { AuthenticateResponse, Authentication } from "../authentication.js";
 import type { AuthenticationService } from "../authentication-service.js";
+import { ensureSubjectActive } from "../ensure-subject-active.js";
 import { signAccessToken, verifyAccessToken } from "./access-token.js";
 import { JwtSigningKey } from "./jwt-signing-key.js";
 import {
@@ -199,6 +200,8 @@ export class TokenService {
       minted = await this.mint(subject, clientOf(caller), true, now);
       responseAuthentication = subject;
     } else if (request.grantType === "client_credentials") {
+      // The caller may itself be a token of a user disabled or deleted since: no new token for it.
+      await ensureSubjectActive(caller, this.authentication.chain);
       minted = await this.mint(caller, clientOf(caller), false, now);
       responseAuthentication = caller;
     } else {
@@ -306,6 +309,13 @@ export class TokenService {
     const successorId = successorIdOf(doc._id);
     if (!doc.refreshed) {
       const subject = decodeTokenSubject(doc.authentication, doc._id);
+      // A refresh token outlives its access token by a day: its user must still be there.
+      try {
+        await ensureSubjectActive(subject, this.authentication.chain);
+      } catch (error) {
+        if (isSecurityError(error) && error.status === 401) throw invalidGrant(error.reason);
+        throw error;
+      }
       const minted = await this.issue(subject, client, true, now, { id: successorId, spentRefreshToken: refreshToken });
       if (minted) {
         await this.store.markRefreshed(doc._id, now);

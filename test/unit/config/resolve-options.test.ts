@@ -32,6 +32,10 @@ describe("createSecurity option validation", () => {
     assert.match(attempt({ connection, credentialCacheTtl: "5 minutes" }).message, /credentialCacheTtl must be a duration/);
     assert.match(attempt({ connection, realms: [{ name: "native", type: "x", authenticate: async () => null }] }).message, /duplicates the realm name "native"/);
     assert.match(attempt({ connection, realms: [{ name: "r" }] }).message, /realms\[0\]/);
+    // The built-in subjects' realm names (`_es_api_key`, `__anonymous`) must stay unambiguous.
+    assert.match(attempt({ connection, realms: [{ name: "_es_api_key", type: "_es_api_key", authenticate: async () => null }] }).message, /realms\[0\]\.name must be non-empty and must not start with "_"/);
+    assert.match(attempt({ connection, nativeRealmName: "__anonymous" }).message, /nativeRealmName must be a non-empty string not starting with "_"/);
+    assert.match(attempt({ connection, realms: [{ name: "s", type: "session", credentialsFromCookies: "yes", authenticate: async () => null }] }).message, /realms\[0\]\.credentialsFromCookies must be a boolean/);
     assert.match(attempt({ connection, roles: { broken: { cluster: ["no_such_privilege"] } } }).message, /roles\.broken is not a valid role descriptor/);
     assert.match(attempt({ connection, anonymous: { roles: "all" } }).message, /anonymous must be/);
     assert.match(attempt({ connection, failureRateLimit: { limit: 0 } }).message, /failureRateLimit\.limit/);
