@@ -9,7 +9,7 @@ import { BUILTIN_ROLES, Permission, type PermissionCheck } from "./permission.js
 import type { RoleDescriptor } from "./role-descriptor.js";
 
 export interface AuthorizerOptions {
-  staticRoles: Record<string, RoleDescriptor>;
+  staticRoles: ReadonlyMap<string, RoleDescriptor>;
   /** How long resolved native roles and application privileges are trusted without an event. */
   cacheTtlMs: number;
   /** Receives an `access_denied` event for every refusal built by {@link Authorizer.denied}. */
@@ -56,7 +56,7 @@ export class Authorizer {
   async resolveRoles(names: string[]): Promise<Array<{ name: string; descriptor: RoleDescriptor }>> {
     const now = Date.now();
     const missing = names.filter((n) => {
-      if (BUILTIN_ROLES[n] || this.options.staticRoles[n]) return false;
+      if (BUILTIN_ROLES.has(n) || this.options.staticRoles.has(n)) return false;
       const cached = this.roleCache.get(n);
       return !cached || now - cached.at > this.options.cacheTtlMs;
     });
@@ -69,7 +69,7 @@ export class Authorizer {
     const out: Array<{ name: string; descriptor: RoleDescriptor }> = [];
     for (const name of names) {
       const loaded = found && missing.includes(name) ? (found.get(name) ?? null) : this.roleCache.get(name)?.value;
-      const descriptor = BUILTIN_ROLES[name] ?? this.options.staticRoles[name] ?? loaded;
+      const descriptor = BUILTIN_ROLES.get(name) ?? this.options.staticRoles.get(name) ?? loaded;
       if (descriptor) out.push({ name, descriptor });
     }
     return out;

@@ -141,7 +141,8 @@ export interface ResolvedConfig {
   bootstrapPassword: string | undefined;
   nativeRealmName: string;
   realms: Realm[];
-  staticRoles: Record<string, RoleDescriptor>;
+  /** The `roles` option, parsed; a `Map` because it is looked up with user-assigned role names. */
+  staticRoles: ReadonlyMap<string, RoleDescriptor>;
   anonymous: { username: string; roles: string[] } | undefined;
   runAs: boolean;
   passwordHashCost: number;

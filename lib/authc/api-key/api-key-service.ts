@@ -64,6 +64,7 @@ import {
   type ParsedGrantRequest,
   type ParsedKeyFields,
 } from "./api-key-requests.js";
+import { setOwnKey } from "../../support/set-own-key.js";
 
 /** Options of the API-key subsystem, resolved (see `SecurityOptions.apiKeys`). */
 export interface ResolvedApiKeyConfig {
@@ -415,7 +416,8 @@ export class ApiKeyService {
     const out: RoleDescriptorMap = {};
     for (const { name, descriptor } of resolved) {
       const { description: _description, ...rest } = descriptor;
-      out[name] = structuredClone(rest);
+      // A native role may be called `__proto__`: it must stay a key of the snapshot.
+      setOwnKey(out, name, structuredClone(rest));
     }
     return out;
   }

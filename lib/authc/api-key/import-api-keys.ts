@@ -18,6 +18,7 @@ import type { ApiKeyHasher } from "./api-key-hash.js";
 import { expirationTime } from "./api-key-requests.js";
 import { flattenMetadata } from "./flatten-metadata.js";
 import { ImportRowError, parseImportRow, type ImportRow, type ImportRowContext } from "./parse-import-row.js";
+import { setOwnKey } from "../../support/set-own-key.js";
 
 /** Options of `security.apiKeys.import(rows, options)`. */
 export interface ImportApiKeysOptions {
@@ -234,7 +235,7 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     }
     for (const name of limited.roleNames) {
       const { description: _description, ...rest } = roles.get(name) as RoleDescriptor;
-      entry.limitedBy[name] = structuredClone(rest);
+      setOwnKey(entry.limitedBy, name, structuredClone(rest));
     }
   }
   report("validate");
