@@ -415,6 +415,8 @@ export interface RunAggregationsOptions {
   readonly regexDialect?: RegexDialect | undefined;
   /** Fields kept outside the key documents (`last_used`), joined by key id (see joined-fields.ts). */
   readonly joined?: JoinedFields | undefined;
+  /** Server-side time limit of each cursor (the store's `storeTimeout`); none when absent. */
+  readonly maxTimeMS?: number | undefined;
 }
 
 function tooManyDocuments(max: number): Error {
@@ -437,13 +439,14 @@ export async function runAggregations(
   const max = options.maxDocuments ?? DEFAULT_MAX_AGGREGATION_DOCUMENTS;
   if (options.matching !== undefined && options.matching > max) throw tooManyDocuments(max);
 
+  const limit = options.maxTimeMS !== undefined && options.maxTimeMS > 0 ? { maxTimeMS: options.maxTimeMS } : {};
   const filterMatches = new Map<unknown, ReadonlySet<string>>();
   await Promise.all(
     collectFilterQueries(aggs).map(async (query) => {
       const ids = new Set<string>();
       let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect });
       if (options.joined) translated = await resolveJoinedFilter(translated, options.joined, max);
-      const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 } });
+      const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 }, ...limit });
       for await (const doc of cursor) {
         ids.add(String(doc._id));
         if (ids.size > max) throw tooManyDocuments(max);
@@ -454,7 +457,7 @@ export async function runAggregations(
 
   let docs: StoredDocument[] = [];
   const paths = aggregationPaths(aggs);
-  const cursor = collection.find(filter, { projection: projectionFor(paths), batchSize: 1000 });
+  const cursor = collection.find(filter, { projection: projectionFor(paths), batchSize: 1000, ...limit });
   try {
     for await (const doc of cursor) {
       docs.push(doc);

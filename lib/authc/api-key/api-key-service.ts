@@ -65,6 +65,7 @@ import {
   type ParsedKeyFields,
 } from "./api-key-requests.js";
 import { setOwnKey } from "../../support/set-own-key.js";
+import { storeTimeLimitOf } from "../../store/store-time-limit.js";
 
 /** Options of the API-key subsystem, resolved (see `SecurityOptions.apiKeys`). */
 export interface ResolvedApiKeyConfig {
@@ -467,12 +468,17 @@ export class ApiKeyService {
         ? ApiKeyStore.filterOf({ ids: [key.id] })
         : ApiKeyStore.filterOf({ username: caller.user.username, realms: ownerRealms(caller) });
     }
-    return queryApiKeys(this.store.model.collection, request, {
-      scopeFilter,
-      now,
-      joined: this.usageStore,
-      render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
-    });
+    // The query engine talks to the driver directly: it gets the store's time limit explicitly.
+    const limit = storeTimeLimitOf(this.store.model);
+    return limit.run(
+      queryApiKeys(this.store.model.collection, request, {
+        scopeFilter,
+        now,
+        joined: this.usageStore,
+        render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
+        ...limit.options,
+      }),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
