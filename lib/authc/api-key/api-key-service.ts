@@ -506,7 +506,8 @@ export class ApiKeyService {
     const response: BulkUpdateApiKeyResponse = { updated: result.updated, noops: result.noops };
     if (result.errors.size > 0) {
       const details: Record<string, ElasticsearchErrorCause> = {};
-      for (const [id, error] of result.errors) details[id] = error.toCause();
+      // Ids come from the request as given: `__proto__` must stay a key too.
+      for (const [id, error] of result.errors) setOwnKey(details, id, error.toCause());
       response.errors = { count: result.errors.size, details };
     }
     return response;

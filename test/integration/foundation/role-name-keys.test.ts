@@ -123,6 +123,28 @@ describe("role names as cache and table keys (demo app, seeded roles)", () => {
   });
 });
 
+describe("API-key bulk update: errors keyed by the ids as given", () => {
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp("role_keys_bulk", { failureRateLimit: false });
+    await t.admin("PUT", "/_security/role/own_keys", { cluster: ["manage_own_api_key"] });
+    await t.admin("PUT", "/_security/user/keyowner", { password: "keyowner-pass", roles: ["own_keys"] });
+  });
+  after(() => t.close());
+
+  it("unknown ids named `__proto__` and `constructor` are each reported under their own name", async () => {
+    const res = await t.request("POST", "/_security/api_key/_bulk_update", {
+      auth: { user: "keyowner", password: "keyowner-pass" },
+      rawBody: '{"ids":["__proto__","constructor"]}',
+      headers: { "content-type": "application/json" },
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.errors.count, 2);
+    assert.deepEqual(Object.keys(res.body.errors.details), ["__proto__", "constructor"]);
+    assert.equal(res.body.errors.details.constructor.type, "resource_not_found_exception");
+  });
+});
+
 describe("static roles (the roles option) looked up by user-given names", () => {
   let t: TestApp;
   before(async () => {
