@@ -15,6 +15,7 @@ import { ApplicationPrivilegeStore } from "./store/application-privilege-store.j
 import { EventsJournal } from "./store/events-journal.js";
 import { createModels, ensureIndexes, type SecurityModels } from "./store/models.js";
 import { RoleStore } from "./store/role-store.js";
+import { StoreTimeLimit } from "./store/store-time-limit.js";
 import { UserStore } from "./store/user-store.js";
 import type { InternalErrorReport } from "./http/internal-error-report.js";
 import { PasswordHasher } from "./support/password-hasher.js";
@@ -30,6 +31,8 @@ export class SecurityCore {
   /** The `onInternalError` option (never throws). */
   readonly reportInternalError: InternalErrorReport;
   readonly models: SecurityModels;
+  /** `maxTimeMS` of every store query: the `storeTimeout` deadline. */
+  readonly storeTimeLimit: StoreTimeLimit;
   readonly journal: EventsJournal;
   readonly hasher: PasswordHasher;
   readonly credentialCache: CredentialCache;
@@ -49,7 +52,8 @@ export class SecurityCore {
     this.config = config;
     this.audit = new AuditTrail(config.audit);
     this.reportInternalError = config.onInternalError;
-    this.models = createModels(config.connection, config.collectionPrefix);
+    this.storeTimeLimit = new StoreTimeLimit(config.storeTimeoutMs);
+    this.models = createModels(config.connection, config.collectionPrefix, this.storeTimeLimit);
     this.journal = new EventsJournal(this.models.events);
     this.hasher = new PasswordHasher({ cost: config.passwordHashCost, workers: config.hashWorkers, maxQueue: 1000 });
     this.credentialCache = new CredentialCache(config.credentialCacheTtlMs, config.credentialCacheMaxUsers);

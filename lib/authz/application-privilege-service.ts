@@ -2,6 +2,7 @@ import type { Authentication } from "../authc/authentication.js";
 import type { ApplicationPrivilegeStore } from "../store/application-privilege-store.js";
 import type { EventsJournal } from "../store/events-journal.js";
 import { assertSafeKeys, isPlainObject } from "../support/json-input.js";
+import { getOwnKey, setOwnKey } from "../support/set-own-key.js";
 import { parseError, validationError } from "../support/security-error.js";
 import { validateApplicationAction, validateApplicationName, validateApplicationPrivilegeName } from "./application-privileges.js";
 import type { Authorizer } from "./authorizer.js";
@@ -15,7 +16,20 @@ export interface ApplicationPrivilegeView {
   metadata: Record<string, unknown>;
 }
 
+/** `{application: {name: T}}`. */
 type Nested<T> = Record<string, Record<string, T>>;
+
+/**
+ * The own entry of `application` in `out`, created when absent. Application names such as
+ * `toString` are valid: an inherited member must never be taken for (and written into as) one.
+ */
+function childOf<T>(out: Nested<T>, application: string): Record<string, T> {
+  const existing = getOwnKey(out, application);
+  if (existing !== undefined) return existing;
+  const created: Record<string, T> = {};
+  setOwnKey(out, application, created);
+  return created;
+}
 
 /** Named application privileges (`/_security/privilege`): how a host app names its permissions. */
 export class ApplicationPrivilegeService {
@@ -63,7 +77,7 @@ export class ApplicationPrivilegeService {
     const out: Nested<{ created: boolean }> = {};
     for (const p of parsed) {
       const created = await this.store.put({ _id: `${p.application}/${p.name}`, ...p });
-      (out[p.application] ??= {})[p.name] = { created };
+      setOwnKey(childOf(out, p.application), p.name, { created });
     }
     await this.journal.append({ kind: "privilege.change", keys: ["*"] });
     return out;
@@ -75,19 +89,20 @@ export class ApplicationPrivilegeService {
     const docs = await this.store.list(application, names);
     if (application !== undefined && docs.length === 0) return undefined;
     const out: Nested<ApplicationPrivilegeView> = {};
-    for (const d of docs) (out[d.application] ??= {})[d.name] = { application: d.application, name: d.name, actions: d.actions, metadata: d.metadata ?? {} };
+    for (const d of docs) setOwnKey(childOf(out, d.application), d.name, { application: d.application, name: d.name, actions: d.actions, metadata: d.metadata ?? {} });
     return out;
   }
 
   /** `DELETE /_security/privilege/{app}/{names}` → `{app: {name: {found}}}`. */
   async delete(caller: Authentication, application: string, names: string[]): Promise<Nested<{ found: boolean }>> {
     await this.authorizer.ensureClusterAction(caller, ACTION + "delete");
-    const out: Nested<{ found: boolean }> = { [application]: {} };
+    const out: Nested<{ found: boolean }> = {};
+    const byName = childOf(out, application);
     let anyFound = false;
     for (const name of names) {
       const found = await this.store.delete(application, name);
       anyFound ||= found;
-      (out[application] as Record<string, { found: boolean }>)[name] = { found };
+      setOwnKey(byName, name, { found });
     }
     // A delete that found nothing (404) changes nothing, not even the journal.
     if (anyFound) await this.journal.append({ kind: "privilege.change", keys: ["*"] });

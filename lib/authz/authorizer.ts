@@ -9,7 +9,7 @@ import { BUILTIN_ROLES, Permission, type PermissionCheck } from "./permission.js
 import type { RoleDescriptor } from "./role-descriptor.js";
 
 export interface AuthorizerOptions {
-  staticRoles: Record<string, RoleDescriptor>;
+  staticRoles: ReadonlyMap<string, RoleDescriptor>;
   /** How long resolved native roles and application privileges are trusted without an event. */
   cacheTtlMs: number;
   /** Receives an `access_denied` event for every refusal built by {@link Authorizer.denied}. */
@@ -30,7 +30,8 @@ const MAX_CACHED_PERMISSIONS = 10_000;
  */
 export class Authorizer {
   private readonly roleCache = new Map<string, Timed<RoleDescriptor | null>>();
-  private privilegeCache: Timed<Map<string, string[]>> | undefined;
+  /** Application → privilege name → actions (nested, so no name can spill into another's key). */
+  private privilegeCache: Timed<Map<string, Map<string, string[]>>> | undefined;
   /**
    * Built permissions. An API key's entry remembers the key snapshot it was built from: a request
    * still holding the snapshot from before an update must not leave its permission behind for
@@ -55,7 +56,7 @@ export class Authorizer {
   async resolveRoles(names: string[]): Promise<Array<{ name: string; descriptor: RoleDescriptor }>> {
     const now = Date.now();
     const missing = names.filter((n) => {
-      if (BUILTIN_ROLES[n] || this.options.staticRoles[n]) return false;
+      if (BUILTIN_ROLES.has(n) || this.options.staticRoles.has(n)) return false;
       const cached = this.roleCache.get(n);
       return !cached || now - cached.at > this.options.cacheTtlMs;
     });
@@ -68,7 +69,7 @@ export class Authorizer {
     const out: Array<{ name: string; descriptor: RoleDescriptor }> = [];
     for (const name of names) {
       const loaded = found && missing.includes(name) ? (found.get(name) ?? null) : this.roleCache.get(name)?.value;
-      const descriptor = BUILTIN_ROLES[name] ?? this.options.staticRoles[name] ?? loaded;
+      const descriptor = BUILTIN_ROLES.get(name) ?? this.options.staticRoles.get(name) ?? loaded;
       if (descriptor) out.push({ name, descriptor });
     }
     return out;
@@ -81,11 +82,16 @@ export class Authorizer {
     if (!map) {
       const epoch = this.generation;
       const docs = await this.privileges.list();
-      map = new Map(docs.map((d) => [`${d.application}/${d.name}`, d.actions]));
+      map = new Map();
+      for (const d of docs) {
+        let byName = map.get(d.application);
+        if (!byName) map.set(d.application, (byName = new Map()));
+        byName.set(d.name, d.actions);
+      }
       if (epoch === this.generation) this.privilegeCache = { value: map, at: now };
     }
     const definitions = map;
-    return (application, name) => definitions.get(`${application}/${name}`);
+    return (application, name) => definitions.get(application)?.get(name);
   }
 
   /**
@@ -191,12 +197,14 @@ export class Authorizer {
 
   private cacheKey(auth: Authentication): string {
     if (auth.apiKey && !auth.isRunAs) return `k:${auth.apiKey.id}`;
-    // Cached users share their roles array between requests: sort and join it once, not per
+    // Cached users share their roles array between requests: build the key once, not per
     // request. The copy kept beside the key catches an array changed in place since.
     const roles = auth.user.roles;
     const memo = this.roleKeys.get(roles);
     if (memo && memo.roles.length === roles.length && memo.roles.every((role, i) => role === roles[i])) return memo.key;
-    const key = `r:${[...roles].sort().join(",")}`;
+    // JSON, not a joined string: role names may contain any separator (a single role named
+    // `a,b` must not share the entry of the two roles `a` and `b`), and JSON quotes each name.
+    const key = `r:${JSON.stringify([...roles].sort())}`;
     this.roleKeys.set(roles, { roles: [...roles], key });
     return key;
   }

@@ -21,7 +21,9 @@ export const SUPERUSER_ROLE: RoleDescriptor = deepFreeze({
   transient_metadata: { enabled: true },
 });
 
-/** Built-in (reserved) roles by name. They cannot be changed or deleted through the roles API. */
-export const BUILTIN_ROLES: Readonly<Record<string, RoleDescriptor>> = deepFreeze({
-  superuser: SUPERUSER_ROLE,
-});
+/**
+ * Built-in (reserved) roles by name. They cannot be changed or deleted through the roles API.
+ * A `Map`, because it is looked up with role names users are given: on a plain object, `toString`
+ * or `constructor` would find `Object.prototype`'s members.
+ */
+export const BUILTIN_ROLES: ReadonlyMap<string, RoleDescriptor> = new Map([["superuser", SUPERUSER_ROLE]]);

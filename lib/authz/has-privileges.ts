@@ -4,6 +4,7 @@ import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./clust
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
 import type { PermissionCheck } from "./permission.js";
 import { parseApplicationPrivileges, parseIndicesPrivileges, tokenOf } from "./role-descriptor.js";
+import { getOwnKey, setOwnKey } from "../support/set-own-key.js";
 import { findUnsafeKey } from "../support/unsafe-key.js";
 
 /** A validated `_has_privileges` request body. */
@@ -110,8 +111,8 @@ export function evaluateHasPrivileges(username: string, permission: PermissionCh
   let all = true;
   const record = (target: Record<string, boolean>, privilege: string, allowed: boolean): void => {
     all &&= allowed;
-    const previous = Object.hasOwn(target, privilege) ? target[privilege] : undefined;
-    setOwn(target, privilege, allowed && previous !== false);
+    const previous = getOwnKey(target, privilege);
+    setOwnKey(target, privilege, allowed && previous !== false);
   };
 
   const cluster: Record<string, boolean> = {};
@@ -141,15 +142,11 @@ export function evaluateHasPrivileges(username: string, permission: PermissionCh
   return { username, has_all_requested: all, cluster, index, application };
 }
 
-/** Defines an own enumerable property, even for keys such as `__proto__` (they come from input). */
-function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-}
-
+/** The own entry `key` of `parent` (names come from input, `__proto__` included), created when absent. */
 function child<T>(parent: Record<string, Record<string, T>>, key: string): Record<string, T> {
-  const existing = Object.hasOwn(parent, key) ? parent[key] : undefined;
+  const existing = getOwnKey(parent, key);
   if (existing !== undefined) return existing;
   const created: Record<string, T> = {};
-  setOwn(parent, key, created);
+  setOwnKey(parent, key, created);
   return created;
 }

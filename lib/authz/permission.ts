@@ -142,7 +142,7 @@ export class Permission implements PermissionCheck {
   }
 
   checkClusterPrivilege(nameOrAction: string): boolean {
-    return this.memoize(`c\0${nameOrAction}`, () => {
+    return this.memoize(`c${nameOrAction}`, () => {
       const resolved = resolveClusterPrivilege(nameOrAction);
       if (resolved === undefined) return false;
       if (resolved.conditional) return this.hasOwnApiKeyPrivilege();
@@ -152,7 +152,7 @@ export class Permission implements PermissionCheck {
 
   checkIndex(indexNameOrPattern: string, privilegeOrAction: string, options: IndexCheckOptions = {}): boolean {
     const allowRestricted = options.allowRestrictedIndices === true;
-    return this.memoize(`i\0${indexNameOrPattern}\0${privilegeOrAction}\0${allowRestricted}`, () => {
+    return this.memoize(`i${allowRestricted ? 1 : 0}${indexNameOrPattern.length}:${indexNameOrPattern}${privilegeOrAction}`, () => {
       const requested = resolveIndexPrivilege(privilegeOrAction);
       if (requested === undefined) return false;
       // Groups without allow_restricted_indices never reach restricted indices: not a concrete
@@ -170,7 +170,7 @@ export class Permission implements PermissionCheck {
   }
 
   checkApplication(application: string, privilegeOrAction: string, resource: string): boolean {
-    return this.memoize(`a\0${application}\0${privilegeOrAction}\0${resource}`, () => {
+    return this.memoize(`a${application.length}:${application}${privilegeOrAction.length}:${privilegeOrAction}${resource}`, () => {
       const requested = resolveApplicationPrivilege(application, privilegeOrAction, this.lookup);
       if (requested === undefined || requested.length === 0) return false;
       const granted: string[] = [];
@@ -198,6 +198,11 @@ export class Permission implements PermissionCheck {
     return this.superuser;
   }
 
+  /**
+   * `key` encodes the question unambiguously: index names, resources and actions come from
+   * requests and may contain any character (a separator too), so every part but the last is
+   * length-prefixed (`<length>:<part>`), which costs no more than joining them.
+   */
   private memoize(key: string, compute: () => boolean): boolean {
     const cached = this.memo.get(key);
     if (cached !== undefined) return cached;

@@ -471,6 +471,13 @@ export function parseApplicationPrivileges(roleName: string, field: string, valu
   });
 }
 
+/** `global` categories and the one `operation.leaf` each accepts (a `Map`: keys come from input). */
+const GLOBAL_CATEGORIES: ReadonlyMap<string, readonly [operation: string, leaf: string]> = new Map([
+  ["application", ["manage", "applications"]],
+  ["profile", ["write", "applications"]],
+  ["role", ["manage", "indices"]],
+] as const);
+
 /**
  * `global` configurable privileges: `{application: {manage: {applications: [..]}}}`,
  * `{profile: {write: {applications: [..]}}}` and `{role: {manage: {indices: [..]}}}` are accepted
@@ -481,13 +488,8 @@ function parseGlobal(roleName: string, value: unknown): Record<string, unknown> 
     throw parseError(`failed to parse global privileges for role [${roleName}]. ${detail}`);
   };
   if (!isObject(value)) return fail(`expected an object but found [${tokenOf(value)}] instead`);
-  const allowed: Record<string, [string, string]> = {
-    application: ["manage", "applications"],
-    profile: ["write", "applications"],
-    role: ["manage", "indices"],
-  };
   for (const [category, body] of Object.entries(value)) {
-    const shape = allowed[category];
+    const shape = GLOBAL_CATEGORIES.get(category);
     if (shape === undefined) return fail(`unexpected field [${category}]`);
     if (!isObject(body)) return fail(`expected field [${category}] to be an object but found [${tokenOf(body)}] instead`);
     for (const [operation, inner] of Object.entries(body)) {

@@ -2,6 +2,7 @@ import type { Authentication } from "../authc/authentication.js";
 import type { EventsJournal } from "../store/events-journal.js";
 import type { RoleStore } from "../store/role-store.js";
 import { illegalArgument, validationError } from "../support/security-error.js";
+import { setOwnKey } from "../support/set-own-key.js";
 import type { Authorizer } from "./authorizer.js";
 import { BUILTIN_ROLES } from "./permission.js";
 import { parseRoleDescriptor, type RoleDescriptor } from "./role-descriptor.js";
@@ -23,13 +24,13 @@ export class RoleService {
     private readonly store: RoleStore,
     private readonly authorizer: Authorizer,
     private readonly journal: EventsJournal,
-    private readonly staticRoles: Record<string, RoleDescriptor>,
+    private readonly staticRoles: ReadonlyMap<string, RoleDescriptor>,
   ) {}
 
   async put(caller: Authentication, name: string, body: unknown): Promise<{ role: { created: boolean } }> {
     await this.authorizer.ensureClusterAction(caller, ACTION + "put");
     validateRoleName(name);
-    if (BUILTIN_ROLES[name] || this.staticRoles[name]) throw illegalArgument(`role [${name}] is reserved and cannot be modified`);
+    if (this.isReserved(name)) throw illegalArgument(`role [${name}] is reserved and cannot be modified`);
     const descriptor = parseRoleDescriptor(name, body);
     const created = await this.store.put(name, descriptor);
     await this.journal.append({ kind: "role.change", keys: [name] });
@@ -39,21 +40,27 @@ export class RoleService {
   /** `undefined` when names were asked for and none exists (404 `{}`). */
   async get(caller: Authentication, names?: string[]): Promise<Record<string, RoleDescriptor> | undefined> {
     await this.authorizer.ensureClusterAction(caller, ACTION + "get");
-    const out: Record<string, RoleDescriptor> = {};
     const wanted = names && names.length > 0 ? names : undefined;
-    const reserved: Record<string, RoleDescriptor> = { ...BUILTIN_ROLES, ...this.staticRoles };
-    for (const [name, descriptor] of Object.entries(reserved)) {
-      if (!wanted || wanted.includes(name)) out[name] = withReservedFlag(descriptor);
+    const found = new Map<string, RoleDescriptor>();
+    for (const [name, descriptor] of [...BUILTIN_ROLES, ...this.staticRoles]) {
+      if (!found.has(name) && (!wanted || wanted.includes(name))) found.set(name, withReservedFlag(descriptor));
     }
     const stored = wanted ? await this.store.get(wanted) : await this.store.list();
-    for (const [name, descriptor] of stored) if (!(name in out)) out[name] = descriptor;
-    if (wanted && Object.keys(out).length === 0) return undefined;
+    for (const [name, descriptor] of stored) if (!found.has(name)) found.set(name, descriptor);
+    if (wanted && found.size === 0) return undefined;
+    // A role may be called `__proto__`: it must stay a key of the body.
+    const out: Record<string, RoleDescriptor> = {};
+    for (const [name, descriptor] of found) setOwnKey(out, name, descriptor);
     return out;
+  }
+
+  private isReserved(name: string): boolean {
+    return BUILTIN_ROLES.has(name) || this.staticRoles.has(name);
   }
 
   async delete(caller: Authentication, name: string): Promise<{ found: boolean }> {
     await this.authorizer.ensureClusterAction(caller, ACTION + "delete");
-    if (BUILTIN_ROLES[name] || this.staticRoles[name]) throw illegalArgument(`role [${name}] is reserved and cannot be deleted`);
+    if (this.isReserved(name)) throw illegalArgument(`role [${name}] is reserved and cannot be deleted`);
     const found = await this.store.delete(name);
     if (found) await this.journal.append({ kind: "role.change", keys: [name] });
     return { found };

@@ -58,10 +58,10 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
     names.add(realm.name);
   });
 
-  const staticRoles: Record<string, RoleDescriptor> = {};
+  const staticRoles = new Map<string, RoleDescriptor>();
   for (const [name, descriptor] of Object.entries(options.roles ?? {})) {
     try {
-      staticRoles[name] = parseRoleDescriptor(name, descriptor);
+      staticRoles.set(name, parseRoleDescriptor(name, descriptor));
     } catch (error) {
       fail(`roles.${name}`, `is not a valid role descriptor: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -53,8 +53,10 @@ export interface SecurityOptions {
   apiKeys?: ApiKeyOptions;
   /**
    * Longest a request of the security layer (authentication, guard or `/_security` call) may wait,
-   * mostly on MongoDB, before it fails closed with 503 `status_exception`. Default `"10s"`; `0`
-   * disables the deadline (then the connection's own timeouts decide).
+   * mostly on MongoDB, before it fails closed with 503 `status_exception`; also the server-side
+   * time limit (`maxTimeMS`) of every query it sends, so the database stops working on a request
+   * that was already answered. Default `"10s"`; `0` disables both (then the connection's own
+   * timeouts decide).
    */
   storeTimeout?: string | number;
   /**
@@ -141,7 +143,8 @@ export interface ResolvedConfig {
   bootstrapPassword: string | undefined;
   nativeRealmName: string;
   realms: Realm[];
-  staticRoles: Record<string, RoleDescriptor>;
+  /** The `roles` option, parsed; a `Map` because it is looked up with user-assigned role names. */
+  staticRoles: ReadonlyMap<string, RoleDescriptor>;
   anonymous: { username: string; roles: string[] } | undefined;
   runAs: boolean;
   passwordHashCost: number;

@@ -12,6 +12,7 @@
  */
 import type { mongo } from "mongoose";
 import { illegalArgument } from "../support/security-error.js";
+import { setOwnKey } from "../support/set-own-key.js";
 import type { ApiKeyField } from "./api-key-fields.js";
 import {
   compareRaw,
@@ -78,12 +79,14 @@ export function evaluateAggregations(aggs: AggregationRequest, docs: readonly St
 }
 
 function evaluateLevel(aggs: readonly AggregationNode[], docs: readonly StoredDocument[], state: EvalState): AggregationResult {
+  // Aggregation names, range keys, composite source names and bucket keys come from requests and
+  // stored data: they are defined as own keys (setOwnKey), so `__proto__` stays a key.
   const out: AggregationResult = {};
   for (const agg of aggs) {
     const result = evaluateOne(agg, docs, state);
     if (agg.meta !== undefined) result.meta = agg.meta;
     const name = state.options.typedKeys ? `${typedName(agg)}#${agg.name}` : agg.name;
-    out[name] = result;
+    setOwnKey(out, name, result);
   }
   return out;
 }
@@ -254,14 +257,14 @@ function evaluateRange(agg: RangeAggregation, docs: readonly StoredDocument[], s
       bucket.to_as_string = print(range.to);
     }
     bucket.doc_count = inRange.length;
-    Object.assign(bucket, evaluateLevel(agg.subAggregations, inRange, state));
-    return bucket;
+    // Spread, not Object.assign: it defines keys, so a sub-aggregation named `__proto__` stays one.
+    return { ...bucket, ...evaluateLevel(agg.subAggregations, inRange, state) };
   });
   if (agg.keyed) {
     const keyed: AggregationResult = {};
     for (const bucket of buckets) {
       const { key, ...rest } = bucket;
-      keyed[String(key)] = rest;
+      setOwnKey(keyed, String(key), rest);
     }
     return { buckets: keyed };
   }
@@ -324,7 +327,7 @@ function evaluateComposite(agg: CompositeAggregation, docs: readonly StoredDocum
     const out: Record<string, unknown> = {};
     agg.sources.forEach((source, i) => {
       const value = key[i] ?? null;
-      out[source.name] = value !== null && source.format && typeof value === "number" ? source.format.format(value, UTC) : value;
+      setOwnKey(out, source.name, value !== null && source.format && typeof value === "number" ? source.format.format(value, UTC) : value);
     });
     return out;
   };
@@ -360,7 +363,7 @@ function evaluateFilters(agg: FiltersAggregation, docs: readonly StoredDocument[
   }));
   if (agg.keyed) {
     const keyed: AggregationResult = {};
-    for (const bucket of rendered) keyed[bucket.key as string] = bucket.body;
+    for (const bucket of rendered) setOwnKey(keyed, bucket.key as string, bucket.body);
     return { buckets: keyed };
   }
   return {
@@ -412,6 +415,8 @@ export interface RunAggregationsOptions {
   readonly regexDialect?: RegexDialect | undefined;
   /** Fields kept outside the key documents (`last_used`), joined by key id (see joined-fields.ts). */
   readonly joined?: JoinedFields | undefined;
+  /** Server-side time limit of each cursor (the store's `storeTimeout`); none when absent. */
+  readonly maxTimeMS?: number | undefined;
 }
 
 function tooManyDocuments(max: number): Error {
@@ -434,13 +439,14 @@ export async function runAggregations(
   const max = options.maxDocuments ?? DEFAULT_MAX_AGGREGATION_DOCUMENTS;
   if (options.matching !== undefined && options.matching > max) throw tooManyDocuments(max);
 
+  const limit = options.maxTimeMS !== undefined && options.maxTimeMS > 0 ? { maxTimeMS: options.maxTimeMS } : {};
   const filterMatches = new Map<unknown, ReadonlySet<string>>();
   await Promise.all(
     collectFilterQueries(aggs).map(async (query) => {
       const ids = new Set<string>();
       let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect });
       if (options.joined) translated = await resolveJoinedFilter(translated, options.joined, max);
-      const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 } });
+      const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 }, ...limit });
       for await (const doc of cursor) {
         ids.add(String(doc._id));
         if (ids.size > max) throw tooManyDocuments(max);
@@ -451,7 +457,7 @@ export async function runAggregations(
 
   let docs: StoredDocument[] = [];
   const paths = aggregationPaths(aggs);
-  const cursor = collection.find(filter, { projection: projectionFor(paths), batchSize: 1000 });
+  const cursor = collection.find(filter, { projection: projectionFor(paths), batchSize: 1000, ...limit });
   try {
     for await (const doc of cursor) {
       docs.push(doc);

@@ -56,6 +56,8 @@ export interface QueryApiKeysOptions<T extends object> {
   readonly joined?: JoinedFields | undefined;
   /** Most keys one joined condition or an in-memory sort may involve (default 100,000; beyond → 400). */
   readonly maxJoinedKeys?: number | undefined;
+  /** Server-side time limit of every command sent (the store's `storeTimeout`); none when absent. */
+  readonly maxTimeMS?: number | undefined;
 }
 
 /** One hit: the rendered key plus its `_sort` values (present when the request sorted). */
@@ -71,6 +73,9 @@ export interface QueryApiKeysResult<T extends object> {
   /** Present when the request asked for aggregations. */
   aggregations?: AggregationResult;
 }
+
+/** The `maxTimeMS` option of every command (empty: no limit). */
+type TimeLimit = { maxTimeMS?: number };
 
 /** Never read the secret's hash out of the database for a query. */
 const HIT_PROJECTION = { hash: 0 } as const;
@@ -89,22 +94,23 @@ export async function queryApiKeys<T extends object>(
   options: QueryApiKeysOptions<T>,
 ): Promise<QueryApiKeysResult<T>> {
   const { now } = options;
+  const limit: TimeLimit = options.maxTimeMS !== undefined && options.maxTimeMS > 0 ? { maxTimeMS: options.maxTimeMS } : {};
   const withLimitedBy = options.withLimitedBy ?? request.withLimitedBy;
   const typedKeys = options.typedKeys ?? request.typedKeys;
   const regexDialect =
-    options.regexDialect === undefined || options.regexDialect === "auto" ? await detectRegexDialect(collection) : options.regexDialect;
+    options.regexDialect === undefined || options.regexDialect === "auto" ? await detectRegexDialect(collection, limit) : options.regexDialect;
   const joined = options.joined;
   const maxJoined = options.maxJoinedKeys ?? DEFAULT_MAX_JOINED_KEYS;
   let filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect })]);
   if (joined) filter = await resolveJoinedFilter(filter, joined, maxJoined);
 
-  const totalPromise = collection.countDocuments(filter);
+  const totalPromise = collection.countDocuments(filter, limit);
   const hitsPromise =
     request.size === 0
       ? Promise.resolve([])
       : joined && sortUsesJoined(request.sort, joined)
-        ? findHitsSortedInMemory(collection, request, filter, now, joined, maxJoined)
-        : findHits(collection, request, filter, now).then((docs) => (joined ? attachJoinedValues(docs, joined) : docs));
+        ? findHitsSortedInMemory(collection, request, filter, now, joined, maxJoined, limit)
+        : findHits(collection, request, filter, now, limit).then((docs) => (joined ? attachJoinedValues(docs, joined) : docs));
   const aggregationsPromise =
     request.aggregations === undefined
       ? Promise.resolve(undefined)
@@ -116,6 +122,7 @@ export async function queryApiKeys<T extends object>(
             maxDocuments: options.maxAggregationDocuments,
             regexDialect,
             joined,
+            ...limit,
           }),
         );
   const [total, docs, aggregations] = await Promise.all([totalPromise, hitsPromise, aggregationsPromise]);
@@ -135,6 +142,7 @@ async function findHits(
   request: QueryApiKeysRequest,
   filter: MongoFilter,
   now: number,
+  limit: TimeLimit,
 ): Promise<StoredDocument[]> {
   const hitsFilter =
     request.searchAfter !== undefined ? and([filter, buildSearchAfterFilter(request.sort, request.searchAfter, now)]) : filter;
@@ -142,7 +150,7 @@ async function findHits(
   const partitions = sortPartitions(request.sort);
   if (partitions.length === 1) {
     return collection
-      .find(hitsFilter, { sort: sortSpec, skip: request.from, limit: request.size, projection: HIT_PROJECTION })
+      .find(hitsFilter, { sort: sortSpec, skip: request.from, limit: request.size, projection: HIT_PROJECTION, ...limit })
       .toArray();
   }
   // Missing values must go where Elasticsearch puts them: sort each part on the server, merge here
@@ -151,14 +159,14 @@ async function findHits(
   const parts = await Promise.all(
     partitions.map((partition) =>
       collection
-        .find(and([hitsFilter, partition]), { sort: sortSpec, limit: window, projection: sortProjection(request.sort) })
+        .find(and([hitsFilter, partition]), { sort: sortSpec, limit: window, projection: sortProjection(request.sort), ...limit })
         .toArray(),
     ),
   );
   const merged = parts.flat().sort(compareForSort(request.sort)).slice(request.from, window);
   if (merged.length === 0) return [];
   const ids = merged.map((doc) => doc._id);
-  const full = await collection.find({ _id: { $in: ids } }, { projection: HIT_PROJECTION }).toArray();
+  const full = await collection.find({ _id: { $in: ids } }, { projection: HIT_PROJECTION, ...limit }).toArray();
   const byId = new Map(full.map((doc) => [String(doc._id), doc]));
   return ids.map((id) => byId.get(String(id))).filter((doc): doc is mongo.WithId<mongo.Document> => doc !== undefined);
 }
@@ -174,9 +182,10 @@ async function findHitsSortedInMemory(
   now: number,
   joined: JoinedFields,
   max: number,
+  limit: TimeLimit,
 ): Promise<StoredDocument[]> {
   const after = request.searchAfter !== undefined ? searchAfterPredicate(request.sort, request.searchAfter, now) : undefined;
-  const keys = await collection.find(filter, { projection: sortProjection(request.sort), limit: max + 1 }).toArray();
+  const keys = await collection.find(filter, { projection: sortProjection(request.sort), limit: max + 1, ...limit }).toArray();
   if (keys.length > max) {
     const joinedKey = (request.sort ?? []).find((key) => joined.paths.has(key.path));
     throw tooManyToSort(joinedKey?.name ?? "_doc", max);
@@ -186,7 +195,7 @@ async function findHitsSortedInMemory(
   const page = ordered.slice(request.from, request.from + request.size);
   if (page.length === 0) return [];
   const pageFilter: MongoFilter = { _id: { $in: page.map((doc) => doc._id) } };
-  const full = await collection.find(pageFilter, { projection: HIT_PROJECTION }).toArray();
+  const full = await collection.find(pageFilter, { projection: HIT_PROJECTION, ...limit }).toArray();
   const byId = new Map(full.map((doc) => [String(doc._id), doc]));
   const hits = page.map((doc) => byId.get(String(doc._id))).filter((doc): doc is mongo.WithId<mongo.Document> => doc !== undefined);
   // The page's own read of the joined values: also the fields that are not sorted on (use_count).
@@ -199,12 +208,12 @@ const dialects = new WeakMap<object, Promise<RegexDialect>>();
  * Whether the server's `$regex` accepts PCRE atomic groups: one `_id` probe per collection
  * object, remembered. A server that rejects the syntax gets portable regexes.
  */
-export function detectRegexDialect(collection: mongo.Collection<mongo.Document>): Promise<RegexDialect> {
+export function detectRegexDialect(collection: mongo.Collection<mongo.Document>, limit: TimeLimit = {}): Promise<RegexDialect> {
   let dialect = dialects.get(collection);
   if (!dialect) {
     const probe: MongoFilter = { _id: { $regex: "^(?>\\$)" } };
     dialect = collection
-      .find(probe, { projection: { _id: 1 }, limit: 1 })
+      .find(probe, { projection: { _id: 1 }, limit: 1, ...limit })
       .toArray()
       .then(
         (): RegexDialect => "pcre",

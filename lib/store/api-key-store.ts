@@ -3,6 +3,7 @@ import { randomId } from "../support/random-id.js";
 import { retryPause } from "../support/retry-pause.js";
 import type { LeaseStore } from "./lease-store.js";
 import type { ApiKeyDoc } from "./models.js";
+import { storeTimeLimitOf } from "./store-time-limit.js";
 
 /** How a request names keys by `name`: exactly, by a `prefix*`, or every name (`*`). */
 export type ApiKeyNameMatch = { exact: string } | { prefix: string };
@@ -103,7 +104,10 @@ export class ApiKeyStore {
    */
   async get(id: string): Promise<ApiKeyDoc | null> {
     if (!isPlausibleApiKeyId(id)) return null;
-    return this.model.collection.findOne<ApiKeyDoc>({ _id: id } as unknown as mongo.Filter<mongo.Document>, { projection: AUTHENTICATION_PROJECTION });
+    const limit = storeTimeLimitOf(this.model);
+    return limit.run(
+      this.model.collection.findOne<ApiKeyDoc>({ _id: id } as unknown as mongo.Filter<mongo.Document>, { projection: AUTHENTICATION_PROJECTION, ...limit.options }),
+    );
   }
 
   /** Builds the MongoDB filter of a selector (exported for the query layer's scope filters). */

@@ -3,6 +3,7 @@ import { randomId } from "../support/random-id.js";
 import { retryPause } from "../support/retry-pause.js";
 import type { LeaseStore } from "./lease-store.js";
 import type { ApiKeyUsageDoc } from "./models.js";
+import { storeTimeLimitOf } from "./store-time-limit.js";
 
 /** One key's usage recorded by one instance since its last flush. */
 export interface ApiKeyUsageDelta {
@@ -91,7 +92,8 @@ export class ApiKeyUsageStore {
               upsert: true,
             },
           })),
-          { ordered: false },
+          // Not a query (no middleware): the store's time limit is passed explicitly.
+          { ordered: false, ...storeTimeLimitOf(this.model).options },
         );
       } catch (caught) {
         error = caught;
@@ -132,9 +134,8 @@ export class ApiKeyUsageStore {
    * {@link paths} from validated values), at most `limit + 1` so the caller can tell "too many".
    */
   async idsMatching(condition: Record<string, unknown>, limit: number): Promise<string[]> {
-    const docs = await this.model.collection
-      .find(condition, { projection: { _id: 1 }, limit: limit + 1 })
-      .toArray();
+    const timeLimit = storeTimeLimitOf(this.model);
+    const docs = await timeLimit.run(this.model.collection.find(condition, { projection: { _id: 1 }, limit: limit + 1, ...timeLimit.options }).toArray());
     return docs.map((doc) => String(doc._id));
   }
 

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from "mongoose";
 import type { RoleDescriptor } from "../authz/role-descriptor.js";
+import { installStoreTimeLimit, setStoreTimeLimit, type StoreTimeLimit } from "./store-time-limit.js";
 
 /** A native user as stored. `password_hash` is a bcrypt hash; it never leaves the store layer. */
 export interface UserDoc {
@@ -166,13 +167,21 @@ export interface SecurityModels {
 // promptly, never hold requests for mongoose's default 10 s buffer.
 const base = { versionKey: false, bufferCommands: false, strict: true, minimize: false } as const;
 
-function model<T>(connection: Connection, name: string, collection: string, schema: Schema<T>): Model<T> {
-  const existing = connection.models[name] as Model<T> | undefined;
-  return existing ?? connection.model<T>(name, schema, collection);
+function model<T>(connection: Connection, name: string, collection: string, schema: Schema<T>, limit: StoreTimeLimit): Model<T> {
+  let compiled = connection.models[name] as Model<T> | undefined;
+  if (!compiled) {
+    installStoreTimeLimit(schema);
+    compiled = connection.model<T>(name, schema, collection);
+  }
+  setStoreTimeLimit(compiled, limit);
+  return compiled;
 }
 
-/** Registers (once per connection and prefix) the models every store uses. */
-export function createModels(connection: Connection, prefix: string): SecurityModels {
+/**
+ * Registers (once per connection and prefix) the models every store uses; their queries carry
+ * `limit` as a server-side time limit (see `store-time-limit.ts`).
+ */
+export function createModels(connection: Connection, prefix: string, limit: StoreTimeLimit): SecurityModels {
   const users = new Schema<UserDoc>(
     {
       _id: { type: String, required: true },
@@ -312,16 +321,16 @@ export function createModels(connection: Connection, prefix: string): SecurityMo
 
   const key = (name: string) => `${prefix}${name}`;
   return {
-    users: model(connection, key("User"), key("users"), users),
-    roles: model(connection, key("Role"), key("roles"), roles),
-    privileges: model(connection, key("ApplicationPrivilege"), key("privileges"), privileges),
-    apiKeys: model(connection, key("ApiKey"), key("api_keys"), apiKeys),
-    apiKeyUsage: model(connection, key("ApiKeyUsage"), key("api_key_usage"), apiKeyUsage),
-    tokens: model(connection, key("Token"), key("tokens"), tokens),
-    events: model(connection, key("Event"), key("events"), events),
-    settings: model(connection, key("Setting"), key("settings"), settings),
-    counters: model(connection, key("Counter"), key("rate_limits"), counters),
-    leases: model(connection, key("Lease"), key("leases"), leases),
+    users: model(connection, key("User"), key("users"), users, limit),
+    roles: model(connection, key("Role"), key("roles"), roles, limit),
+    privileges: model(connection, key("ApplicationPrivilege"), key("privileges"), privileges, limit),
+    apiKeys: model(connection, key("ApiKey"), key("api_keys"), apiKeys, limit),
+    apiKeyUsage: model(connection, key("ApiKeyUsage"), key("api_key_usage"), apiKeyUsage, limit),
+    tokens: model(connection, key("Token"), key("tokens"), tokens, limit),
+    events: model(connection, key("Event"), key("events"), events, limit),
+    settings: model(connection, key("Setting"), key("settings"), settings, limit),
+    counters: model(connection, key("Counter"), key("rate_limits"), counters, limit),
+    leases: model(connection, key("Lease"), key("leases"), leases, limit),
   };
 }
 

@@ -11,7 +11,7 @@ function escapeRegex(value: string): string {
  * An express-rate-limit store on MongoDB, so every app instance shares one count per client.
  *
  * Fixed windows keyed by window number. Each hit is one inserted document
- * (`<prefix><key>:<window>:<random>`) and the count is the number of them: an insert is atomic on
+ * (`<prefix><encoded key>:<window>:<random>`) and the count is the number of them: an insert is atomic on
  * every MongoDB-compatible server, whereas a concurrent `$inc` upsert can fail with a duplicate
  * key (a hit that is then never counted) and FerretDB 1.x even loses concurrent increments, so a
  * parallel burst of failures could slip past the limit. The count reads only the `_id` index (an
@@ -36,9 +36,18 @@ export class MongoRateLimitStore implements Store {
     return { id, resetAt: (id + 1) * this.windowMs };
   }
 
+  /**
+   * The `_id` prefix of one client's hits in a window. The key is URI-encoded, so it holds no `:`:
+   * keys may contain `:` (IPv6 addresses, claimed usernames), and the raw key `a:<window>:b`
+   * would otherwise put its hits under the prefix of the key `a`.
+   */
+  private idPrefix(key: string, window: number): string {
+    return `${this.prefix}${encodeURIComponent(key)}:${window}:`;
+  }
+
   /** The anchored `_id` prefix of one client's hits in the current window. */
   private hits(key: string, window: number): { $regex: string } {
-    return { $regex: `^${escapeRegex(`${this.prefix}${key}:${window}:`)}` };
+    return { $regex: `^${escapeRegex(this.idPrefix(key, window))}` };
   }
 
   async get(key: string): Promise<ClientRateLimitInfo | undefined> {
@@ -53,7 +62,7 @@ export class MongoRateLimitStore implements Store {
    */
   async increment(key: string): Promise<ClientRateLimitInfo> {
     const { id, resetAt } = this.window();
-    await this.model.create({ _id: `${this.prefix}${key}:${id}:${randomId()}`, hits: 1, reset_at: resetAt });
+    await this.model.create({ _id: `${this.idPrefix(key, id)}${randomId()}`, hits: 1, reset_at: resetAt });
     const totalHits = await this.model.countDocuments({ _id: this.hits(key, id) }).exec();
     return { totalHits: Math.max(1, totalHits), resetTime: new Date(resetAt) };
   }

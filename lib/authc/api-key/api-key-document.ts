@@ -7,6 +7,7 @@ import type { RoleDescriptor, RoleDescriptorMap } from "../../authz/role-descrip
 import type { ApiKeyDocWithoutHash } from "../../store/api-key-store.js";
 import type { ApiKeyDoc } from "../../store/models.js";
 import { API_KEY_REALM, Authentication, type User } from "../authentication.js";
+import { setOwnKey } from "../../support/set-own-key.js";
 
 /** One API key as `GET /_security/api_key` and `_query/api_key` return it. */
 export interface ApiKeyInfo {
@@ -83,7 +84,7 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) => {
     if (inner === null || typeof inner !== "object" || Array.isArray(inner)) return inner;
     const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key];
+    for (const key of Object.keys(inner).sort()) setOwnKey(sorted, key, (inner as Record<string, unknown>)[key]);
     return sorted;
   });
 }
@@ -118,7 +119,8 @@ export function renderDescriptor(descriptor: RoleDescriptor): Record<string, unk
 
 function renderMap(map: RoleDescriptorMap): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, descriptor] of Object.entries(map)) out[name] = renderDescriptor(descriptor);
+  // Role names may be `__proto__` (a native role of that name in a limited-by snapshot).
+  for (const [name, descriptor] of Object.entries(map)) setOwnKey(out, name, renderDescriptor(descriptor));
   return out;
 }
 

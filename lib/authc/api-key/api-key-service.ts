@@ -65,6 +65,8 @@ import {
   type ParsedGrantRequest,
   type ParsedKeyFields,
 } from "./api-key-requests.js";
+import { setOwnKey } from "../../support/set-own-key.js";
+import { storeTimeLimitOf } from "../../store/store-time-limit.js";
 
 /** Options of the API-key subsystem, resolved (see `SecurityOptions.apiKeys`). */
 export interface ResolvedApiKeyConfig {
@@ -419,7 +421,8 @@ export class ApiKeyService {
     const out: RoleDescriptorMap = {};
     for (const { name, descriptor } of resolved) {
       const { description: _description, ...rest } = descriptor;
-      out[name] = structuredClone(rest);
+      // A native role may be called `__proto__`: it must stay a key of the snapshot.
+      setOwnKey(out, name, structuredClone(rest));
     }
     return out;
   }
@@ -469,12 +472,17 @@ export class ApiKeyService {
         ? ApiKeyStore.filterOf({ ids: [key.id] })
         : ApiKeyStore.filterOf({ username: caller.user.username, realms: ownerRealms(caller) });
     }
-    return queryApiKeys(this.store.model.collection, request, {
-      scopeFilter,
-      now,
-      joined: this.usageStore,
-      render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
-    });
+    // The query engine talks to the driver directly: it gets the store's time limit explicitly.
+    const limit = storeTimeLimitOf(this.store.model);
+    return limit.run(
+      queryApiKeys(this.store.model.collection, request, {
+        scopeFilter,
+        now,
+        joined: this.usageStore,
+        render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
+        ...limit.options,
+      }),
+    );
   }
 
   // -------------------------------------------------------------------------------------------
@@ -502,7 +510,8 @@ export class ApiKeyService {
     const response: BulkUpdateApiKeyResponse = { updated: result.updated, noops: result.noops };
     if (result.errors.size > 0) {
       const details: Record<string, ElasticsearchErrorCause> = {};
-      for (const [id, error] of result.errors) details[id] = error.toCause();
+      // Ids come from the request as given: `__proto__` must stay a key too.
+      for (const [id, error] of result.errors) setOwnKey(details, id, error.toCause());
       response.errors = { count: result.errors.size, details };
     }
     return response;

@@ -18,6 +18,7 @@ import type { ApiKeyHasher } from "./api-key-hash.js";
 import { expirationTime } from "./api-key-requests.js";
 import { flattenMetadata } from "./flatten-metadata.js";
 import { ImportRowError, parseImportRow, type ImportRow, type ImportRowContext } from "./parse-import-row.js";
+import { setOwnKey } from "../../support/set-own-key.js";
 
 /** Options of `security.apiKeys.import(rows, options)`. */
 export interface ImportApiKeysOptions {
@@ -234,7 +235,7 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     }
     for (const name of limited.roleNames) {
       const { description: _description, ...rest } = roles.get(name) as RoleDescriptor;
-      entry.limitedBy[name] = structuredClone(rest);
+      setOwnKey(entry.limitedBy, name, structuredClone(rest));
     }
   }
   report("validate");
@@ -315,7 +316,10 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     const wantedOwners = new Set(withoutId.map((e) => ownerKey(e.row.owner.username, e.row.owner.realm, e.row.name)));
     const storedById = new Map<string, ApiKeyDoc>();
     const candidates: ApiKeyDoc[] = [];
-    for await (const doc of deps.store.model.find({}).lean<ApiKeyDoc>().cursor({ batchSize }) as AsyncIterable<ApiKeyDoc>) {
+    // The full scan is the one read exempt from the store's time limit: a cursor's limit bounds
+    // its whole life, which grows with the collection, and an import is not a request that a
+    // deadline answers (0: no limit).
+    for await (const doc of deps.store.model.find({}).maxTimeMS(0).lean<ApiKeyDoc>().cursor({ batchSize }) as AsyncIterable<ApiKeyDoc>) {
       if (wantedIds.has(doc._id)) storedById.set(doc._id, doc);
       if (wantedOwners.size > 0 && doc.creator && wantedOwners.has(ownerKey(doc.creator.principal, doc.creator.realm, doc.name))) candidates.push(doc);
       if (++progress.scanned % batchSize === 0) report("compare");

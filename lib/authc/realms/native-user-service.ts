@@ -16,6 +16,7 @@ import { illegalArgument, validationError } from "../../support/security-error.j
 import type { Authentication, RealmRef, User } from "../authentication.js";
 import { subjectRealm } from "../subject-realm.js";
 import { userFromDoc } from "./native-realm.js";
+import { setOwnKey } from "../../support/set-own-key.js";
 
 const ACTION = "cluster:admin/xpack/security/user/";
 const USER_FIELDS = ["username", "password", "password_hash", "roles", "full_name", "email", "metadata", "enabled"] as const;
@@ -99,7 +100,8 @@ export class NativeUserService {
     const docs = await this.store.list(names && names.length > 0 ? names : undefined);
     if (names && names.length > 0 && docs.length === 0) return undefined;
     const out: Record<string, UserView> = {};
-    for (const doc of docs) out[doc._id] = userFromDoc(doc);
+    // A user may be called `__proto__`: it must stay a key of the body.
+    for (const doc of docs) setOwnKey(out, doc._id, userFromDoc(doc));
     return out;
   }
 

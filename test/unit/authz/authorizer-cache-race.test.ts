@@ -29,7 +29,7 @@ describe("Authorizer caches under racing changes", () => {
         return answer;
       },
     } as unknown as RoleStore;
-    const authorizer = new Authorizer(roles, noPrivileges, { staticRoles: {}, cacheTtlMs: 60_000 });
+    const authorizer = new Authorizer(roles, noPrivileges, { staticRoles: new Map(), cacheTtlMs: 60_000 });
     const racing = authorizer.permissionFor(user(["r"]));
     await new Promise((resolve) => setImmediate(resolve));
     current = none;
@@ -43,7 +43,7 @@ describe("Authorizer caches under racing changes", () => {
   });
 
   it("an API key's permission built from an older snapshot of the key is not served for a newer one", async () => {
-    const authorizer = new Authorizer({ get: async () => new Map() } as unknown as RoleStore, noPrivileges, { staticRoles: {}, cacheTtlMs: 60_000 });
+    const authorizer = new Authorizer({ get: async () => new Map() } as unknown as RoleStore, noPrivileges, { staticRoles: new Map(), cacheTtlMs: 60_000 });
     const key = (descriptor: RoleDescriptor) =>
       new Authentication({
         user: { username: "ann", roles: [], full_name: null, email: null, metadata: {}, enabled: true },

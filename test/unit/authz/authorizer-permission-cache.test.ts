@@ -12,10 +12,10 @@ import type { RoleStore } from "../../../lib/store/role-store.js";
 
 const noRoles = { get: async () => new Map() } as unknown as RoleStore;
 const noPrivileges = { list: async () => [] } as unknown as ApplicationPrivilegeStore;
-const staticRoles = {
-  reader: parseRoleDescriptor("reader", { indices: [{ names: ["logs"], privileges: ["read"] }] }),
-  writer: parseRoleDescriptor("writer", { indices: [{ names: ["logs"], privileges: ["write"] }] }),
-};
+const staticRoles = new Map([
+  ["reader", parseRoleDescriptor("reader", { indices: [{ names: ["logs"], privileges: ["read"] }] })],
+  ["writer", parseRoleDescriptor("writer", { indices: [{ names: ["logs"], privileges: ["write"] }] })],
+]);
 
 function subject(roles: string[]): Authentication {
   const user: User = { username: "ann", roles, full_name: null, email: null, metadata: {}, enabled: true };

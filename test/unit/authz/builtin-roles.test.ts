@@ -5,7 +5,7 @@ import { parseRoleDescriptor } from "../../../lib/authz/role-descriptor.js";
 
 describe("built-in roles", () => {
   it("superuser is a frozen, valid, normalized descriptor", () => {
-    assert.deepEqual(Object.keys(BUILTIN_ROLES), ["superuser"]);
+    assert.deepEqual([...BUILTIN_ROLES.keys()], ["superuser"]);
     assert.ok(Object.isFrozen(SUPERUSER_ROLE) && Object.isFrozen(SUPERUSER_ROLE.indices[0]));
     const { metadata: _metadata, ...rest } = SUPERUSER_ROLE;
     const reparsed = parseRoleDescriptor("superuser", JSON.parse(JSON.stringify({ ...rest, metadata: {} })));

@@ -103,6 +103,19 @@ describe("Permission: indices", () => {
   });
 });
 
+describe("Permission: memoized answers", () => {
+  it("never answers one question with another's answer when names contain separators", () => {
+    const p = Permission.fromDescriptors([role({ indices: [{ names: ["a"], privileges: ["all"] }], applications: [{ application: "app", privileges: ["data:*"], resources: ["r"] }] })]);
+    // Asked first, and granted: index `a`, action pattern `indices:x<NUL>read`.
+    assert.equal(p.checkIndex("a", "indices:x\u0000read"), true);
+    // Same characters, split differently: index `a<NUL>indices:x` is not covered by `a`.
+    assert.equal(p.checkIndex("a\u0000indices:x", "read"), false);
+    assert.equal(p.checkApplication("app", "data:read", "r"), true);
+    assert.equal(p.checkApplication("app", "data:read\u0000r", ""), false);
+    assert.equal(p.checkApplication("app\u0000data:read", "r", ""), false);
+  });
+});
+
 describe("Permission: applications", () => {
   it("resolves granted and requested names through the lookup (YAML api_key/10)", () => {
     const p = Permission.fromDescriptors([role({ applications: [{ application: "myapp", privileges: ["read"], resources: ["*"] }] })], lookup);
@@ -142,7 +155,7 @@ describe("Permission: run-as and superuser", () => {
   });
 
   it("SUPERUSER_ROLE grants everything", () => {
-    assert.equal(BUILTIN_ROLES["superuser"], SUPERUSER_ROLE);
+    assert.equal(BUILTIN_ROLES.get("superuser"), SUPERUSER_ROLE);
     assert.ok(Object.isFrozen(SUPERUSER_ROLE));
     const p = Permission.fromDescriptors([SUPERUSER_ROLE], lookup);
     assert.equal(p.isSuperuser, true);

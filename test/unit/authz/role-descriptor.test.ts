@@ -91,6 +91,12 @@ describe("parseRoleDescriptor: normalization", () => {
     assert.deepEqual(parsed.global, { application: { manage: { applications: ["myapp"] } } });
   });
 
+  it("refuses global categories named like Object.prototype members", () => {
+    for (const category of ["toString", "valueOf", "hasOwnProperty"]) {
+      rejects(() => parseRoleDescriptor("g", { global: { [category]: {} } }), "parse_exception", `failed to parse global privileges for role [g]. unexpected field [${category}]`);
+    }
+  });
+
   it("does not share structure with the input", () => {
     const input = { metadata: { a: { b: 1 } } };
     const parsed = parseRoleDescriptor("r", input);

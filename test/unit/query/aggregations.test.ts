@@ -215,3 +215,27 @@ describe("evaluateAggregations", () => {
     );
   });
 });
+
+describe("evaluateAggregations: names from the request stay keys", () => {
+  test("aggregations, range keys and composite sources named `__proto__` or `constructor` are returned as such", () => {
+    // Built by JSON.parse, as a request body is: a `__proto__` literal key would set the prototype.
+    const out = evaluate(
+      JSON.parse(
+        JSON.stringify({
+          PROTO: { terms: { field: "name" } },
+          constructor: { value_count: { field: "name" } },
+          r: { range: { field: "creation", keyed: true, ranges: [{ key: "PROTO", to: T0 + DAY }] }, aggs: { PROTO: { value_count: { field: "name" } } } },
+          c: { composite: { sources: [{ PROTO: { terms: { field: "name" } } }] } },
+        }).replaceAll("PROTO", "__proto__"),
+      ),
+    );
+    assert.deepEqual(Object.keys(out), ["__proto__", "constructor", "r", "c"]);
+    assert.equal(Object.getPrototypeOf(out), Object.prototype, "the prototype itself was left alone");
+    assert.deepEqual(Object.keys((out["r"] as { buckets: object }).buckets), ["__proto__"]);
+    const bucket = Object.getOwnPropertyDescriptor((out["r"] as { buckets: object }).buckets, "__proto__")?.value as Record<string, unknown>;
+    assert.deepEqual(Object.keys(bucket), ["to", "to_as_string", "doc_count", "__proto__"]);
+    const composite = out["c"] as { after_key: object };
+    assert.deepEqual(Object.keys(composite.after_key), ["__proto__"]);
+    assert.match(JSON.stringify(out), /^\{"__proto__":\{"doc_count_error_upper_bound"/);
+  });
+});

@@ -6,6 +6,7 @@ import { resolveApiKeyOptions } from "../../../../lib/authc/api-key/resolve-api-
 import { ApiKeyUsageStore, USAGE_FLUSH_LEASE } from "../../../../lib/store/api-key-usage-store.js";
 import { LeaseStore } from "../../../../lib/store/lease-store.js";
 import { createModels, ensureIndexes, type ApiKeyUsageDoc, type SecurityModels } from "../../../../lib/store/models.js";
+import { StoreTimeLimit } from "../../../../lib/store/store-time-limit.js";
 import { openTestDatabase, type TestDatabase } from "../../../support/test-database.js";
 
 const T0 = 1_700_000_000_000;
@@ -19,7 +20,7 @@ describe("ApiKeyUsageRecorder (real database)", () => {
 
   before(async () => {
     db = await openTestDatabase("usage_recorder");
-    models = createModels(db.connection, "security_");
+    models = createModels(db.connection, "security_", new StoreTimeLimit(10_000));
     await ensureIndexes(models);
     leases = new LeaseStore(models.leases);
     store = new ApiKeyUsageStore(models.apiKeyUsage, leases);
@@ -73,7 +74,7 @@ describe("ApiKeyUsageRecorder (real database)", () => {
   it("keeps what a failed flush could not write, merges it with newer uses, and writes it later", async () => {
     const connection = await mongoose.createConnection(db.uri, { serverSelectionTimeoutMS: 5000 }).asPromise();
     try {
-      const own = createModels(connection, "security_");
+      const own = createModels(connection, "security_", new StoreTimeLimit(10_000));
       const recorder = new ApiKeyUsageRecorder(new ApiKeyUsageStore(own.apiKeyUsage, new LeaseStore(own.leases)), { intervalMs: 60_000 });
       recorder.record("down", T0 + 10);
       recorder.record("down", T0 + 11);
