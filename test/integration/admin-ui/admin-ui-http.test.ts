@@ -26,7 +26,7 @@ describe("admin UI over HTTP (mounted at the root)", () => {
       assertHardened(res.headers);
       assert.match(res.text, /<title>API keys<\/title>/);
       assert.match(res.text, /<meta name="keyguard-api-base" content="">/);
-      assert.match(res.text, /<script src="\/_security\/ui\/admin-ui\.js\?v=[0-9a-f]{12}" defer>/);
+      assert.match(res.text, /<script type="module" src="\/_security\/ui\/admin-ui\.js\?v=[0-9a-f]{12}"><\/script>/);
     }
     const policy = ADMIN_UI_CONTENT_SECURITY_POLICY;
     assert.match(policy, /default-src 'none'/);
@@ -54,6 +54,27 @@ describe("admin UI over HTTP (mounted at the root)", () => {
       const stale = await t.call("GET", path, { headers: { "if-none-match": '"other"' } });
       assert.equal(stale.status, 200);
     }
+  });
+
+  it("serves every module the entry imports, each one it preloads, as JavaScript", async () => {
+    const page = (await t.call("GET", "/_security/ui")).text;
+    const preloads = [...page.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1] as string);
+    assert.ok(preloads.length >= 10, `the page's script is split into modules (${preloads.length} preloaded)`);
+    const served = new Map<string, string>();
+    const pending = ["/_security/ui/admin-ui.js"];
+    while (pending.length > 0) {
+      const path = pending.pop() as string;
+      if (served.has(path)) continue;
+      const res = await t.call("GET", path);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get("content-type"), "text/javascript; charset=utf-8", path);
+      assertHardened(res.headers);
+      served.set(path, res.text);
+      for (const [, target] of res.text.matchAll(/from "\.\/([a-z0-9-]+\.js)"/g)) pending.push(`/_security/ui/${target}`);
+    }
+    // Exactly the entry's import graph is preloaded: nothing missing, nothing extra.
+    assert.deepEqual([...served.keys()].filter((p) => !p.endsWith("/admin-ui.js")).sort(), [...preloads].sort());
+    assert.equal((await t.call("GET", "/_security/ui/missing-module.js")).status, 401, "no such module: left to the router");
   });
 
   it("answers HEAD without a body", async () => {
