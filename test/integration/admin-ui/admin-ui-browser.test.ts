@@ -421,4 +421,18 @@ describe("admin UI in headless Chromium", { skip }, () => {
   it("raised no script error and no CSP violation", () => {
     assert.deepEqual(problems, []);
   });
+
+  it("refuses HTML strings in DOM sinks (Trusted Types), so server data can only ever be text", async () => {
+    const outcome = await page.evaluate(() => {
+      const body = (globalThis as unknown as { document: { body: { innerHTML: string } } }).document.body;
+      try {
+        body.innerHTML = "<b>injected</b>";
+        return "assigned";
+      } catch (error) {
+        return (error as Error).name;
+      }
+    });
+    assert.equal(outcome, "TypeError");
+    assert.equal(await page.locator("b", { hasText: "injected" }).count(), 0);
+  });
 });

@@ -33,6 +33,7 @@ describe("admin UI over HTTP (mounted at the root)", () => {
     assert.match(policy, /script-src 'self'(;|$)/);
     assert.match(policy, /connect-src 'self'/);
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+    assert.match(policy, /require-trusted-types-for 'script'; trusted-types 'none'/);
   });
 
   it("serves the script and styles with validators, and 304 when unchanged", async () => {
