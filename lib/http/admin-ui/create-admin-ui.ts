@@ -60,7 +60,8 @@ export interface AdminUiContext {
 /**
  * The API-key management page as one middleware: `GET <path>` (and `<path>/`) serves the page,
  * `<path>/admin-ui.css` its styles and `<path>/<module>.js` its script, the ES modules compiled
- * from lib/admin-ui/ (entry `admin-ui.js`); every other request goes to `next()`. The page holds
+ * from lib/admin-ui/ (entry `admin-ui.js`), each also under `<path>/<version>/`, where the page
+ * loads them from; every other request goes to `next()`. The page holds
  * no secret, so it is served without authentication; it asks the user to sign in and calls the
  * router's own `/_security` endpoints with those credentials.
  *
@@ -79,9 +80,15 @@ export function createAdminUi(options: AdminUiOptions | undefined, context: Admi
   for (const script of scripts.values()) versionHash.update(script.etag);
   const version = versionHash.digest("hex").slice(0, 12);
   const { path } = resolved;
-  const stylesPath = `${path}/admin-ui.css`;
-  const byPath = new Map<string, StaticAsset>([[stylesPath, styles]]);
-  for (const [name, script] of scripts) byPath.set(`${path}/${name}`, script);
+  const files = new Map<string, StaticAsset>([["admin-ui.css", styles], ...scripts]);
+  // Each file twice: under `<path>/<version>/`, the URLs the page uses, which never change
+  // content and so are cached for good (the page, never cached, names the current version);
+  // under `<path>/`, stable URLs revalidated on every use.
+  const byPath = new Map<string, { file: StaticAsset; immutable: boolean }>();
+  for (const [name, file] of files) {
+    byPath.set(`${path}/${name}`, { file, immutable: false });
+    byPath.set(`${path}/${version}/${name}`, { file, immutable: true });
+  }
   // Fetched at once by the browser instead of one import level after another.
   const preloads = [...scripts.keys()].filter((name) => name !== ADMIN_UI_ENTRY);
 
@@ -89,12 +96,9 @@ export function createAdminUi(options: AdminUiOptions | undefined, context: Admi
     for (const [name, value] of COMMON_HEADERS) res.setHeader(name, value);
   };
 
-  const sendAsset = (req: Request, res: Response, file: StaticAsset): void => {
+  const sendAsset = (req: Request, res: Response, file: StaticAsset, immutable: boolean): void => {
     setCommon(res);
-    // Revalidated on every load, so an upgraded package is picked up at once and the modules
-    // never mix versions; unchanged files cost a 304. The `?v=` on the page's own URLs changes
-    // with the content anyway.
-    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Cache-Control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
     res.setHeader("ETag", file.etag);
     if (matchesEtag(req.headers["if-none-match"], file.etag)) {
       res.status(304).end();
@@ -108,14 +112,14 @@ export function createAdminUi(options: AdminUiOptions | undefined, context: Admi
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     const requested = req.path;
-    const file = byPath.get(requested);
-    if (file) return sendAsset(req, res, file);
+    const asset = byPath.get(requested);
+    if (asset) return sendAsset(req, res, asset.file, asset.immutable);
     if (requested !== path && requested !== `${path}/`) return next();
 
     const mountPrefix = req.baseUrl;
     if (!SAFE_PREFIX.test(mountPrefix)) return next();
     const html = Buffer.from(
-      renderAdminPage({ assetBase: mountPrefix + path, apiBase: resolved.apiBase ?? mountPrefix, version, entry: ADMIN_UI_ENTRY, preloads }),
+      renderAdminPage({ assetBase: `${mountPrefix}${path}/${version}`, apiBase: resolved.apiBase ?? mountPrefix, entry: ADMIN_UI_ENTRY, preloads }),
       "utf8",
     );
     setCommon(res);

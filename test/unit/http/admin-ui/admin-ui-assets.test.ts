@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { ADMIN_UI_STYLES } from "../../../../lib/http/admin-ui/admin-ui-styles.js";
 import { escapeHtml, renderAdminPage } from "../../../../lib/http/admin-ui/render-admin-page.js";
 
-const page = renderAdminPage({ assetBase: "/_security/ui", apiBase: "", version: "abc123", entry: "admin-ui.js", preloads: ["api-client.js", "key-table.js"] });
+const page = renderAdminPage({ assetBase: "/_security/ui/abc123", apiBase: "", entry: "admin-ui.js", preloads: ["api-client.js", "key-table.js"] });
 
 /** Every `id="…"` of the page. */
 function idsOf(html: string): Set<string> {
@@ -14,10 +14,10 @@ describe("admin UI assets", () => {
   it("the page has no inline script, style or event handler (it runs under script-src 'self')", () => {
     assert.doesNotMatch(page, /<script(?![^>]*\ssrc=)[^>]*>/);
     assert.doesNotMatch(page, /<style|\sstyle=|\son[a-z]+=/i);
-    assert.match(page, /<script type="module" src="\/_security\/ui\/admin-ui\.js\?v=abc123"><\/script>/);
-    // The entry's imports resolve without the version, so the preloads must name those URLs.
-    assert.match(page, /<link rel="modulepreload" href="\/_security\/ui\/api-client\.js">\n<link rel="modulepreload" href="\/_security\/ui\/key-table\.js">/);
-    assert.match(page, /<link rel="stylesheet" href="\/_security\/ui\/admin-ui\.css\?v=abc123">/);
+    assert.match(page, /<script type="module" src="\/_security\/ui\/abc123\/admin-ui\.js"><\/script>/);
+    // The very URLs the entry's relative imports resolve to, or the preloads would be wasted.
+    assert.match(page, /<link rel="modulepreload" href="\/_security\/ui\/abc123\/api-client\.js">\n<link rel="modulepreload" href="\/_security\/ui\/abc123\/key-table\.js">/);
+    assert.match(page, /<link rel="stylesheet" href="\/_security\/ui\/abc123\/admin-ui\.css">/);
   });
 
   it("every form control has a label", () => {
@@ -38,7 +38,7 @@ describe("admin UI assets", () => {
 
   it("escapes the server-side values it embeds", () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    const hostile = renderAdminPage({ assetBase: '/x"><script>alert(1)</script>', apiBase: '"><b>', version: "1", entry: "admin-ui.js", preloads: ["a.js"] });
+    const hostile = renderAdminPage({ assetBase: '/x"><script>alert(1)</script>', apiBase: '"><b>', entry: "admin-ui.js", preloads: ["a.js"] });
     assert.doesNotMatch(hostile, /<script>alert|"><b>/);
     assert.match(hostile, /content="&quot;&gt;&lt;b&gt;"/);
   });
