@@ -9,13 +9,13 @@
  * dismissed.
  */
 
+import { messageOf } from "./api-client.js";
 import { onAuthLoss } from "./auth-loss.js";
 import { openConfirm, onDialogClose } from "./confirm-dialog.js";
 import { clearCreateErrors, onCreate, setCreateOpen } from "./create-form.js";
 import { forgetCredentials, savedCredentials } from "./credential-storage.js";
 import { applyFilterForm, goToPage, loadKeys, onSortButton, resetFilters, resetPaging, selectedKeys } from "./key-list.js";
 import { selectAllOnPage } from "./key-table.js";
-import { messageOf } from "./api-client.js";
 import { notify } from "./notice.js";
 import { el } from "./page-elements.js";
 import { copyValue, hideSecret } from "./secret-panel.js";

@@ -61,9 +61,9 @@ export interface AdminUiContext {
  * The API-key management page as one middleware: `GET <path>` (and `<path>/`) serves the page,
  * `<path>/admin-ui.css` its styles and `<path>/<module>.js` its script, the ES modules compiled
  * from lib/admin-ui/ (entry `admin-ui.js`), each also under `<path>/<version>/`, where the page
- * loads them from; every other request goes to `next()`. The page holds
- * no secret, so it is served without authentication; it asks the user to sign in and calls the
- * router's own `/_security` endpoints with those credentials.
+ * loads them from; every other request goes to `next()`. The page holds no secret, so it is
+ * served without authentication; it asks the user to sign in and calls the router's own
+ * `/_security` endpoints with those credentials.
  *
  * Mount it before `security.authenticate()`, or the page itself would need credentials.
  * @throws TypeError for invalid options, or when API keys are disabled; Error when the package was
@@ -76,11 +76,11 @@ export function createAdminUi(options: AdminUiOptions | undefined, context: Admi
   }
   const scripts = readAdminUiScripts();
   const styles = staticAsset(ADMIN_UI_STYLES, "text/css; charset=utf-8");
-  const versionHash = createHash("sha256").update(styles.etag);
-  for (const script of scripts.values()) versionHash.update(script.etag);
+  const files = new Map<string, StaticAsset>([["admin-ui.css", styles], ...scripts]);
+  const versionHash = createHash("sha256");
+  for (const [name, file] of files) versionHash.update(`${name} ${file.etag}\n`);
   const version = versionHash.digest("hex").slice(0, 12);
   const { path } = resolved;
-  const files = new Map<string, StaticAsset>([["admin-ui.css", styles], ...scripts]);
   // Each file twice: under `<path>/<version>/`, the URLs the page uses, which never change
   // content and so are cached for good (the page, never cached, names the current version);
   // under `<path>/`, stable URLs revalidated on every use.
