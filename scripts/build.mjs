@@ -1,6 +1,7 @@
-// Compiles lib/ into the published dist/: the ESM build from tsconfig.json and, when the project
-// has a tsconfig.cjs.json, a CommonJS build next to it (marked by its own package.json so Node
-// reads those .js files as CommonJS despite the root "type": "module").
+// Compiles lib/ into the published dist/: the ESM build from tsconfig.json, the admin page's
+// browser modules from tsconfig.admin-ui.json (dist/admin-ui/, served by the admin UI) and, when
+// the project has a tsconfig.cjs.json, a CommonJS build next to it (marked by its own
+// package.json so Node reads those .js files as CommonJS despite the root "type": "module").
 
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -12,6 +13,7 @@ const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 
 const builds = [
   { config: "tsconfig.json", commonjs: false },
+  { config: "tsconfig.admin-ui.json", commonjs: false },
   { config: "tsconfig.cjs.json", commonjs: true },
 ].filter(({ config }) => existsSync(join(root, config)));
 

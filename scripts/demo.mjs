@@ -6,6 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { compileAdminUi } from "./compile-admin-ui.mjs";
 import { expressKeyguardCacheDir, startMongoServer } from "./mongo-server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -20,6 +21,11 @@ step("compile: tsc -p tsconfig.test.json");
 const compiled = spawnSync(process.execPath, [tsc, "-p", "tsconfig.test.json"], { cwd: root, stdio: "inherit" });
 if (compiled.status !== 0) {
   step(`TypeScript errors (tsc exit ${compiled.status ?? compiled.signal}); the demo was not started.`);
+  process.exit(1);
+}
+step("compile: tsc -p tsconfig.admin-ui.json (the admin page's browser modules)");
+if (compileAdminUi(root) !== 0) {
+  step("TypeScript errors in lib/admin-ui; the demo was not started.");
   process.exit(1);
 }
 if (!existsSync(join(root, "demo-app", "main.ts")) || !existsSync(entry)) {

@@ -13,6 +13,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { compileAdminUi } from "./compile-admin-ui.mjs";
 import { startMongoServer } from "./mongo-server.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -76,6 +77,9 @@ async function main() {
   step("compile: tsc -p tsconfig.test.json");
   const compiled = spawnSync(process.execPath, [tsc, "-p", "tsconfig.test.json"], { cwd: root, stdio: "inherit" });
   if (compiled.status !== 0) return fail(`TypeScript errors (tsc exit ${compiled.status ?? compiled.signal}); fix them first.`);
+  step("compile: tsc -p tsconfig.admin-ui.json (browser modules)");
+  const browser = compileAdminUi(root);
+  if (browser !== 0) return fail(`TypeScript errors in lib/admin-ui (tsc exit ${browser}); fix them first.`);
 
   step("build: node scripts/build.mjs");
   const built = spawnSync(process.execPath, [join(root, "scripts", "build.mjs")], { cwd: root, stdio: "inherit" });

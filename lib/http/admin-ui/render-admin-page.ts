@@ -1,11 +1,16 @@
 /** What {@link renderAdminPage} fills in. */
 export interface AdminPageParts {
-  /** URL path the script and style sheet are served under (`<assetBase>/admin-ui.js`). */
+  /**
+   * URL path the script modules and style sheet are served under (`<assetBase>/admin-ui.css`):
+   * a folder named after their content, so the browser may keep them for good.
+   */
   assetBase: string;
   /** URL prefix of the `/_security/*` API, handed to the script in a `<meta>` tag. */
   apiBase: string;
-  /** Cache-busting token appended to the asset URLs. */
-  version: string;
+  /** File name of the entry module, loaded with `<script type="module">`. */
+  entry: string;
+  /** File names of the modules the entry imports, preloaded so they load in parallel. */
+  preloads: readonly string[];
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -23,7 +28,7 @@ export function escapeHtml(text: string): string {
 export function renderAdminPage(parts: AdminPageParts): string {
   const assets = escapeHtml(parts.assetBase);
   const api = escapeHtml(parts.apiBase);
-  const v = escapeHtml(parts.version);
+  const preloads = parts.preloads.map((name) => `<link rel="modulepreload" href="${assets}/${escapeHtml(name)}">\n`).join("");
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -33,9 +38,9 @@ export function renderAdminPage(parts: AdminPageParts): string {
 <meta name="referrer" content="no-referrer">
 <meta name="keyguard-api-base" content="${api}">
 <title>API keys</title>
-<link rel="stylesheet" href="${assets}/admin-ui.css?v=${v}">
-<script src="${assets}/admin-ui.js?v=${v}" defer></script>
-</head>
+<link rel="stylesheet" href="${assets}/admin-ui.css">
+<script type="module" src="${assets}/${escapeHtml(parts.entry)}"></script>
+${preloads}</head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
 <header class="top-bar">

@@ -1,8 +1,9 @@
 /** Options of `security.adminUi(options)`. */
 export interface AdminUiOptions {
   /**
-   * URL path of the page, relative to where the middleware is mounted. The page's script and
-   * style sheet are served below it (`<path>/admin-ui.js`, `<path>/admin-ui.css`).
+   * URL path of the page, relative to where the middleware is mounted. The page's script modules
+   * and style sheet are served below it (`<path>/admin-ui.js` and the modules it imports,
+   * `<path>/admin-ui.css`).
    * Default `"/_security/ui"`. Example: `"/admin/keys"`.
    */
   path?: string;

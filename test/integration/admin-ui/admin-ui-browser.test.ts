@@ -77,6 +77,10 @@ describe("admin UI in headless Chromium", { skip }, () => {
   const ids = new Map<string, string>();
   const problems: string[] = [];
   const queryBodies: Array<Record<string, unknown>> = [];
+  /** Cookie and Authorization headers of the page's API calls (the page's own URLs excluded). */
+  const apiCalls: Array<{ url: string; cookie: string | undefined; authorization: string | undefined }> = [];
+  /** Cookie headers of the requests for the page and its assets. */
+  const pageCookies: Array<string | undefined> = [];
 
   const keyByName = async (name: string): Promise<KeyInfo> => {
     const res = await t.admin("GET", `/_security/api_key?name=${encodeURIComponent(name)}`);
@@ -146,6 +150,8 @@ describe("admin UI in headless Chromium", { skip }, () => {
 
     browser = await launchChromium();
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: t.baseUrl });
+    // A cookie of the same origin, as another app on it could set: the API calls must not carry it.
+    await browser.context.addCookies([{ name: "other_app_session", value: "ride-along", url: t.baseUrl }]);
     page = await browser.context.newPage();
     page.on("console", (message) => {
       // Chromium logs every non-2xx fetch ("Failed to load resource"); the 401/400s are expected.
@@ -154,6 +160,11 @@ describe("admin UI in headless Chromium", { skip }, () => {
     page.on("pageerror", (error) => problems.push(String(error)));
     page.on("request", (request) => {
       if (request.url().endsWith("/_security/_query/api_key")) queryBodies.push(JSON.parse(request.postData() ?? "{}") as Record<string, unknown>);
+      const path = new URL(request.url()).pathname;
+      void request.allHeaders().then((headers) => {
+        if (path.startsWith("/_security/ui")) pageCookies.push(headers.cookie);
+        else if (path.startsWith("/_security/")) apiCalls.push({ url: path, cookie: headers.cookie, authorization: headers.authorization });
+      });
     });
   });
 
@@ -418,7 +429,29 @@ describe("admin UI in headless Chromium", { skip }, () => {
     assert.equal(await page.locator("#keys-view").isVisible(), false);
   });
 
+  it("sends its API calls with the signed-in credentials only, never a cookie", async () => {
+    // The browser does send the cookie to this origin: the page's own requests carry it.
+    assert.ok(pageCookies.includes("other_app_session=ride-along"), `page requests carried ${JSON.stringify(pageCookies)}`);
+    assert.ok(apiCalls.length > 0, `the page's API calls were seen (${apiCalls.length})`);
+    assert.deepEqual(apiCalls.filter((call) => call.cookie !== undefined), [], "no API call carries a cookie");
+    assert.deepEqual(apiCalls.filter((call) => !/^(Basic|ApiKey) /.test(call.authorization ?? "")), [], "every API call is signed");
+  });
+
   it("raised no script error and no CSP violation", () => {
     assert.deepEqual(problems, []);
+  });
+
+  it("refuses HTML strings in DOM sinks (Trusted Types), so server data can only ever be text", async () => {
+    const outcome = await page.evaluate(() => {
+      const body = (globalThis as unknown as { document: { body: { innerHTML: string } } }).document.body;
+      try {
+        body.innerHTML = "<b>injected</b>";
+        return "assigned";
+      } catch (error) {
+        return (error as Error).name;
+      }
+    });
+    assert.equal(outcome, "TypeError");
+    assert.equal(await page.locator("b", { hasText: "injected" }).count(), 0);
   });
 });

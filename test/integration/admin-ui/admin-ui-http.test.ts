@@ -31,24 +31,30 @@ describe("admin UI over HTTP (mounted at the root)", () => {
       assertHardened(res.headers);
       assert.match(res.text, /<title>API keys<\/title>/);
       assert.match(res.text, /<meta name="keyguard-api-base" content="">/);
-      assert.match(res.text, /<script src="\/_security\/ui\/admin-ui\.js\?v=[0-9a-f]{12}" defer>/);
+      assert.match(res.text, /<script type="module" src="\/_security\/ui\/[0-9a-f]{12}\/admin-ui\.js"><\/script>/);
+      assert.match(res.text, /<link rel="stylesheet" href="\/_security\/ui\/[0-9a-f]{12}\/admin-ui\.css">/);
     }
     const policy = ADMIN_UI_CONTENT_SECURITY_POLICY;
     assert.match(policy, /default-src 'none'/);
     assert.match(policy, /script-src 'self'(;|$)/);
     assert.match(policy, /connect-src 'self'/);
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
+    assert.match(policy, /require-trusted-types-for 'script'; trusted-types 'none'/);
   });
 
-  it("serves the script and styles with validators, and 304 when unchanged", async () => {
-    for (const [path, type] of [
-      ["/_security/ui/admin-ui.js", "text/javascript; charset=utf-8"],
-      ["/_security/ui/admin-ui.css", "text/css; charset=utf-8"],
+  it("serves the script and styles with validators, and 304 when unchanged; cached for good under the version", async () => {
+    const version = /src="\/_security\/ui\/([0-9a-f]{12})\/admin-ui\.js"/.exec((await t.call("GET", "/_security/ui")).text)?.[1];
+    assert.ok(version);
+    for (const [path, type, cacheControl] of [
+      ["/_security/ui/admin-ui.js", "text/javascript; charset=utf-8", "no-cache"],
+      ["/_security/ui/admin-ui.css", "text/css; charset=utf-8", "no-cache"],
+      [`/_security/ui/${version}/admin-ui.js`, "text/javascript; charset=utf-8", "public, max-age=31536000, immutable"],
+      [`/_security/ui/${version}/admin-ui.css`, "text/css; charset=utf-8", "public, max-age=31536000, immutable"],
     ] as const) {
       const res = await t.call("GET", path);
       assert.equal(res.status, 200);
       assert.equal(res.headers.get("content-type"), type);
-      assert.equal(res.headers.get("cache-control"), "no-cache");
+      assert.equal(res.headers.get("cache-control"), cacheControl, path);
       assertHardened(res.headers);
       assert.ok(res.text.length > 1000);
       const etag = res.headers.get("etag");
@@ -59,6 +65,30 @@ describe("admin UI over HTTP (mounted at the root)", () => {
       const stale = await t.call("GET", path, { headers: { "if-none-match": '"other"' } });
       assert.equal(stale.status, 200);
     }
+  });
+
+  it("serves every module the entry imports, each one it preloads, as JavaScript", async () => {
+    const page = (await t.call("GET", "/_security/ui")).text;
+    const entry = /<script type="module" src="([^"]+)"><\/script>/.exec(page)?.[1] as string;
+    const folder = entry.slice(0, entry.lastIndexOf("/"));
+    const preloads = [...page.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)].map((m) => m[1] as string);
+    assert.ok(preloads.length >= 10, `the page's script is split into modules (${preloads.length} preloaded)`);
+    const served = new Map<string, string>();
+    const pending = [entry];
+    while (pending.length > 0) {
+      const path = pending.pop() as string;
+      if (served.has(path)) continue;
+      const res = await t.call("GET", path);
+      assert.equal(res.status, 200, path);
+      assert.equal(res.headers.get("content-type"), "text/javascript; charset=utf-8", path);
+      assertHardened(res.headers);
+      served.set(path, res.text);
+      for (const [, target] of res.text.matchAll(/from "\.\/([a-z0-9-]+\.js)"/g)) pending.push(`${folder}/${target}`);
+    }
+    // Exactly the entry's import graph is preloaded: nothing missing, nothing extra.
+    assert.deepEqual([...served.keys()].filter((p) => p !== entry).sort(), [...preloads].sort());
+    assert.equal((await t.call("GET", "/_security/ui/missing-module.js")).status, 401, "no such module: left to the router");
+    assert.equal((await t.call("GET", "/_security/ui/000000000000/admin-ui.js")).status, 401, "another version: left to the router");
   });
 
   it("answers HEAD without a body", async () => {
@@ -89,7 +119,10 @@ describe("admin UI under a mount prefix and a custom path", () => {
     const res = await t.call("GET", "/es/keys");
     assert.equal(res.status, 200);
     assert.match(res.text, /<meta name="keyguard-api-base" content="\/es">/);
-    assert.match(res.text, /src="\/es\/keys\/admin-ui\.js\?v=/);
+    const version = /src="\/es\/keys\/([0-9a-f]{12})\/admin-ui\.js"/.exec(res.text)?.[1];
+    assert.ok(version, "the entry module is under the prefixed path");
+    assert.match(res.text, new RegExp(`<link rel="modulepreload" href="/es/keys/${version}/key-table\\.js">`));
+    assert.equal((await t.call("GET", `/es/keys/${version}/admin-ui.css`)).status, 200);
     assert.equal((await t.call("GET", "/es/keys/admin-ui.css")).status, 200);
     assert.equal((await t.call("GET", "/_security/ui")).status, 404);
     assert.equal((await t.admin("GET", "/es/_security/_authenticate")).status, 200);

@@ -17,13 +17,15 @@ ${moduleSystem === "esm" ? 'import express from "express"; import mongoose from 
   const security = createSecurity({ connection, bootstrapPassword: "packed-pass", passwordHashCost: 4 });
   await security.start();
   const app = express();
+  app.use(security.adminUi());
   app.use(security.authenticate());
   app.get("/hello", (req, res) => res.json({ user: req.security.authentication.user.username }));
   const server = app.listen(0, "127.0.0.1", async () => {
     const base = "http://127.0.0.1:" + server.address().port;
     const ok = await fetch(base + "/hello", { headers: { authorization: "Basic " + Buffer.from("elastic:packed-pass").toString("base64") } });
     const denied = await fetch(base + "/hello");
-    console.log(JSON.stringify({ ok: ok.status, body: await ok.json(), denied: denied.status }));
+    const script = await fetch(base + "/_security/ui/key-table.js");
+    console.log(JSON.stringify({ ok: ok.status, body: await ok.json(), denied: denied.status, script: [script.status, script.headers.get("content-type")] }));
     server.close();
     await security.close();
     await connection.close();
@@ -58,10 +60,11 @@ describe("the packed package", () => {
   });
 
   for (const file of ["app.mjs", "app.cjs"]) {
-    it(`authenticates a request from ${file === "app.mjs" ? "ESM import" : "CommonJS require"}`, () => {
+    it(`authenticates a request and serves the admin UI from ${file === "app.mjs" ? "ESM import" : "CommonJS require"}`, () => {
       const out = execFileSync(process.execPath, [file], { cwd: join(work, "app"), env: { ...process.env, DB_URI: db.uri }, encoding: "utf8", timeout: 60_000 });
-      const result = JSON.parse(out.trim().split("\n").pop() as string) as { ok: number; body: { user: string }; denied: number };
-      assert.deepEqual(result, { ok: 200, body: { user: "elastic" }, denied: 401 });
+      const result = JSON.parse(out.trim().split("\n").pop() as string) as { ok: number; body: { user: string }; denied: number; script: [number, string] };
+      // The admin UI finds its browser modules inside the installed package.
+      assert.deepEqual(result, { ok: 200, body: { user: "elastic" }, denied: 401, script: [200, "text/javascript; charset=utf-8"] });
     });
   }
 
@@ -71,9 +74,11 @@ describe("the packed package", () => {
     assert.ok(files.includes("dist/index.js"));
     assert.ok(files.includes("dist/index.d.ts"));
     assert.ok(files.includes("dist/support/password-hash-worker.js"));
-    // The admin UI's page, script and styles are string modules: they ship as ordinary build files.
-    assert.ok(files.includes("dist/http/admin-ui/admin-ui-script.js"));
+    // The admin UI's page and styles are string modules; its script is the browser build of
+    // lib/admin-ui/, which the admin UI reads from dist/admin-ui/ and serves.
     assert.ok(files.includes("dist/http/admin-ui/admin-ui-styles.js"));
+    assert.ok(files.includes("dist/admin-ui/admin-ui.js"));
+    assert.ok(files.includes("dist/admin-ui/key-table.js"));
     assert.equal(files.some((f) => f.startsWith("lib/") || f.startsWith("test/")), false);
   });
 });
