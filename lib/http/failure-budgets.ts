@@ -67,7 +67,7 @@ export class FailureBudgets {
     this.sweep();
     let budget = this.budgets.get(key);
     if (!budget) {
-      if (this.budgets.size >= this.maxEntries) this.evictOne();
+      if (this.budgets.size >= this.maxEntries) this.evictOldest();
       budget = { key, group, window: this.currentWindow(), failures: 0, inFlight: 0, waiting: [], blockedUntil: 0 };
       this.budgets.set(key, budget);
     }
@@ -147,13 +147,18 @@ export class FailureBudgets {
     else this.blockedGroups.delete(budget.group);
   }
 
-  /** Drops the oldest entry that no request is holding or waiting on. */
-  private evictOne(): void {
+  /**
+   * Drops the oldest quarter of the entries that no request is holding or waiting on. In one
+   * batch, so a flood costs one pass per quarter-table of new keys rather than one per key.
+   */
+  private evictOldest(): void {
+    let excess = this.budgets.size - Math.floor((this.maxEntries * 3) / 4);
     for (const budget of this.budgets.values()) {
+      if (excess <= 0) break;
       if (budget.inFlight !== 0 || budget.waiting.length !== 0) continue;
       this.unblock(budget);
       this.budgets.delete(budget.key);
-      return;
+      excess--;
     }
   }
 
