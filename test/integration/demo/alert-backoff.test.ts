@@ -117,7 +117,7 @@ describe("demo alerts: a revoked key backs off and never locks anyone else out",
     }
   });
 
-  it("even without back-off, a revoked key's runs lock out only that key: a minute of "1s" runs, every bystander still gets 200", async () => {
+  it("even without back-off, a revoked key's runs lock out only that key: a minute of 1-second runs, every bystander still gets 200", async () => {
     const { running, bystanders, statuses } = await runRevokedAlert("alert_nobackoff", 60_000, 1_000_000);
     try {
       assert.deepEqual([...new Set(bystanders)], [200], `bystander statuses: ${JSON.stringify(bystanders.filter((s) => s !== 200))}`);
