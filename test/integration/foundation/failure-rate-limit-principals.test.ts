@@ -102,6 +102,30 @@ describe("failed-authentication limit keyed on what is being guessed", () => {
       assertRetryAfter(await authenticate(A, "ann", "ann-pass"), "ann with the right password from A");
       assert.equal((await authenticate(B, "ann", "ann-pass")).status, 200, "ann with the right password from B");
       assert.equal((await authenticate(A, "bob", "bob-pass")).status, 200, "bob with the right password from A");
+
+      // The cached path stays synchronous with a pair of this very address blocked: bob (verified)
+      // is let through and ann (verified from B, blocked from A) refused, before the call returns.
+      const middleware = t.security.authenticate();
+      const direct = (user: string, password: string) => {
+        const answer = { next: false, status: 0, retryAfter: "" };
+        const req = { headers: { authorization: basic(user, password) }, ip: A, socket: {}, method: "GET", originalUrl: "/_security/_authenticate" };
+        const res = {
+          headersSent: false,
+          setHeader: (name: string, value: string) => void (name === "Retry-After" && (answer.retryAfter = value)),
+          status(code: number) {
+            answer.status = code;
+            return this;
+          },
+          json: () => undefined,
+        };
+        middleware(req as unknown as express.Request, res as unknown as express.Response, () => void (answer.next = true));
+        return answer;
+      };
+      assert.deepEqual(direct("bob", "bob-pass"), { next: true, status: 0, retryAfter: "" });
+      const ann = direct("ann", "ann-pass");
+      assert.equal(ann.next, false);
+      assert.equal(ann.status, 429);
+      assert.match(ann.retryAfter, /^[1-9]\d*$/);
     } finally {
       await t.close();
     }
