@@ -94,8 +94,11 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
     const headers = readSecurityHeaders(req);
     const cached = core.authentication.authenticateFromCache(headers);
     if (cached) {
-      const refused = limiter?.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
-      if (refused) return sendError(res, refused, productHeader);
+      // Only its own blocked pair refuses a verified credential; while no pair is blocked this costs one read.
+      if (limiter?.anyPairBlocked) {
+        const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
+        if (refused) return sendError(res, refused, productHeader);
+      }
       succeed(core, req, cached);
       return next();
     }

@@ -115,11 +115,15 @@ export class FailureLimiter {
     this.addressLimiter = rateLimit({ ...common, windowMs: limits.addressWindowMs, limit: limits.addressLimit, store: stores.addresses });
   }
 
+  /** Whether any pair is blocked on this instance (one `Map.size` read): else {@link refusalOfVerified} has nothing to say. */
+  get anyPairBlocked(): boolean {
+    return this.pairs.anyBlocked;
+  }
+
   /**
    * For a credential the caches already verified: the 429 when its own pair is blocked (its
    * consecutive failures went past the limit), else `undefined`. The address ceiling does not
-   * apply to it. While no pair is blocked this is one `Map.size` read; `principal` is only
-   * computed when a pair of this very address is blocked.
+   * apply to it. `principal` is only computed when a pair of this very address is blocked.
    */
   refusalOfVerified(req: Request, principal: () => string): SecurityError | undefined {
     if (!this.pairs.anyBlocked) return undefined;

@@ -304,6 +304,32 @@ describe("failed-authentication limit: parallel bursts", () => {
     }
   });
 
+  it(`${BURST} parallel wrong passwords for ${BURST} users from one address against an address ceiling of ${BURST_LIMIT}: at most ${BURST_LIMIT} password checks run`, async () => {
+    const t = await startTestApp("ratelimit_burst_address", { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m", address: { limit: BURST_LIMIT } } }, trustLoopbackProxy);
+    try {
+      const setup = { "x-forwarded-for": "10.7.255.1" };
+      for (let i = 0; i < BURST; i++) {
+        const res = await t.request("PUT", `/_security/user/user${i}`, { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { password: `user${i}-pass`, roles: [] } });
+        assert.equal(res.status, 200);
+      }
+      const checks = spyOnPasswordChecks(t.security);
+      const client = "10.7.0.1";
+      const results = await Promise.all(
+        Array.from({ length: BURST }, (_, i) => t.request("GET", "/_security/_authenticate", { auth: { user: `user${i}`, password: "wrong-password" }, headers: { "x-forwarded-for": client } })),
+      );
+      const unauthorized = results.filter((r) => r.status === 401).length;
+      assert.equal(unauthorized + results.filter((r) => r.status === 429).length, BURST);
+      assert.ok(checks.calls <= BURST_LIMIT, `${checks.calls} password checks ran for ${BURST} parallel guesses of ${BURST} users (ceiling ${BURST_LIMIT})`);
+      assert.equal(unauthorized, BURST_LIMIT);
+      process.stdout.write(`# burst over ${BURST} users from one address, ceiling ${BURST_LIMIT}: ${checks.calls} bcrypt checks ran (at most ${checks.maxInFlight} at once), ${unauthorized} answered 401\n`);
+      // The address is over its ceiling: a user never verified waits, from that address only.
+      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "user0", password: "user0-pass" }, headers: { "x-forwarded-for": client } })).status, 429);
+      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "user0", password: "user0-pass" }, headers: { "x-forwarded-for": "10.7.0.2" } })).status, 200);
+    } finally {
+      await t.close();
+    }
+  });
+
   it("across two instances a burst can run at most limit checks on each; the shared count still decides the 401s", async () => {
     const db = await openTestDatabase("ratelimit_burst2");
     const options = { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m" } };
