@@ -57,6 +57,7 @@ export class FailureBudgets {
     const budget = this.budgets.get(key);
     if (!budget || budget.blockedUntil === 0) return 0;
     if (budget.blockedUntil > Date.now()) return budget.blockedUntil;
+    this.unblock(budget);
     this.roll(budget);
     this.tidy(budget);
     return 0;

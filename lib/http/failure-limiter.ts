@@ -182,12 +182,19 @@ export class FailureLimiter {
     const addressBlocked = this.addresses.blockedUntil(address);
     if (addressBlocked !== 0) return this.refuseOverCeiling(address, keys, addressBlocked);
     const budgets = keys.map((key) => this.pairs.budget(key, address));
-    for (const budget of budgets) {
-      if (this.pairs.exhausted(budget)) return this.tooMany(this.pairs.block(budget));
+    const exhausted = budgets.find((budget) => this.pairs.exhausted(budget));
+    if (exhausted) {
+      const until = this.pairs.block(exhausted);
+      for (const budget of budgets) this.pairs.tidy(budget);
+      return this.tooMany(until);
     }
     const addressBudget = this.addresses.budget(address, address);
     if (this.addresses.exhausted(addressBudget)) return this.refuseOverCeiling(address, keys, this.addresses.block(addressBudget));
-    if (!reserve) return null;
+    if (!reserve) {
+      for (const budget of budgets) this.pairs.tidy(budget);
+      this.addresses.tidy(addressBudget);
+      return null;
+    }
     const short = budgets.find((budget) => !this.pairs.hasFreeSlot(budget));
     const table = short ? this.pairs : this.addresses;
     const full = short ?? (this.addresses.hasFreeSlot(addressBudget) ? undefined : addressBudget);
