@@ -72,10 +72,9 @@ export const routeMounters: RouteMounter[] = [];
 export function createSecurity(options: SecurityOptions): Security {
   const config = resolveOptions(options);
   const core = new SecurityCore(config);
-  const rateStore = new MongoRateLimitStore(core.models.counters);
-  const limiter = config.failureRateLimit
-    ? new FailureLimiter(rateStore, config.failureRateLimit.limit, config.failureRateLimit.windowMs, config.storeTimeoutMs)
-    : undefined;
+  // One store per limiter (express-rate-limit requires it), each with its own key prefix.
+  const rateStores = { pairs: new MongoRateLimitStore(core.models.counters, "authc:pair:"), addresses: new MongoRateLimitStore(core.models.counters, "authc:address:") };
+  const limiter = config.failureRateLimit ? new FailureLimiter(rateStores, config.failureRateLimit, config.storeTimeoutMs) : undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -89,7 +88,8 @@ export function createSecurity(options: SecurityOptions): Security {
     async start() {
       await core.start();
       pruneTimer = setInterval(() => {
-        void rateStore.prune().catch(() => undefined);
+        // Either store's prune deletes every finished window of both (they share one collection).
+        void rateStores.pairs.prune().catch(() => undefined);
         void core.journal.prune().catch(() => undefined);
       }, 60_000).unref();
     },

@@ -32,6 +32,17 @@ export interface AlertDoc {
   next_run_at: number;
   /** Compare-and-set counter for updates. */
   version: number;
+  /** Consecutive refused runs; absent on alerts stored before it existed (then: none). */
+  health?: AlertHealth;
+}
+
+/** How an alert's recent runs went: refused runs (401/403) in a row make it failing and back off. */
+export interface AlertHealth {
+  consecutive_failures: number;
+  /** When it was marked failing (epoch ms); absent while it is not. */
+  failing_since?: number;
+  /** The last refused run. */
+  last_failure?: { at: number; status: number; error: string };
 }
 
 export interface AlertRunDoc {
@@ -90,6 +101,7 @@ export function createAlertModels(connection: Connection): AlertModels {
       updated_at: { type: Number, required: true },
       next_run_at: { type: Number, required: true, index: true },
       version: { type: Number, required: true },
+      health: { type: Mixed },
     },
     { collection: "demo_alerts", versionKey: false, minimize: false },
   );

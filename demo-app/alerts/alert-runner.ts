@@ -1,5 +1,5 @@
 import { IdentityRevokedError, isSecurityError, type Security } from "../../lib/index.js";
-import type { AlertDoc, AlertModels, AlertRunDoc } from "./alert-models.js";
+import type { AlertDoc, AlertHealth, AlertModels, AlertRunDoc } from "./alert-models.js";
 import { matchesCondition } from "./parse-alert-request.js";
 import type { SecretBox } from "./secret-box.js";
 
@@ -20,9 +20,18 @@ export interface AlertRunnerDeps {
   /** Most runs kept per alert. */
   keepRuns: number;
   fetchTimeoutMs: number;
+  /** Refused runs (401/403) in a row after which the alert is failing and backs off. */
+  failingAfter: number;
+  /** Longest wait between two runs of a failing alert. */
+  maxBackoffMs: number;
 }
 
 const READ_ORDERS = { application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] };
+
+/** `interval × 2^step`, at most `maxMs` (and never shorter than the interval itself). */
+export function backoffMs(intervalMs: number, step: number, maxMs: number): number {
+  return Math.max(intervalMs, Math.min(maxMs, intervalMs * 2 ** Math.min(step, 30)));
+}
 
 export function runView(doc: AlertRunDoc): AlertRunView {
   const view: AlertRunView = { at: new Date(doc.at).toISOString(), status: doc.status, username: doc.username ?? null, hits: doc.hits ?? null };
@@ -48,7 +57,34 @@ export class AlertRunner {
     const doc: AlertRunDoc = { alert_id: alert._id, at, ...outcome };
     await this.deps.models.runs.create(doc);
     await this.prune(alert._id);
+    await this.recordHealth(alert, doc);
     return runView(doc);
+  }
+
+  /**
+   * A refused run (401: the key was revoked or expired; 403: the user lost the privilege) will
+   * be refused again until someone updates the alert: after `failingAfter` in a row the alert is
+   * failing and its runs back off exponentially (capped at `maxBackoffMs`), so a dead alert does
+   * not keep knocking on the app with a bad key. A success clears it; other errors (5xx) leave
+   * it as it was. Conditional on the version read, so a concurrent update (which clears it) wins.
+   */
+  private async recordHealth(alert: AlertDoc, run: AlertRunDoc): Promise<void> {
+    const previous = alert.health ?? { consecutive_failures: 0 };
+    const refused = run.status === 401 || run.status === 403;
+    if (!refused && (run.status !== 200 || previous.consecutive_failures === 0)) return;
+    const set: Partial<AlertDoc> = {};
+    if (refused) {
+      const failures = previous.consecutive_failures + 1;
+      const health: AlertHealth = { consecutive_failures: failures, last_failure: { at: run.at, status: run.status, error: run.error ?? `HTTP ${run.status}` } };
+      if (failures >= this.deps.failingAfter) {
+        health.failing_since = previous.failing_since ?? run.at;
+        set.next_run_at = run.at + backoffMs(alert.interval_ms, failures - this.deps.failingAfter + 1, this.deps.maxBackoffMs);
+      }
+      set.health = health;
+    } else {
+      set.health = { consecutive_failures: 0 };
+    }
+    await this.deps.models.alerts.updateOne({ _id: alert._id, version: alert.version }, { $set: set }).exec();
   }
 
   private async attempt(alert: AlertDoc): Promise<Omit<AlertRunDoc, "alert_id" | "at">> {

@@ -30,9 +30,17 @@ export interface AlertView {
   created_at: string;
   updated_at: string;
   next_run_at: string;
+  /** `failing` after a few refused runs in a row (the key was revoked, the user lost the privilege): it backs off until updated. */
+  health: {
+    status: "ok" | "failing";
+    consecutive_failures: number;
+    failing_since: string | null;
+    last_failure: { at: string; status: number; error: string } | null;
+  };
 }
 
 export function alertView(doc: AlertDoc): AlertView {
+  const health = doc.health ?? { consecutive_failures: 0 };
   return {
     id: doc._id,
     name: doc.name,
@@ -44,6 +52,12 @@ export function alertView(doc: AlertDoc): AlertView {
     created_at: new Date(doc.created_at).toISOString(),
     updated_at: new Date(doc.updated_at).toISOString(),
     next_run_at: new Date(doc.next_run_at).toISOString(),
+    health: {
+      status: health.failing_since !== undefined ? "failing" : "ok",
+      consecutive_failures: health.consecutive_failures,
+      failing_since: health.failing_since !== undefined ? new Date(health.failing_since).toISOString() : null,
+      last_failure: health.last_failure ? { ...health.last_failure, at: new Date(health.last_failure.at).toISOString() } : null,
+    },
   };
 }
 
@@ -105,6 +119,7 @@ export class AlertService {
       updated_at: now,
       next_run_at: now,
       version: 1,
+      health: { consecutive_failures: 0 },
     };
     try {
       await this.deps.models.alerts.create(doc);
@@ -147,8 +162,10 @@ export class AlertService {
             run_as: identity,
             api_key: { id: key.id, name: key.name, managed: key.managed, sealed: box.seal(key.encoded, id) },
             updated_at: now,
-            next_run_at: input.intervalMs !== current.interval_ms ? now : current.next_run_at,
+            // An update is how a failing alert is fixed (a fresh key): it resumes at once.
+            next_run_at: input.intervalMs !== current.interval_ms || current.health?.failing_since !== undefined ? now : current.next_run_at,
             version: current.version + 1,
+            health: { consecutive_failures: 0 },
           },
         },
         { returnDocument: "after" },

@@ -21,6 +21,10 @@ export interface DemoAlertsOptions {
   tickMs?: number;
   /** Shortest accepted `interval`, in ms. Default `1000` (`"1s"`). */
   minIntervalMs?: number;
+  /** Refused runs (401/403) in a row after which an alert is failing and backs off. Default `3`. */
+  failingAfter?: number;
+  /** Longest wait between two runs of a failing alert, in ms. Default `3_600_000` (1 h). */
+  maxBackoffMs?: number;
   /** Where problems of background runs go (never secrets). Default `console.warn`. */
   warn?: (message: string) => void;
   /** Milliseconds since the epoch. */
@@ -45,6 +49,10 @@ export function createDemoAlerts(security: Security, connection: Connection, opt
   const configured = options.encryptionKey !== undefined && options.encryptionKey !== "" ? decodeEncryptionKey(options.encryptionKey) : undefined;
   const tickMs = options.tickMs ?? 1000;
   if (!Number.isInteger(tickMs) || tickMs < 0) throw new TypeError("demo: alerts.tickMs must be a non-negative integer");
+  const failingAfter = options.failingAfter ?? 3;
+  if (!Number.isInteger(failingAfter) || failingAfter < 1) throw new TypeError("demo: alerts.failingAfter must be a positive integer");
+  const maxBackoffMs = options.maxBackoffMs ?? 3_600_000;
+  if (!Number.isInteger(maxBackoffMs) || maxBackoffMs < 1) throw new TypeError("demo: alerts.maxBackoffMs must be a positive integer");
   const models = createAlertModels(connection);
   const clock = options.clock ?? Date.now;
   const warn = options.warn ?? ((message: string) => console.warn(`demo: ${message}`));
@@ -57,7 +65,7 @@ export function createDemoAlerts(security: Security, connection: Connection, opt
   };
   const claims = new ClaimStore(models.claims, clock);
   const service = new AlertService({ security, models, claims, box: getBox, minIntervalMs: options.minIntervalMs ?? 1000, clock, warn });
-  const runner = new AlertRunner({ security, models, box: getBox, clock, keepRuns: 100, fetchTimeoutMs: 5000 });
+  const runner = new AlertRunner({ security, models, box: getBox, clock, keepRuns: 100, fetchTimeoutMs: 5000, failingAfter, maxBackoffMs });
   const scheduler = new AlertScheduler({ models, runner, claims, clock, warn, batch: 20 });
   return {
     models,

@@ -18,6 +18,9 @@ export interface AuthenticatedSubjects {
   secondary?: Authentication;
 }
 
+/** The reason of every failed secondary authentication (Elasticsearch's wording). */
+export const SECONDARY_FAILURE_REASON = "Failed to authenticate secondary user";
+
 const RUN_AS_ACTION = "cluster:admin/xpack/security/user/authenticate";
 
 /**
@@ -77,7 +80,7 @@ export class AuthenticationService {
       return secondary;
     } catch (error) {
       if (!isSecurityError(error) || error.status !== 401) throw error;
-      throw authenticationError("Failed to authenticate secondary user", undefined, error);
+      throw authenticationError(SECONDARY_FAILURE_REASON, undefined, error);
     }
   }
 

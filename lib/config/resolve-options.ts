@@ -77,12 +77,20 @@ export function resolveOptions(options: SecurityOptions): ResolvedConfig {
   let failureRateLimit: ResolvedConfig["failureRateLimit"];
   if (options.failureRateLimit !== false) {
     const f = options.failureRateLimit ?? {};
-    if (typeof f !== "object" || f === null) fail("failureRateLimit", "must be false or { limit?: number, window?: duration }");
-    failureRateLimit = {
-      limit: integer(f.limit, "failureRateLimit.limit", 1, 1_000_000, 20),
-      windowMs: optionDuration(f.window ?? "1m", "failureRateLimit.window"),
-    };
-    if (failureRateLimit.windowMs <= 0) fail("failureRateLimit.window", "must be positive");
+    const shape = "must be false or { limit?: number, window?: duration, address?: { limit?: number, window?: duration } }";
+    if (typeof f !== "object" || f === null) fail("failureRateLimit", shape);
+    for (const key of Object.keys(f)) if (key !== "limit" && key !== "window" && key !== "address") fail(`failureRateLimit.${key}`, `is not an option (${shape})`);
+    const a = f.address ?? {};
+    if (typeof a !== "object" || a === null) fail("failureRateLimit.address", "must be { limit?: number, window?: duration }");
+    for (const key of Object.keys(a)) if (key !== "limit" && key !== "window") fail(`failureRateLimit.address.${key}`, "is not an option (must be { limit?: number, window?: duration })");
+    const limit = integer(f.limit, "failureRateLimit.limit", 1, 1_000_000, 10);
+    const windowMs = optionDuration(f.window ?? "15m", "failureRateLimit.window");
+    if (windowMs <= 0) fail("failureRateLimit.window", "must be positive");
+    const addressLimit = integer(a.limit, "failureRateLimit.address.limit", 1, 100_000_000, Math.max(200, limit));
+    if (addressLimit < limit) fail("failureRateLimit.address.limit", `must be at least failureRateLimit.limit (${limit}): the address ceiling is meant to be the higher one`);
+    const addressWindowMs = a.window === undefined ? windowMs : optionDuration(a.window, "failureRateLimit.address.window");
+    if (addressWindowMs <= 0) fail("failureRateLimit.address.window", "must be positive");
+    failureRateLimit = { limit, windowMs, addressLimit, addressWindowMs };
   }
 
   const bodyLimit = options.bodyLimit ?? "1mb";

@@ -41,10 +41,15 @@ export interface SecurityOptions {
   /** How often each instance polls the change journal. Default `"1s"`. */
   eventsPollInterval?: string | number;
   /**
-   * Brute-force protection: failed authentications per client and window before 429.
-   * Default `{ limit: 20, window: "1m" }`; `false` disables it.
+   * Brute-force protection keyed on what is being guessed. `limit`/`window`: consecutive failed
+   * authentications per (client address, claimed principal: username, API key id, token) before
+   * that pair gets 429; a success resets the pair. `address`: failures per client address over
+   * all principals (credential spraying) before new credentials from it get 429; credentials this
+   * instance already verified are still answered. Default
+   * `{ limit: 10, window: "15m", address: { limit: 200, window: <window> } }` (the address limit
+   * is never below `limit`); `false` disables it. See docs/rate-limiting.md.
    */
-  failureRateLimit?: false | { limit?: number; window?: string | number };
+  failureRateLimit?: false | { limit?: number; window?: string | number; address?: { limit?: number; window?: string | number } };
   /** Largest accepted JSON body on the router. Default `"1mb"`. */
   bodyLimit?: string | number;
   /** Send `x-elastic-product: Elasticsearch` so official Elasticsearch clients accept responses. Default `true`. */
@@ -153,7 +158,7 @@ export interface ResolvedConfig {
   credentialCacheMaxUsers: number;
   roleCacheTtlMs: number;
   eventsPollIntervalMs: number;
-  failureRateLimit: { limit: number; windowMs: number } | undefined;
+  failureRateLimit: { limit: number; windowMs: number; addressLimit: number; addressWindowMs: number } | undefined;
   bodyLimit: string | number;
   elasticProductHeader: boolean;
   apiKeys: ResolvedApiKeyConfig;

@@ -6,7 +6,8 @@ import { parseAuthorization } from "../authc/parse-authorization.js";
 import type { SecurityCore } from "../security-core.js";
 import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
-import { isAuthenticationFailure, type FailureLimiter } from "./failure-limiter.js";
+import { headerClaim, principalOf } from "./claimed-principals.js";
+import type { FailureLimiter } from "./failure-limiter.js";
 import { readSecurityHeaders } from "./read-security-headers.js";
 import { sendError } from "./send-error.js";
 import { toSecurityError } from "./to-security-error.js";
@@ -88,16 +89,20 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
   const productHeader = core.config.elasticProductHeader;
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.security) return next();
-    const blocked = limiter?.check(req);
-    if (blocked) return sendError(res, blocked, productHeader);
     // Hot path: a credential the caches already verified is answered synchronously (no promise,
     // no store deadline timer); anything else takes the full path below, with the same outcome.
-    const cached = core.authentication.authenticateFromCache(readSecurityHeaders(req));
+    const headers = readSecurityHeaders(req);
+    const cached = core.authentication.authenticateFromCache(headers);
     if (cached) {
+      // Only its own blocked pair refuses a verified credential; while no pair is blocked this costs one read.
+      if (limiter?.anyPairBlocked) {
+        const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
+        if (refused) return sendError(res, refused, productHeader);
+      }
       succeed(core, req, cached);
       return next();
     }
-    authenticateLimited(core, limiter, req, optional).then(
+    authenticateLimited(core, limiter, req, optional, false).then(
       // The router's deadline may have answered 503 meanwhile: then nothing more may run.
       () => (res.headersSent ? undefined : next()),
       (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
@@ -106,19 +111,27 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
 }
 
 /**
- * {@link authenticateRequest} under the failed-authentication limit: a limited client gets its
- * 429 before any credential is checked; a request presenting credentials (`Authorization`,
- * `es-secondary-authorization`) takes one of its client's check slots; every 401 is counted.
- * The whole of it, waiting for a slot included, stays within `storeTimeout`.
+ * {@link authenticateRequest} under the failed-authentication limits. A credential the caches
+ * already verified is answered first, whatever the address's failures (only its own pair being
+ * blocked refuses it). Otherwise a request whose (address, claimed principal) pair or address is
+ * over its limit gets its 429 before any credential is checked; a request presenting credentials
+ * (`Authorization`, `es-secondary-authorization`) takes check slots; every 401 is counted for the
+ * credential that failed. The whole of it, waiting for slots included, stays within `storeTimeout`.
+ *
+ * @param tryCache whether to look in the caches first (`false` when the caller just did).
  */
-export function authenticateLimited(core: SecurityCore, limiter: FailureLimiter | undefined, req: Request, optional: boolean): Promise<void> {
+export async function authenticateLimited(core: SecurityCore, limiter: FailureLimiter | undefined, req: Request, optional: boolean, tryCache = true): Promise<void> {
   if (!limiter) return authenticateRequest(core, req, optional);
+  const headers = readSecurityHeaders(req);
+  if (tryCache) {
+    const cached = core.authentication.authenticateFromCache(headers);
+    if (cached) {
+      const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
+      if (refused) throw refused;
+      succeed(core, req, cached);
+      return;
+    }
+  }
   const timeoutMs = core.config.storeTimeoutMs;
-  const presentsCredentials = req.headers.authorization !== undefined || req.headers["es-secondary-authorization"] !== undefined;
-  return limiter.guard(
-    req,
-    (waitedMs) => authenticateRequest(core, req, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0),
-    isAuthenticationFailure,
-    presentsCredentials,
-  );
+  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(core, req, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
 }

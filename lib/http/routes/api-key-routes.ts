@@ -2,6 +2,7 @@ import type { Router } from "express";
 import type { SecurityCore } from "../../security-core.js";
 import { isPlainObject } from "../../support/json-input.js";
 import { illegalArgument } from "../../support/security-error.js";
+import { bodyClaim, tokenPrincipal, userPrincipal } from "../claimed-principals.js";
 import { isAuthenticationFailure, type FailureLimiter } from "../failure-limiter.js";
 import { booleanParam, listParam, route } from "../route.js";
 
@@ -17,7 +18,8 @@ function checkRefresh(query: Record<string, string>): void {
  * are registered before `/:id` so they are never taken for an id.
  *
  * A grant checks the credentials in its body (`password`, `access_token`): with `limiter`, it runs
- * under the failed-authentication limit of the calling client, and a 401 counts as a failure.
+ * under the failed-authentication limit of the calling address and the principal the body names
+ * (the username, or the access token), and a 401 counts as a failure.
  */
 export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: FailureLimiter): void {
   const keys = core.apiKeys;
@@ -71,8 +73,8 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: 
     route(["refresh"], async ({ req, auth, body, query: params }) => {
       checkRefresh(params);
       const grant = () => keys.grant(auth, body);
-      const checksCredential = isPlainObject(body) && (body.grant_type === "password" || body.grant_type === "access_token");
-      return { body: await (limiter ? limiter.guard(req, grant, isAuthenticationFailure, checksCredential) : grant()) };
+      const principal = grantPrincipal(body);
+      return { body: await (limiter && principal !== undefined ? limiter.guard(req, bodyClaim(principal, isAuthenticationFailure), grant) : grant()) };
     }),
   );
 
@@ -88,4 +90,12 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: 
       return { body: await keys.update(auth, params.id as string, body) };
     }),
   );
+}
+
+/** Whom a grant's body credential claims to be; `undefined` when it carries none to check. */
+function grantPrincipal(body: unknown): string | undefined {
+  if (!isPlainObject(body)) return undefined;
+  if (body.grant_type === "password" && typeof body.username === "string") return userPrincipal(body.username);
+  if (body.grant_type === "access_token" && typeof body.access_token === "string") return tokenPrincipal(body.access_token);
+  return undefined;
 }

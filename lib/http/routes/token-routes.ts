@@ -2,6 +2,7 @@ import type { Router } from "express";
 import { TokenRequestError } from "../../authc/token/token-errors.js";
 import type { SecurityCore } from "../../security-core.js";
 import { isPlainObject } from "../../support/json-input.js";
+import { bodyClaim, userPrincipal } from "../claimed-principals.js";
 import { isAuthenticationFailure, type FailureLimiter } from "../failure-limiter.js";
 import { route } from "../route.js";
 
@@ -12,7 +13,8 @@ import { route } from "../route.js";
  * `RestInvalidateTokenAction`).
  *
  * The `password` and `refresh_token` grants check a credential from the body: with `limiter`,
- * they run under the failed-authentication limit of the calling client, and a wrong password
+ * they run under the failed-authentication limit of the calling address and the principal the
+ * body names (the username, or the refresh token), and a wrong password
  * (401) or refresh token (400 `invalid_grant`) counts as a failed authentication.
  */
 export function mountTokenRoutes(router: Router, core: SecurityCore, limiter?: FailureLimiter): void {
@@ -23,8 +25,8 @@ export function mountTokenRoutes(router: Router, core: SecurityCore, limiter?: F
     route([], async ({ req, auth, body }) => {
       try {
         const create = () => tokens.create(auth, body);
-        const checksCredential = isPlainObject(body) && (body.grant_type === "password" || body.grant_type === "refresh_token");
-        return { body: await (limiter ? limiter.guard(req, create, isGrantFailure, checksCredential) : create()) };
+        const principal = grantPrincipal(body);
+        return { body: await (limiter && principal !== undefined ? limiter.guard(req, bodyClaim(principal, isGrantFailure), create) : create()) };
       } catch (error) {
         if (error instanceof TokenRequestError) return { status: 400, body: error.toOAuth2Body() };
         throw error;
@@ -47,6 +49,14 @@ export function mountTokenRoutes(router: Router, core: SecurityCore, limiter?: F
 function isGrantFailure(error: unknown): boolean {
   if (error instanceof TokenRequestError) return error.code === "invalid_grant";
   return isAuthenticationFailure(error);
+}
+
+/** Whom a token request's body credential claims to be; `undefined` when it carries none to check. */
+function grantPrincipal(body: unknown): string | undefined {
+  if (!isPlainObject(body)) return undefined;
+  if (body.grant_type === "password" && typeof body.username === "string") return userPrincipal(body.username);
+  if (body.grant_type === "refresh_token" && typeof body.refresh_token === "string") return `refresh_token:${body.refresh_token}`;
+  return undefined;
 }
 
 function isNonEmptyString(value: unknown): boolean {

@@ -9,8 +9,9 @@ import { openTestDatabase } from "../../support/test-database.js";
 
 // The failed-authentication limit on every path that checks a credential: the Authorization
 // header (Basic, ApiKey, Bearer), es-secondary-authorization, a guard that authenticates by
-// itself, and the credentials in the bodies of the token and grant endpoints. Each scenario is its
-// own client (X-Forwarded-For behind a trusted loopback proxy), so one app serves them all.
+// itself, and the credentials in the bodies of the token and grant endpoints. Failures count per
+// (client address, claimed principal): over the limit only that pair is refused. Each scenario is
+// its own client (X-Forwarded-For behind a trusted loopback proxy), so one app serves them all.
 
 const LIMIT = 3;
 const WINDOW_SECONDS = 60;
@@ -57,6 +58,7 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
   let guardServer: Server;
   let guardUrl = "";
   let apiKey = "";
+  let apiKeyEncoded = "";
   let checks: ReturnType<typeof spyOnPasswordChecks>;
   let nextClient = 1;
   const newClient = () => `10.9.0.${nextClient++}`;
@@ -80,6 +82,7 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
     const key = await t.request("POST", "/_security/api_key", { auth: { user: "alice", password: "alice-pass" }, headers: setup, body: { name: "alice-key" } });
     assert.equal(key.status, 200, JSON.stringify(key.body));
     apiKey = key.body.id as string;
+    apiKeyEncoded = key.body.encoded as string;
     // Warm the caller's credential, as a real client's would be: its check costs no bcrypt.
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "client", password: "client-pass" }, headers: setup })).status, 200);
 
@@ -111,100 +114,128 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
     /** One attempt with a wrong credential and the status it gets while under the limit. */
     fail: (client: string) => Promise<HttpResult>;
     failStatus: number;
-    /** The same kind of attempt with a right credential. */
-    succeed: (client: string) => Promise<HttpResult>;
+    /** The same principal with its right credential, when it has one (a made-up token has none). */
+    sameRight?: (client: string) => Promise<HttpResult>;
+    /** Another principal of the same kind, with its right credential. */
+    other: (client: string) => Promise<HttpResult>;
   }
 
   const authenticate = (client: string, options: RequestOptions) => t.request("GET", "/_security/_authenticate", from(client, options));
+  const guardRequest = async (client: string, authorization: string): Promise<HttpResult> => {
+    const res = await fetch(`${guardUrl}/reports`, { headers: { authorization, "x-forwarded-for": client } });
+    return { status: res.status, headers: res.headers, body: await res.json() };
+  };
   const scenarios: Scenario[] = [
     {
       name: "Authorization: Basic",
       fail: (c) => authenticate(c, { auth: { user: "alice", password: "wrong-password" } }),
       failStatus: 401,
-      succeed: (c) => authenticate(c, { auth: { user: "alice", password: "alice-pass" } }),
+      sameRight: (c) => authenticate(c, { auth: { user: "alice", password: "alice-pass" } }),
+      other: (c) => authenticate(c, { auth: { user: "reader", password: "reader-pass" } }),
     },
     {
       name: "Authorization: ApiKey",
       fail: (c) => authenticate(c, { auth: wrongApiKey() }),
       failStatus: 401,
-      succeed: (c) => authenticate(c, { auth: { user: "alice", password: "alice-pass" } }),
+      sameRight: (c) => authenticate(c, { auth: { apiKey: apiKeyEncoded } }),
+      other: (c) => authenticate(c, { auth: { user: "alice", password: "alice-pass" } }),
     },
     {
       name: "Authorization: Bearer",
       fail: (c) => authenticate(c, { auth: "Bearer not-a-token-this-library-issued" }),
       failStatus: 401,
-      succeed: (c) => authenticate(c, { auth: caller }),
+      other: (c) => authenticate(c, { auth: caller }),
     },
     {
       name: "es-secondary-authorization",
       fail: (c) => authenticate(c, { auth: caller, headers: { "es-secondary-authorization": basic("alice", "wrong-password") } }),
       failStatus: 401,
-      succeed: (c) => authenticate(c, { auth: caller, headers: { "es-secondary-authorization": basic("alice", "alice-pass") } }),
+      sameRight: (c) => authenticate(c, { auth: caller, headers: { "es-secondary-authorization": basic("alice", "alice-pass") } }),
+      other: (c) => authenticate(c, { auth: caller, headers: { "es-secondary-authorization": basic("reader", "reader-pass") } }),
     },
     {
       name: "POST /_security/oauth2/token grant_type password",
       fail: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "wrong-password" } })),
       failStatus: 401,
-      succeed: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass" } })),
+      sameRight: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass" } })),
+      other: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "password", username: "reader", password: "reader-pass" } })),
     },
     {
       name: "POST /_security/oauth2/token grant_type refresh_token",
       fail: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "refresh_token", refresh_token: "A".repeat(43) } })),
       failStatus: 400,
-      succeed: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "client_credentials" } })),
+      other: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "client_credentials" } })),
     },
     {
       name: "POST /_security/api_key/grant grant_type password",
       fail: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "wrong-password", api_key: { name: "g" } } })),
       failStatus: 401,
-      succeed: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } })),
+      sameRight: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } })),
+      other: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "reader", password: "reader-pass", api_key: { name: "g" } } })),
     },
     {
       name: "POST /_security/api_key/grant grant_type access_token",
       fail: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "access_token", access_token: "not-a-token-this-library-issued", api_key: { name: "g" } } })),
       failStatus: 401,
-      succeed: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } })),
+      other: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } })),
     },
     {
       name: "requirePrivileges authenticating by itself",
-      fail: async (c) => {
-        const res = await fetch(`${guardUrl}/reports`, { headers: { authorization: basic("reader", "wrong-password"), "x-forwarded-for": c } });
-        return { status: res.status, headers: res.headers, body: await res.json() };
-      },
+      fail: (c) => guardRequest(c, basic("reader", "wrong-password")),
       failStatus: 401,
-      succeed: async (c) => {
-        const res = await fetch(`${guardUrl}/reports`, { headers: { authorization: basic("reader", "reader-pass"), "x-forwarded-for": c } });
-        return { status: res.status, headers: res.headers, body: await res.json() };
-      },
+      sameRight: (c) => guardRequest(c, basic("reader", "reader-pass")),
+      other: (c) => guardRequest(c, basic("elastic", ADMIN_PASSWORD)),
     },
   ];
 
   for (const scenario of scenarios) {
-    it(`${scenario.name}: ${LIMIT} failures answered as usual, then 429 before any credential check`, async () => {
+    it(`${scenario.name}: ${LIMIT} failures answered as usual, then 429 for that (address, principal) pair only`, async () => {
       const client = newClient();
       // Success never counts: a client may succeed any number of times.
-      for (let i = 0; i < 2; i++) assert.ok((await scenario.succeed(client)).status < 300, "success before any failure");
+      for (let i = 0; i < 2; i++) assert.ok((await scenario.other(client)).status < 300, "success before any failure");
       for (let i = 0; i < LIMIT; i++) {
         const res = await scenario.fail(client);
         assert.equal(res.status, scenario.failStatus, `failure ${i + 1}: ${JSON.stringify(res.body)}`);
       }
       const before = checks.calls;
       assertRateLimited(await scenario.fail(client), `${scenario.name}, attempt ${LIMIT + 1}`);
-      // Once limited, even the right credential waits: the point is to stop guessing.
-      assertRateLimited(await scenario.succeed(client), `${scenario.name}, right credential`);
-      assert.equal(checks.calls, before, "a limited client gets no password check");
-      // Other clients are not affected.
-      assert.ok((await scenario.succeed(newClient())).status < 300, "another client still succeeds");
+      // Once the pair is limited, even its right credential waits: the point is to stop guessing.
+      if (scenario.sameRight) assertRateLimited(await scenario.sameRight(client), `${scenario.name}, right credential`);
+      assert.equal(checks.calls, before, "a limited pair gets no password check");
+      // Another principal from the same address is not affected, nor the same principal elsewhere.
+      const other = await scenario.other(client);
+      assert.ok(other.status < 300, `another principal from the same address: ${other.status} ${JSON.stringify(other.body)}`);
+      if (scenario.sameRight) {
+        const elsewhere = await scenario.sameRight(newClient());
+        assert.ok(elsewhere.status < 300, `the same principal from another address: ${elsewhere.status}`);
+      } else {
+        assert.equal((await scenario.fail(newClient())).status, scenario.failStatus, "the same credential from another address is checked");
+      }
     });
   }
 
-  it("failures of every kind add up to one count per client", async () => {
+  it("a password and the password grants of one username add up to one count per (address, username)", async () => {
     const client = newClient();
     const [basicPath, , , , tokenPassword, , grantPassword] = scenarios as [Scenario, Scenario, Scenario, Scenario, Scenario, Scenario, Scenario];
     assert.equal((await basicPath.fail(client)).status, 401);
     assert.equal((await tokenPassword.fail(client)).status, 401);
     assert.equal((await grantPassword.fail(client)).status, 401);
-    assertRateLimited(await basicPath.succeed(client), "after three failures of three kinds");
+    // alice's password is cached by now: even so, her pair is refused (a cache hit must not tell a right guess apart).
+    assertRateLimited(await (basicPath.sameRight as Scenario["fail"])(client), "after three failures of three kinds");
+    assert.equal((await basicPath.other(client)).status, 200, "another user from the same address");
+  });
+
+  it("a success that needed a check resets the pair's consecutive failures", async () => {
+    const client = newClient();
+    const fresh = { user: "fresh", password: "fresh-pass" };
+    const setup = { "x-forwarded-for": "10.9.255.1" };
+    assert.equal((await t.request("PUT", "/_security/user/fresh", { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { password: fresh.password, roles: [] } })).status, 200);
+    const wrong = () => authenticate(client, { auth: { user: "fresh", password: "wrong-password" } });
+    for (let i = 0; i < LIMIT - 1; i++) assert.equal((await wrong()).status, 401);
+    // First verification of this password: a real check, which resets the count.
+    assert.equal((await authenticate(client, { auth: fresh })).status, 200);
+    for (let i = 0; i < LIMIT; i++) assert.equal((await wrong()).status, 401, `failure ${i + 1} after the success`);
+    assertRateLimited(await wrong(), "limit reached again");
   });
 
   it("a 403 is not a failed authentication: it keeps Elasticsearch's reason and never turns into a 429", async () => {
@@ -268,6 +299,32 @@ describe("failed-authentication limit: parallel bursts", () => {
       // A burst of right credentials is never refused: checks beyond the limit wait for a slot.
       const good = await Promise.all(Array.from({ length: BURST }, () => t.request("GET", "/_security/_authenticate", { auth: { user: "bob", password: "bob-pass" }, headers: { "x-forwarded-for": "10.8.1.1" } })));
       assert.deepEqual(good.map((r) => r.status), Array.from({ length: BURST }, () => 200));
+    } finally {
+      await t.close();
+    }
+  });
+
+  it(`${BURST} parallel wrong passwords for ${BURST} users from one address against an address ceiling of ${BURST_LIMIT}: at most ${BURST_LIMIT} password checks run`, async () => {
+    const t = await startTestApp("ratelimit_burst_address", { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m", address: { limit: BURST_LIMIT } } }, trustLoopbackProxy);
+    try {
+      const setup = { "x-forwarded-for": "10.7.255.1" };
+      for (let i = 0; i < BURST; i++) {
+        const res = await t.request("PUT", `/_security/user/user${i}`, { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { password: `user${i}-pass`, roles: [] } });
+        assert.equal(res.status, 200);
+      }
+      const checks = spyOnPasswordChecks(t.security);
+      const client = "10.7.0.1";
+      const results = await Promise.all(
+        Array.from({ length: BURST }, (_, i) => t.request("GET", "/_security/_authenticate", { auth: { user: `user${i}`, password: "wrong-password" }, headers: { "x-forwarded-for": client } })),
+      );
+      const unauthorized = results.filter((r) => r.status === 401).length;
+      assert.equal(unauthorized + results.filter((r) => r.status === 429).length, BURST);
+      assert.ok(checks.calls <= BURST_LIMIT, `${checks.calls} password checks ran for ${BURST} parallel guesses of ${BURST} users (ceiling ${BURST_LIMIT})`);
+      assert.equal(unauthorized, BURST_LIMIT);
+      process.stdout.write(`# burst over ${BURST} users from one address, ceiling ${BURST_LIMIT}: ${checks.calls} bcrypt checks ran (at most ${checks.maxInFlight} at once), ${unauthorized} answered 401\n`);
+      // The address is over its ceiling: a user never verified waits, from that address only.
+      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "user0", password: "user0-pass" }, headers: { "x-forwarded-for": client } })).status, 429);
+      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "user0", password: "user0-pass" }, headers: { "x-forwarded-for": "10.7.0.2" } })).status, 200);
     } finally {
       await t.close();
     }

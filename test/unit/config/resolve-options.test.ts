@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import mongoose from "mongoose";
 import { createSecurity, type SecurityOptions } from "../../../lib/index.js";
+import { resolveOptions } from "../../../lib/config/resolve-options.js";
 
 const connection = mongoose.createConnection();
 
@@ -39,6 +40,24 @@ describe("createSecurity option validation", () => {
     assert.match(attempt({ connection, roles: { broken: { cluster: ["no_such_privilege"] } } }).message, /roles\.broken is not a valid role descriptor/);
     assert.match(attempt({ connection, anonymous: { roles: "all" } }).message, /anonymous must be/);
     assert.match(attempt({ connection, failureRateLimit: { limit: 0 } }).message, /failureRateLimit\.limit/);
+  });
+
+  it("failureRateLimit: per-pair and per-address limits, defaults and validation", () => {
+    assert.deepEqual(resolveOptions({ connection }).failureRateLimit, { limit: 10, windowMs: 900_000, addressLimit: 200, addressWindowMs: 900_000 });
+    assert.deepEqual(resolveOptions({ connection, failureRateLimit: { limit: 5, window: "1m", address: { limit: 50, window: "10m" } } }).failureRateLimit, {
+      limit: 5,
+      windowMs: 60_000,
+      addressLimit: 50,
+      addressWindowMs: 600_000,
+    });
+    // The ceiling follows a raised pair limit rather than undercut it.
+    assert.equal(resolveOptions({ connection, failureRateLimit: { limit: 1000 } }).failureRateLimit?.addressLimit, 1000);
+    assert.equal(resolveOptions({ connection, failureRateLimit: false }).failureRateLimit, undefined);
+    assert.match(attempt({ connection, failureRateLimit: { limit: 10, address: { limit: 5 } } }).message, /failureRateLimit\.address\.limit must be at least failureRateLimit\.limit/);
+    assert.match(attempt({ connection, failureRateLimit: { address: { window: "soon" } } }).message, /failureRateLimit\.address\.window/);
+    assert.match(attempt({ connection, failureRateLimit: { address: { limt: 5 } } }).message, /failureRateLimit\.address\.limt is not an option/);
+    assert.match(attempt({ connection, failureRateLimit: { perAddress: 5 } }).message, /failureRateLimit\.perAddress is not an option/);
+    assert.match(attempt({ connection, failureRateLimit: { address: 5 } }).message, /failureRateLimit\.address must be/);
   });
 
   it("validates requirePrivileges requirements at construction", () => {
