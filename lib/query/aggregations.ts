@@ -20,6 +20,7 @@ import {
   type RawValue,
   type StoredDocument,
 } from "./document-values.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import { DEFAULT_FORMAT, UTC, type DateFormat } from "./es-date.js";
 import { attachJoinedValues, resolveJoinedFilter, type JoinedFields } from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
@@ -412,6 +413,8 @@ export interface RunAggregationsOptions {
   readonly regexDialect?: RegexDialect | undefined;
   /** Fields kept outside the key documents (`last_used`), joined by key id (see joined-fields.ts). */
   readonly joined?: JoinedFields | undefined;
+  /** The request's allowance of zoned date math, shared with its main query. */
+  readonly budget?: DateWorkBudget | undefined;
 }
 
 function tooManyDocuments(max: number): Error {
@@ -435,10 +438,11 @@ export async function runAggregations(
   if (options.matching !== undefined && options.matching > max) throw tooManyDocuments(max);
 
   const filterMatches = new Map<unknown, ReadonlySet<string>>();
+  const budget = options.budget ?? new DateWorkBudget();
   await Promise.all(
     collectFilterQueries(aggs).map(async (query) => {
       const ids = new Set<string>();
-      let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect });
+      let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect, budget });
       if (options.joined) translated = await resolveJoinedFilter(translated, options.joined, max);
       const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 } });
       for await (const doc of cursor) {

@@ -16,6 +16,7 @@ import {
   type ApiKeyField,
 } from "./api-key-fields.js";
 import type { RawValue } from "./document-values.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import { parseDateFormat, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
 import { aggregationInitializationError, parsingError } from "./query-errors.js";
 import { translateApiKeyQuery } from "./translate-query.js";
@@ -157,6 +158,7 @@ interface ParseState {
   count: number;
   filters: number;
   readonly now: number;
+  readonly budget: DateWorkBudget;
 }
 
 /**
@@ -166,8 +168,8 @@ interface ParseState {
  *   [t]`, `Unsupported aggregation of type [t]` (pipelines), `Unknown aggregation type [t]`,
  *   `Unsupported script value source for [n] agg`, field errors, malformed definitions.
  */
-export function parseAggregations(aggs: unknown, now: number = Date.now()): AggregationRequest {
-  const state: ParseState = { count: 0, filters: 0, now };
+export function parseAggregations(aggs: unknown, now: number = Date.now(), budget: DateWorkBudget = new DateWorkBudget()): AggregationRequest {
+  const state: ParseState = { count: 0, filters: 0, now, budget };
   return parseLevel(aggs, state, 0, undefined);
 }
 
@@ -226,7 +228,7 @@ function parseOne(name: string, definition: JsonObject, state: ParseState, depth
       return parseTerms(name, body, base, state.now);
     case "range":
     case "date_range":
-      return parseRange(name, type, body, base, state.now);
+      return parseRange(name, type, body, base, state);
     case "missing": {
       checkKeys(body, type, ["field"]);
       return { ...base, type, field: valuesSourceField(name, body) };
@@ -241,7 +243,7 @@ function parseOne(name: string, definition: JsonObject, state: ParseState, depth
       return parseComposite(name, body, base, state.now);
     case "filter":
       countFilter(state);
-      translateApiKeyQuery(body, state.now);
+      translateApiKeyQuery(body, state.now, { budget: state.budget });
       return { ...base, type, query: body };
     default:
       return parseFilters(body, base, state);
@@ -346,7 +348,8 @@ function parseTerms(name: string, body: JsonObject, base: AggregationBase, now: 
   };
 }
 
-function parseRange(name: string, type: "range" | "date_range", body: JsonObject, base: AggregationBase, now: number): RangeAggregation {
+function parseRange(name: string, type: "range" | "date_range", body: JsonObject, base: AggregationBase, state: ParseState): RangeAggregation {
+  const { now, budget } = state;
   checkKeys(body, type, ["field", "ranges", "keyed", "format", "time_zone", "missing", "value_type"]);
   const field = valuesSourceField(name, body);
   if (field.kind !== "date") {
@@ -361,7 +364,7 @@ function parseRange(name: string, type: "range" | "date_range", body: JsonObject
   const bound = (value: unknown): number | undefined => {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "number" && typeof value !== "string") throw parsingError(`[${type}] range bounds must be numbers or strings`);
-    return dateValue(value, { now, format, timeZone });
+    return dateValue(value, { now, format, timeZone, budget });
   };
   const ranges: RangeSpec[] = body.ranges.map((entry) => {
     if (!isObject(entry)) throw parsingError(`[${type}] failed to parse field [ranges]`);
@@ -468,7 +471,7 @@ function parseFilters(body: JsonObject, base: AggregationBase, state: ParseState
   if (filters.length === 0) throw illegalArgument("[filters] cannot be empty.");
   for (const filter of filters) {
     countFilter(state);
-    translateApiKeyQuery(filter.query, state.now);
+    translateApiKeyQuery(filter.query, state.now, { budget: state.budget });
   }
   if (body.other_bucket !== undefined && typeof body.other_bucket !== "boolean") throw parsingError("[filters] failed to parse field [other_bucket]");
   if (body.other_bucket_key !== undefined && typeof body.other_bucket_key !== "string") throw parsingError("[filters] failed to parse field [other_bucket_key]");

@@ -6,6 +6,7 @@
  */
 import type { mongo } from "mongoose";
 import { runAggregations, type AggregationResult } from "./aggregations.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import type { StoredDocument } from "./document-values.js";
 import { attachJoinedValues, DEFAULT_MAX_JOINED_KEYS, resolveJoinedFilter, sortUsesJoined, tooManyToSort, type JoinedFields } from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
@@ -95,7 +96,8 @@ export async function queryApiKeys<T extends object>(
     options.regexDialect === undefined || options.regexDialect === "auto" ? await detectRegexDialect(collection) : options.regexDialect;
   const joined = options.joined;
   const maxJoined = options.maxJoinedKeys ?? DEFAULT_MAX_JOINED_KEYS;
-  let filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect })]);
+  const budget = new DateWorkBudget();
+  let filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect, budget })]);
   if (joined) filter = await resolveJoinedFilter(filter, joined, maxJoined);
 
   const totalPromise = collection.countDocuments(filter);
@@ -116,6 +118,7 @@ export async function queryApiKeys<T extends object>(
             maxDocuments: options.maxAggregationDocuments,
             regexDialect,
             joined,
+            budget,
           }),
         );
   const [total, docs, aggregations] = await Promise.all([totalPromise, hitsPromise, aggregationsPromise]);

@@ -23,6 +23,7 @@ import {
   type ApiKeyField,
   type ScalarValue,
 } from "./api-key-fields.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import { parseDateFormat, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
 import { and, matchAll, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
 import { parsingError, queryShardError } from "./query-errors.js";
@@ -55,6 +56,7 @@ const KNOWN_UNSUPPORTED_QUERIES = new Set([
 interface Context {
   readonly now: number;
   readonly regexDialect: RegexDialect;
+  readonly budget: DateWorkBudget;
   clauses: number;
 }
 
@@ -65,6 +67,11 @@ export interface TranslateQueryOptions {
    * use atomic groups, which keeps multi-`*` patterns linear-time.
    */
   readonly regexDialect?: RegexDialect | undefined;
+  /**
+   * The request's allowance of zoned date math, shared by every query of one request (the main
+   * query and the aggregation filters). Default: a fresh one for this query.
+   */
+  readonly budget?: DateWorkBudget | undefined;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -80,7 +87,7 @@ function isObject(value: unknown): value is JsonObject {
  */
 export function translateApiKeyQuery(query: unknown, now: number, options: TranslateQueryOptions = {}): MongoFilter {
   if (query === undefined || query === null) return matchAll();
-  const context: Context = { now, regexDialect: options.regexDialect ?? "portable", clauses: 0 };
+  const context: Context = { now, regexDialect: options.regexDialect ?? "portable", budget: options.budget ?? new DateWorkBudget(), clauses: 0 };
   return translateClause(query, context, 0);
 }
 
@@ -335,8 +342,8 @@ function caseInsensitiveTerm(field: ApiKeyField, term: string, queryName: string
 }
 
 function dateTerm(field: ApiKeyField, value: unknown, context: Context, format?: DateFormat, timeZone?: TimeZone): MongoFilter {
-  const lower = dateValue(value, { now: context.now, roundUp: false, format, timeZone });
-  const upper = dateValue(value, { now: context.now, roundUp: true, format, timeZone });
+  const lower = dateValue(value, { now: context.now, roundUp: false, format, timeZone, budget: context.budget });
+  const upper = dateValue(value, { now: context.now, roundUp: true, format, timeZone, budget: context.budget });
   if (lower === upper) return fieldFilter(field, { $eq: lower });
   return fieldFilter(field, { $gte: lower, $lte: upper });
 }
@@ -575,8 +582,8 @@ function translateRange(body: JsonObject, context: Context): MongoFilter {
     const timeZone = zoneOption !== undefined ? parseTimeZone(zoneOption) : undefined;
     const condition: Record<string, number> = {};
     // Elasticsearch rounds exclusive lower and inclusive upper bounds up (`gt: now/d` = after today).
-    if (lower) condition[lower.inclusive ? "$gte" : "$gt"] = dateValue(lower.value, { now: context.now, roundUp: !lower.inclusive, format, timeZone });
-    if (upper) condition[upper.inclusive ? "$lte" : "$lt"] = dateValue(upper.value, { now: context.now, roundUp: upper.inclusive, format, timeZone });
+    if (lower) condition[lower.inclusive ? "$gte" : "$gt"] = dateValue(lower.value, { now: context.now, roundUp: !lower.inclusive, format, timeZone, budget: context.budget });
+    if (upper) condition[upper.inclusive ? "$lte" : "$lt"] = dateValue(upper.value, { now: context.now, roundUp: upper.inclusive, format, timeZone, budget: context.budget });
     return fieldFilter(field, condition);
   }
   if (field.kind === "boolean") {
