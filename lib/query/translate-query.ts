@@ -103,10 +103,7 @@ function translateClause(query: unknown, context: Context, depth: number): Mongo
   const type = keys[0] as string;
   if (keys.length > 1) throw parsingError(`[${type}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]`);
   const body = query[type];
-  context.clauses++;
-  if (context.clauses > MAX_QUERY_CLAUSES) {
-    throw illegalArgument(`Query contains too many nested clauses; maxClauseCount is set to ${MAX_QUERY_CLAUSES}`);
-  }
+  countClauses(context, 1);
   if (!isObject(body)) {
     if (type === "bool" || SUPPORTED.has(type)) throw parsingError(`[${type}] query malformed, no start_object after query name`);
   }
@@ -139,6 +136,14 @@ function translateClause(query: unknown, context: Context, depth: number): Mongo
         throw illegalArgument(`Query type [${type}] is not currently supported in this context`);
       }
       throw parsingError(`unknown query [${type}]`);
+  }
+}
+
+/** Counts clauses against `indices.query.bool.max_clause_count`, which covers the whole query. */
+function countClauses(context: Context, n: number): void {
+  context.clauses += n;
+  if (context.clauses > MAX_QUERY_CLAUSES) {
+    throw illegalArgument(`Query contains too many nested clauses; maxClauseCount is set to ${MAX_QUERY_CLAUSES}`);
   }
 }
 
@@ -636,6 +641,9 @@ function translateSimpleQueryString(body: JsonObject, context: Context): MongoFi
   // Like Elasticsearch: querying every field forces lenient, or date fields would fail every text.
   const lenient = allFields || (optionalBoolean(body, "lenient", "simple_query_string") ?? false);
 
+  if (fieldNames.length > MAX_QUERY_CLAUSES) {
+    throw illegalArgument(`Query contains too many nested clauses; maxClauseCount is set to ${MAX_QUERY_CLAUSES}`);
+  }
   const fields = new Map<string, ApiKeyField>();
   for (const entry of fieldNames) {
     const name = entry.replace(/\^[0-9.]*$/, "");
@@ -651,6 +659,9 @@ function translateSimpleQueryString(body: JsonObject, context: Context): MongoFi
 function translateSimpleNode(node: SimpleQueryNode, fields: readonly ApiKeyField[], lenient: boolean, context: Context): MongoFilter | undefined {
   switch (node.kind) {
     case "term": {
+      // One clause per field, as Elasticsearch expands a multi-field term: a long text over many
+      // fields must not build millions of filters.
+      countClauses(context, fields.length);
       const perField: MongoFilter[] = [];
       for (const field of fields) {
         const filter = simpleTermFilter(node.text, node.prefix, field, lenient, context);
