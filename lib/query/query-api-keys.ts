@@ -199,18 +199,24 @@ async function findHitsSortedInMemory(
 const dialects = new WeakMap<object, Promise<RegexDialect>>();
 
 /**
- * Whether the server's `$regex` accepts PCRE atomic groups: one `_id` probe per collection
- * object, remembered. A server that rejects the syntax gets portable regexes.
+ * Whether the server's `$regex` accepts PCRE atomic groups: an `_id` probe, remembered per
+ * collection object once it is conclusive. A server that rejects the syntax gets portable regexes.
+ * Some servers (FerretDB) compile a regex only when a document reaches it, so a probe that meets no
+ * document proves nothing: until one does, the portable dialect (valid everywhere) is used and the
+ * probe is repeated next time.
  */
 export function detectRegexDialect(collection: mongo.Collection<mongo.Document>): Promise<RegexDialect> {
   let dialect = dialects.get(collection);
   if (!dialect) {
-    const probe: MongoFilter = { _id: { $regex: "^(?>\\$)" } };
+    const probe: MongoFilter = { _id: { $regex: "^(?>[\\s\\S]*)" } };
     dialect = collection
       .find(probe, { projection: { _id: 1 }, limit: 1 })
       .toArray()
       .then(
-        (): RegexDialect => "pcre",
+        (found): RegexDialect => {
+          if (found.length === 0) dialects.delete(collection);
+          return found.length === 0 ? "portable" : "pcre";
+        },
         (error: unknown): RegexDialect => {
           if (error instanceof Error && /regular expression|regex|pattern/i.test(error.message)) return "portable";
           dialects.delete(collection);
