@@ -33,6 +33,7 @@ import type {
   TermsAggregation,
 } from "./parse-aggregations.js";
 import { tooManyBucketsError } from "./query-errors.js";
+import { setOwn } from "./set-own.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 import type { RegexDialect } from "./wildcard-to-regex.js";
 
@@ -43,6 +44,9 @@ export type { AggregationNode, AggregationRequest } from "./parse-aggregations.j
 export const DEFAULT_MAX_AGGREGATION_DOCUMENTS = 100_000;
 /** `search.max_buckets`. */
 export const MAX_BUCKETS = 65_536;
+
+/** Document-to-key placements one `composite` aggregation may compute (multi-valued fields multiply them). */
+export const MAX_COMPOSITE_PLACEMENTS = 1_048_576;
 
 /** An aggregation result object, as rendered in the response. */
 export type AggregationResult = { [key: string]: unknown };
@@ -84,7 +88,7 @@ function evaluateLevel(aggs: readonly AggregationNode[], docs: readonly StoredDo
     const result = evaluateOne(agg, docs, state);
     if (agg.meta !== undefined) result.meta = agg.meta;
     const name = state.options.typedKeys ? `${typedName(agg)}#${agg.name}` : agg.name;
-    out[name] = result;
+    setOwn(out, name, result);
   }
   return out;
 }
@@ -262,7 +266,7 @@ function evaluateRange(agg: RangeAggregation, docs: readonly StoredDocument[], s
     const keyed: AggregationResult = {};
     for (const bucket of buckets) {
       const { key, ...rest } = bucket;
-      keyed[String(key)] = rest;
+      setOwn(keyed, String(key), rest);
     }
     return { buckets: keyed };
   }
@@ -291,6 +295,7 @@ function compositeCompare(agg: CompositeAggregation, a: CompositeKey, b: Composi
 
 function evaluateComposite(agg: CompositeAggregation, docs: readonly StoredDocument[], state: EvalState): AggregationResult {
   const groups = new Map<string, { key: CompositeKey; docs: StoredDocument[] }>();
+  let placements = 0;
   for (const doc of docs) {
     let tuples: CompositeKey[] = [[]];
     for (const source of agg.sources) {
@@ -302,7 +307,15 @@ function evaluateComposite(agg: CompositeAggregation, docs: readonly StoredDocum
         }
         values.push(null);
       }
+      // Multi-valued fields multiply: a document under more keys than a response may hold is refused.
+      if (tuples.length * values.length > MAX_BUCKETS) throw tooManyBucketsError(MAX_BUCKETS, tuples.length * values.length);
       tuples = tuples.flatMap((tuple) => values.map((value) => [...tuple, value]));
+    }
+    placements += tuples.length;
+    if (placements > MAX_COMPOSITE_PLACEMENTS) {
+      throw illegalArgument(
+        `[composite] aggregation [${agg.name}] places the matching API keys under more than [${MAX_COMPOSITE_PLACEMENTS}] keys; narrow the query or the sources`,
+      );
     }
     for (const tuple of tuples) {
       const id = JSON.stringify(tuple.map((v) => (v === null ? null : [typeof v, v])));
@@ -325,7 +338,7 @@ function evaluateComposite(agg: CompositeAggregation, docs: readonly StoredDocum
     const out: Record<string, unknown> = {};
     agg.sources.forEach((source, i) => {
       const value = key[i] ?? null;
-      out[source.name] = value !== null && source.format && typeof value === "number" ? source.format.format(value, UTC) : value;
+      setOwn(out, source.name, value !== null && source.format && typeof value === "number" ? source.format.format(value, UTC) : value);
     });
     return out;
   };
@@ -361,7 +374,7 @@ function evaluateFilters(agg: FiltersAggregation, docs: readonly StoredDocument[
   }));
   if (agg.keyed) {
     const keyed: AggregationResult = {};
-    for (const bucket of rendered) keyed[bucket.key as string] = bucket.body;
+    for (const bucket of rendered) setOwn(keyed, bucket.key as string, bucket.body);
     return { buckets: keyed };
   }
   return {

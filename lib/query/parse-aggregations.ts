@@ -151,6 +151,10 @@ const SUPPORTED = new Set(["terms", "range", "date_range", "missing", "cardinali
 /** Most aggregations (all levels) and filter clauses one request may hold (guards). */
 export const MAX_AGGREGATIONS = 100;
 export const MAX_FILTER_QUERIES = 100;
+/** Ranges of one `range` / `date_range` aggregation (each is a pass over the matching keys). */
+export const MAX_RANGES = 1024;
+/** Sources of one `composite` aggregation (each multiplies the keys a document falls under). */
+export const MAX_COMPOSITE_SOURCES = 16;
 /** Nesting depth of sub-aggregations (a guard). */
 export const MAX_AGGREGATION_DEPTH = 10;
 
@@ -361,6 +365,9 @@ function parseRange(name: string, type: "range" | "date_range", body: JsonObject
     throw illegalArgument(`No [ranges] specified for the [${name}] aggregation`);
   }
   if (!Array.isArray(body.ranges)) throw parsingError(`[${type}] failed to parse field [ranges]`);
+  if (body.ranges.length > MAX_RANGES) {
+    throw illegalArgument(`[${type}] aggregation [${name}] has [${body.ranges.length}] ranges, the maximum is [${MAX_RANGES}]`);
+  }
   const bound = (value: unknown): number | undefined => {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "number" && typeof value !== "string") throw parsingError(`[${type}] range bounds must be numbers or strings`);
@@ -384,6 +391,9 @@ function parseRange(name: string, type: "range" | "date_range", body: JsonObject
 function parseComposite(name: string, body: JsonObject, base: AggregationBase, now: number): CompositeAggregation {
   checkKeys(body, "composite", ["sources", "size", "after"]);
   if (!Array.isArray(body.sources) || body.sources.length === 0) throw illegalArgument(`Composite [sources] cannot be null or empty`);
+  if (body.sources.length > MAX_COMPOSITE_SOURCES) {
+    throw illegalArgument(`[composite] aggregation [${name}] has [${body.sources.length}] sources, the maximum is [${MAX_COMPOSITE_SOURCES}]`);
+  }
   const names = new Set<string>();
   const sources: CompositeSource[] = body.sources.map((entry) => {
     if (!isObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`[composite] each source must be an object with a single name`);
