@@ -716,6 +716,9 @@ export interface DateMathOptions {
   budget?: DateWorkBudget | undefined;
 }
 
+/** A parsed date, or how to report why the text is not one (built only when it is reported). */
+type DateOutcome = number | (() => SecurityError);
+
 /**
  * Parses a date value the way a `date` field does: a JSON number is epoch milliseconds; a string
  * goes through the format, with date math (`now`, `now-1d/d`, `<date>||+1M/M`).
@@ -724,16 +727,32 @@ export interface DateMathOptions {
  *   `illegal_argument_exception` when the request's budget of zoned date math is spent.
  */
 export function parseDateMath(value: string | number, options: DateMathOptions): number {
+  const outcome = evaluateDate(value, options);
+  if (typeof outcome === "number") return outcome;
+  throw outcome();
+}
+
+/**
+ * {@link parseDateMath} for lenient callers (`simple_query_string` over every field), which skip
+ * what is not a date: `undefined` instead of an exception, whose stack trace would cost more than
+ * the parse. A spent budget still throws: it ends the request.
+ */
+export function parseDateMathOrUndefined(value: string | number, options: DateMathOptions): number | undefined {
+  const outcome = evaluateDate(value, options);
+  return typeof outcome === "number" ? outcome : undefined;
+}
+
+function evaluateDate(value: string | number, options: DateMathOptions): DateOutcome {
   const format = options.format ?? DEFAULT_FORMAT;
   const zone = options.timeZone ?? UTC;
   const roundUp = options.roundUp ?? false;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw failedToParse(String(value), format);
+    if (!Number.isFinite(value)) return () => failedToParse(String(value), format);
     return Math.trunc(value);
   }
   const text = value;
   if (text.length > MAX_DATE_TEXT_LENGTH) {
-    throw parseError(`failed to parse date field [${text.slice(0, 64)}...]: longer than [${MAX_DATE_TEXT_LENGTH}] characters`);
+    return () => parseError(`failed to parse date field [${text.slice(0, 64)}...]: longer than [${MAX_DATE_TEXT_LENGTH}] characters`);
   }
   const budget = zone.fixed ? undefined : options.budget;
   let instant: number;
@@ -746,7 +765,7 @@ export function parseDateMath(value: string | number, options: DateMathOptions):
     const anchor = separator === -1 ? text : text.slice(0, separator);
     budget?.spend(1);
     const parsed = format.parse(anchor, roundUp, zone);
-    if (parsed === undefined) throw failedToParse(anchor, format);
+    if (parsed === undefined) return () => failedToParse(anchor, format);
     if (separator === -1) return parsed;
     instant = parsed;
     mathStart = separator + 2;
@@ -754,14 +773,14 @@ export function parseDateMath(value: string | number, options: DateMathOptions):
   return applyMath(text.slice(mathStart), instant, roundUp, zone, budget);
 }
 
-function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone, budget: DateWorkBudget | undefined): number {
+function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone, budget: DateWorkBudget | undefined): DateOutcome {
   let instant = start;
   let i = 0;
   let operations = 0;
   while (i < math.length) {
     operations++;
     if (operations > MAX_DATE_MATH_OPERATIONS) {
-      throw parseError(`date math [${math.slice(0, 64)}...] has more than [${MAX_DATE_MATH_OPERATIONS}] operations`);
+      return () => parseError(`date math [${math.slice(0, 64)}...] has more than [${MAX_DATE_MATH_OPERATIONS}] operations`);
     }
     budget?.spend(1);
     const operator = math[i++];
@@ -770,19 +789,19 @@ function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone
     if (operator === "/") round = true;
     else if (operator === "+") sign = 1;
     else if (operator === "-") sign = -1;
-    else throw parseError(`operator not supported for date math [${math}]`);
-    if (i >= math.length) throw parseError(`truncated date math [${math}]`);
+    else return () => parseError(`operator not supported for date math [${math}]`);
+    if (i >= math.length) return () => parseError(`truncated date math [${math}]`);
     let amount = 1;
     if (!round) {
       const digitsStart = i;
       while (i < math.length && isDigit(math.charCodeAt(i))) i++;
       if (i > digitsStart) amount = Number(math.slice(digitsStart, i));
-      if (i >= math.length) throw parseError(`truncated date math [${math}]`);
+      if (i >= math.length) return () => parseError(`truncated date math [${math}]`);
     } else if (isDigit(math.charCodeAt(i))) {
-      throw parseError(`rounding \`/\` can only be used on single unit types [${math}]`);
+      return () => parseError(`rounding \`/\` can only be used on single unit types [${math}]`);
     }
     const unit = math[i++] as string;
-    if (!isDateUnit(unit)) throw parseError(`unit [${unit}] not supported for date math [${math}]`);
+    if (!isDateUnit(unit)) return () => parseError(`unit [${unit}] not supported for date math [${math}]`);
     if (round) {
       instant = roundDown(instant, unit, zone);
       if (roundUp) instant = addUnits(instant, unit, 1, zone) - 1;
@@ -790,7 +809,7 @@ function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone
       instant = addUnits(instant, unit, sign * amount, zone);
     }
   }
-  if (!Number.isFinite(instant)) throw parseError(`date math [${math}] is out of range`);
+  if (!Number.isFinite(instant)) return () => parseError(`date math [${math}] is out of range`);
   return instant;
 }
 

@@ -24,7 +24,7 @@ import {
   type ScalarValue,
 } from "./api-key-fields.js";
 import { DateWorkBudget } from "./date-work-budget.js";
-import { parseDateFormat, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
+import { parseDateFormat, parseDateMathOrUndefined, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
 import { and, matchAll, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
 import { parsingError, queryShardError } from "./query-errors.js";
 import { parseSimpleQueryString, type SimpleQueryNode } from "./simple-query-string.js";
@@ -349,6 +349,11 @@ function caseInsensitiveTerm(field: ApiKeyField, term: string, queryName: string
 function dateTerm(field: ApiKeyField, value: unknown, context: Context, format?: DateFormat, timeZone?: TimeZone): MongoFilter {
   const lower = dateValue(value, { now: context.now, roundUp: false, format, timeZone, budget: context.budget });
   const upper = dateValue(value, { now: context.now, roundUp: true, format, timeZone, budget: context.budget });
+  return dateSpan(field, lower, upper);
+}
+
+/** Documents whose date lies within what a date text covers (`2024-01` covers the whole month). */
+function dateSpan(field: ApiKeyField, lower: number, upper: number): MongoFilter {
   if (lower === upper) return fieldFilter(field, { $eq: lower });
   return fieldFilter(field, { $gte: lower, $lte: upper });
 }
@@ -694,6 +699,14 @@ function simpleTermFilter(text: string, prefix: boolean, field: ApiKeyField, len
       const matchesMissing = field.missingAs !== undefined && field.missingAs.startsWith(text);
       return keywordRegex(field, prefixToRegex(text), false, matchesMissing);
     }
+    if (lenient && field.kind === "date") {
+      // Most words are not dates: skipped without building an exception for each field and term.
+      const options = { now: context.now, budget: context.budget };
+      const lower = parseDateMathOrUndefined(text, options);
+      const upper = lower === undefined ? undefined : parseDateMathOrUndefined(text, { ...options, roundUp: true });
+      return lower === undefined || upper === undefined ? undefined : dateSpan(field, lower, upper);
+    }
+    if (lenient && field.kind === "boolean" && text !== "true" && text !== "false" && text !== "") return undefined;
     return termFilter(field, text, false, "simple_query_string", context);
   } catch (error) {
     if (lenient && error instanceof SecurityError) return undefined;
