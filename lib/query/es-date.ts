@@ -78,7 +78,7 @@ function ianaZone(id: string): TimeZone | undefined {
 
 /** The longest IANA zone id is under 40 characters; longer ids are not looked up. */
 const MAX_ZONE_ID_LENGTH = 64;
-/** More than the tz database's ~600 ids: every real zone stays cached. */
+/** More than the tz database's ids and links (~600 and ~250): every real zone stays cached. */
 const MAX_CACHED_ZONES = 1024;
 /**
  * Building an `Intl.DateTimeFormat` costs ~0.1 ms: a request naming a zone in each of thousands of
@@ -103,11 +103,13 @@ export function parseTimeZone(value: unknown): TimeZone {
     return fixedZone(id, sign * (hours * 60 + minutes));
   }
   if (id.length <= MAX_ZONE_ID_LENGTH && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(id) && id.includes("/")) {
-    const cached = zoneCache.get(id);
+    // Intl reads zone ids case-insensitively: one entry per zone, not one per spelling of it.
+    const key = id.toLowerCase();
+    const cached = zoneCache.get(key);
     if (cached) return cached;
     const zone = ianaZone(id);
     if (zone) {
-      if (zoneCache.size < MAX_CACHED_ZONES) zoneCache.set(id, zone);
+      if (zoneCache.size < MAX_CACHED_ZONES) zoneCache.set(key, zone);
       return zone;
     }
   }

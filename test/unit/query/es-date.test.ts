@@ -148,6 +148,7 @@ describe("cost bounds", () => {
     const fixed = new DateWorkBudget(1);
     for (let i = 0; i < 100; i++) parseDateMath(expression, { now: NOW, timeZone: parseTimeZone("+02:00"), budget: fixed });
     assert.equal(parseTimeZone("Europe/Paris"), paris, "zones are built once and reused");
+    assert.equal(parseTimeZone("EUROPE/paris"), paris, "whatever the spelling: new spellings cannot refill the cache");
   });
 });
 
