@@ -48,6 +48,9 @@ export const MAX_BUCKETS = 65_536;
 /** Document-to-key placements one `composite` aggregation may compute (multi-valued fields multiply them). */
 export const MAX_COMPOSITE_PLACEMENTS = 1_048_576;
 
+/** Key-range tests one `range` / `date_range` aggregation may make (ranges × matching keys; ~0.1 s). */
+export const MAX_RANGE_TESTS = 4_194_304;
+
 /** An aggregation result object, as rendered in the response. */
 export type AggregationResult = { [key: string]: unknown };
 
@@ -244,6 +247,14 @@ function evaluateRange(agg: RangeAggregation, docs: readonly StoredDocument[], s
     return typed.length === 0 && agg.missing !== undefined ? [agg.missing] : typed;
   });
   countBuckets(state, agg.ranges.length);
+  // Each range is a pass over the keys: 1,024 ranges over 100,000 keys would hold the event loop
+  // for about a second.
+  if (agg.ranges.length * docs.length > MAX_RANGE_TESTS) {
+    throw illegalArgument(
+      `[${agg.type}] aggregation [${agg.name}] would test [${agg.ranges.length}] ranges against [${docs.length}] API keys; ` +
+        `at most [${MAX_RANGE_TESTS}] key-range tests are allowed: use fewer ranges or narrow the query`,
+    );
+  }
   const buckets = agg.ranges.map((range) => {
     const inRange = docs.filter((_, i) =>
       (values[i] as number[]).some((v) => (range.from === undefined || v >= range.from) && (range.to === undefined || v < range.to)),

@@ -249,4 +249,19 @@ describe("evaluateAggregations", () => {
     throwsSecurityError(() => evaluateAggregations(parsed, docs, { typedKeys: false, filterMatches: new Map() }), "too_many_buckets_exception", /Must be less than or equal to: \[65536\] but was \[90000\]/);
     assert.ok(performance.now() - started < 100);
   });
+
+  test("a range aggregation tests at most 2^22 key-range pairs", () => {
+    const docs: StoredDocument[] = Array.from({ length: 5000 }, (_, i) => ({ _id: `k${i}`, creation_time: T0 + i, creator: { principal: "u" } }));
+    const ranges = Array.from({ length: 1000 }, (_, i) => ({ from: T0 + i }));
+    const parsed = parseAggregations({ r: { date_range: { field: "creation", ranges } } });
+    const started = performance.now();
+    throwsSecurityError(
+      () => evaluateAggregations(parsed, docs, { typedKeys: false, filterMatches: new Map() }),
+      "illegal_argument_exception",
+      "[date_range] aggregation [r] would test [1000] ranges against [5000] API keys; at most [4194304] key-range tests are allowed: use fewer ranges or narrow the query",
+    );
+    assert.ok(performance.now() - started < 100);
+    const fewer = evaluateAggregations(parseAggregations({ r: { date_range: { field: "creation", ranges: ranges.slice(0, 800) } } }), docs, { typedKeys: false, filterMatches: new Map() });
+    assert.equal(((fewer.r as { buckets: Array<{ doc_count: number }> }).buckets[0] as { doc_count: number }).doc_count, 5000);
+  });
 });
