@@ -756,7 +756,8 @@ function evaluateDate(value: string | number, options: DateMathOptions): DateOut
   if (text.length > MAX_DATE_TEXT_LENGTH) {
     return () => parseError(`failed to parse date field [${text.slice(0, 64)}...]: longer than [${MAX_DATE_TEXT_LENGTH}] characters`);
   }
-  const budget = zone.fixed ? undefined : options.budget;
+  const budget = options.budget;
+  const zoned = !zone.fixed;
   let instant: number;
   let mathStart: number;
   if (text.startsWith("now")) {
@@ -765,7 +766,8 @@ function evaluateDate(value: string | number, options: DateMathOptions): DateOut
   } else {
     const separator = text.indexOf("||");
     const anchor = separator === -1 ? text : text.slice(0, separator);
-    budget?.spend(1);
+    // Reading a date costs little in a fixed offset: only zoned ones draw on the allowance.
+    if (zoned) budget?.spend(true);
     const parsed = format.parse(anchor, roundUp, zone);
     if (parsed === undefined) return () => failedToParse(anchor, format);
     if (separator === -1) return parsed;
@@ -784,7 +786,7 @@ function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone
     if (operations > MAX_DATE_MATH_OPERATIONS) {
       return () => parseError(`date math [${math.slice(0, 64)}...] has more than [${MAX_DATE_MATH_OPERATIONS}] operations`);
     }
-    budget?.spend(1);
+    budget?.spend(!zone.fixed);
     const operator = math[i++];
     let round = false;
     let sign = 1;

@@ -135,7 +135,7 @@ describe("cost bounds", () => {
     assert.throws(() => parse(`now${"+1d".repeat(30_000)}`, false, { tz: "Europe/Paris" }), (e: unknown) => e instanceof SecurityError && e.type === "parse_exception" && /longer than \[512\] characters/.test(e.reason));
   });
 
-  test("a request's budget bounds date math in IANA zones, and leaves fixed offsets alone", () => {
+  test("a request's budget bounds date math, tightly in IANA zones", () => {
     const budget = new DateWorkBudget(40);
     const paris = parseTimeZone("Europe/Paris");
     const expression = `now${"+1d".repeat(32)}`;
@@ -144,9 +144,13 @@ describe("cost bounds", () => {
       () => parseDateMath(expression, { now: NOW, timeZone: paris, budget }),
       (e: unknown) => e instanceof SecurityError && e.status === 400 && /limited to \[40\] steps per request/.test(e.reason),
     );
-    // Fixed offsets cost what arithmetic costs: no budget taken.
-    const fixed = new DateWorkBudget(1);
+    // Fixed offsets cost what arithmetic costs: they draw on a larger allowance of their own.
+    const fixed = new DateWorkBudget(1, 3200);
     for (let i = 0; i < 100; i++) parseDateMath(expression, { now: NOW, timeZone: parseTimeZone("+02:00"), budget: fixed });
+    assert.throws(
+      () => parseDateMath(expression, { now: NOW, timeZone: parseTimeZone("+02:00"), budget: fixed }),
+      (e: unknown) => e instanceof SecurityError && e.status === 400 && e.reason === "[query_api_keys] date math is limited to [3200] steps per request",
+    );
     assert.equal(parseTimeZone("Europe/Paris"), paris, "zones are built once and reused");
     assert.equal(parseTimeZone("EUROPE/paris"), paris, "whatever the spelling: new spellings cannot refill the cache");
   });
