@@ -21,6 +21,7 @@ import {
   type RawValue,
   type StoredDocument,
 } from "./document-values.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import { DEFAULT_FORMAT, UTC, type DateFormat } from "./es-date.js";
 import { attachJoinedValues, resolveJoinedFilter, type JoinedFields } from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
@@ -43,6 +44,12 @@ export type { AggregationNode, AggregationRequest } from "./parse-aggregations.j
 export const DEFAULT_MAX_AGGREGATION_DOCUMENTS = 100_000;
 /** `search.max_buckets`. */
 export const MAX_BUCKETS = 65_536;
+
+/** Document-to-key placements one `composite` aggregation may compute (multi-valued fields multiply them). */
+export const MAX_COMPOSITE_PLACEMENTS = 1_048_576;
+
+/** Key-range tests one `range` / `date_range` aggregation may make (ranges × matching keys; ~0.1 s). */
+export const MAX_RANGE_TESTS = 4_194_304;
 
 /** An aggregation result object, as rendered in the response. */
 export type AggregationResult = { [key: string]: unknown };
@@ -242,6 +249,14 @@ function evaluateRange(agg: RangeAggregation, docs: readonly StoredDocument[], s
     return typed.length === 0 && agg.missing !== undefined ? [agg.missing] : typed;
   });
   countBuckets(state, agg.ranges.length);
+  // Each range is a pass over the keys: 1,024 ranges over 100,000 keys would hold the event loop
+  // for about a second.
+  if (agg.ranges.length * docs.length > MAX_RANGE_TESTS) {
+    throw illegalArgument(
+      `[${agg.type}] aggregation [${agg.name}] would test [${agg.ranges.length}] ranges against [${docs.length}] API keys; ` +
+        `at most [${MAX_RANGE_TESTS}] key-range tests are allowed: use fewer ranges or narrow the query`,
+    );
+  }
   const buckets = agg.ranges.map((range) => {
     const inRange = docs.filter((_, i) =>
       (values[i] as number[]).some((v) => (range.from === undefined || v >= range.from) && (range.to === undefined || v < range.to)),
@@ -293,6 +308,7 @@ function compositeCompare(agg: CompositeAggregation, a: CompositeKey, b: Composi
 
 function evaluateComposite(agg: CompositeAggregation, docs: readonly StoredDocument[], state: EvalState): AggregationResult {
   const groups = new Map<string, { key: CompositeKey; docs: StoredDocument[] }>();
+  let placements = 0;
   for (const doc of docs) {
     let tuples: CompositeKey[] = [[]];
     for (const source of agg.sources) {
@@ -304,7 +320,15 @@ function evaluateComposite(agg: CompositeAggregation, docs: readonly StoredDocum
         }
         values.push(null);
       }
+      // Multi-valued fields multiply: a document under more keys than a response may hold is refused.
+      if (tuples.length * values.length > MAX_BUCKETS) throw tooManyBucketsError(MAX_BUCKETS, tuples.length * values.length);
       tuples = tuples.flatMap((tuple) => values.map((value) => [...tuple, value]));
+    }
+    placements += tuples.length;
+    if (placements > MAX_COMPOSITE_PLACEMENTS) {
+      throw illegalArgument(
+        `[composite] aggregation [${agg.name}] places the matching API keys under more than [${MAX_COMPOSITE_PLACEMENTS}] keys; narrow the query or the sources`,
+      );
     }
     for (const tuple of tuples) {
       const id = JSON.stringify(tuple.map((v) => (v === null ? null : [typeof v, v])));
@@ -417,6 +441,8 @@ export interface RunAggregationsOptions {
   readonly joined?: JoinedFields | undefined;
   /** Server-side time limit of each cursor (the store's `storeTimeout`); none when absent. */
   readonly maxTimeMS?: number | undefined;
+  /** The request's allowance of zoned date math, shared with its main query. */
+  readonly budget?: DateWorkBudget | undefined;
 }
 
 function tooManyDocuments(max: number): Error {
@@ -441,10 +467,11 @@ export async function runAggregations(
 
   const limit = options.maxTimeMS !== undefined && options.maxTimeMS > 0 ? { maxTimeMS: options.maxTimeMS } : {};
   const filterMatches = new Map<unknown, ReadonlySet<string>>();
+  const budget = options.budget ?? new DateWorkBudget();
   await Promise.all(
     collectFilterQueries(aggs).map(async (query) => {
       const ids = new Set<string>();
-      let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect });
+      let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect, budget });
       if (options.joined) translated = await resolveJoinedFilter(translated, options.joined, max);
       const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 }, ...limit });
       for await (const doc of cursor) {

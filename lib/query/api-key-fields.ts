@@ -4,6 +4,7 @@
  * `FieldNameTranslators.API_KEY_FIELD_NAME_TRANSLATORS`, with messages to match.
  */
 import { illegalArgument } from "../support/security-error.js";
+import type { DateWorkBudget } from "./date-work-budget.js";
 import { parseDateMath, type DateFormat, type TimeZone } from "./es-date.js";
 
 /** How a field's values compare and match. */
@@ -218,6 +219,7 @@ export interface DateValueOptions {
   roundUp?: boolean;
   format?: DateFormat | undefined;
   timeZone?: TimeZone | undefined;
+  budget?: DateWorkBudget | undefined;
 }
 
 /** A `date` field value: epoch ms number, or a string in the format, with date math. */

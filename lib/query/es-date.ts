@@ -8,6 +8,7 @@
  * the unit.
  */
 import { SecurityError, illegalArgument, parseError } from "../support/security-error.js";
+import type { DateWorkBudget } from "./date-work-budget.js";
 
 /** Elasticsearch's default format for `date` fields. */
 export const DEFAULT_DATE_FORMAT = "strict_date_optional_time||epoch_millis";
@@ -19,6 +20,8 @@ const DAY = 86_400_000;
 /** A time zone: a fixed offset or an IANA zone (resolved through `Intl`). */
 export interface TimeZone {
   readonly id: string;
+  /** Whether the offset never changes (a fixed offset); IANA zones are looked up through `Intl`, which is slow. */
+  readonly fixed: boolean;
   /** Offset from UTC, in minutes, at the given instant. */
   offsetAt(instant: number): number;
   /** The instant at which local wall-clock time (given as if it were UTC) occurs. */
@@ -28,6 +31,7 @@ export interface TimeZone {
 function fixedZone(id: string, offsetMinutes: number): TimeZone {
   return {
     id,
+    fixed: true,
     offsetAt: () => offsetMinutes,
     toInstant: (local) => local - offsetMinutes * MINUTE,
   };
@@ -63,6 +67,7 @@ function ianaZone(id: string): TimeZone | undefined {
   };
   return {
     id,
+    fixed: false,
     offsetAt,
     toInstant(local) {
       const guess = local - offsetAt(local) * MINUTE;
@@ -70,6 +75,16 @@ function ianaZone(id: string): TimeZone | undefined {
     },
   };
 }
+
+/** The longest IANA zone id is under 40 characters; longer ids are not looked up. */
+const MAX_ZONE_ID_LENGTH = 64;
+/** More than the tz database's ids and links (~600 and ~250): every real zone stays cached. */
+const MAX_CACHED_ZONES = 1024;
+/**
+ * Building an `Intl.DateTimeFormat` costs ~0.1 ms: a request naming a zone in each of thousands of
+ * clauses would otherwise spend most of a second doing it. Only valid zones are kept.
+ */
+const zoneCache = new Map<string, TimeZone>();
 
 /**
  * Resolves a `time_zone` option: `Z`, `UTC`, `GMT`, an offset (`+01:00`, `-0530`, `+2`) or an
@@ -87,9 +102,16 @@ export function parseTimeZone(value: unknown): TimeZone {
     const sign = offset[1] === "-" ? -1 : 1;
     return fixedZone(id, sign * (hours * 60 + minutes));
   }
-  if (/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(id) && id.includes("/")) {
+  if (id.length <= MAX_ZONE_ID_LENGTH && /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(id) && id.includes("/")) {
+    // Intl reads zone ids case-insensitively: one entry per zone, not one per spelling of it.
+    const key = id.toLowerCase();
+    const cached = zoneCache.get(key);
+    if (cached) return cached;
     const zone = ianaZone(id);
-    if (zone) return zone;
+    if (zone) {
+      if (zoneCache.size < MAX_CACHED_ZONES) zoneCache.set(key, zone);
+      return zone;
+    }
   }
   throw illegalArgument(`Unknown time-zone ID: ${id}`);
 }
@@ -427,38 +449,133 @@ function tokenizePattern(pattern: string): PatternToken[] {
   return tokens;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}-]/g, "\\$&");
+/** How many digits a numeric pattern field reads: `min`..`max`. */
+interface FieldWidth {
+  readonly min: number;
+  readonly max: number;
+}
+
+function fieldWidth(token: { letter: string; width: number }): FieldWidth {
+  if (token.letter === "y") {
+    if (token.width === 2) return { min: 2, max: 2 };
+    return token.width >= 4 ? { min: 4, max: 4 } : { min: 1, max: 9 };
+  }
+  if (token.letter === "S") return { min: token.width, max: token.width };
+  return token.width >= 2 ? { min: 2, max: 2 } : { min: 1, max: 2 };
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Length of the offset (`Z`, `z`, `+01`, `+0100`, `+01:00`) at `at`, or -1. */
+function offsetLength(text: string, at: number): number {
+  const c = text[at];
+  if (c === "Z" || c === "z") return 1;
+  if (c !== "+" && c !== "-") return -1;
+  if (!isDigit(text.charCodeAt(at + 1)) || !isDigit(text.charCodeAt(at + 2))) return -1;
+  if (text[at + 3] === ":" && isDigit(text.charCodeAt(at + 4)) && isDigit(text.charCodeAt(at + 5))) return 6;
+  if (isDigit(text.charCodeAt(at + 3)) && isDigit(text.charCodeAt(at + 4))) return 5;
+  return 3;
+}
+
+type ScanStep =
+  | { kind: "literal"; text: string }
+  | { kind: "offset" }
+  | { kind: "field"; token: Extract<PatternToken, { kind: "field" }>; width: FieldWidth; runMin: number; runMax: number };
+
+/**
+ * The scan plan of a pattern: each numeric field knows the least and most digits the numeric
+ * fields after it in the same digit run (no literal between) need, so a run of digits is split in
+ * one pass, without backtracking.
+ */
+function scanPlan(tokens: readonly PatternToken[]): ScanStep[] {
+  const steps: ScanStep[] = [];
+  for (const token of tokens) {
+    if (token.kind === "literal") steps.push({ kind: "literal", text: token.text });
+    else if (token.kind === "offset") steps.push({ kind: "offset" });
+    else steps.push({ kind: "field", token, width: fieldWidth(token), runMin: 0, runMax: 0 });
+  }
+  let runMin = 0;
+  let runMax = 0;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i] as ScanStep;
+    if (step.kind !== "field") {
+      runMin = 0;
+      runMax = 0;
+      continue;
+    }
+    step.runMin = runMin;
+    step.runMax = runMax;
+    runMin += step.width.min;
+    runMax += step.width.max;
+  }
+  return steps;
+}
+
+/**
+ * Reads `text` with a scan plan in one left-to-right pass. Within a run of digits, each field takes
+ * as many digits as it may while leaving the fields after it in the run their minimum, and the run
+ * must use every digit: `yyyyMd` reads `202461` as June 1st and `2024611` as June 11th. This is the
+ * split a regular expression with one `(\d{1,2})` group per field would find, minus its
+ * backtracking, whose cost grows exponentially with the number of fields.
+ */
+function scanFields(steps: readonly ScanStep[], text: string): Array<string | undefined> | undefined {
+  const raw: Array<string | undefined> = [];
+  let at = 0;
+  let digitsLeft = -1; // digits of the current run not yet taken; -1 outside a run
+  for (const step of steps) {
+    if (step.kind === "literal") {
+      if (digitsLeft > 0 || !text.startsWith(step.text, at)) return undefined;
+      digitsLeft = -1;
+      at += step.text.length;
+      continue;
+    }
+    if (step.kind === "offset") {
+      if (digitsLeft > 0) return undefined;
+      digitsLeft = -1;
+      const length = offsetLength(text, at);
+      if (length < 0) return undefined;
+      raw.push(text.slice(at, at + length));
+      at += length;
+      continue;
+    }
+    if (digitsLeft < 0) {
+      let end = at;
+      while (end < text.length && isDigit(text.charCodeAt(end))) end++;
+      digitsLeft = end - at;
+    }
+    const take = Math.min(step.width.max, digitsLeft - step.runMin);
+    if (take < step.width.min || digitsLeft - take > step.runMax) return undefined;
+    raw.push(text.slice(at, at + take));
+    at += take;
+    digitsLeft -= take;
+  }
+  if (digitsLeft > 0 || at !== text.length) return undefined;
+  return raw;
+}
+
+/** The most characters a plan can read (longer texts are refused before scanning). */
+function planLength(steps: readonly ScanStep[]): number {
+  return steps.reduce((sum, step) => sum + (step.kind === "literal" ? step.text.length : step.kind === "offset" ? 6 : step.width.max), 0);
 }
 
 function customFormat(pattern: string): FormatAlternative {
   const tokens = tokenizePattern(pattern);
-  let source = "^";
-  const order: PatternToken[] = [];
-  for (const token of tokens) {
-    if (token.kind === "literal") {
-      source += escapeRegex(token.text);
-    } else if (token.kind === "offset") {
-      source += OFFSET;
-      order.push(token);
-    } else {
-      if (token.letter === "y") source += token.width === 2 ? "(\\d{2})" : token.width >= 4 ? "(\\d{4})" : "(\\d{1,9})";
-      else if (token.letter === "S") source += `(\\d{${token.width}})`;
-      else source += token.width >= 2 ? "(\\d{2})" : "(\\d{1,2})";
-      order.push(token);
-    }
-  }
-  const regex = new RegExp(source + "$");
+  const order = tokens.filter((t) => t.kind !== "literal");
   if (!tokens.some((t) => t.kind === "field" && t.letter === "y")) {
     // Elasticsearch needs a year to build an instant; so do we.
     throw illegalArgument(`Invalid format: [${pattern}]: a date format must contain a year field`);
   }
+  const steps = scanPlan(tokens);
+  const longest = planLength(steps);
   const parse: FieldParser = (text) => {
-    const m = regex.exec(text);
+    if (text.length > longest) return undefined;
+    const m = scanFields(steps, text);
     if (!m) return undefined;
     const fields: ParsedFields = { year: 0 };
     order.forEach((token, index) => {
-      const raw = m[index + 1];
+      const raw = m[index];
       if (raw === undefined) return;
       if (token.kind === "offset") {
         fields.offset = parseOffset(raw);
@@ -582,6 +699,11 @@ function failedToParse(text: string, format: DateFormat): SecurityError {
   return new SecurityError(400, "parse_exception", reason, { cause: illegalArgument(reason) });
 }
 
+/** Longest date string accepted (anchor and date math together). */
+export const MAX_DATE_TEXT_LENGTH = 512;
+/** Most date-math operations (`+1d`, `/M`, ...) one date may carry. */
+export const MAX_DATE_MATH_OPERATIONS = 32;
+
 /** Options of {@link parseDateMath}. */
 export interface DateMathOptions {
   /** Epoch ms that `now` stands for. */
@@ -592,68 +714,98 @@ export interface DateMathOptions {
   format?: DateFormat | undefined;
   /** Default {@link UTC}. */
   timeZone?: TimeZone | undefined;
+  /** The request's allowance of zoned date arithmetic (none: unbounded, for trusted callers). */
+  budget?: DateWorkBudget | undefined;
 }
+
+/** A parsed date, or how to report why the text is not one (built only when it is reported). */
+type DateOutcome = number | (() => SecurityError);
 
 /**
  * Parses a date value the way a `date` field does: a JSON number is epoch milliseconds; a string
  * goes through the format, with date math (`now`, `now-1d/d`, `<date>||+1M/M`).
- * @throws SecurityError 400 `parse_exception` when the value is not a date.
+ * @throws SecurityError 400 `parse_exception` when the value is not a date, is longer than
+ *   {@link MAX_DATE_TEXT_LENGTH} or has more than {@link MAX_DATE_MATH_OPERATIONS} operations;
+ *   `illegal_argument_exception` when the request's budget of zoned date math is spent.
  */
 export function parseDateMath(value: string | number, options: DateMathOptions): number {
+  const outcome = evaluateDate(value, options);
+  if (typeof outcome === "number") return outcome;
+  throw outcome();
+}
+
+/**
+ * {@link parseDateMath} for lenient callers (`simple_query_string` over every field), which skip
+ * what is not a date: `undefined` instead of an exception, whose stack trace would cost more than
+ * the parse. A spent budget still throws: it ends the request.
+ */
+export function parseDateMathOrUndefined(value: string | number, options: DateMathOptions): number | undefined {
+  const outcome = evaluateDate(value, options);
+  return typeof outcome === "number" ? outcome : undefined;
+}
+
+function evaluateDate(value: string | number, options: DateMathOptions): DateOutcome {
   const format = options.format ?? DEFAULT_FORMAT;
   const zone = options.timeZone ?? UTC;
   const roundUp = options.roundUp ?? false;
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw failedToParse(String(value), format);
+    if (!Number.isFinite(value)) return () => failedToParse(String(value), format);
     return Math.trunc(value);
   }
   const text = value;
+  if (text.length > MAX_DATE_TEXT_LENGTH) {
+    return () => parseError(`failed to parse date field [${text.slice(0, 64)}...]: longer than [${MAX_DATE_TEXT_LENGTH}] characters`);
+  }
+  const budget = options.budget;
+  const zoned = !zone.fixed;
   let instant: number;
-  let math: string;
+  let mathStart: number;
   if (text.startsWith("now")) {
     instant = options.now;
-    math = text.slice(3);
+    mathStart = 3;
   } else {
     const separator = text.indexOf("||");
-    if (separator === -1) {
-      const parsed = format.parse(text, roundUp, zone);
-      if (parsed === undefined) throw failedToParse(text, format);
-      return parsed;
-    }
-    const anchor = text.slice(0, separator);
+    const anchor = separator === -1 ? text : text.slice(0, separator);
+    // Reading a date costs little in a fixed offset: only zoned ones draw on the allowance.
+    if (zoned) budget?.spend(true);
     const parsed = format.parse(anchor, roundUp, zone);
-    if (parsed === undefined) throw failedToParse(anchor, format);
+    if (parsed === undefined) return () => failedToParse(anchor, format);
+    if (separator === -1) return parsed;
     instant = parsed;
-    math = text.slice(separator + 2);
+    mathStart = separator + 2;
   }
-  return applyMath(math, instant, roundUp, zone);
+  return applyMath(text.slice(mathStart), instant, roundUp, zone, budget);
 }
 
-function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone): number {
+function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone, budget: DateWorkBudget | undefined): DateOutcome {
   let instant = start;
   let i = 0;
+  let operations = 0;
   while (i < math.length) {
+    operations++;
+    if (operations > MAX_DATE_MATH_OPERATIONS) {
+      return () => parseError(`date math [${math.slice(0, 64)}...] has more than [${MAX_DATE_MATH_OPERATIONS}] operations`);
+    }
+    budget?.spend(!zone.fixed);
     const operator = math[i++];
     let round = false;
     let sign = 1;
     if (operator === "/") round = true;
     else if (operator === "+") sign = 1;
     else if (operator === "-") sign = -1;
-    else throw parseError(`operator not supported for date math [${math}]`);
-    if (i >= math.length) throw parseError(`truncated date math [${math}]`);
+    else return () => parseError(`operator not supported for date math [${math}]`);
+    if (i >= math.length) return () => parseError(`truncated date math [${math}]`);
     let amount = 1;
     if (!round) {
-      const digits = /^\d+/.exec(math.slice(i));
-      if (digits) {
-        amount = Number(digits[0]);
-        i += digits[0].length;
-      }
-      if (i >= math.length) throw parseError(`truncated date math [${math}]`);
-    } else if (/\d/.test(math[i] as string)) {
-      throw parseError(`rounding \`/\` can only be used on single unit types [${math}]`);
+      const digitsStart = i;
+      while (i < math.length && isDigit(math.charCodeAt(i))) i++;
+      if (i > digitsStart) amount = Number(math.slice(digitsStart, i));
+      if (i >= math.length) return () => parseError(`truncated date math [${math}]`);
+    } else if (isDigit(math.charCodeAt(i))) {
+      return () => parseError(`rounding \`/\` can only be used on single unit types [${math}]`);
     }
     const unit = math[i++] as string;
-    if (!isDateUnit(unit)) throw parseError(`unit [${unit}] not supported for date math [${math}]`);
+    if (!isDateUnit(unit)) return () => parseError(`unit [${unit}] not supported for date math [${math}]`);
     if (round) {
       instant = roundDown(instant, unit, zone);
       if (roundUp) instant = addUnits(instant, unit, 1, zone) - 1;
@@ -661,7 +813,7 @@ function applyMath(math: string, start: number, roundUp: boolean, zone: TimeZone
       instant = addUnits(instant, unit, sign * amount, zone);
     }
   }
-  if (!Number.isFinite(instant)) throw parseError(`date math [${math}] is out of range`);
+  if (!Number.isFinite(instant)) return () => parseError(`date math [${math}] is out of range`);
   return instant;
 }
 

@@ -6,7 +6,7 @@ export { queryApiKeys, API_KEY_DOC_FILTER } from "./query-api-keys.js";
 export type { QueryApiKeysOptions, QueryApiKeysResult, QueryApiKeysHit, RenderApiKey, StoredDocument } from "./query-api-keys.js";
 export { resolveJoinedFilter } from "./joined-fields.js";
 export type { JoinedFields } from "./joined-fields.js";
-export { parseQueryApiKeysRequest, MAX_RESULT_WINDOW, DEFAULT_SIZE } from "./parse-query-request.js";
+export { booleanParam, parseQueryApiKeysRequest, MAX_RESULT_WINDOW, DEFAULT_SIZE } from "./parse-query-request.js";
 export type { QueryApiKeysParams, QueryApiKeysRequest } from "./parse-query-request.js";
 export { translateApiKeyQuery } from "./translate-query.js";
 export type { MongoFilter } from "./mongo-filter.js";

@@ -16,6 +16,7 @@ import {
   type ApiKeyField,
 } from "./api-key-fields.js";
 import type { RawValue } from "./document-values.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import { parseDateFormat, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
 import { aggregationInitializationError, parsingError } from "./query-errors.js";
 import { translateApiKeyQuery } from "./translate-query.js";
@@ -150,6 +151,10 @@ const SUPPORTED = new Set(["terms", "range", "date_range", "missing", "cardinali
 /** Most aggregations (all levels) and filter clauses one request may hold (guards). */
 export const MAX_AGGREGATIONS = 100;
 export const MAX_FILTER_QUERIES = 100;
+/** Ranges of one `range` / `date_range` aggregation (each is a pass over the matching keys). */
+export const MAX_RANGES = 1024;
+/** Sources of one `composite` aggregation (each multiplies the keys a document falls under). */
+export const MAX_COMPOSITE_SOURCES = 16;
 /** Nesting depth of sub-aggregations (a guard). */
 export const MAX_AGGREGATION_DEPTH = 10;
 
@@ -157,6 +162,7 @@ interface ParseState {
   count: number;
   filters: number;
   readonly now: number;
+  readonly budget: DateWorkBudget;
 }
 
 /**
@@ -166,8 +172,8 @@ interface ParseState {
  *   [t]`, `Unsupported aggregation of type [t]` (pipelines), `Unknown aggregation type [t]`,
  *   `Unsupported script value source for [n] agg`, field errors, malformed definitions.
  */
-export function parseAggregations(aggs: unknown, now: number = Date.now()): AggregationRequest {
-  const state: ParseState = { count: 0, filters: 0, now };
+export function parseAggregations(aggs: unknown, now: number = Date.now(), budget: DateWorkBudget = new DateWorkBudget()): AggregationRequest {
+  const state: ParseState = { count: 0, filters: 0, now, budget };
   return parseLevel(aggs, state, 0, undefined);
 }
 
@@ -226,7 +232,7 @@ function parseOne(name: string, definition: JsonObject, state: ParseState, depth
       return parseTerms(name, body, base, state.now);
     case "range":
     case "date_range":
-      return parseRange(name, type, body, base, state.now);
+      return parseRange(name, type, body, base, state);
     case "missing": {
       checkKeys(body, type, ["field"]);
       return { ...base, type, field: valuesSourceField(name, body) };
@@ -241,7 +247,7 @@ function parseOne(name: string, definition: JsonObject, state: ParseState, depth
       return parseComposite(name, body, base, state.now);
     case "filter":
       countFilter(state);
-      translateApiKeyQuery(body, state.now);
+      translateApiKeyQuery(body, state.now, { budget: state.budget });
       return { ...base, type, query: body };
     default:
       return parseFilters(body, base, state);
@@ -346,7 +352,8 @@ function parseTerms(name: string, body: JsonObject, base: AggregationBase, now: 
   };
 }
 
-function parseRange(name: string, type: "range" | "date_range", body: JsonObject, base: AggregationBase, now: number): RangeAggregation {
+function parseRange(name: string, type: "range" | "date_range", body: JsonObject, base: AggregationBase, state: ParseState): RangeAggregation {
+  const { now, budget } = state;
   checkKeys(body, type, ["field", "ranges", "keyed", "format", "time_zone", "missing", "value_type"]);
   const field = valuesSourceField(name, body);
   if (field.kind !== "date") {
@@ -358,10 +365,13 @@ function parseRange(name: string, type: "range" | "date_range", body: JsonObject
     throw illegalArgument(`No [ranges] specified for the [${name}] aggregation`);
   }
   if (!Array.isArray(body.ranges)) throw parsingError(`[${type}] failed to parse field [ranges]`);
+  if (body.ranges.length > MAX_RANGES) {
+    throw illegalArgument(`[${type}] aggregation [${name}] has [${body.ranges.length}] ranges, the maximum is [${MAX_RANGES}]`);
+  }
   const bound = (value: unknown): number | undefined => {
     if (value === undefined || value === null) return undefined;
     if (typeof value !== "number" && typeof value !== "string") throw parsingError(`[${type}] range bounds must be numbers or strings`);
-    return dateValue(value, { now, format, timeZone });
+    return dateValue(value, { now, format, timeZone, budget });
   };
   const ranges: RangeSpec[] = body.ranges.map((entry) => {
     if (!isObject(entry)) throw parsingError(`[${type}] failed to parse field [ranges]`);
@@ -381,6 +391,9 @@ function parseRange(name: string, type: "range" | "date_range", body: JsonObject
 function parseComposite(name: string, body: JsonObject, base: AggregationBase, now: number): CompositeAggregation {
   checkKeys(body, "composite", ["sources", "size", "after"]);
   if (!Array.isArray(body.sources) || body.sources.length === 0) throw illegalArgument(`Composite [sources] cannot be null or empty`);
+  if (body.sources.length > MAX_COMPOSITE_SOURCES) {
+    throw illegalArgument(`[composite] aggregation [${name}] has [${body.sources.length}] sources, the maximum is [${MAX_COMPOSITE_SOURCES}]`);
+  }
   const names = new Set<string>();
   const sources: CompositeSource[] = body.sources.map((entry) => {
     if (!isObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`[composite] each source must be an object with a single name`);
@@ -468,7 +481,7 @@ function parseFilters(body: JsonObject, base: AggregationBase, state: ParseState
   if (filters.length === 0) throw illegalArgument("[filters] cannot be empty.");
   for (const filter of filters) {
     countFilter(state);
-    translateApiKeyQuery(filter.query, state.now);
+    translateApiKeyQuery(filter.query, state.now, { budget: state.budget });
   }
   if (body.other_bucket !== undefined && typeof body.other_bucket !== "boolean") throw parsingError("[filters] failed to parse field [other_bucket]");
   if (body.other_bucket_key !== undefined && typeof body.other_bucket_key !== "string") throw parsingError("[filters] failed to parse field [other_bucket_key]");

@@ -6,6 +6,7 @@
  */
 import { illegalArgument, validationError, xContentParseError } from "../support/security-error.js";
 import { jsonType } from "./api-key-fields.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import { parseAggregations, type AggregationRequest } from "./parse-aggregations.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 import { buildSearchAfterFilter, parseApiKeySort, type ApiKeySort } from "./translate-sort.js";
@@ -99,11 +100,13 @@ export function parseQueryApiKeysRequest(body: unknown, params: QueryApiKeysPara
     throw illegalArgument("Duplicate 'aggs' or 'aggregations' field");
   }
   const present = (key: string): boolean => fields[key] !== undefined && fields[key] !== null;
+  // One allowance of zoned date math for the whole body: the query and every aggregation filter.
+  const budget = new DateWorkBudget();
 
   const query = present("query") ? fields.query : undefined;
   if (query !== undefined) {
     if (typeof query !== "object" || Array.isArray(query)) throw xContentParseError(`[${PARSER}] query doesn't support values of type: ${Array.isArray(query) ? "START_ARRAY" : `VALUE_${jsonType(query).toUpperCase()}`}`);
-    translateApiKeyQuery(query, now);
+    translateApiKeyQuery(query, now, { budget });
   }
   const from = present("from") ? intField(fields.from, "from") : undefined;
   const size = present("size") ? intField(fields.size, "size") : undefined;
@@ -122,7 +125,7 @@ export function parseQueryApiKeysRequest(body: unknown, params: QueryApiKeysPara
   if (problems.length > 0) throw validationError(problems);
 
   const aggsBody = present("aggs") ? fields.aggs : present("aggregations") ? fields.aggregations : undefined;
-  const aggregations = aggsBody === undefined ? undefined : parseAggregations(aggsBody, now);
+  const aggregations = aggsBody === undefined ? undefined : parseAggregations(aggsBody, now, budget);
 
   const effectiveFrom = from ?? 0;
   const effectiveSize = size ?? DEFAULT_SIZE;

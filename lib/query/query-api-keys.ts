@@ -6,6 +6,7 @@
  */
 import type { mongo } from "mongoose";
 import { runAggregations, type AggregationResult } from "./aggregations.js";
+import { DateWorkBudget } from "./date-work-budget.js";
 import type { StoredDocument } from "./document-values.js";
 import { attachJoinedValues, DEFAULT_MAX_JOINED_KEYS, resolveJoinedFilter, sortUsesJoined, tooManyToSort, type JoinedFields } from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
@@ -101,7 +102,8 @@ export async function queryApiKeys<T extends object>(
     options.regexDialect === undefined || options.regexDialect === "auto" ? await detectRegexDialect(collection, limit) : options.regexDialect;
   const joined = options.joined;
   const maxJoined = options.maxJoinedKeys ?? DEFAULT_MAX_JOINED_KEYS;
-  let filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect })]);
+  const budget = new DateWorkBudget();
+  let filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect, budget })]);
   if (joined) filter = await resolveJoinedFilter(filter, joined, maxJoined);
 
   const totalPromise = collection.countDocuments(filter, limit);
@@ -123,6 +125,7 @@ export async function queryApiKeys<T extends object>(
             regexDialect,
             joined,
             ...limit,
+            budget,
           }),
         );
   const [total, docs, aggregations] = await Promise.all([totalPromise, hitsPromise, aggregationsPromise]);
@@ -205,18 +208,24 @@ async function findHitsSortedInMemory(
 const dialects = new WeakMap<object, Promise<RegexDialect>>();
 
 /**
- * Whether the server's `$regex` accepts PCRE atomic groups: one `_id` probe per collection
- * object, remembered. A server that rejects the syntax gets portable regexes.
+ * Whether the server's `$regex` accepts PCRE atomic groups: an `_id` probe, remembered per
+ * collection object once it is conclusive. A server that rejects the syntax gets portable regexes.
+ * Some servers (FerretDB) compile a regex only when a document reaches it, so a probe that meets no
+ * document proves nothing: until one does, the portable dialect (valid everywhere) is used and the
+ * probe is repeated next time.
  */
 export function detectRegexDialect(collection: mongo.Collection<mongo.Document>, limit: TimeLimit = {}): Promise<RegexDialect> {
   let dialect = dialects.get(collection);
   if (!dialect) {
-    const probe: MongoFilter = { _id: { $regex: "^(?>\\$)" } };
+    const probe: MongoFilter = { _id: { $regex: "^(?>[\\s\\S]*)" } };
     dialect = collection
       .find(probe, { projection: { _id: 1 }, limit: 1, ...limit })
       .toArray()
       .then(
-        (): RegexDialect => "pcre",
+        (found): RegexDialect => {
+          if (found.length === 0) dialects.delete(collection);
+          return found.length === 0 ? "portable" : "pcre";
+        },
         (error: unknown): RegexDialect => {
           if (error instanceof Error && /regular expression|regex|pattern/i.test(error.message)) return "portable";
           dialects.delete(collection);

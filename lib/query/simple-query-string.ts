@@ -10,6 +10,7 @@
  * - `term*`: a prefix query; `\` escapes the next character;
  * - `term~N` fuzziness is parsed and ignored: the term matches exactly (no fuzzy matching).
  */
+import { illegalArgument, type SecurityError } from "../support/security-error.js";
 
 /** A parsed simple query string. */
 export type SimpleQueryNode =
@@ -20,10 +21,23 @@ export type SimpleQueryNode =
 /** Most clauses one simple query string may produce (a guard). */
 export const MAX_SIMPLE_QUERY_CLAUSES = 1024;
 
+/** Deepest `(` nesting accepted: the bool query's `indices.query.bool.max_nested_depth`. */
+export const MAX_SIMPLE_QUERY_DEPTH = 30;
+
 interface ParserState {
   readonly text: string;
   index: number;
   clauses: number;
+}
+
+function tooDeep(): SecurityError {
+  return illegalArgument(
+    `[simple_query_string] query nests groups more than [${MAX_SIMPLE_QUERY_DEPTH}] deep, the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]`,
+  );
+}
+
+function tooManyClauses(): SecurityError {
+  return illegalArgument(`[simple_query_string] query contains too many clauses; the maximum is [${MAX_SIMPLE_QUERY_CLAUSES}]`);
 }
 
 function isWhitespace(c: string): boolean {
@@ -41,13 +55,16 @@ function combine(top: SimpleQueryNode | undefined, operator: "and" | "or", branc
 /**
  * Parses `text` with `defaultOperator` between clauses. Returns `undefined` when the text holds
  * no term at all (Elasticsearch then matches nothing).
+ * @throws SecurityError 400 when groups nest deeper than {@link MAX_SIMPLE_QUERY_DEPTH} or the
+ *   text holds more than {@link MAX_SIMPLE_QUERY_CLAUSES} clauses.
  */
 export function parseSimpleQueryString(text: string, defaultOperator: "and" | "or"): SimpleQueryNode | undefined {
   const state: ParserState = { text, index: 0, clauses: 0 };
-  return parseClauses(state, defaultOperator, false);
+  return parseClauses(state, defaultOperator, 0);
 }
 
-function parseClauses(state: ParserState, defaultOperator: "and" | "or", nested: boolean): SimpleQueryNode | undefined {
+function parseClauses(state: ParserState, defaultOperator: "and" | "or", depth: number): SimpleQueryNode | undefined {
+  const nested = depth > 0;
   let top: SimpleQueryNode | undefined;
   let operator: "and" | "or" | undefined;
   let negations = 0;
@@ -57,7 +74,9 @@ function parseClauses(state: ParserState, defaultOperator: "and" | "or", nested:
     let branch: SimpleQueryNode | undefined;
     if (c === "(") {
       state.index++;
-      branch = parseClauses(state, defaultOperator, true);
+      // The parser recurses once per group: bounded here, before the stack is.
+      if (depth >= MAX_SIMPLE_QUERY_DEPTH) throw tooDeep();
+      branch = parseClauses(state, defaultOperator, depth + 1);
     } else if (c === ")") {
       state.index++;
       if (nested) break;
@@ -87,7 +106,7 @@ function parseClauses(state: ParserState, defaultOperator: "and" | "or", nested:
     }
     if (branch !== undefined) {
       state.clauses++;
-      if (state.clauses > MAX_SIMPLE_QUERY_CLAUSES) return top;
+      if (state.clauses > MAX_SIMPLE_QUERY_CLAUSES) throw tooManyClauses();
       if (negations % 2 === 1) branch = { kind: "not", child: branch };
       top = combine(top, operator ?? defaultOperator, branch);
     }

@@ -23,7 +23,8 @@ import {
   type ApiKeyField,
   type ScalarValue,
 } from "./api-key-fields.js";
-import { parseDateFormat, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
+import { DateWorkBudget } from "./date-work-budget.js";
+import { parseDateFormat, parseDateMathOrUndefined, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
 import { and, matchAll, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
 import { parsingError, queryShardError } from "./query-errors.js";
 import { parseSimpleQueryString, type SimpleQueryNode } from "./simple-query-string.js";
@@ -55,6 +56,7 @@ const KNOWN_UNSUPPORTED_QUERIES = new Set([
 interface Context {
   readonly now: number;
   readonly regexDialect: RegexDialect;
+  readonly budget: DateWorkBudget;
   clauses: number;
 }
 
@@ -65,6 +67,11 @@ export interface TranslateQueryOptions {
    * use atomic groups, which keeps multi-`*` patterns linear-time.
    */
   readonly regexDialect?: RegexDialect | undefined;
+  /**
+   * The request's allowance of zoned date math, shared by every query of one request (the main
+   * query and the aggregation filters). Default: a fresh one for this query.
+   */
+  readonly budget?: DateWorkBudget | undefined;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -80,7 +87,7 @@ function isObject(value: unknown): value is JsonObject {
  */
 export function translateApiKeyQuery(query: unknown, now: number, options: TranslateQueryOptions = {}): MongoFilter {
   if (query === undefined || query === null) return matchAll();
-  const context: Context = { now, regexDialect: options.regexDialect ?? "portable", clauses: 0 };
+  const context: Context = { now, regexDialect: options.regexDialect ?? "portable", budget: options.budget ?? new DateWorkBudget(), clauses: 0 };
   return translateClause(query, context, 0);
 }
 
@@ -96,10 +103,7 @@ function translateClause(query: unknown, context: Context, depth: number): Mongo
   const type = keys[0] as string;
   if (keys.length > 1) throw parsingError(`[${type}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]`);
   const body = query[type];
-  context.clauses++;
-  if (context.clauses > MAX_QUERY_CLAUSES) {
-    throw illegalArgument(`Query contains too many nested clauses; maxClauseCount is set to ${MAX_QUERY_CLAUSES}`);
-  }
+  countClauses(context, 1);
   if (!isObject(body)) {
     if (type === "bool" || SUPPORTED.has(type)) throw parsingError(`[${type}] query malformed, no start_object after query name`);
   }
@@ -132,6 +136,14 @@ function translateClause(query: unknown, context: Context, depth: number): Mongo
         throw illegalArgument(`Query type [${type}] is not currently supported in this context`);
       }
       throw parsingError(`unknown query [${type}]`);
+  }
+}
+
+/** Counts clauses against `indices.query.bool.max_clause_count`, which covers the whole query. */
+function countClauses(context: Context, n: number): void {
+  context.clauses += n;
+  if (context.clauses > MAX_QUERY_CLAUSES) {
+    throw illegalArgument(`Query contains too many nested clauses; maxClauseCount is set to ${MAX_QUERY_CLAUSES}`);
   }
 }
 
@@ -335,8 +347,13 @@ function caseInsensitiveTerm(field: ApiKeyField, term: string, queryName: string
 }
 
 function dateTerm(field: ApiKeyField, value: unknown, context: Context, format?: DateFormat, timeZone?: TimeZone): MongoFilter {
-  const lower = dateValue(value, { now: context.now, roundUp: false, format, timeZone });
-  const upper = dateValue(value, { now: context.now, roundUp: true, format, timeZone });
+  const lower = dateValue(value, { now: context.now, roundUp: false, format, timeZone, budget: context.budget });
+  const upper = dateValue(value, { now: context.now, roundUp: true, format, timeZone, budget: context.budget });
+  return dateSpan(field, lower, upper);
+}
+
+/** Documents whose date lies within what a date text covers (`2024-01` covers the whole month). */
+function dateSpan(field: ApiKeyField, lower: number, upper: number): MongoFilter {
   if (lower === upper) return fieldFilter(field, { $eq: lower });
   return fieldFilter(field, { $gte: lower, $lte: upper });
 }
@@ -575,8 +592,8 @@ function translateRange(body: JsonObject, context: Context): MongoFilter {
     const timeZone = zoneOption !== undefined ? parseTimeZone(zoneOption) : undefined;
     const condition: Record<string, number> = {};
     // Elasticsearch rounds exclusive lower and inclusive upper bounds up (`gt: now/d` = after today).
-    if (lower) condition[lower.inclusive ? "$gte" : "$gt"] = dateValue(lower.value, { now: context.now, roundUp: !lower.inclusive, format, timeZone });
-    if (upper) condition[upper.inclusive ? "$lte" : "$lt"] = dateValue(upper.value, { now: context.now, roundUp: upper.inclusive, format, timeZone });
+    if (lower) condition[lower.inclusive ? "$gte" : "$gt"] = dateValue(lower.value, { now: context.now, roundUp: !lower.inclusive, format, timeZone, budget: context.budget });
+    if (upper) condition[upper.inclusive ? "$lte" : "$lt"] = dateValue(upper.value, { now: context.now, roundUp: upper.inclusive, format, timeZone, budget: context.budget });
     return fieldFilter(field, condition);
   }
   if (field.kind === "boolean") {
@@ -629,6 +646,9 @@ function translateSimpleQueryString(body: JsonObject, context: Context): MongoFi
   // Like Elasticsearch: querying every field forces lenient, or date fields would fail every text.
   const lenient = allFields || (optionalBoolean(body, "lenient", "simple_query_string") ?? false);
 
+  if (fieldNames.length > MAX_QUERY_CLAUSES) {
+    throw illegalArgument(`Query contains too many nested clauses; maxClauseCount is set to ${MAX_QUERY_CLAUSES}`);
+  }
   const fields = new Map<string, ApiKeyField>();
   for (const entry of fieldNames) {
     const name = entry.replace(/\^[0-9.]*$/, "");
@@ -644,6 +664,9 @@ function translateSimpleQueryString(body: JsonObject, context: Context): MongoFi
 function translateSimpleNode(node: SimpleQueryNode, fields: readonly ApiKeyField[], lenient: boolean, context: Context): MongoFilter | undefined {
   switch (node.kind) {
     case "term": {
+      // One clause per field, as Elasticsearch expands a multi-field term: a long text over many
+      // fields must not build millions of filters.
+      countClauses(context, fields.length);
       const perField: MongoFilter[] = [];
       for (const field of fields) {
         const filter = simpleTermFilter(node.text, node.prefix, field, lenient, context);
@@ -676,6 +699,14 @@ function simpleTermFilter(text: string, prefix: boolean, field: ApiKeyField, len
       const matchesMissing = field.missingAs !== undefined && field.missingAs.startsWith(text);
       return keywordRegex(field, prefixToRegex(text), false, matchesMissing);
     }
+    if (lenient && field.kind === "date") {
+      // Most words are not dates: skipped without building an exception for each field and term.
+      const options = { now: context.now, budget: context.budget };
+      const lower = parseDateMathOrUndefined(text, options);
+      const upper = lower === undefined ? undefined : parseDateMathOrUndefined(text, { ...options, roundUp: true });
+      return lower === undefined || upper === undefined ? undefined : dateSpan(field, lower, upper);
+    }
+    if (lenient && field.kind === "boolean" && text !== "true" && text !== "false" && text !== "") return undefined;
     return termFilter(field, text, false, "simple_query_string", context);
   } catch (error) {
     if (lenient && error instanceof SecurityError) return undefined;

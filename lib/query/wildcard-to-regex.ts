@@ -32,54 +32,80 @@ function checkLength(pattern: string, queryName: string): void {
 export type RegexDialect = "portable" | "pcre";
 
 interface WildcardSegment {
-  /** Regex source of the segment (literals escaped, `?` as one character). */
+  /** Regex source of the segment (literals escaped, `?` runs as `[\s\S]{n}`). */
   source: string;
   /** Whether a `*` run precedes it. */
   afterStar: boolean;
 }
 
+/** One piece of a parsed wildcard pattern. */
+type WildcardPart = { kind: "literal"; text: string } | { kind: "any"; count: number; star: boolean };
+
 /**
- * A Lucene wildcard pattern (`*` any sequence, `?` any one character, `\` escapes the next
- * character) as an anchored regex source. Runs of `*` collapse into one, so `a**********b` costs
- * what `a*b` does; `[\s\S]` rather than `.` so values with newlines match as in Lucene.
+ * Splits a Lucene wildcard pattern (`*` any sequence, `?` any one character, `\` escapes the next
+ * character) into literal text and wildcard runs. A run mixing `*` and `?` is "at least `count`
+ * characters" (`*?` and `?*` mean the same), so `?*?*?*` is one run, not three stars.
+ */
+function parseWildcard(pattern: string): WildcardPart[] {
+  const parts: WildcardPart[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    let c = pattern[i] as string;
+    const last = parts[parts.length - 1];
+    if (c === "*" || c === "?") {
+      if (last?.kind === "any") {
+        if (c === "*") last.star = true;
+        else last.count++;
+      } else {
+        parts.push({ kind: "any", count: c === "?" ? 1 : 0, star: c === "*" });
+      }
+      continue;
+    }
+    if (c === "\\" && i + 1 < pattern.length) c = pattern[++i] as string;
+    if (last?.kind === "literal") last.text += c;
+    else parts.push({ kind: "literal", text: c });
+  }
+  return parts;
+}
+
+function anyChars(count: number): string {
+  if (count === 0) return "";
+  return count === 1 ? "[\\s\\S]" : `[\\s\\S]{${count}}`;
+}
+
+/**
+ * A Lucene wildcard pattern as an anchored regex source; `[\s\S]` rather than `.` so values with
+ * newlines match as in Lucene. Each wildcard run becomes its fixed part (`[\s\S]{n}`) followed by
+ * at most one unbounded part, so every unbounded part is followed by literal text or nothing.
  *
- * In the `"pcre"` dialect every segment between two `*` runs is matched at its earliest
- * occurrence inside an atomic group (`(?>[\s\S]*?seg)`): for glob patterns the earliest
+ * In the `"pcre"` dialect every literal after an unbounded part is matched at its earliest
+ * occurrence inside an atomic group (`(?>[\s\S]*?lit)`): for glob patterns the earliest
  * occurrence is always a correct choice, and the group forbids the backtracking that makes
  * `^.*a.*a.*a.*b$` exponential in the number of stars.
  * @throws SecurityError 400 when the pattern is longer than {@link MAX_PATTERN_LENGTH} or has
- *   more than {@link MAX_PATTERN_WILDCARDS} `*` runs.
+ *   more than {@link MAX_PATTERN_WILDCARDS} runs holding a `*`.
  */
 export function wildcardToRegex(pattern: string, queryName = "wildcard", dialect: RegexDialect = "portable"): string {
   checkLength(pattern, queryName);
-  const segments: WildcardSegment[] = [{ source: "", afterStar: false }];
-  let stars = 0;
-  let trailingStar = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i] as string;
-    if (c === "*") {
-      if (!trailingStar) {
-        stars++;
-        segments.push({ source: "", afterStar: true });
-      }
-      trailingStar = true;
-      continue;
-    }
-    trailingStar = false;
-    const current = segments[segments.length - 1] as WildcardSegment;
-    if (c === "?") {
-      current.source += "[\\s\\S]";
-    } else if (c === "\\" && i + 1 < pattern.length) {
-      i++;
-      current.source += escapeRegex(pattern[i] as string);
-    } else {
-      current.source += escapeRegex(c);
-    }
-  }
+  const parts = parseWildcard(pattern);
+  const stars = parts.filter((part) => part.kind === "any" && part.star).length;
   if (stars > MAX_PATTERN_WILDCARDS) {
     throw illegalArgument(
       `[${queryName}] pattern has too many wildcards: [${stars}] runs of [*], the maximum is [${MAX_PATTERN_WILDCARDS}]`,
     );
+  }
+  // Segments between unbounded parts; a run's fixed part closes the segment before its star.
+  const segments: WildcardSegment[] = [{ source: "", afterStar: false }];
+  let trailingStar = false;
+  for (const part of parts) {
+    const current = segments[segments.length - 1] as WildcardSegment;
+    if (part.kind === "literal") {
+      current.source += escapeRegex(part.text);
+      trailingStar = false;
+      continue;
+    }
+    current.source += anyChars(part.count);
+    trailingStar = part.star;
+    if (part.star) segments.push({ source: "", afterStar: true });
   }
   // A pattern ending with `*` is an unanchored tail: drop that last, empty segment and the `$`.
   if (trailingStar) segments.pop();
@@ -109,7 +135,43 @@ export function exactToRegex(value: string, queryName = "term"): string {
   return "^" + escapeRegex(value) + "$";
 }
 
-/** Evaluates a wildcard pattern against a value in JS, with the same meaning as {@link wildcardToRegex}. */
+/**
+ * Evaluates a wildcard pattern against a value in JS, with the same meaning as
+ * {@link wildcardToRegex}. No regular expression: a two-pointer match that retries only from the
+ * latest `*`, so its cost is at most the product of the two lengths, never exponential.
+ */
 export function wildcardMatches(pattern: string, value: string, caseInsensitive = false): boolean {
-  return new RegExp(wildcardToRegex(pattern, "wildcard", "portable"), caseInsensitive ? "i" : "").test(value);
+  checkLength(pattern, "wildcard");
+  const fold = (text: string): string => (caseInsensitive ? text.toLowerCase() : text);
+  // Literal characters and wildcards, escapes resolved: `null` is `?`, `undefined` is `*`.
+  const tokens: Array<string | null | undefined> = [];
+  for (const part of parseWildcard(pattern)) {
+    if (part.kind === "literal") for (const c of fold(part.text)) tokens.push(c);
+    else {
+      for (let i = 0; i < part.count; i++) tokens.push(null);
+      if (part.star) tokens.push(undefined);
+    }
+  }
+  const chars = [...fold(value)];
+  let p = 0;
+  let v = 0;
+  let starAt = -1;
+  let resumeAt = 0;
+  while (v < chars.length) {
+    const token = tokens[p];
+    if (p < tokens.length && token !== undefined && (token === null || token === chars[v])) {
+      p++;
+      v++;
+    } else if (p < tokens.length && token === undefined) {
+      starAt = p++;
+      resumeAt = v;
+    } else if (starAt >= 0) {
+      p = starAt + 1;
+      v = ++resumeAt;
+    } else {
+      return false;
+    }
+  }
+  while (p < tokens.length && tokens[p] === undefined) p++;
+  return p === tokens.length;
 }

@@ -4,7 +4,7 @@ import type { AuditTrail } from "../../audit/audit-trail.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { PermissionCheck } from "../../authz/permission.js";
 import type { RoleDescriptorMap } from "../../authz/role-descriptor.js";
-import { parseQueryApiKeysRequest, queryApiKeys, type QueryApiKeysResult } from "../../query/index.js";
+import { booleanParam, parseQueryApiKeysRequest, queryApiKeys, type QueryApiKeysResult } from "../../query/index.js";
 import {
   ApiKeyStore,
   type ApiKeyDocWithoutHash,
@@ -462,10 +462,13 @@ export class ApiKeyService {
   async query(caller: Authentication, body: unknown, params: QueryApiKeyParams = {}): Promise<QueryApiKeysResult<ApiKeyInfo>> {
     this.ensureEnabled();
     const now = this.clock();
-    const request = parseQueryApiKeysRequest(body ?? undefined, params, now);
     const key = keyOf(caller);
+    // The privilege check comes before the body is read: parsing a query costs CPU, and a caller
+    // who may not query keys must not get to spend it. Only the URL flag it depends on is read first.
     // An API key needs manage_api_key or higher to see limited-by descriptors.
-    const { full } = await this.authorize(caller, API_KEY_ACTIONS.query, !(key && request.withLimitedBy));
+    const withLimitedBy = booleanParam(params.with_limited_by);
+    const { full } = await this.authorize(caller, API_KEY_ACTIONS.query, !(key && withLimitedBy));
+    const request = parseQueryApiKeysRequest(body ?? undefined, params, now);
     let scopeFilter: Record<string, unknown> = {};
     if (!full) {
       scopeFilter = key

@@ -267,6 +267,20 @@ describe("queryApiKeys against the test server", () => {
     assert.deepEqual(ids(await run({ query: { wildcard: { name: "u*1*api*" } } })), ["k02"]);
   });
 
+  test("the dialect probe of an empty collection is not remembered: multi-star wildcards work once keys exist", async () => {
+    const fresh = db.connection.collection("api_keys_dialect_probe") as unknown as mongo.Collection<mongo.Document>;
+    // Nothing for the probe to meet: the portable dialect, valid on every server.
+    assert.equal(await detectRegexDialect(fresh), "portable");
+    await fresh.insertOne(key("p01", "alpha-bravo-key", "alice", 1, null, {}));
+    const request = parseQueryApiKeysRequest({ query: { wildcard: { name: "*a*b*-*key" } } }, {}, NOW);
+    // Were the first answer remembered, FerretDB would now be sent an atomic group and fail.
+    const result = await queryApiKeys(fresh, request, { scopeFilter: {}, now: NOW, render });
+    assert.deepEqual(result.api_keys.map((info) => info.id), ["p01"]);
+    const dialect = await detectRegexDialect(fresh);
+    if (process.env.KEYGUARD_TEST_SERVER === "ferretdb") assert.equal(dialect, "portable");
+    else if (process.env.KEYGUARD_TEST_SERVER === "mongod") assert.equal(dialect, "pcre");
+  });
+
   test("a pathological wildcard finishes fast", async () => {
     const started = Date.now();
     const result = await run({ query: { wildcard: { name: `a${"*".repeat(500)}a${"*".repeat(400)}b` } } });

@@ -214,6 +214,56 @@ describe("evaluateAggregations", () => {
       },
     );
   });
+
+  test("names chosen by the request stay own properties of the response, __proto__ included", () => {
+    // Parsed from JSON, as a request body is: `__proto__` is then an ordinary key.
+    const result = evaluate(
+      JSON.parse(
+        JSON.stringify({
+          PROTO: { value_count: { field: "name" } },
+          r: { date_range: { field: "creation", keyed: true, ranges: [{ key: "__proto__", to: T0 + DAY }] } },
+          f: { filters: { filters: { PROTO: { match_all: {} } } } },
+          c: { composite: { sources: [{ PROTO: { terms: { field: "name" } } }], size: 1 } },
+        }).replaceAll("PROTO", "__proto__"),
+      ),
+    );
+    const own = (value: unknown, key: string): unknown => {
+      assert.ok(Object.prototype.hasOwnProperty.call(value, key), `${key} is an own property`);
+      return (value as Record<string, unknown>)[key];
+    };
+    assert.deepEqual(own(result, "__proto__"), { value: 4 });
+    assert.equal(Object.getPrototypeOf(result), Object.prototype);
+    const ranges = own(own(result, "r"), "buckets");
+    assert.equal((own(ranges, "__proto__") as { doc_count: number }).doc_count, 1);
+    assert.ok(JSON.stringify(result).includes('"__proto__":{"value":4}'));
+    assert.equal((own(own(own(result, "f"), "buckets"), "__proto__") as { doc_count: number }).doc_count, 0);
+    const composite = own(result, "c") as { buckets: Array<{ key: unknown }> };
+    assert.equal(own(composite.buckets[0]?.key, "__proto__"), "a");
+  });
+
+  test("a document under more composite keys than a response may hold is refused", () => {
+    const values = Array.from({ length: 300 }, (_, i) => `v${i}`);
+    const docs: StoredDocument[] = [{ _id: "m", creation_time: T0, creator: { principal: "u" }, metadata_flattened: { a: values, b: values } }];
+    const parsed = parseAggregations({ c: { composite: { sources: [{ a: { terms: { field: "metadata.a" } } }, { b: { terms: { field: "metadata.b" } } }] } } });
+    const started = performance.now();
+    throwsSecurityError(() => evaluateAggregations(parsed, docs, { typedKeys: false, filterMatches: new Map() }), "too_many_buckets_exception", /Must be less than or equal to: \[65536\] but was \[90000\]/);
+    assert.ok(performance.now() - started < 100);
+  });
+
+  test("a range aggregation tests at most 2^22 key-range pairs", () => {
+    const docs: StoredDocument[] = Array.from({ length: 5000 }, (_, i) => ({ _id: `k${i}`, creation_time: T0 + i, creator: { principal: "u" } }));
+    const ranges = Array.from({ length: 1000 }, (_, i) => ({ from: T0 + i }));
+    const parsed = parseAggregations({ r: { date_range: { field: "creation", ranges } } });
+    const started = performance.now();
+    throwsSecurityError(
+      () => evaluateAggregations(parsed, docs, { typedKeys: false, filterMatches: new Map() }),
+      "illegal_argument_exception",
+      "[date_range] aggregation [r] would test [1000] ranges against [5000] API keys; at most [4194304] key-range tests are allowed: use fewer ranges or narrow the query",
+    );
+    assert.ok(performance.now() - started < 100);
+    const fewer = evaluateAggregations(parseAggregations({ r: { date_range: { field: "creation", ranges: ranges.slice(0, 800) } } }), docs, { typedKeys: false, filterMatches: new Map() });
+    assert.equal(((fewer.r as { buckets: Array<{ doc_count: number }> }).buckets[0] as { doc_count: number }).doc_count, 5000);
+  });
 });
 
 describe("evaluateAggregations: names from the request stay keys", () => {

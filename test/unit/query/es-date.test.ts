@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SecurityError } from "../../../lib/support/security-error.js";
+import { DateWorkBudget } from "../../../lib/query/date-work-budget.js";
 import { DEFAULT_FORMAT, formatDate, parseDateFormat, parseDateMath, parseTimeZone } from "../../../lib/query/es-date.js";
 
 const NOW = Date.UTC(2024, 5, 15, 12, 30, 45, 123); // Saturday 2024-06-15T12:30:45.123Z
@@ -86,6 +87,72 @@ describe("parseDateMath", () => {
     fails("2024-01-01", "failed to parse date field [2024-01-01] with format [dd/MM/yyyy]", "parse_exception", { format: "dd/MM/yyyy" });
     assert.throws(() => parseDateFormat("yyyy-QQ"), /Unknown pattern letter: Q/);
     assert.throws(() => parseTimeZone("Nowhere/City"), /Unknown time-zone ID: Nowhere\/City/);
+  });
+});
+
+describe("cost bounds", () => {
+  test("a custom format is read in one pass: many one-or-two-digit fields cannot backtrack", () => {
+    const format = parseDateFormat("ydHdHdHdHdHdHdHdHdHdHdHdH");
+    const started = performance.now();
+    assert.throws(
+      () => parseDateMath(`${"1".repeat(80)}x`, { now: NOW, format }),
+      (e: unknown) => e instanceof SecurityError && e.status === 400 && e.type === "parse_exception",
+    );
+    for (let digits = 20; digits <= 60; digits++) {
+      try {
+        parseDateMath(`${"1".repeat(digits)}x`, { now: NOW, format });
+        assert.fail("a trailing letter never parses");
+      } catch (error) {
+        assert.ok(error instanceof SecurityError && error.type === "parse_exception");
+      }
+    }
+    const ms = performance.now() - started;
+    assert.ok(ms < 50, `took ${ms.toFixed(1)} ms`);
+  });
+
+  test("a run of digits is split as the regular expression split it: greedy, leaving each later field its minimum", () => {
+    assert.equal(parse("202461", false, { format: "yyyyMd" }), Date.UTC(2024, 5, 1));
+    assert.equal(parse("2024111", false, { format: "yyyyMd" }), Date.UTC(2024, 10, 1));
+    assert.equal(parse("2024121", false, { format: "yyyyMd" }), Date.UTC(2024, 11, 1));
+    assert.equal(parse("20240615081910", false, { format: "yyyyMMddHHmmss" }), Date.UTC(2024, 5, 15, 8, 19, 10));
+    assert.equal(parse("2024-06-15T08:09:10.5+02:00", false, { format: "yyyy-MM-dd'T'HH:mm:ss.SXXX" }), Date.UTC(2024, 5, 15, 6, 9, 10, 500));
+    assert.equal(parse("2024-06-15 Z", false, { format: "yyyy-MM-dd Z" }), Date.UTC(2024, 5, 15));
+    assert.equal(parse("2024-06-15 +0130", false, { format: "yyyy-MM-dd Z" }), Date.UTC(2024, 5, 14, 22, 30));
+    assert.equal(parse("7/6/2024", false, { format: "d/M/yyyy" }), Date.UTC(2024, 5, 7));
+    const fails = (text: string, format: string): void => {
+      assert.throws(() => parse(text, false, { format }), (e: unknown) => e instanceof SecurityError && e.type === "parse_exception");
+    };
+    fails("20246111", "yyyyMd"); // one digit too many for the run
+    fails("2024611", "yyyyMd"); // month 61, as the regular expression read it: no retry on a bad value
+    fails("2024-6-15", "yyyy-MM-dd"); // MM is two digits
+    fails("2024-06-15x", "yyyy-MM-dd");
+    fails("2024-06-15 +01:", "yyyy-MM-dd Z");
+  });
+
+  test("date math: at most 32 operations and 512 characters per date", () => {
+    assert.equal(parse(`now${"+1s".repeat(32)}`), NOW + 32_000);
+    assert.throws(() => parse(`now${"+1s".repeat(33)}`), (e: unknown) => e instanceof SecurityError && e.type === "parse_exception" && /more than \[32\] operations/.test(e.reason));
+    assert.throws(() => parse(`now${"+1d".repeat(30_000)}`, false, { tz: "Europe/Paris" }), (e: unknown) => e instanceof SecurityError && e.type === "parse_exception" && /longer than \[512\] characters/.test(e.reason));
+  });
+
+  test("a request's budget bounds date math, tightly in IANA zones", () => {
+    const budget = new DateWorkBudget(40);
+    const paris = parseTimeZone("Europe/Paris");
+    const expression = `now${"+1d".repeat(32)}`;
+    parseDateMath(expression, { now: NOW, timeZone: paris, budget });
+    assert.throws(
+      () => parseDateMath(expression, { now: NOW, timeZone: paris, budget }),
+      (e: unknown) => e instanceof SecurityError && e.status === 400 && /limited to \[40\] steps per request/.test(e.reason),
+    );
+    // Fixed offsets cost what arithmetic costs: they draw on a larger allowance of their own.
+    const fixed = new DateWorkBudget(1, 3200);
+    for (let i = 0; i < 100; i++) parseDateMath(expression, { now: NOW, timeZone: parseTimeZone("+02:00"), budget: fixed });
+    assert.throws(
+      () => parseDateMath(expression, { now: NOW, timeZone: parseTimeZone("+02:00"), budget: fixed }),
+      (e: unknown) => e instanceof SecurityError && e.status === 400 && e.reason === "[query_api_keys] date math is limited to [3200] steps per request",
+    );
+    assert.equal(parseTimeZone("Europe/Paris"), paris, "zones are built once and reused");
+    assert.equal(parseTimeZone("EUROPE/paris"), paris, "whatever the spelling: new spellings cannot refill the cache");
   });
 });
 

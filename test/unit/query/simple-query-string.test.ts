@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
+import { SecurityError } from "../../../lib/support/security-error.js";
 import { parseSimpleQueryString } from "../../../lib/query/simple-query-string.js";
 
 const term = (text: string, prefix = false) => ({ kind: "term", text, prefix });
@@ -35,5 +36,23 @@ describe("parseSimpleQueryString", () => {
     assert.deepEqual(parseSimpleQueryString("key~1", "or"), term("key"));
     assert.deepEqual(parseSimpleQueryString('"unterminated', "or"), term("unterminated"));
     assert.deepEqual(parseSimpleQueryString("a)", "or"), term("a"));
+  });
+
+  test("groups nest at most 30 deep, and deeper text is a 400, not a stack overflow", () => {
+    assert.deepEqual(parseSimpleQueryString(`${"(".repeat(30)}a${")".repeat(30)}`, "or"), term("a"));
+    for (const depth of [31, 20_000]) {
+      assert.throws(
+        () => parseSimpleQueryString(`${"(".repeat(depth)}a`, "or"),
+        (e: unknown) => e instanceof SecurityError && e.status === 400 && e.type === "illegal_argument_exception" && /nests groups more than \[30\] deep/.test(e.reason),
+      );
+    }
+  });
+
+  test("more than 1,024 clauses is a 400 rather than a silently shortened query", () => {
+    assert.equal((parseSimpleQueryString(Array.from({ length: 1024 }, (_, i) => `t${i}`).join(" "), "or") as unknown as { children: unknown[] }).children.length, 1024);
+    assert.throws(
+      () => parseSimpleQueryString(Array.from({ length: 1025 }, (_, i) => `t${i}`).join(" "), "or"),
+      (e: unknown) => e instanceof SecurityError && e.status === 400 && /too many clauses; the maximum is \[1024\]/.test(e.reason),
+    );
   });
 });

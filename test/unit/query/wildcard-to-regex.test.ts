@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { escapeRegex, prefixToRegex, wildcardToRegex } from "../../../lib/query/wildcard-to-regex.js";
+import { escapeRegex, prefixToRegex, wildcardMatches, wildcardToRegex } from "../../../lib/query/wildcard-to-regex.js";
 
 /** A reference glob matcher (dynamic programming, no regex). */
 function globMatches(pattern: string, value: string): boolean {
@@ -71,6 +71,7 @@ describe("wildcardToRegex", () => {
         const expected = globMatches(pattern, value);
         assert.equal(new RegExp(wildcardToRegex(pattern)).test(value), expected, `portable ${pattern} ~ ${value}`);
         assert.equal(emulatePcre(wildcardToRegex(pattern, "wildcard", "pcre")).test(value), expected, `pcre ${pattern} ~ ${value}`);
+        assert.equal(wildcardMatches(pattern, value), expected, `in process ${pattern} ~ ${value}`);
       }),
       { numRuns: 3000 },
     );
@@ -85,6 +86,24 @@ describe("wildcardToRegex", () => {
     const many = "*a*a*a*a*a*a*a*a*b";
     assert.equal(emulatePcre(wildcardToRegex(many, "wildcard", "pcre")).test(value), false);
     assert.ok(Date.now() - started < 1000, `took ${Date.now() - started} ms`);
+  });
+
+  test("runs of ? and * become one fixed part and at most one unbounded part", () => {
+    assert.equal(wildcardToRegex("?*?*?*?*?*?*?*?*?"), "^[\\s\\S]{9}");
+    assert.equal(wildcardToRegex("*?*?z"), "^[\\s\\S]{2}[\\s\\S]*z$");
+    assert.equal(wildcardToRegex("a*?b?c*", "wildcard", "pcre"), "^a[\\s\\S](?>[\\s\\S]*?b[\\s\\S]c)");
+    assert.doesNotThrow(() => wildcardToRegex("?*".repeat(400)), "one run, however long");
+  });
+
+  test("in process, a wildcard is matched without a regular expression, in at most pattern × value steps", () => {
+    const value = "a".repeat(20_000);
+    const started = performance.now();
+    assert.equal(wildcardMatches(`${"*a".repeat(16)}*b`, value), false);
+    assert.equal(wildcardMatches(`${"?*".repeat(400)}`, value), true);
+    assert.equal(wildcardMatches("RE?T", "rest", true), true);
+    assert.equal(wildcardMatches("re\\*t", "re*t"), true);
+    const ms = performance.now() - started;
+    assert.ok(ms < 100, `took ${ms.toFixed(1)} ms`);
   });
 
   test("guards: length and number of star runs", () => {
