@@ -7,6 +7,7 @@ import type { SecurityCore } from "../security-core.js";
 import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
 import { isAuthenticationFailure, type FailureLimiter } from "./failure-limiter.js";
+import { markGuard } from "./guard-registry.js";
 import { readSecurityHeaders } from "./read-security-headers.js";
 import { sendError } from "./send-error.js";
 import { toSecurityError } from "./to-security-error.js";
@@ -86,7 +87,7 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
   if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
   const optional = options.optional === true;
   const productHeader = core.config.elasticProductHeader;
-  return (req: Request, res: Response, next: NextFunction) => {
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
     if (req.security) return next();
     const blocked = limiter?.check(req);
     if (blocked) return sendError(res, blocked, productHeader);
@@ -103,6 +104,8 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
       (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
     );
   };
+  // Anonymous requests pass an optional one: the routes behind it are not protected by it.
+  return optional ? middleware : markGuard(middleware, "guard");
 }
 
 /**

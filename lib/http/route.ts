@@ -30,9 +30,9 @@ export function route(allowedParams: readonly string[], handler: (input: RouteIn
       const query: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.query as Record<string, unknown>)) {
         if (!allowedParams.includes(name) && !ALWAYS_ALLOWED.includes(name)) {
-          throw illegalArgument(`request [${req.path}] contains unrecognized parameter: [${name}]`);
+          throw illegalArgument(`request [${req.baseUrl + req.path}] contains unrecognized parameter: [${name}]`);
         }
-        if (typeof value !== "string") throw illegalArgument(`request [${req.path}] parameter [${name}] must be given once, as a plain value`);
+        if (typeof value !== "string") throw illegalArgument(`request [${req.baseUrl + req.path}] parameter [${name}] must be given once, as a plain value`);
         query[name] = value;
       }
       const auth = req.security?.authentication;

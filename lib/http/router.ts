@@ -4,6 +4,7 @@ import type { FailureLimiter } from "./failure-limiter.js";
 import { createBodyParser } from "./body-parser.js";
 import { createAuthenticateMiddleware } from "./authenticate-middleware.js";
 import { createResponseDeadline } from "./response-deadline.js";
+import { markGuard } from "./guard-registry.js";
 import { sendError } from "./send-error.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
@@ -12,28 +13,32 @@ import { mountRoleRoutes } from "./routes/role-routes.js";
 import { mountTokenRoutes } from "./routes/token-routes.js";
 import { mountUserRoutes } from "./routes/user-routes.js";
 
-/** Extra route groups (API keys, tokens) register themselves through this. */
+/** Extra route groups register themselves through this; their paths are relative to `/_security`. */
 export type RouteMounter = (router: Router, core: SecurityCore) => void;
 
 /**
  * The `/_security/*` REST surface. Every route requires authentication; when the app did not
  * install `authenticate()` in front, the router authenticates by itself.
+ *
+ * The routes live in an inner router mounted under one `/_security` layer: a host request
+ * outside the API costs one prefix check, not a walk over every route of the API.
  */
 export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, extra: RouteMounter[]): Router {
-  const router = express.Router();
-  router.use(
-    "/_security",
+  const api = express.Router();
+  api.use(
     createBodyParser(core.config.bodyLimit),
     createResponseDeadline(core.config.storeTimeoutMs, core.config.elasticProductHeader),
     createAuthenticateMiddleware(core, limiter),
   );
-  mountAuthenticateRoutes(router, core);
-  mountApiKeyRoutes(router, core, limiter);
-  mountTokenRoutes(router, core, limiter);
-  for (const mount of extra) mount(router, core);
-  mountUserRoutes(router, core);
-  mountRoleRoutes(router, core);
-  mountPrivilegeRoutes(router, core);
-  router.use("/_security", (error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader, core.reportInternalError));
+  mountAuthenticateRoutes(api, core);
+  mountApiKeyRoutes(api, core, limiter);
+  mountTokenRoutes(api, core, limiter);
+  for (const mount of extra) mount(api, core);
+  mountUserRoutes(api, core);
+  mountRoleRoutes(api, core);
+  mountPrivilegeRoutes(api, core);
+  api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader, core.reportInternalError));
+  const router = express.Router();
+  router.use("/_security", markGuard(api, "security"));
   return router;
 }
