@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, NextFunction, Request, Response } from "express";
 import { SecurityError } from "../support/security-error.js";
-import { isBodyParserError } from "./body-parser-error.js";
+import { isUnreadableRequestError } from "./unreadable-request-error.js";
 import { findGuard } from "./find-guard.js";
 import type { InternalErrorReport } from "./internal-error-report.js";
 import { sendError } from "./send-error.js";
@@ -23,7 +23,8 @@ function isSecurityPath(req: Request): boolean {
  * - on a `/_security` path (or wherever the security router is mounted): any error, an unexpected
  *   one as the opaque 500 told to `onInternalError`;
  * - a body-parser error (malformed 400, too large 413, charset/encoding 415) of the host's own
- *   parsers on a route behind `authenticate()` or `requirePrivileges()`.
+ *   parsers, or Express's 400 for a badly percent-encoded path parameter, on a route behind
+ *   `authenticate()` or `requirePrivileges()`.
  * Never a stack trace. Four parameters, as Express 4 and 5 recognise an error middleware.
  */
 export function createErrorHandler(settings: ErrorHandlerSettings): ErrorRequestHandler {
@@ -34,7 +35,7 @@ export function createErrorHandler(settings: ErrorHandlerSettings): ErrorRequest
     if (error instanceof SecurityError) return sendError(res, error, elasticProductHeader, report);
     // The routing table is read only when the path alone does not decide (errors are rare).
     const owner = isSecurityPath(req) ? "security" : findGuard(req);
-    if (owner === "security" || (owner === "guard" && isBodyParserError(error))) return sendError(res, error, elasticProductHeader, report);
+    if (owner === "security" || (owner === "guard" && isUnreadableRequestError(error))) return sendError(res, error, elasticProductHeader, report);
     next(error);
   };
 }

@@ -30,7 +30,13 @@ function handlesMethod(route: RouteLike, method: string): boolean {
 
 function matchedPrefix(layer: LayerLike, path: string): string | undefined {
   if (typeof layer.match !== "function") return undefined;
-  const found = layer.match(path);
+  let found: boolean | { path?: unknown };
+  try {
+    found = layer.match(path);
+  } catch {
+    // A path parameter Express cannot decode: the layer matched, which is where Express failed too.
+    return "";
+  }
   if (found === false) return undefined;
   const prefix = typeof found === "object" ? found.path : layer.path;
   return typeof prefix === "string" ? prefix : "";

@@ -4,6 +4,7 @@ import type { FailureLimiter } from "./failure-limiter.js";
 import { createBodyParser } from "./body-parser.js";
 import { createAuthenticateMiddleware } from "./authenticate-middleware.js";
 import { createResponseDeadline } from "./response-deadline.js";
+import { illegalArgument } from "../support/security-error.js";
 import { markGuard } from "./guard-registry.js";
 import { sendError } from "./send-error.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
@@ -37,6 +38,11 @@ export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter
   mountUserRoutes(api, core);
   mountRoleRoutes(api, core);
   mountPrivilegeRoutes(api, core);
+  // Elasticsearch's answer for a path or method it has no handler for, rather than the host's
+  // 404 page: the API's namespace is the router's.
+  api.use((req: Request, _res: Response, next: NextFunction) => {
+    next(illegalArgument(`no handler found for uri [${req.originalUrl.split("?", 1)[0] ?? ""}] and method [${req.method}]`));
+  });
   api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader, core.reportInternalError));
   const router = express.Router();
   router.use("/_security", markGuard(api, "security"));

@@ -165,6 +165,12 @@ describe("security.errorHandler() behind the app's own body parser", () => {
     assert.equal(res.headers["x-elastic-product"], undefined);
   });
 
+  it("answers a /_security path without a handler in Elasticsearch's shape, not with the host's 404 page", async () => {
+    const res = await send(app.base, { method: "PATCH", path: "/_security/no_such_api?x=1", headers: { authorization: ADMIN } });
+    assertShaped(res, 400, "illegal_argument_exception", "no handler");
+    assert.equal((res.body as { error: { reason: string } }).error.reason, "no handler found for uri [/_security/no_such_api] and method [PATCH]");
+  });
+
   it("registers the whole API under one /_security layer of the router", () => {
     const router = app.security.router() as unknown as { stack: unknown[] };
     assert.equal(router.stack.length, 1);

@@ -13,9 +13,14 @@ const BODY_PARSER_TYPES = new Set([
   "parameters.too.many",
 ]);
 
-/** Whether `error` is a request-body error of body-parser (always a 4xx, never the server's fault). */
-export function isBodyParserError(error: unknown): boolean {
+/**
+ * Whether `error` says the request itself could not be read: a request-body error of body-parser
+ * (always a 4xx), or Express's 400 for a path parameter that is not valid percent-encoding (a
+ * `URIError`, raised while matching routes, before any guard ran).
+ */
+export function isUnreadableRequestError(error: unknown): boolean {
   if (typeof error !== "object" || error === null) return false;
   const { type, status } = error as { type?: unknown; status?: unknown };
+  if (error instanceof URIError) return status === 400;
   return typeof type === "string" && BODY_PARSER_TYPES.has(type) && typeof status === "number" && status >= 400 && status < 500;
 }
