@@ -18,7 +18,8 @@ import { sendRawBytes, type RawSocketResult } from "./raw-http.js";
 // Elasticsearch-shaped. They are recognised by the `Date` header every Express response has.
 //
 // KEYGUARD_HOSTILE_N sets how many requests (default 1,000: under 30 s on a busy 2-core machine, also when failed attempts queue for the failed-authentication limit);
-// KEYGUARD_HOSTILE_SEED replays a run.
+// KEYGUARD_HOSTILE_SEED replays a run. The large run needs more than the runner's per-file
+// timeout: `KEYGUARD_HOSTILE_N=100000 npm test -- test/integration/demo/hostile-surface.test.ts --test-timeout=1500000`.
 
 const N = Number(process.env.KEYGUARD_HOSTILE_N ?? 1000);
 const SEED = Number(process.env.KEYGUARD_HOSTILE_SEED ?? Date.now() % 2 ** 31);
