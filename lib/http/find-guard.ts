@@ -42,29 +42,36 @@ function matchedPrefix(layer: LayerLike, path: string): string | undefined {
   return typeof prefix === "string" ? prefix : "";
 }
 
+/** What the walk has passed so far: a guard of this library in front of what comes next. */
+interface WalkState {
+  guarded: boolean;
+}
+
 /**
- * Walks `stack` as Express would for `method path` and tells whether a middleware of this library
- * would have protected the request: the first of its guards (or the security router) reached
- * before an unguarded route that would have answered. `undefined`: none.
+ * Walks `stack` as Express would for `method path`: `security` when the security router would
+ * take the request, `guard` when a guard of this library (app-wide `authenticate()`, a route's
+ * `requirePrivileges()`) would have run first, `unguarded` when a route of the app would answer
+ * without one; `undefined` when nothing in `stack` decides.
  */
-function walk(stack: readonly LayerLike[], method: string, path: string, depth: number): GuardKind | "unguarded" | undefined {
+function walk(stack: readonly LayerLike[], method: string, path: string, depth: number, state: WalkState): GuardKind | "unguarded" | undefined {
   for (const layer of stack) {
     const prefix = matchedPrefix(layer, path);
     if (prefix === undefined) continue;
     if (layer.route) {
       if (!handlesMethod(layer.route, method)) continue;
-      for (const inner of layer.route.stack ?? []) {
-        const kind = guardKind(inner.handle);
-        if (kind) return kind;
-      }
-      return "unguarded";
+      const guardedRoute = (layer.route.stack ?? []).some((inner) => guardKind(inner.handle) !== undefined);
+      return guardedRoute || state.guarded ? "guard" : "unguarded";
     }
     const kind = guardKind(layer.handle);
-    if (kind) return kind;
+    if (kind === "security") return kind;
+    if (kind === "guard") {
+      state.guarded = true;
+      continue;
+    }
     const nested = (layer.handle as RouterLike | undefined)?.stack;
     if (Array.isArray(nested) && depth < MAX_DEPTH) {
       const rest = path.slice(prefix.length);
-      const found = walk(nested, method, rest.startsWith("/") ? rest : "/" + rest, depth + 1);
+      const found = walk(nested, method, rest.startsWith("/") ? rest : "/" + rest, depth + 1, state);
       if (found) return found;
     }
   }
@@ -82,6 +89,7 @@ export function findGuard(req: Request): GuardKind | undefined {
   // Express 4 keeps its table in `_router` (and its `router` getter throws); Express 5 in `router`.
   const root = app._router ?? app.router;
   if (!root || !Array.isArray(root.stack)) return undefined;
-  const found = walk(root.stack, req.method, req.path, 0);
+  const state: WalkState = { guarded: false };
+  const found = walk(root.stack, req.method, req.path, 0, state) ?? (state.guarded ? "guard" : undefined);
   return found === "unguarded" ? undefined : found;
 }

@@ -39,8 +39,13 @@ async function start(db: TestDatabase, options: Partial<SecurityOptions>, hostLi
   app.use("/_security/boom", () => {
     throw new Error("host middleware failure s3cret");
   });
+  app.use("/es/_security/boom", () => {
+    throw new Error("host middleware failure under a prefix s3cret");
+  });
   app.use(security.authenticate());
   app.use(security.router());
+  // The same API mounted under a prefix as well (`apiBase` of the admin page).
+  app.use("/es", security.router());
   const shop = express.Router();
   shop.post("/orders", security.requirePrivileges({ cluster: ["monitor"] }), (req, res) => void res.json({ got: req.body as unknown }));
   shop.get("/throws", () => {
@@ -132,6 +137,16 @@ describe("security.errorHandler() behind the app's own body parser", () => {
     assert.doesNotMatch(res.text, /s3cret/);
     assert.equal(reports.length, 1);
     assert.deepEqual(reports[0]?.request, { method: "GET", path: "/_security/boom" });
+  });
+
+  it("knows the security router wherever it is mounted: an unexpected error under /es/_security is the opaque 500 too", async () => {
+    reports.length = 0;
+    const res = await send(app.base, { method: "GET", path: "/es/_security/boom" });
+    assertShaped(res, 500, "exception", "prefixed boom");
+    assert.doesNotMatch(res.text, /s3cret/);
+    assert.equal(reports.length, 1);
+    const malformed = await send(app.base, { method: "POST", path: "/es/_security/api_key", headers: { authorization: ADMIN, "content-type": "application/json" }, body: "{" });
+    assertShaped(malformed, 400, "x_content_parse_exception", "prefixed malformed");
   });
 
   it("still applies the router's own size limit to a body the app's parser read", async () => {
