@@ -36,8 +36,9 @@ export interface Security extends BackgroundWork {
    * The error middleware to mount last, after the app's routes. It answers in Elasticsearch's
    * error shape (`{error:{root_cause,type,reason},status}`, never a stack trace):
    * - every `SecurityError`, wherever it was thrown;
-   * - the app's own body-parser errors (malformed 400, too large 413, charset or encoding 415) on
-   *   `/_security` paths and on routes behind `authenticate()` or `requirePrivileges()`;
+   * - the app's own body-parser errors (malformed 400, too large 413, charset or encoding 415),
+   *   and Express's 400 for a badly percent-encoded path parameter, on `/_security` paths and on
+   *   routes behind `authenticate()` or `requirePrivileges()`;
    * - any other error on a `/_security` path, as the opaque 500 reported to `onInternalError`.
    *
    * Other errors of the app's routes go on to the app's next error handler. Mount order:
