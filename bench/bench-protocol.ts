@@ -13,6 +13,10 @@ export interface ServerTargets {
   /** Absent when the token service is not part of this build. */
   bearer?: Target;
   "apikey-nocache": Target;
+  /** Bare Express without a body parser: the baseline of `apikey-minimal`. */
+  "baseline-minimal": Target;
+  /** Only `authenticate()` in front of the route: no parser, no router, no error handler. */
+  "apikey-minimal": Target;
   guarded: Target;
   "naive-bcrypt": Target;
   "naive-findone": Target;

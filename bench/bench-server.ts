@@ -134,19 +134,33 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
     bearerMissing = "token service not present";
   }
 
+  // What the README tells users to mount: their JSON parser, authenticate(), router(), their
+  // routes, errorHandler(); against a bare app with the same parser.
   const baseline = express();
+  baseline.use(express.json());
   baseline.get("/hello", hello);
 
   const secured = express();
+  secured.use(express.json());
   // Scenario 8's probe: answered by the same event loop that runs the hashing requests.
   secured.get("/ping", hello);
   secured.use(main.authenticate());
+  secured.use(main.router());
   secured.get("/hello", hello);
   secured.get("/guarded", main.requirePrivileges({ application: [{ application: "bench", privileges: ["read"], resources: ["orders"] }] }), hello);
+  secured.use(main.errorHandler());
+
+  // The smallest mount (authenticate() and the routes, no parser, no router), against a bare app.
+  const baselineMinimal = express();
+  baselineMinimal.get("/hello", hello);
+  const minimal = express();
+  minimal.use(main.authenticate());
+  minimal.get("/hello", hello);
 
   // Not a scenario of the table: the cheapest middleware that attaches a subject to the request
   // (what any authentication middleware must at least do), to tell the library's own cost apart.
   const floor = express();
+  floor.use(express.json());
   floor.get("/ping", hello);
   const floorSubjects = { authentication: (await main.core.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} }))!.authentication };
   floor.use((req, _res, next) => {
@@ -165,13 +179,23 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   naive.get("/bcrypt", naiveBcrypt(models), hello);
   naive.get("/findone", naiveFindOne(models), hello);
 
-  const [baselineUrl, securedUrl, uncachedUrl, naiveUrl, floorUrl] = await Promise.all([listen(baseline), listen(secured), listen(uncached), listen(naive), listen(floor)]);
+  const [baselineUrl, securedUrl, uncachedUrl, naiveUrl, floorUrl, baselineMinimalUrl, minimalUrl] = await Promise.all([
+    listen(baseline),
+    listen(secured),
+    listen(uncached),
+    listen(naive),
+    listen(floor),
+    listen(baselineMinimal),
+    listen(minimal),
+  ]);
   const apiKey = `ApiKey ${key.encoded}`;
   const targets: ServerTargets = {
     baseline: { url: `${baselineUrl}/hello`, headers: {} },
     apikey: { url: `${securedUrl}/hello`, headers: { authorization: apiKey } },
     basic: { url: `${securedUrl}/hello`, headers: { authorization: userBasic } },
     "apikey-nocache": { url: `${uncachedUrl}/hello`, headers: { authorization: apiKey } },
+    "baseline-minimal": { url: `${baselineMinimalUrl}/hello`, headers: {} },
+    "apikey-minimal": { url: `${minimalUrl}/hello`, headers: { authorization: apiKey } },
     guarded: { url: `${securedUrl}/guarded`, headers: { authorization: apiKey } },
     "naive-bcrypt": { url: `${naiveUrl}/bcrypt`, headers: { authorization: naiveCredentials.basic } },
     "naive-findone": { url: `${naiveUrl}/findone`, headers: { authorization: naiveCredentials.apiKey } },

@@ -3,7 +3,7 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FloorReport, RemoverReport, ScaleSeeded, ServerTargets, Target } from "./bench-protocol.js";
-import { formatTable, type BenchNotes, type BenchReport, type ScaleReport, type ScenarioId, type ScenarioRow } from "./bench-report.js";
+import { baselineOf, formatTable, type BenchNotes, type BenchReport, type ScaleReport, type ScenarioId, type ScenarioRow } from "./bench-report.js";
 import { closeRequestAgent, timedRequest } from "./http-request.js";
 import { LatencySamples, runLoad, type LoadResult } from "./load.js";
 import { foreignShare, loadSnapshot } from "./machine-load.js";
@@ -37,7 +37,8 @@ const CONNECTIONS = 10;
 /** Scenarios measured in rounds, interleaved, against the baseline of the same rounds. */
 type MeasuredId = ScenarioId | "floor";
 /** `floor` is a diagnostic beside the table: the cheapest middleware attaching a subject. */
-const THROUGHPUT: MeasuredId[] = ["baseline", "apikey", "basic", "bearer", "guarded", "apikey-nocache", "naive-findone", "floor"];
+const THROUGHPUT: MeasuredId[] = ["baseline", "apikey", "basic", "bearer", "guarded", "apikey-nocache", "naive-findone", "baseline-minimal", "apikey-minimal", "floor"];
+
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
@@ -102,10 +103,22 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
     const scenarios = measured.filter((s): s is ScenarioRow => s.id !== "floor");
     if (wanted("naive-bcrypt")) scenarios.push(await naiveBcrypt(targets, log));
     if (wanted("ping-under-hash-load")) scenarios.push(await pingUnderHashLoad(targets, log));
-    const baseline = scenarios.find((s) => s.id === "baseline");
-    const order: ScenarioId[] = ["baseline", "apikey", "basic", "bearer", "apikey-nocache", "guarded", "naive-bcrypt", "naive-findone", "ping-under-hash-load"];
+    const order: ScenarioId[] = [
+      "baseline",
+      "apikey",
+      "basic",
+      "bearer",
+      "apikey-nocache",
+      "guarded",
+      "naive-bcrypt",
+      "naive-findone",
+      "ping-under-hash-load",
+      "baseline-minimal",
+      "apikey-minimal",
+    ];
     const rows = order.map((id) => {
       const row = scenarios.find((s) => s.id === id) ?? { id, rps: null, p50_ms: null, p99_ms: null, ratio: null };
+      const baseline = scenarios.find((s) => s.id === baselineOf(id));
       if (id !== "ping-under-hash-load" && row.rps !== null && baseline?.rps) row.ratio = round(row.rps / baseline.rps, 3);
       return row;
     });

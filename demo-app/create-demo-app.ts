@@ -1,6 +1,6 @@
-import express, { type Express } from "express";
+import express, { type Express, type NextFunction, type Request, type Response } from "express";
 import mongoose, { type Connection } from "mongoose";
-import { createSecurity, type Security } from "../lib/index.js";
+import { createSecurity, renderSecurityError, SecurityError, type Security } from "../lib/index.js";
 import { createDemoAlerts, type DemoAlerts, type DemoAlertsOptions } from "./alerts/demo-alerts.js";
 
 export interface DemoOptions {
@@ -74,8 +74,7 @@ export function createDemoApp(options: DemoOptions): DemoApp {
       try {
         const body = req.body as { item?: unknown; quantity?: unknown };
         if (typeof body?.item !== "string" || body.item.length === 0 || body.item.length > 200 || typeof body.quantity !== "number" || !Number.isInteger(body.quantity) || body.quantity < 1) {
-          res.status(400).json({ error: "expected { item: string, quantity: positive integer }" });
-          return;
+          throw validationError("expected { item: string, quantity: positive integer }");
         }
         const auth = security.authenticationOf(req);
         const order: Order = { item: body.item, quantity: body.quantity, created_by: auth.user.username, created_at: Date.now() };
@@ -90,8 +89,28 @@ export function createDemoApp(options: DemoOptions): DemoApp {
   // Alerts run later as the user they are for: see demo-app/alerts/.
   const alerts = createDemoAlerts(security, options.connection, options.alerts);
   app.use("/alerts", alerts.router());
+  // No route matched: answered in the same shape as the rest of the API, not as an HTML page.
+  app.use((req, _res, next) => {
+    next(new SecurityError(404, "resource_not_found_exception", `no handler found for uri [${req.path}] and method [${req.method}]`));
+  });
+  // Elasticsearch-shaped errors for the security API and the guarded routes (including the JSON
+  // parser's above); anything else goes on to the shop's own handler below.
+  app.use(security.errorHandler());
+  // The shop's own last handler: never Express's HTML page (which shows a stack trace outside
+  // production); a failure of its own is the opaque 500, a database outage a 503.
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    renderSecurityError(res, error, false, (failure, request) => {
+      console.error(`demo: internal error answering ${request.method} ${request.path}: ${failure instanceof Error ? failure.name : typeof failure}`);
+    });
+  });
 
   return { app, security, alerts };
+}
+
+/** A 400 in Elasticsearch's `action_request_validation_exception` shape, as the security API answers. */
+function validationError(message: string): SecurityError {
+  return new SecurityError(400, "action_request_validation_exception", `Validation Failed: 1: ${message};`);
 }
 
 /** The shop's privilege definitions and roles, installed through the REST API as an admin would. */

@@ -1,4 +1,4 @@
-import type { RequestHandler, Router } from "express";
+import type { ErrorRequestHandler, RequestHandler, Router } from "express";
 import type { Request } from "express";
 import type { ApiKeyService } from "./authc/api-key/api-key-service.js";
 import type { TokenService } from "./authc/token/token-service.js";
@@ -13,6 +13,7 @@ import type { SecurityOptions } from "./config/security-options.js";
 import { createAuthenticateMiddleware, type AuthenticateOptions } from "./http/authenticate-middleware.js";
 import { createAdminUi } from "./http/admin-ui/create-admin-ui.js";
 import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
+import { createErrorHandler } from "./http/error-handler.js";
 import { FailureLimiter } from "./http/failure-limiter.js";
 import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
 import { createSecurityRouter, type RouteMounter } from "./http/router.js";
@@ -31,6 +32,19 @@ export interface Security extends BackgroundWork {
   authenticate(options?: AuthenticateOptions): RequestHandler;
   /** The `/_security/*` REST API. */
   router(): Router;
+  /**
+   * The error middleware to mount last, after the app's routes. It answers in Elasticsearch's
+   * error shape (`{error:{root_cause,type,reason},status}`, never a stack trace):
+   * - every `SecurityError`, wherever it was thrown;
+   * - the app's own body-parser errors (malformed 400, too large 413, charset or encoding 415),
+   *   and Express's 400 for a badly percent-encoded path parameter, on `/_security` paths and on
+   *   routes behind `authenticate()` or `requirePrivileges()`;
+   * - any other error on a `/_security` path, as the opaque 500 reported to `onInternalError`.
+   *
+   * Other errors of the app's routes go on to the app's next error handler. Mount order:
+   * body parsers, `authenticate()`, `router()`, the app's routes, `errorHandler()`.
+   */
+  errorHandler(): ErrorRequestHandler;
   /** Guard for host routes: 403 unless the subject holds every listed privilege. */
   requirePrivileges(requirement: PrivilegeRequirement): RequestHandler;
   /**
@@ -102,6 +116,9 @@ export function createSecurity(options: SecurityOptions): Security {
     },
     router() {
       return createSecurityRouter(core, limiter, routeMounters);
+    },
+    errorHandler() {
+      return createErrorHandler({ elasticProductHeader: core.config.elasticProductHeader, report: core.reportInternalError });
     },
     requirePrivileges(requirement: PrivilegeRequirement) {
       return createRequirePrivileges(core, requirement, limiter);

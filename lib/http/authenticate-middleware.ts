@@ -8,6 +8,7 @@ import { isSecurityError, storeTimeoutError } from "../support/security-error.js
 import { withDeadline } from "../support/with-deadline.js";
 import { headerClaim, principalOf } from "./claimed-principals.js";
 import type { FailureLimiter } from "./failure-limiter.js";
+import { markGuard } from "./guard-registry.js";
 import { readSecurityHeaders } from "./read-security-headers.js";
 import { sendError } from "./send-error.js";
 import { toSecurityError } from "./to-security-error.js";
@@ -87,7 +88,7 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
   if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
   const optional = options.optional === true;
   const productHeader = core.config.elasticProductHeader;
-  return (req: Request, res: Response, next: NextFunction) => {
+  const middleware = (req: Request, res: Response, next: NextFunction) => {
     if (req.security) return next();
     // Hot path: a credential the caches already verified is answered synchronously (no promise,
     // no store deadline timer); anything else takes the full path below, with the same outcome.
@@ -108,6 +109,8 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
       (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
     );
   };
+  // Anonymous requests pass an optional one: the routes behind it are not protected by it.
+  return optional ? middleware : markGuard(middleware, "guard");
 }
 
 /**

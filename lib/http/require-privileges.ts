@@ -7,6 +7,7 @@ import { withDeadline } from "../support/with-deadline.js";
 import { authenticateLimited } from "./authenticate-middleware.js";
 import { crossSiteWriteError } from "./cross-site-write-check.js";
 import type { FailureLimiter } from "./failure-limiter.js";
+import { markGuard } from "./guard-registry.js";
 import { sendError } from "./send-error.js";
 
 /** What a host route demands, in `_has_privileges` request form. */
@@ -36,7 +37,7 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
   // Permissions that passed every check of this guard. A permission object never changes (a role,
   // key or privilege change builds a new one), so the verdict holds as long as the object lives.
   const granted = new WeakSet<PermissionCheck>();
-  return (req: Request, res: Response, next: NextFunction) => {
+  const guard = (req: Request, res: Response, next: NextFunction) => {
     // Hot path: an authenticated subject whose permission is built and already passed here is
     // let through synchronously, without a promise or a check.
     const known = req.security ? core.authorizer.cachedPermission(req.security.authentication) : undefined;
@@ -76,4 +77,5 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
       (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
     );
   };
+  return markGuard(guard, "guard");
 }

@@ -29,11 +29,12 @@ export function route(allowedParams: readonly string[], handler: (input: RouteIn
   return (req: Request, res: Response, next: NextFunction) => {
     const run = async (): Promise<RouteResult> => {
       const query: Record<string, string> = {};
+      // The routes live under the router's `/_security` layer: `req.path` is what follows it.
       for (const [name, value] of Object.entries(parseQueryString(req.url))) {
         if (!allowedParams.includes(name) && !ALWAYS_ALLOWED.includes(name)) {
-          throw illegalArgument(`request [${req.path}] contains unrecognized parameter: [${name}]`);
+          throw illegalArgument(`request [/_security${req.path}] contains unrecognized parameter: [${name}]`);
         }
-        if (typeof value !== "string") throw illegalArgument(`request [${req.path}] parameter [${name}] must be given once, as a plain value`);
+        if (typeof value !== "string") throw illegalArgument(`request [/_security${req.path}] parameter [${name}] must be given once, as a plain value`);
         query[name] = value;
       }
       const auth = req.security?.authentication;

@@ -5,6 +5,8 @@ import { createBodyParser } from "./body-parser.js";
 import { createAuthenticateMiddleware } from "./authenticate-middleware.js";
 import { createResponseDeadline } from "./response-deadline.js";
 import { crossSiteWriteError } from "./cross-site-write-check.js";
+import { illegalArgument } from "../support/security-error.js";
+import { markGuard } from "./guard-registry.js";
 import { sendError } from "./send-error.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
@@ -13,18 +15,20 @@ import { mountRoleRoutes } from "./routes/role-routes.js";
 import { mountTokenRoutes } from "./routes/token-routes.js";
 import { mountUserRoutes } from "./routes/user-routes.js";
 
-/** Extra route groups (API keys, tokens) register themselves through this. */
+/** Extra route groups register themselves through this; their paths are relative to `/_security`. */
 export type RouteMounter = (router: Router, core: SecurityCore) => void;
 
 /**
  * The `/_security/*` REST surface. Every route requires authentication; when the app did not
  * install `authenticate()` in front, the router authenticates by itself. A state-changing call
  * whose credential a browser may have attached by itself must show it is no cross-site form post.
+ *
+ * The routes live in an inner router mounted under one `/_security` layer: a host request
+ * outside the API costs one prefix check, not a walk over every route of the API.
  */
 export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, extra: RouteMounter[]): Router {
-  const router = express.Router();
-  router.use(
-    "/_security",
+  const api = express.Router();
+  api.use(
     createBodyParser(core.config.bodyLimit),
     createResponseDeadline(core.config.storeTimeoutMs, core.config.elasticProductHeader),
     createAuthenticateMiddleware(core, limiter),
@@ -34,13 +38,20 @@ export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter
       next();
     },
   );
-  mountAuthenticateRoutes(router, core);
-  mountApiKeyRoutes(router, core, limiter);
-  mountTokenRoutes(router, core, limiter);
-  for (const mount of extra) mount(router, core);
-  mountUserRoutes(router, core);
-  mountRoleRoutes(router, core);
-  mountPrivilegeRoutes(router, core);
-  router.use("/_security", (error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader, core.reportInternalError));
+  mountAuthenticateRoutes(api, core);
+  mountApiKeyRoutes(api, core, limiter);
+  mountTokenRoutes(api, core, limiter);
+  for (const mount of extra) mount(api, core);
+  mountUserRoutes(api, core);
+  mountRoleRoutes(api, core);
+  mountPrivilegeRoutes(api, core);
+  // Elasticsearch's answer for a path or method it has no handler for, rather than the host's
+  // 404 page: the API's namespace is the router's.
+  api.use((req: Request, _res: Response, next: NextFunction) => {
+    next(illegalArgument(`no handler found for uri [${req.originalUrl.split("?", 1)[0] ?? ""}] and method [${req.method}]`));
+  });
+  api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader, core.reportInternalError));
+  const router = express.Router();
+  router.use("/_security", markGuard(api, "security"));
   return router;
 }

@@ -28,11 +28,11 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: 
     checkRefresh(query);
     return { body: await keys.create(auth, body) };
   });
-  router.post("/_security/api_key", create);
-  router.put("/_security/api_key", create);
+  router.post("/api_key", create);
+  router.put("/api_key", create);
 
   router.get(
-    "/_security/api_key",
+    "/api_key",
     route(["id", "name", "username", "realm_name", "owner", "with_limited_by", "active_only", "with_profile_uid"], async ({ auth, query }) => {
       const params = {
         ...(query.id !== undefined ? { id: query.id } : {}),
@@ -49,7 +49,7 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: 
   );
 
   router.delete(
-    "/_security/api_key",
+    "/api_key",
     route([], async ({ auth, body }) => ({ body: await keys.invalidate(auth, body) })),
   );
 
@@ -60,16 +60,16 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: 
       typed_keys: booleanParam(params, "typed_keys"),
     }),
   }));
-  router.get("/_security/_query/api_key", query);
-  router.post("/_security/_query/api_key", query);
+  router.get("/_query/api_key", query);
+  router.post("/_query/api_key", query);
 
   router.post(
-    "/_security/api_key/_bulk_update",
+    "/api_key/_bulk_update",
     route([], async ({ auth, body }) => ({ body: await keys.bulkUpdate(auth, body) })),
   );
 
   router.post(
-    "/_security/api_key/grant",
+    "/api_key/grant",
     route(["refresh"], async ({ req, auth, body, query: params }) => {
       checkRefresh(params);
       const grant = () => keys.grant(auth, body);
@@ -79,12 +79,12 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: 
   );
 
   router.post(
-    "/_security/api_key/:ids/_clear_cache",
+    "/api_key/:ids/_clear_cache",
     route([], async ({ auth, params }) => ({ body: await keys.clearCache(auth, listParam(params.ids)) })),
   );
 
   router.put(
-    "/_security/api_key/:id",
+    "/api_key/:id",
     route(["refresh"], async ({ auth, params, body, query: params2 }) => {
       checkRefresh(params2);
       return { body: await keys.update(auth, params.id as string, body) };

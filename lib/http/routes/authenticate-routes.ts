@@ -7,7 +7,7 @@ import { route } from "../route.js";
 
 /** `_authenticate`, `_has_privileges`, `_privileges`: open to every authenticated subject. */
 export function mountAuthenticateRoutes(router: Router, core: SecurityCore): void {
-  router.get("/_security/_authenticate", route([], async ({ auth }) => ({ body: auth.toJSON() })));
+  router.get("/_authenticate", route([], async ({ auth }) => ({ body: auth.toJSON() })));
 
   const hasPrivileges = route([], async ({ auth, body, params }) => {
     if (params.username !== undefined && params.username !== auth.user.username) {
@@ -17,13 +17,13 @@ export function mountAuthenticateRoutes(router: Router, core: SecurityCore): voi
     const permission = await core.authorizer.permissionFor(auth);
     return { body: evaluateHasPrivileges(auth.user.username, permission, request) };
   });
-  router.get("/_security/user/_has_privileges", hasPrivileges);
-  router.post("/_security/user/_has_privileges", hasPrivileges);
-  router.get("/_security/user/:username/_has_privileges", hasPrivileges);
-  router.post("/_security/user/:username/_has_privileges", hasPrivileges);
+  router.get("/user/_has_privileges", hasPrivileges);
+  router.post("/user/_has_privileges", hasPrivileges);
+  router.get("/user/:username/_has_privileges", hasPrivileges);
+  router.post("/user/:username/_has_privileges", hasPrivileges);
 
   router.get(
-    "/_security/user/_privileges",
+    "/user/_privileges",
     route([], async ({ auth }) => {
       if (auth.apiKey && !auth.isRunAs) {
         if (Object.keys(auth.apiKey.roleDescriptors).length > 0) {

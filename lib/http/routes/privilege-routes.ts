@@ -2,23 +2,23 @@ import type { Router } from "express";
 import type { SecurityCore } from "../../security-core.js";
 import { listParam, route } from "../route.js";
 
-/** `/_security/privilege`: named application privileges. */
+/** `/privilege`: named application privileges. */
 export function mountPrivilegeRoutes(router: Router, core: SecurityCore): void {
   const put = route(["refresh"], async ({ auth, body }) => ({ body: await core.privileges.put(auth, body) }));
-  router.put("/_security/privilege", put);
-  router.post("/_security/privilege", put);
+  router.put("/privilege", put);
+  router.post("/privilege", put);
 
   const get = route([], async ({ auth, params }) => {
     const application = params.application === undefined || params.application === "_all" || params.application === "*" ? undefined : params.application;
     const found = await core.privileges.get(auth, application, listParam(params.names));
     return found ? { body: found } : { status: 404, body: {} };
   });
-  router.get("/_security/privilege", get);
-  router.get("/_security/privilege/:application", get);
-  router.get("/_security/privilege/:application/:names", get);
+  router.get("/privilege", get);
+  router.get("/privilege/:application", get);
+  router.get("/privilege/:application/:names", get);
 
   router.delete(
-    "/_security/privilege/:application/:names",
+    "/privilege/:application/:names",
     route(["refresh"], async ({ auth, params }) => {
       const result = await core.privileges.delete(auth, params.application as string, listParam(params.names) ?? []);
       const anyFound = Object.values(result[params.application as string] ?? {}).some((r) => r.found);

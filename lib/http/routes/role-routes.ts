@@ -2,21 +2,21 @@ import type { Router } from "express";
 import type { SecurityCore } from "../../security-core.js";
 import { listParam, route } from "../route.js";
 
-/** `/_security/role`: native roles. */
+/** `/role`: native roles. */
 export function mountRoleRoutes(router: Router, core: SecurityCore): void {
   const put = route(["refresh"], async ({ auth, params, body }) => ({ body: await core.roles.put(auth, params.name as string, body) }));
-  router.put("/_security/role/:name", put);
-  router.post("/_security/role/:name", put);
+  router.put("/role/:name", put);
+  router.post("/role/:name", put);
 
   const get = route([], async ({ auth, params }) => {
     const roles = await core.roles.get(auth, listParam(params.names));
     return roles ? { body: roles } : { status: 404, body: {} };
   });
-  router.get("/_security/role", get);
-  router.get("/_security/role/:names", get);
+  router.get("/role", get);
+  router.get("/role/:names", get);
 
   router.delete(
-    "/_security/role/:name",
+    "/role/:name",
     route(["refresh"], async ({ auth, params }) => {
       const result = await core.roles.delete(auth, params.name as string);
       return { status: result.found ? 200 : 404, body: result };

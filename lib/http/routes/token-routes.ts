@@ -21,7 +21,7 @@ export function mountTokenRoutes(router: Router, core: SecurityCore, limiter?: F
   const tokens = core.tokens;
 
   router.post(
-    "/_security/oauth2/token",
+    "/oauth2/token",
     route([], async ({ req, auth, body }) => {
       try {
         const create = () => tokens.create(auth, body);
@@ -35,7 +35,7 @@ export function mountTokenRoutes(router: Router, core: SecurityCore, limiter?: F
   );
 
   router.delete(
-    "/_security/oauth2/token",
+    "/oauth2/token",
     route([], async ({ auth, body }) => {
       const response = await tokens.invalidate(auth, body);
       const namedToken = isPlainObject(body) && (isNonEmptyString(body.token) || isNonEmptyString(body.refresh_token));

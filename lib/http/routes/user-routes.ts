@@ -2,31 +2,31 @@ import type { Router } from "express";
 import type { SecurityCore } from "../../security-core.js";
 import { booleanParam, listParam, route } from "../route.js";
 
-/** `/_security/user`: native users. */
+/** `/user`: native users. */
 export function mountUserRoutes(router: Router, core: SecurityCore): void {
   const password = route(["refresh"], async ({ auth, params, body }) => {
     const found = await core.users.changePassword(auth, params.username, body);
     return found ? { body: {} } : { status: 404, body: notFound(params.username ?? auth.user.username) };
   });
-  router.put("/_security/user/_password", password);
-  router.post("/_security/user/_password", password);
+  router.put("/user/_password", password);
+  router.post("/user/_password", password);
 
   const put = route(["refresh"], async ({ auth, params, body }) => ({ body: await core.users.put(auth, params.username as string, body) }));
-  router.put("/_security/user/:username/_password", password);
-  router.post("/_security/user/:username/_password", password);
-  router.put("/_security/user/:username", put);
-  router.post("/_security/user/:username", put);
+  router.put("/user/:username/_password", password);
+  router.post("/user/:username/_password", password);
+  router.put("/user/:username", put);
+  router.post("/user/:username", put);
 
   const get = route(["with_profile_uid"], async ({ auth, params, query }) => {
     booleanParam(query, "with_profile_uid");
     const users = await core.users.get(auth, listParam(params.usernames));
     return users ? { body: users } : { status: 404, body: {} };
   });
-  router.get("/_security/user", get);
-  router.get("/_security/user/:usernames", get);
+  router.get("/user", get);
+  router.get("/user/:usernames", get);
 
   router.delete(
-    "/_security/user/:username",
+    "/user/:username",
     route(["refresh"], async ({ auth, params }) => {
       const result = await core.users.delete(auth, params.username as string);
       return { status: result.found ? 200 : 404, body: result };
@@ -38,8 +38,8 @@ export function mountUserRoutes(router: Router, core: SecurityCore): void {
       const found = await core.users.setEnabled(auth, params.username as string, enabled);
       return found ? { body: {} } : { status: 404, body: notFound(params.username as string) };
     });
-    router.put(`/_security/user/:username/${suffix}`, handler);
-    router.post(`/_security/user/:username/${suffix}`, handler);
+    router.put(`/user/:username/${suffix}`, handler);
+    router.post(`/user/:username/${suffix}`, handler);
   }
 }
 
