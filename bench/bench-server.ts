@@ -44,7 +44,7 @@ async function listen(app: Express): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-async function call(baseUrl: string, method: string, path: string, authorization: string, body?: unknown): Promise<any> {
+async function call(baseUrl: string, method: string, path: string, authorization: string, body?: unknown): Promise<unknown> {
   const res = await fetch(baseUrl + path, {
     method,
     headers: { authorization, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
@@ -321,7 +321,7 @@ async function handle(command: Command): Promise<unknown> {
         deleted: remover.removedTotal,
         seconds: ((removal.finishedAt ?? Date.now()) - removal.started) / 1000,
         finished: removal.finishedAt !== undefined,
-        error: remover.lastError === undefined ? undefined : String(remover.lastError),
+        error: remover.lastError === undefined ? undefined : (remover.lastError instanceof Error ? remover.lastError.message : JSON.stringify(remover.lastError)),
         loopDelayP99Ms: loopDelay.count > 0 ? lateMs(loopDelay.percentile(99)) : null,
         loopDelayMaxMs: loopDelay.count > 0 ? lateMs(loopDelay.max) : null,
       };

@@ -36,21 +36,26 @@ const { app, security, alerts } = createDemoApp({
 });
 await security.start();
 
-const server = app.listen(port, "127.0.0.1", async () => {
-  const address = server.address();
-  const actualPort = typeof address === "object" && address ? address.port : port;
-  const base = `http://127.0.0.1:${actualPort}`;
-  if (password) await seedDemo(base, password, (msg) => console.error(`demo: ${msg}`));
-  if (password) await seedDemoData(base, password, (msg) => console.error(`demo: ${msg}`));
-  alerts.start(base);
-  console.log(`demo: listening on ${base}`);
-  if (generated) {
-    console.log(`demo: generated the password of the superuser "elastic" (shown once): ${password}`);
-  } else if (!password) {
-    console.log('demo: the superuser "elastic" already exists; its password was printed on first run (set KEYGUARD_BOOTSTRAP_PASSWORD to choose one)');
-  }
-  console.log(`demo: try  curl -u elastic:<password> ${base}/_security/_authenticate`);
-  console.log(demoTour(base));
+const server = app.listen(port, "127.0.0.1", () => {
+  void (async () => {
+    const address = server.address();
+    const actualPort = typeof address === "object" && address ? address.port : port;
+    const base = `http://127.0.0.1:${actualPort}`;
+    if (password) await seedDemo(base, password, (msg) => console.error(`demo: ${msg}`));
+    if (password) await seedDemoData(base, password, (msg) => console.error(`demo: ${msg}`));
+    alerts.start(base);
+    console.log(`demo: listening on ${base}`);
+    if (generated) {
+      console.log(`demo: generated the password of the superuser "elastic" (shown once): ${password}`);
+    } else if (!password) {
+      console.log('demo: the superuser "elastic" already exists; its password was printed on first run (set KEYGUARD_BOOTSTRAP_PASSWORD to choose one)');
+    }
+    console.log(`demo: try  curl -u elastic:<password> ${base}/_security/_authenticate`);
+    console.log(demoTour(base));
+  })().catch((error: unknown) => {
+    console.error("demo: could not start:", error);
+    process.exit(1);
+  });
 });
 
 const shutdown = async () => {

@@ -534,12 +534,12 @@ describe("API keys: edge cases of every field, injection, secrecy, selectors, co
       await collection().updateOne({ _id: old.id } as never, { $set: { invalidated: true, invalidation_time: Date.now() - 3_600_000 }, $inc: { version: 1 } });
       assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200, "served from the cache");
       const events = t.db.connection.collection("security_events");
-      const before = await events.countDocuments({ keys: old.id } as never);
+      const before = await events.countDocuments({ keys: old.id });
       const res = await t.request("DELETE", "/_security/api_key", { auth: as("victim"), body: { ids: [key.id, old.id], owner: true } });
       assert.deepEqual(res.body, { invalidated_api_keys: [], previously_invalidated_api_keys: [], error_count: 0 }, "as in Elasticsearch, nothing is reported");
       assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }), `api key [${key.id}] has been invalidated`);
-      assert.equal(await events.countDocuments({ keys: key.id } as never), 1, "the repeat journaled the eviction for every instance");
-      assert.equal(await events.countDocuments({ keys: old.id } as never), before, "a key invalidated long ago is cached nowhere: no eviction");
+      assert.equal(await events.countDocuments({ keys: key.id }), 1, "the repeat journaled the eviction for every instance");
+      assert.equal(await events.countDocuments({ keys: old.id }), before, "a key invalidated long ago is cached nowhere: no eviction");
     });
 
     it("name * invalidates everything the caller may reach (own keys with owner=true)", async () => {
@@ -552,7 +552,7 @@ describe("API keys: edge cases of every field, injection, secrecy, selectors, co
       assert.ok(res.body.invalidated_api_keys.includes(theirs.id));
       const left = await t.request("GET", "/_security/api_key?active_only=true", { auth: as("manager") });
       assert.deepEqual(left.body.api_keys, []);
-      const count = await collection().countDocuments({ invalidated: false } as never);
+      const count = await collection().countDocuments({ invalidated: false });
       assert.equal(count, 0);
     });
   });

@@ -145,7 +145,7 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
       assert.equal(res.status, 200);
       assert.deepEqual(res.body._nodes, { total: 1, successful: 1, failed: 0 });
       assert.equal(typeof res.body.cluster_name, "string");
-      const nodes = Object.values(res.body.nodes) as Array<{ name: string }>;
+      const nodes = Object.values<{ name: string }>(res.body.nodes);
       assert.equal(nodes.length, 1);
       assert.equal(typeof nodes[0]?.name, "string");
       assert.equal((await t.request("POST", "/_security/api_key/*/_clear_cache", { auth: as("security") })).status, 200);

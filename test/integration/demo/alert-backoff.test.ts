@@ -68,7 +68,7 @@ async function runRevokedAlert(label: string, simulatedMs: number, options: { fa
   const runStarted = Date.now();
   let fresh = 0;
   const id = created.body.id as string;
-  const runCount = () => running.db.connection.collection("demo_alert_runs").countDocuments({ alert_id: id } as never);
+  const runCount = () => running.db.connection.collection("demo_alert_runs").countDocuments({ alert_id: id });
   // At least `simulatedMs`, and (on a loaded machine, where runs are slower) until `minRuns` ran, for at most a real minute.
   const enough = async (elapsed: number) => elapsed >= simulatedMs && (minRuns === 0 || (await runCount()) >= minRuns || Date.now() - runStarted > 60_000);
   for (let elapsed = 0; !(await enough(elapsed)); elapsed = (Date.now() - runStarted) * SPEED) {

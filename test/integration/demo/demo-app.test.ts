@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Client } from "@elastic/elasticsearch";
-import type { DemoApp } from "../../../demo-app/create-demo-app.js";
 import { startDemoServer, type DemoServer } from "../../support/demo-server.js";
 
 const PASSWORD = "demo-admin-pass";
 
 describe("demo app and the official Elasticsearch client", () => {
   let running: DemoServer;
-  let demo: DemoApp;
   let base: string;
   let client: Client;
 
   before(async () => {
     running = await startDemoServer("demo", PASSWORD);
-    ({ demo, base } = running);
+    ({ base } = running);
     client = new Client({ node: base, auth: { username: "elastic", password: PASSWORD } });
   });
 

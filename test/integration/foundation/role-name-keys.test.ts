@@ -119,7 +119,8 @@ describe("role names as cache and table keys (demo app, seeded roles)", () => {
     assert.deepEqual(put.body, { toString: { read: { created: true } } });
     const got = await call("GET", "/_security/privilege/toString", admin);
     assert.deepEqual(got.body, { toString: { read: { application: "toString", name: "read", actions: ["data:read/*"], metadata: {} } } });
-    assert.equal(Object.prototype.hasOwnProperty.call(Object.prototype.toString, "read"), false, "nothing was written onto Object.prototype.toString");
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- the function object itself is inspected, never called
+    assert.equal(Object.hasOwn(Object.prototype.toString, "read"), false, "nothing was written onto Object.prototype.toString");
   });
 });
 

@@ -44,7 +44,7 @@ export interface TokenPair {
 }
 
 /** `POST /_security/oauth2/token` as `caller` (a test user or an Authorization value); asserts 200. */
-export async function getToken(t: TestApp, caller: TokenUser | string, body: unknown): Promise<TokenPair> {
+export async function getToken(t: TestApp, caller: string, body: unknown): Promise<TokenPair> {
   const res = await t.request("POST", "/_security/oauth2/token", { auth: caller in TOKEN_USERS ? as(caller as TokenUser) : caller, body });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body as TokenPair;

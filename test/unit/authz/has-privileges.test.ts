@@ -5,7 +5,6 @@ import type { ApplicationPrivilegeLookup } from "../../../lib/authz/application-
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "../../../lib/authz/has-privileges.js";
 import { Permission } from "../../../lib/authz/permission.js";
 import { parseRoleDescriptorMap } from "../../../lib/authz/role-descriptor.js";
-import { SecurityError } from "../../../lib/support/security-error.js";
 
 const lookup: ApplicationPrivilegeLookup = (app, name) =>
   app === "myapp" ? ({ read: ["data:read/*"], write: ["data:write/*"] } as Record<string, string[]>)[name] : undefined;

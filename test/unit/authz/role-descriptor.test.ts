@@ -8,7 +8,6 @@ import {
   roleNameError,
   validateRoleDescriptor,
 } from "../../../lib/authz/role-descriptor.js";
-import { SecurityError } from "../../../lib/support/security-error.js";
 
 const rejects = throwsSecurityError;
 

@@ -70,7 +70,7 @@ describe("searchAfterPredicate (search_after for in-memory sorts)", () => {
           if (key.name === "_doc") return cursorDoc._id;
           if (key.name === "name") return cursorDoc.name;
           // What `_sort` renders for a missing date: Long.MAX_VALUE or MIN_VALUE, whichever sorts last.
-          if (cursorDoc.last_used === undefined) return (key.order === "asc") === (key.missing === "_last") ? 9223372036854775807 : -9223372036854775808;
+          if (cursorDoc.last_used === undefined) return (key.order === "asc") === (key.missing === "_last") ? 2 ** 63 : -(2 ** 63);
           return cursorDoc.last_used;
         });
         const after = searchAfterPredicate(sort, cursor, 0);
