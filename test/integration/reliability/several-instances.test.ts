@@ -162,8 +162,9 @@ describe("several instances on one database", () => {
       const unauthorized = statuses.filter((s) => s === 401).length;
       const limitedCount = statuses.filter((s) => s === 429).length;
       assert.equal(unauthorized + limitedCount, 60);
-      // Racing failures may all see a count past the limit (more 429s), never one below it.
-      assert.ok(unauthorized >= 1 && unauthorized <= 10, `${unauthorized} failures answered 401; the shared limit is 10`);
+      // Racing failures may all see a count past the limit (more 429s, even all of them when every
+      // failure is stored before any count is read), never one below it.
+      assert.ok(unauthorized <= 10, `${unauthorized} failures answered 401; the shared limit is 10`);
       // One (address, elastic) pair: its hits are the pair counter's (the address counter has as many).
       const hits = await ldb.connection.collection("security_rate_limits").countDocuments({ _id: { $regex: "^authc:pair:" } } as never);
       // Each failure that reached a password check is one stored hit (late arrivals of the burst
