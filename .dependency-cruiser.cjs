@@ -17,6 +17,20 @@ module.exports = {
   forbidden: [
     ...upward,
     {
+      name: "admin-ui-stays-in-the-browser",
+      comment: "The admin page's modules run in the browser: they import each other and nothing else of lib/.",
+      severity: "error",
+      from: { path: "^lib/admin-ui/" },
+      to: { path: "^lib/", pathNot: "^lib/admin-ui/" },
+    },
+    {
+      name: "nothing-imports-the-browser-modules",
+      comment: "The server serves the admin page's compiled modules as files; it never imports them.",
+      severity: "error",
+      from: { path: "^lib/", pathNot: "^lib/admin-ui/" },
+      to: { path: "^lib/admin-ui/" },
+    },
+    {
       name: "no-circular",
       comment: "A cycle ties files that should be one, or hides a missing lower layer.",
       severity: "error",
