@@ -22,7 +22,8 @@ import {
   type StoredDocument,
 } from "./document-values.js";
 import { DateWorkBudget } from "./date-work-budget.js";
-import { DEFAULT_FORMAT, UTC, type DateFormat } from "./es-date.js";
+import { DEFAULT_FORMAT, type DateFormat } from "./date-format.js";
+import { UTC } from "./time-zone.js";
 import { attachJoinedValues, resolveJoinedFilter, type JoinedFields } from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
 import type {

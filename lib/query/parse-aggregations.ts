@@ -17,7 +17,8 @@ import {
 } from "./api-key-fields.js";
 import type { RawValue } from "./document-values.js";
 import { DateWorkBudget } from "./date-work-budget.js";
-import { parseDateFormat, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
+import { parseDateFormat, type DateFormat } from "./date-format.js";
+import { parseTimeZone, type TimeZone } from "./time-zone.js";
 import { aggregationInitializationError, parsingError } from "./query-errors.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 

@@ -24,7 +24,9 @@ import {
   type ScalarValue,
 } from "./api-key-fields.js";
 import { DateWorkBudget } from "./date-work-budget.js";
-import { parseDateFormat, parseDateMathOrUndefined, parseTimeZone, type DateFormat, type TimeZone } from "./es-date.js";
+import { parseDateFormat, type DateFormat } from "./date-format.js";
+import { parseDateMathOrUndefined } from "./date-math.js";
+import { parseTimeZone, type TimeZone } from "./time-zone.js";
 import { and, matchAll, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
 import { parsingError, queryShardError } from "./query-errors.js";
 import { parseSimpleQueryString, type SimpleQueryNode } from "./simple-query-string.js";

@@ -22,7 +22,9 @@ import {
   type ApiKeyFieldKind,
 } from "./api-key-fields.js";
 import { compareRaw, compareStrings, projectionFor, rawFieldValues, type RawValue, type StoredDocument } from "./document-values.js";
-import { DEFAULT_FORMAT, UTC, parseDateFormat, parseDateMath, type DateFormat } from "./es-date.js";
+import { DEFAULT_FORMAT, parseDateFormat, type DateFormat } from "./date-format.js";
+import { parseDateMath } from "./date-math.js";
+import { UTC } from "./time-zone.js";
 import { and, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
 import { parsingError } from "./query-errors.js";
 
