@@ -33,7 +33,7 @@ import type {
   FiltersAggregation,
   RangeAggregation,
   TermsAggregation,
-} from "./parse-aggregations.js";
+} from "./aggregation-node.js";
 import { tooManyBucketsError } from "./query-errors.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 import type { RegexDialect } from "./wildcard-to-regex.js";
