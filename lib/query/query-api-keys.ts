@@ -5,7 +5,8 @@
  * (the API-key service owns the `ApiKeyInfo` shape).
  */
 import type { mongo } from "mongoose";
-import { runAggregations, type AggregationResult } from "./aggregations.js";
+import type { AggregationResult } from "./eval-state.js";
+import { runAggregations } from "./run-aggregations.js";
 import { DateWorkBudget } from "./date-work-budget.js";
 import type { StoredDocument } from "./document-values.js";
 import { attachJoinedValues, DEFAULT_MAX_JOINED_KEYS, resolveJoinedFilter, sortUsesJoined, tooManyToSort, type JoinedFields } from "./joined-fields.js";
@@ -25,7 +26,7 @@ import {
 } from "./translate-sort.js";
 
 export type { StoredDocument } from "./document-values.js";
-export type { AggregationResult } from "./aggregations.js";
+export type { AggregationResult } from "./eval-state.js";
 export type { JoinedFields } from "./joined-fields.js";
 
 /** Renders one stored key as the API's `ApiKeyInfo` (supplied by the API-key service). */
