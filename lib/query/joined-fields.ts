@@ -11,7 +11,7 @@
 import { illegalArgument } from "../support/security-error.js";
 import type { StoredDocument } from "./document-values.js";
 import { and, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
-import type { ApiKeySort } from "./translate-sort.js";
+import type { ApiKeySort } from "./api-key-sort.js";
 
 /** A source of joined fields (implemented by the API-key usage store). */
 export interface JoinedFields {

@@ -14,16 +14,11 @@ import { and, type MongoFilter } from "./mongo-filter.js";
 import type { QueryApiKeysRequest } from "./parse-query-request.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 import type { RegexDialect } from "./wildcard-to-regex.js";
-import {
-  buildSearchAfterFilter,
-  compareForSort,
-  mongoSortSpec,
-  searchAfterPredicate,
-  sortPartitions,
-  sortProjection,
-  sortValuesFor,
-  type SortValue,
-} from "./translate-sort.js";
+import type { SortValue } from "./api-key-sort.js";
+import { buildSearchAfterFilter, searchAfterPredicate } from "./search-after.js";
+import { compareForSort, sortPartitions, sortProjection } from "./sort-order.js";
+import { sortValuesFor } from "./sort-values.js";
+import { mongoSortSpec } from "./translate-sort.js";
 
 export type { StoredDocument } from "./document-values.js";
 export type { AggregationResult } from "./eval-state.js";
