@@ -8,7 +8,7 @@
  * exactly the query API's. The number of documents aggregated is capped
  * ({@link DEFAULT_MAX_AGGREGATION_DOCUMENTS}); beyond it the request is refused with a 400.
  */
-import type { mongo } from "mongoose";
+import type { ApiKeyQueryRunner } from "../store/api-key-query-runner.js";
 import { illegalArgument } from "../support/security-error.js";
 import type { AggregationNode, AggregationRequest } from "./aggregation-node.js";
 import { DateWorkBudget } from "./date-work-budget.js";
@@ -63,8 +63,6 @@ export interface RunAggregationsOptions {
   readonly regexDialect?: RegexDialect | undefined;
   /** Fields kept outside the key documents (`last_used`), joined by key id (see joined-fields.ts). */
   readonly joined?: JoinedFields | undefined;
-  /** Server-side time limit of each cursor (the store's `storeTimeout`); none when absent. */
-  readonly maxTimeMS?: number | undefined;
   /** The request's allowance of zoned date math, shared with its main query. */
   readonly budget?: DateWorkBudget | undefined;
 }
@@ -76,12 +74,12 @@ function tooManyDocuments(max: number): Error {
 }
 
 /**
- * Runs validated aggregations over the documents of `collection` matching `filter` (the full query
- * with its scope): the filter queries first (their `_id`s), then one cursor over the matches
+ * Runs validated aggregations over the stored keys matching `filter` (the full query with its
+ * scope): the filter queries first (their `_id`s), then one streamed read of the matches
  * projecting only the aggregated fields.
  */
 export async function runAggregations(
-  collection: mongo.Collection<mongo.Document>,
+  runner: ApiKeyQueryRunner,
   aggs: AggregationRequest,
   filter: MongoFilter,
   options: RunAggregationsOptions,
@@ -89,7 +87,6 @@ export async function runAggregations(
   const max = options.maxDocuments ?? DEFAULT_MAX_AGGREGATION_DOCUMENTS;
   if (options.matching !== undefined && options.matching > max) throw tooManyDocuments(max);
 
-  const limit = options.maxTimeMS !== undefined && options.maxTimeMS > 0 ? { maxTimeMS: options.maxTimeMS } : {};
   const filterMatches = new Map<unknown, ReadonlySet<string>>();
   const budget = options.budget ?? new DateWorkBudget();
   await Promise.all(
@@ -97,26 +94,20 @@ export async function runAggregations(
       const ids = new Set<string>();
       let translated = translateApiKeyQuery(query, options.now, { regexDialect: options.regexDialect, budget });
       if (options.joined) translated = await resolveJoinedFilter(translated, options.joined, max);
-      const cursor = collection.find(and([filter, translated]), { projection: { _id: 1 }, ...limit });
-      for await (const doc of cursor) {
+      await runner.scan({ filter: and([filter, translated]), projection: { _id: 1 } }, (doc) => {
         ids.add(String(doc._id));
         if (ids.size > max) throw tooManyDocuments(max);
-      }
+      });
       filterMatches.set(query, ids);
     }),
   );
 
   let docs: StoredDocument[] = [];
   const paths = aggregationPaths(aggs);
-  const cursor = collection.find(filter, { projection: projectionFor(paths), batchSize: 1000, ...limit });
-  try {
-    for await (const doc of cursor) {
-      docs.push(doc);
-      if (docs.length > max) throw tooManyDocuments(max);
-    }
-  } finally {
-    await cursor.close();
-  }
+  await runner.scan({ filter, projection: projectionFor(paths), batchSize: 1000 }, (doc) => {
+    docs.push(doc);
+    if (docs.length > max) throw tooManyDocuments(max);
+  });
   const joined = options.joined;
   if (joined && paths.some((path) => joined.paths.has(path))) docs = await attachJoinedValues(docs, joined);
   return evaluateAggregations(aggs, docs, { typedKeys: options.typedKeys, filterMatches });
