@@ -5,13 +5,14 @@
  * with sub-aggregations, over the API-key field allow-list. No scripts, no pipeline aggregations,
  * no `global` (it would escape the ownership filter).
  */
+import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
 import { jsonType } from "./api-key-fields.js";
 import { checkKeys, countFilter, typedValue, valuesSourceField, type ParseState } from "./aggregation-body.js";
 import type { AggregationNode, AggregationRequest } from "./aggregation-node.js";
 import { DateWorkBudget } from "./date-work-budget.js";
 import { parseComposite, parseFilters, parseRange, parseTerms } from "./parse-bucket-aggregations.js";
-import { isObject, type JsonObject } from "./query-context.js";
+import { type JsonObject } from "./query-context.js";
 import { aggregationInitializationError, parsingError } from "./query-errors.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 
@@ -55,14 +56,14 @@ export function parseAggregations(aggs: unknown, now: number = Date.now(), budge
 }
 
 function parseLevel(aggs: unknown, state: ParseState, depth: number, parentType: string | undefined): AggregationNode[] {
-  if (!isObject(aggs)) throw parsingError(`Unexpected token ${Array.isArray(aggs) ? "START_ARRAY" : "VALUE"} in [aggs].`);
+  if (!isPlainObject(aggs)) throw parsingError(`Unexpected token ${Array.isArray(aggs) ? "START_ARRAY" : "VALUE"} in [aggs].`);
   if (depth > MAX_AGGREGATION_DEPTH) throw illegalArgument(`aggregations are nested more than [${MAX_AGGREGATION_DEPTH}] levels deep`);
   const nodes: AggregationNode[] = [];
   for (const [name, definition] of Object.entries(aggs)) {
     if (!/^[^[\]>]+$/.test(name)) {
       throw parsingError(`Invalid aggregation name [${name}]. Aggregation names can contain any character except '[', ']', and '>'`);
     }
-    if (!isObject(definition)) throw parsingError(`Aggregation definition for [${name} starts with a [${definition === null ? "VALUE_NULL" : Array.isArray(definition) ? "START_ARRAY" : "VALUE"}], expected a [START_OBJECT].`);
+    if (!isPlainObject(definition)) throw parsingError(`Aggregation definition for [${name} starts with a [${definition === null ? "VALUE_NULL" : Array.isArray(definition) ? "START_ARRAY" : "VALUE"}], expected a [START_OBJECT].`);
     state.count++;
     if (state.count > MAX_AGGREGATIONS) throw illegalArgument(`a request may hold at most [${MAX_AGGREGATIONS}] aggregations`);
     nodes.push(parseOne(name, definition, state, depth, parentType));
@@ -78,11 +79,11 @@ function parseOne(name: string, definition: JsonObject, state: ParseState, depth
   let subsKey: string | undefined;
   for (const [key, value] of Object.entries(definition)) {
     if (key === "meta") {
-      if (!isObject(value)) throw parsingError(`Expected [START_OBJECT] under [meta], but got a [${jsonType(value)}] in [${name}]`);
+      if (!isPlainObject(value)) throw parsingError(`Expected [START_OBJECT] under [meta], but got a [${jsonType(value)}] in [${name}]`);
       meta = value;
     } else if (key === "aggs" || key === "aggregations") {
       if (subsKey !== undefined) throw parsingError(`Found two sub aggregation definitions under [${name}]`);
-      if (!isObject(value)) throw parsingError(`Expected [START_OBJECT] under [${key}], but got a [${jsonType(value)}] in [${name}]`);
+      if (!isPlainObject(value)) throw parsingError(`Expected [START_OBJECT] under [${key}], but got a [${jsonType(value)}] in [${name}]`);
       subsKey = key;
       subs = value;
     } else {
@@ -95,7 +96,7 @@ function parseOne(name: string, definition: JsonObject, state: ParseState, depth
   if (PIPELINES.has(type)) throw illegalArgument(`Unsupported aggregation of type [${type}]`);
   if (KNOWN_UNSUPPORTED.has(type)) throw illegalArgument(`Unsupported API Keys agg [${name}] of type [${type}]`);
   if (!SUPPORTED.has(type)) throw parsingError(`Unknown aggregation type [${type}]`);
-  if (!isObject(body)) throw parsingError(`Expected [START_OBJECT] under [${type}], but got a [${jsonType(body)}] in [${name}]`);
+  if (!isPlainObject(body)) throw parsingError(`Expected [START_OBJECT] under [${type}], but got a [${jsonType(body)}] in [${name}]`);
   if (type === "composite" && parentType !== undefined) {
     throw illegalArgument(`[composite] aggregation cannot be used with a parent aggregation of type: [${parentType}]`);
   }

@@ -1,4 +1,5 @@
 /** Parsing the bucket aggregations with options of their own: `terms`, `range`/`date_range`, `composite`, `filters`. */
+import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument, xContentParseError } from "../support/security-error.js";
 import { dateValue, resolveApiKeyField } from "./api-key-fields.js";
 import {
@@ -23,7 +24,7 @@ import type {
 } from "./aggregation-node.js";
 import { parseDateFormat } from "./date-format.js";
 import type { RawValue } from "./document-values.js";
-import { isObject, type JsonObject } from "./query-context.js";
+import { type JsonObject } from "./query-context.js";
 import { aggregationInitializationError, parsingError } from "./query-errors.js";
 import { parseTimeZone } from "./time-zone.js";
 import { translateApiKeyQuery } from "./translate-query.js";
@@ -45,7 +46,7 @@ export function parseTerms(name: string, body: JsonObject, base: AggregationBase
   if (body.order !== undefined) {
     const list = Array.isArray(body.order) ? body.order : [body.order];
     for (const entry of list) {
-      if (!isObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`Order must be an object with a single key in [${name}]`);
+      if (!isPlainObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`Order must be an object with a single key in [${name}]`);
       const [by, dir] = Object.entries(entry)[0] as [string, unknown];
       if (by === "_term") throw illegalArgument("Deprecated aggregation order key [_term] used, replaced by [_key]");
       if (by !== "_count" && by !== "_key") {
@@ -102,7 +103,7 @@ export function parseRange(name: string, type: "range" | "date_range", body: Jso
     return dateValue(value, { now, format, timeZone, budget });
   };
   const ranges: RangeSpec[] = body.ranges.map((entry) => {
-    if (!isObject(entry)) throw parsingError(`[${type}] failed to parse field [ranges]`);
+    if (!isPlainObject(entry)) throw parsingError(`[${type}] failed to parse field [ranges]`);
     for (const key of Object.keys(entry)) {
       if (key !== "from" && key !== "to" && key !== "key") throw xContentParseError(`[range] unknown field [${key}]`);
     }
@@ -124,18 +125,18 @@ export function parseComposite(name: string, body: JsonObject, base: Aggregation
   }
   const names = new Set<string>();
   const sources: CompositeSource[] = body.sources.map((entry) => {
-    if (!isObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`[composite] each source must be an object with a single name`);
+    if (!isPlainObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`[composite] each source must be an object with a single name`);
     const [sourceName, spec] = Object.entries(entry)[0] as [string, unknown];
     if (names.has(sourceName)) throw illegalArgument(`Composite source names must be unique, found duplicates: [${sourceName}]`);
     names.add(sourceName);
-    if (!isObject(spec) || Object.keys(spec).length !== 1) throw parsingError(`[composite] source [${sourceName}] must hold one value source`);
+    if (!isPlainObject(spec) || Object.keys(spec).length !== 1) throw parsingError(`[composite] source [${sourceName}] must hold one value source`);
     const [sourceType, options] = Object.entries(spec)[0] as [string, unknown];
     if (sourceType !== "terms") {
       throw illegalArgument(
         `Unsupported value source type for [${sourceName}] of composite agg [${name}].Only [terms] value sources are allowed.`,
       );
     }
-    if (!isObject(options)) throw parsingError(`[terms] source [${sourceName}] must be an object`);
+    if (!isPlainObject(options)) throw parsingError(`[terms] source [${sourceName}] must be an object`);
     if (options.script !== undefined) {
       throw illegalArgument(`Unsupported script value source for [${sourceName}] of composite agg [${name}]`);
     }
@@ -163,7 +164,7 @@ export function parseComposite(name: string, body: JsonObject, base: Aggregation
   const size = body.size === undefined ? 10 : positiveInteger(body.size, "size", name, false);
   let after: Array<RawValue | null> | undefined;
   if (body.after !== undefined) {
-    if (!isObject(body.after)) throw parsingError(`[composite] failed to parse field [after]`);
+    if (!isPlainObject(body.after)) throw parsingError(`[composite] failed to parse field [after]`);
     const afterObject = body.after;
     if (Object.keys(afterObject).length !== sources.length) {
       throw illegalArgument(`[after] has ${Object.keys(afterObject).length} value(s) but [sources] has ${sources.length}`);
@@ -191,7 +192,7 @@ export function parseFilters(body: JsonObject, base: AggregationBase, state: Par
   const raw = body.filters;
   let filters: Array<{ key: string | undefined; query: unknown }>;
   let keyed: boolean;
-  if (isObject(raw)) {
+  if (isPlainObject(raw)) {
     keyed = true;
     filters = Object.entries(raw).map(([key, query]) => ({ key, query }));
     filters.sort((a, b) => ((a.key as string) < (b.key as string) ? -1 : (a.key as string) > (b.key as string) ? 1 : 0));

@@ -25,9 +25,6 @@ export type ClauseTranslator = (query: unknown, context: QueryContext, depth: nu
 
 export type JsonObject = Record<string, unknown>;
 
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /** Counts clauses against `indices.query.bool.max_clause_count`, which covers the whole query. */
 export function countClauses(context: QueryContext, n: number): void {

@@ -2,6 +2,7 @@
  * The term-level queries: `term`, `terms`, `match` (a term: keywords are not tokenized), `ids`,
  * `prefix`, `wildcard` and `exists`.
  */
+import { isPlainObject } from "../support/is-plain-object.js";
 import { SecurityError, illegalArgument } from "../support/security-error.js";
 import { booleanValue, isScalar, jsonType, keywordValue, resolveApiKeyField, type ScalarValue } from "./api-key-fields.js";
 import { dateTerm, existsFilter, fieldFilter, keywordIn, keywordRegex, termFilter } from "./field-filters.js";
@@ -10,7 +11,6 @@ import {
   COMMON_OPTIONS,
   checkCommonOption,
   checkOnlyKeys,
-  isObject,
   optionalBoolean,
   optionalString,
   scalarOrFail,
@@ -28,7 +28,7 @@ export function translateTerm(body: JsonObject, context: QueryContext): MongoFil
   const [fieldName, raw] = singleField(body, "term");
   let value: ScalarValue;
   let caseInsensitive = false;
-  if (isObject(raw)) {
+  if (isPlainObject(raw)) {
     checkOnlyKeys(raw, "term", ["value", "case_insensitive"]);
     value = scalarOrFail(raw.value, "term", "value");
     caseInsensitive = optionalBoolean(raw, "case_insensitive", "term") ?? false;
@@ -52,7 +52,7 @@ export function translateTerms(body: JsonObject, context: QueryContext): MongoFi
     values = value;
   }
   if (fieldName === undefined) throw parsingError("[terms] query requires a field name, followed by array of terms or a document lookup specification");
-  if (isObject(values)) throw illegalArgument("terms query with terms lookup is not currently supported in this context");
+  if (isPlainObject(values)) throw illegalArgument("terms query with terms lookup is not currently supported in this context");
   if (!Array.isArray(values)) throw parsingError(`[terms] query does not support [${fieldName}]`);
   if (values.length > MAX_TERMS_COUNT) {
     throw illegalArgument(
@@ -89,7 +89,7 @@ export function translateMatch(body: JsonObject, context: QueryContext): MongoFi
   let value: unknown = raw;
   let valueKey = fieldName;
   let lenient = false;
-  if (isObject(raw)) {
+  if (isPlainObject(raw)) {
     checkOnlyKeys(raw, "match", MATCH_OPTIONS);
     value = raw.query;
     valueKey = "query";
@@ -130,7 +130,7 @@ export function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" 
   const [fieldName, raw] = singleField(body, queryName);
   let value: ScalarValue;
   let caseInsensitive = false;
-  if (isObject(raw)) {
+  if (isPlainObject(raw)) {
     const valueKeys = queryName === "wildcard" ? ["value", "wildcard"] : ["value"];
     checkOnlyKeys(raw, queryName, [...valueKeys, "case_insensitive", "rewrite"]);
     optionalString(raw, "rewrite", queryName);

@@ -10,10 +10,11 @@
  * Scoring options (`boost`, `_name`, `rewrite`, `analyzer`, fuzziness...) are accepted and have no
  * effect: results are not scored.
  */
+import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
 import { DateWorkBudget } from "./date-work-budget.js";
 import { matchAll, type MongoFilter } from "./mongo-filter.js";
-import { checkOnlyKeys, countClauses, isObject, type JsonObject, type QueryContext } from "./query-context.js";
+import { checkOnlyKeys, countClauses, type JsonObject, type QueryContext } from "./query-context.js";
 import { parsingError } from "./query-errors.js";
 import { translateBool } from "./translate-bool.js";
 import { translateExists, translateIds, translateMatch, translatePrefixOrWildcard, translateTerm, translateTerms } from "./term-level-queries.js";
@@ -69,14 +70,14 @@ function translateClause(query: unknown, context: QueryContext, depth: number): 
       "The nested depth of the query exceeds the maximum nested depth for queries set in [indices.query.bool.max_nested_depth]",
     );
   }
-  if (!isObject(query)) throw parsingError("[_na] query malformed, must start with start_object");
+  if (!isPlainObject(query)) throw parsingError("[_na] query malformed, must start with start_object");
   const keys = Object.keys(query);
   if (keys.length === 0) throw parsingError("query malformed, empty clause found");
   const type = keys[0] as string;
   if (keys.length > 1) throw parsingError(`[${type}] malformed query, expected [END_OBJECT] but found [FIELD_NAME]`);
   const body = query[type];
   countClauses(context, 1);
-  if (!isObject(body)) {
+  if (!isPlainObject(body)) {
     if (type === "bool" || SUPPORTED.has(type)) throw parsingError(`[${type}] query malformed, no start_object after query name`);
   }
   switch (type) {

@@ -1,10 +1,11 @@
 /** The `range` query, on date, boolean and keyword fields. */
+import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
 import { booleanValue, dateValue, isScalar, jsonType, keywordValue, resolveApiKeyField, type ScalarValue } from "./api-key-fields.js";
 import { parseDateFormat } from "./date-format.js";
 import { existsFilter, fieldFilter } from "./field-filters.js";
 import { or, type MongoFilter } from "./mongo-filter.js";
-import { checkOnlyKeys, isObject, optionalBoolean, optionalString, singleField, type JsonObject, type QueryContext } from "./query-context.js";
+import { checkOnlyKeys, optionalBoolean, optionalString, singleField, type JsonObject, type QueryContext } from "./query-context.js";
 import { parsingError } from "./query-errors.js";
 import { parseTimeZone } from "./time-zone.js";
 
@@ -21,7 +22,7 @@ function rangeBound(raw: JsonObject, key: string): ScalarValue | undefined {
 
 export function translateRange(body: JsonObject, context: QueryContext): MongoFilter {
   const [fieldName, raw] = singleField(body, "range");
-  if (!isObject(raw)) throw parsingError(`[range] query does not support [${fieldName}]`);
+  if (!isPlainObject(raw)) throw parsingError(`[range] query does not support [${fieldName}]`);
   checkOnlyKeys(raw, "range", RANGE_OPTIONS);
   if (raw.relation !== undefined) throw illegalArgument("range query with relation is not currently supported in this context");
   let lower: Bound | undefined;

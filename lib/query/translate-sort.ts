@@ -8,6 +8,7 @@
  * in order (`sort-order.ts`); most sorts need one. Every MongoDB sort ends with `_id` ascending so
  * that equal keys page stably.
  */
+import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument, xContentParseError } from "../support/security-error.js";
 import { jsonType, resolveApiKeyField } from "./api-key-fields.js";
 import type { ApiKeySort, ApiKeySortKey, MongoSort } from "./api-key-sort.js";
@@ -23,10 +24,6 @@ export const MAX_SORT_KEYS = 32;
 export const MAX_PARTITIONED_SORT_KEYS = 4;
 
 type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 function parseOrder(value: unknown): "asc" | "desc" {
   if (typeof value === "string") {
@@ -87,7 +84,7 @@ export function parseApiKeySort(sort: unknown): ApiKeySort | undefined {
   if (entries.length > MAX_SORT_KEYS) throw illegalArgument(`[sort] has more than [${MAX_SORT_KEYS}] keys`);
   const keys = entries.map((entry): ApiKeySortKey => {
     if (typeof entry === "string") return sortKey(entry, undefined);
-    if (isObject(entry)) {
+    if (isPlainObject(entry)) {
       const names = Object.keys(entry);
       if (names.length !== 1) {
         throw parsingError(
@@ -99,7 +96,7 @@ export function parseApiKeySort(sort: unknown): ApiKeySort | undefined {
       const name = names[0] as string;
       const value = entry[name];
       if (typeof value === "string") return sortKey(name, { order: value });
-      if (isObject(value)) return sortKey(name, value);
+      if (isPlainObject(value)) return sortKey(name, value);
       throw parsingError(`[field_sort] unexpected value of type [${jsonType(value)}] for [${name}]`);
     }
     throw illegalArgument("mal-formatted sort object");
