@@ -17,7 +17,7 @@ export type AggregationResult = { [key: string]: unknown };
 export interface EvaluateOptions {
   /** Prefix result names with their type (`sterms#name`), the `typed_keys` parameter. */
   readonly typedKeys: boolean;
-  /** The `_id`s matching each `filter`/`filters` query, from {@link collectFilterQueries}'s order. */
+  /** The `_id`s matching each `filter`/`filters` query, keyed by the queries `collectFilterQueries` lists. */
   readonly filterMatches: ReadonlyMap<unknown, ReadonlySet<string>>;
 }
 
