@@ -13,7 +13,7 @@ export const MAX_BUCKETS = 65_536;
 /** An aggregation result object, as rendered in the response. */
 export type AggregationResult = { [key: string]: unknown };
 
-/** Options of {@link evaluateAggregations}. */
+/** Options of `evaluateAggregations`. */
 export interface EvaluateOptions {
   /** Prefix result names with their type (`sterms#name`), the `typed_keys` parameter. */
   readonly typedKeys: boolean;

@@ -23,8 +23,8 @@ export interface QueryContext {
 /** Translates one clause at a nesting depth (the dispatcher, handed to the compound queries). */
 export type ClauseTranslator = (query: unknown, context: QueryContext, depth: number) => MongoFilter;
 
+/** A JSON object of the request, before its keys are checked. */
 export type JsonObject = Record<string, unknown>;
-
 
 /** Counts clauses against `indices.query.bool.max_clause_count`, which covers the whole query. */
 export function countClauses(context: QueryContext, n: number): void {

@@ -37,7 +37,7 @@ export function missingFilter(field: ApiKeyField): MongoFilter {
 
 /**
  * The filters splitting a result so that each part is in Elasticsearch order when MongoDB sorts it
- * with {@link mongoSortSpec}; one `{}` when no split is needed. Merge the parts with
+ * with `mongoSortSpec`; one `{}` when no split is needed. Merge the parts with
  * {@link compareForSort}.
  */
 export function sortPartitions(sort: ApiKeySort | undefined): MongoFilter[] {
