@@ -1,12 +1,5 @@
+import { deepFreeze } from "../support/deep-freeze.js";
 import type { RoleDescriptor } from "./role-descriptor.js";
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object") {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /**
  * The built-in `superuser` role: every cluster action, every index (restricted ones included),

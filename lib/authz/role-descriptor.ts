@@ -3,6 +3,7 @@ import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./clust
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
 import { applicationNameError, applicationPrivilegeOrActionError } from "./application-privileges.js";
 import { findUnsafeKey, nestsDeeperThan } from "../support/unsafe-key.js";
+import { isPlainObject as isObject } from "../support/is-plain-object.js";
 
 /**
  * Role descriptors, in the normalized form Elasticsearch returns from its Get APIs and stores in
@@ -213,10 +214,6 @@ export function tokenOf(value: unknown): string {
     default:
       return "VALUE_EMBEDDED_OBJECT";
   }
-}
-
-function isObject(value: unknown): value is JsonObject {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
 function assertNoUnsafeKey(input: unknown, what: string): void {

@@ -5,7 +5,9 @@
  */
 import { illegalArgument } from "../support/security-error.js";
 import type { DateWorkBudget } from "./date-work-budget.js";
-import { parseDateMath, type DateFormat, type TimeZone } from "./es-date.js";
+import type { DateFormat } from "./date-format.js";
+import { parseDateMath } from "./date-math.js";
+import type { TimeZone } from "./time-zone.js";
 
 /** How a field's values compare and match. */
 export type ApiKeyFieldKind = "keyword" | "date" | "boolean";

@@ -10,9 +10,14 @@ export { booleanParam, parseQueryApiKeysRequest, MAX_RESULT_WINDOW, DEFAULT_SIZE
 export type { QueryApiKeysParams, QueryApiKeysRequest } from "./parse-query-request.js";
 export { translateApiKeyQuery } from "./translate-query.js";
 export type { MongoFilter } from "./mongo-filter.js";
-export { parseApiKeySort, mongoSortSpec, buildSearchAfterFilter, sortValuesFor } from "./translate-sort.js";
-export type { ApiKeySort, ApiKeySortKey, SortValue } from "./translate-sort.js";
-export { parseAggregations, evaluateAggregations, runAggregations } from "./aggregations.js";
-export type { AggregationRequest, AggregationResult } from "./aggregations.js";
+export { parseApiKeySort, mongoSortSpec } from "./translate-sort.js";
+export { buildSearchAfterFilter } from "./search-after.js";
+export { sortValuesFor } from "./sort-values.js";
+export type { ApiKeySort, ApiKeySortKey, SortValue } from "./api-key-sort.js";
+export { parseAggregations } from "./parse-aggregations.js";
+export { evaluateAggregations } from "./evaluate-aggregations.js";
+export { runAggregations } from "./run-aggregations.js";
+export type { AggregationRequest } from "./aggregation-node.js";
+export type { AggregationResult } from "./eval-state.js";
 export { resolveApiKeyField } from "./api-key-fields.js";
 export type { ApiKeyField } from "./api-key-fields.js";

@@ -8,10 +8,11 @@
  * the engine (count, hits, `search_after`, aggregations) keeps querying the key collection alone.
  * Sorting on a joined field cannot be done by the server; `query-api-keys.ts` sorts those in memory.
  */
+import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
 import type { StoredDocument } from "./document-values.js";
 import { and, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
-import type { ApiKeySort } from "./translate-sort.js";
+import type { ApiKeySort } from "./api-key-sort.js";
 
 /** A source of joined fields (implemented by the API-key usage store). */
 export interface JoinedFields {
@@ -30,16 +31,12 @@ function tooMany(path: string, max: number, what: string): Error {
   return illegalArgument(`[query_api_keys] ${what} on [${path}] is limited to [${max}] API keys; narrow the query`);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /**
  * Whether a condition built by the translators holds for a key without the field (MongoDB's
  * semantics: a missing field equals `null`, and no range or type test matches it).
  */
 export function conditionMatchesMissing(condition: unknown): boolean {
-  if (!isObject(condition) || !Object.keys(condition).some((key) => key.startsWith("$"))) return condition === null;
+  if (!isPlainObject(condition) || !Object.keys(condition).some((key) => key.startsWith("$"))) return condition === null;
   for (const [operator, operand] of Object.entries(condition)) {
     switch (operator) {
       case "$eq":
@@ -77,7 +74,7 @@ export function mentionsJoined(filter: MongoFilter, paths: ReadonlySet<string>):
   for (const [key, value] of Object.entries(filter)) {
     if (paths.has(key)) return true;
     if ((key === "$and" || key === "$or" || key === "$nor") && Array.isArray(value)) {
-      if (value.some((member) => isObject(member) && mentionsJoined(member, paths))) return true;
+      if (value.some((member) => isPlainObject(member) && mentionsJoined(member, paths))) return true;
     }
   }
   return false;

@@ -9,7 +9,9 @@ import { jsonType } from "./api-key-fields.js";
 import { DateWorkBudget } from "./date-work-budget.js";
 import { parseAggregations, type AggregationRequest } from "./parse-aggregations.js";
 import { translateApiKeyQuery } from "./translate-query.js";
-import { buildSearchAfterFilter, parseApiKeySort, type ApiKeySort } from "./translate-sort.js";
+import type { ApiKeySort } from "./api-key-sort.js";
+import { buildSearchAfterFilter } from "./search-after.js";
+import { parseApiKeySort } from "./translate-sort.js";
 
 /** `index.max_result_window`: `from + size` may not exceed it. */
 export const MAX_RESULT_WINDOW = 10_000;

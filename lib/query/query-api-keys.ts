@@ -4,8 +4,9 @@
  * privileges: the caller passes the ownership restriction as `scopeFilter`, and renders each key
  * (the API-key service owns the `ApiKeyInfo` shape).
  */
-import type { mongo } from "mongoose";
-import { runAggregations, type AggregationResult } from "./aggregations.js";
+import { ApiKeyQueryRunner, type ApiKeyCollection } from "../store/api-key-query-runner.js";
+import type { AggregationResult } from "./eval-state.js";
+import { runAggregations } from "./run-aggregations.js";
 import { DateWorkBudget } from "./date-work-budget.js";
 import type { StoredDocument } from "./document-values.js";
 import { attachJoinedValues, DEFAULT_MAX_JOINED_KEYS, resolveJoinedFilter, sortUsesJoined, tooManyToSort, type JoinedFields } from "./joined-fields.js";
@@ -13,19 +14,14 @@ import { and, type MongoFilter } from "./mongo-filter.js";
 import type { QueryApiKeysRequest } from "./parse-query-request.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 import type { RegexDialect } from "./wildcard-to-regex.js";
-import {
-  buildSearchAfterFilter,
-  compareForSort,
-  mongoSortSpec,
-  searchAfterPredicate,
-  sortPartitions,
-  sortProjection,
-  sortValuesFor,
-  type SortValue,
-} from "./translate-sort.js";
+import type { SortValue } from "./api-key-sort.js";
+import { buildSearchAfterFilter, searchAfterPredicate } from "./search-after.js";
+import { compareForSort, sortPartitions, sortProjection } from "./sort-order.js";
+import { sortValuesFor } from "./sort-values.js";
+import { mongoSortSpec } from "./translate-sort.js";
 
 export type { StoredDocument } from "./document-values.js";
-export type { AggregationResult } from "./aggregations.js";
+export type { AggregationResult } from "./eval-state.js";
 export type { JoinedFields } from "./joined-fields.js";
 
 /** Renders one stored key as the API's `ApiKeyInfo` (supplied by the API-key service). */
@@ -75,9 +71,6 @@ export interface QueryApiKeysResult<T extends object> {
   aggregations?: AggregationResult;
 }
 
-/** The `maxTimeMS` option of every command (empty: no limit). */
-type TimeLimit = { maxTimeMS?: number };
-
 /** Never read the secret's hash out of the database for a query. */
 const HIT_PROJECTION = { hash: 0 } as const;
 
@@ -90,41 +83,40 @@ export const API_KEY_DOC_FILTER: MongoFilter = { doc_type: { $eq: "api_key" } };
  * @param request from `parseQueryApiKeysRequest`.
  */
 export async function queryApiKeys<T extends object>(
-  collection: mongo.Collection<mongo.Document>,
+  collection: ApiKeyCollection,
   request: QueryApiKeysRequest,
   options: QueryApiKeysOptions<T>,
 ): Promise<QueryApiKeysResult<T>> {
   const { now } = options;
-  const limit: TimeLimit = options.maxTimeMS !== undefined && options.maxTimeMS > 0 ? { maxTimeMS: options.maxTimeMS } : {};
+  const runner = new ApiKeyQueryRunner(collection, options.maxTimeMS);
   const withLimitedBy = options.withLimitedBy ?? request.withLimitedBy;
   const typedKeys = options.typedKeys ?? request.typedKeys;
   const regexDialect =
-    options.regexDialect === undefined || options.regexDialect === "auto" ? await detectRegexDialect(collection, limit) : options.regexDialect;
+    options.regexDialect === undefined || options.regexDialect === "auto" ? await runner.regexDialect() : options.regexDialect;
   const joined = options.joined;
   const maxJoined = options.maxJoinedKeys ?? DEFAULT_MAX_JOINED_KEYS;
   const budget = new DateWorkBudget();
   let filter = and([API_KEY_DOC_FILTER, options.scopeFilter, translateApiKeyQuery(request.query, now, { regexDialect, budget })]);
   if (joined) filter = await resolveJoinedFilter(filter, joined, maxJoined);
 
-  const totalPromise = collection.countDocuments(filter, limit);
+  const totalPromise = runner.count(filter);
   const hitsPromise =
     request.size === 0
       ? Promise.resolve([])
       : joined && sortUsesJoined(request.sort, joined)
-        ? findHitsSortedInMemory(collection, request, filter, now, joined, maxJoined, limit)
-        : findHits(collection, request, filter, now, limit).then((docs) => (joined ? attachJoinedValues(docs, joined) : docs));
+        ? findHitsSortedInMemory(runner, request, filter, now, joined, maxJoined)
+        : findHits(runner, request, filter, now).then((docs) => (joined ? attachJoinedValues(docs, joined) : docs));
   const aggregationsPromise =
     request.aggregations === undefined
       ? Promise.resolve(undefined)
       : totalPromise.then((matching) =>
-          runAggregations(collection, request.aggregations ?? [], filter, {
+          runAggregations(runner, request.aggregations ?? [], filter, {
             now,
             typedKeys,
             matching,
             maxDocuments: options.maxAggregationDocuments,
             regexDialect,
             joined,
-            ...limit,
             budget,
           }),
         );
@@ -140,38 +132,28 @@ export async function queryApiKeys<T extends object>(
   return result;
 }
 
-async function findHits(
-  collection: mongo.Collection<mongo.Document>,
-  request: QueryApiKeysRequest,
-  filter: MongoFilter,
-  now: number,
-  limit: TimeLimit,
-): Promise<StoredDocument[]> {
+async function findHits(runner: ApiKeyQueryRunner, request: QueryApiKeysRequest, filter: MongoFilter, now: number): Promise<StoredDocument[]> {
   const hitsFilter =
     request.searchAfter !== undefined ? and([filter, buildSearchAfterFilter(request.sort, request.searchAfter, now)]) : filter;
   const sortSpec = mongoSortSpec(request.sort);
   const partitions = sortPartitions(request.sort);
   if (partitions.length === 1) {
-    return collection
-      .find(hitsFilter, { sort: sortSpec, skip: request.from, limit: request.size, projection: HIT_PROJECTION, ...limit })
-      .toArray();
+    return runner.find({ filter: hitsFilter, sort: sortSpec, skip: request.from, limit: request.size, projection: HIT_PROJECTION });
   }
   // Missing values must go where Elasticsearch puts them: sort each part on the server, merge here
   // (only the sort fields), then fetch the page's documents.
   const window = request.from + request.size;
   const parts = await Promise.all(
     partitions.map((partition) =>
-      collection
-        .find(and([hitsFilter, partition]), { sort: sortSpec, limit: window, projection: sortProjection(request.sort), ...limit })
-        .toArray(),
+      runner.find({ filter: and([hitsFilter, partition]), sort: sortSpec, limit: window, projection: sortProjection(request.sort) }),
     ),
   );
   const merged = parts.flat().sort(compareForSort(request.sort)).slice(request.from, window);
   if (merged.length === 0) return [];
   const ids = merged.map((doc) => doc._id);
-  const full = await collection.find({ _id: { $in: ids } }, { projection: HIT_PROJECTION, ...limit }).toArray();
+  const full = await runner.find({ filter: { _id: { $in: ids } }, projection: HIT_PROJECTION });
   const byId = new Map(full.map((doc) => [String(doc._id), doc]));
-  return ids.map((id) => byId.get(String(id))).filter((doc): doc is mongo.WithId<mongo.Document> => doc !== undefined);
+  return ids.map((id) => byId.get(String(id))).filter((doc): doc is StoredDocument => doc !== undefined);
 }
 
 /**
@@ -179,16 +161,15 @@ async function findHits(
  * memory (at most `max` keys), then the page's documents.
  */
 async function findHitsSortedInMemory(
-  collection: mongo.Collection<mongo.Document>,
+  runner: ApiKeyQueryRunner,
   request: QueryApiKeysRequest,
   filter: MongoFilter,
   now: number,
   joined: JoinedFields,
   max: number,
-  limit: TimeLimit,
 ): Promise<StoredDocument[]> {
   const after = request.searchAfter !== undefined ? searchAfterPredicate(request.sort, request.searchAfter, now) : undefined;
-  const keys = await collection.find(filter, { projection: sortProjection(request.sort), limit: max + 1, ...limit }).toArray();
+  const keys = await runner.find({ filter, projection: sortProjection(request.sort), limit: max + 1 });
   if (keys.length > max) {
     const joinedKey = (request.sort ?? []).find((key) => joined.paths.has(key.path));
     throw tooManyToSort(joinedKey?.name ?? "_doc", max);
@@ -198,41 +179,9 @@ async function findHitsSortedInMemory(
   const page = ordered.slice(request.from, request.from + request.size);
   if (page.length === 0) return [];
   const pageFilter: MongoFilter = { _id: { $in: page.map((doc) => doc._id) } };
-  const full = await collection.find(pageFilter, { projection: HIT_PROJECTION, ...limit }).toArray();
+  const full = await runner.find({ filter: pageFilter, projection: HIT_PROJECTION });
   const byId = new Map(full.map((doc) => [String(doc._id), doc]));
-  const hits = page.map((doc) => byId.get(String(doc._id))).filter((doc): doc is mongo.WithId<mongo.Document> => doc !== undefined);
+  const hits = page.map((doc) => byId.get(String(doc._id))).filter((doc): doc is StoredDocument => doc !== undefined);
   // The page's own read of the joined values: also the fields that are not sorted on (use_count).
   return attachJoinedValues(hits, joined);
-}
-
-const dialects = new WeakMap<object, Promise<RegexDialect>>();
-
-/**
- * Whether the server's `$regex` accepts PCRE atomic groups: an `_id` probe, remembered per
- * collection object once it is conclusive. A server that rejects the syntax gets portable regexes.
- * Some servers (FerretDB) compile a regex only when a document reaches it, so a probe that meets no
- * document proves nothing: until one does, the portable dialect (valid everywhere) is used and the
- * probe is repeated next time.
- */
-export function detectRegexDialect(collection: mongo.Collection<mongo.Document>, limit: TimeLimit = {}): Promise<RegexDialect> {
-  let dialect = dialects.get(collection);
-  if (!dialect) {
-    const probe: MongoFilter = { _id: { $regex: "^(?>[\\s\\S]*)" } };
-    dialect = collection
-      .find(probe, { projection: { _id: 1 }, limit: 1, ...limit })
-      .toArray()
-      .then(
-        (found): RegexDialect => {
-          if (found.length === 0) dialects.delete(collection);
-          return found.length === 0 ? "portable" : "pcre";
-        },
-        (error: unknown): RegexDialect => {
-          if (error instanceof Error && /regular expression|regex|pattern/i.test(error.message)) return "portable";
-          dialects.delete(collection);
-          throw error;
-        },
-      );
-    dialects.set(collection, dialect);
-  }
-  return dialect;
 }

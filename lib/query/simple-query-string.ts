@@ -1,6 +1,6 @@
 /**
  * A parser for Lucene's simple query string syntax, as `simple_query_string` uses it. It yields a
- * small tree; `translate-query.ts` turns each term into per-field filters.
+ * small tree; `translate-simple-query-string.ts` turns each term into per-field filters.
  *
  * Supported (all of Lucene's `ALL` flags, with the meaning they have on keyword fields):
  * - whitespace between clauses: the `default_operator` (`or` unless told otherwise);

@@ -3,6 +3,7 @@
  * Every character of the request is either a wildcard we translate or a literal we escape, so no
  * regular-expression syntax from the request reaches the server.
  */
+import { escapeRegex } from "../support/escape-regex.js";
 import { illegalArgument } from "../support/security-error.js";
 
 /** Longest wildcard or prefix pattern accepted (the guard against pathological patterns). */
@@ -10,11 +11,6 @@ export const MAX_PATTERN_LENGTH = 1000;
 
 /** Most `*` runs one wildcard pattern may hold (each is an unbounded `[\s\S]*` for the server). */
 export const MAX_PATTERN_WILDCARDS = 16;
-
-/** Escapes every regular-expression metacharacter (valid in both PCRE and RE2). */
-export function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.|?*+()[\]{}-]/g, "\\$&");
-}
 
 function checkLength(pattern: string, queryName: string): void {
   if (pattern.length > MAX_PATTERN_LENGTH) {

@@ -1,4 +1,5 @@
 import type { Model, mongo } from "mongoose";
+import { escapeRegex } from "../support/escape-regex.js";
 import { randomId } from "../support/random-id.js";
 import { retryPause } from "../support/retry-pause.js";
 import type { LeaseStore } from "./lease-store.js";
@@ -51,7 +52,6 @@ const CLAIM_MS = 10_000;
 export const CLAIM_PREFIX = "api_key_write/";
 /** How long an invalidation waits for another writer's claim on the same key before writing anyway. */
 const CLAIM_WAIT_MS = 5_000;
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
 
 /** Whether `id` can be an API-key id at all (printable ASCII, bounded). Others are never looked up. */
 export function isPlausibleApiKeyId(id: unknown): id is string {
@@ -61,10 +61,6 @@ export function isPlausibleApiKeyId(id: unknown): id is string {
 function assertString(value: unknown, what: string): string {
   if (typeof value !== "string") throw new TypeError(`api-key store: ${what} must be a string`);
   return value;
-}
-
-function escapeRegex(value: string): string {
-  return value.replace(REGEX_SPECIAL, "\\$&");
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Model } from "mongoose";
+import { escapeRegex } from "../support/escape-regex.js";
 import type { LeaseDoc } from "./models.js";
 import { isDuplicateKey } from "./is-duplicate-key.js";
 
@@ -34,7 +35,7 @@ export class LeaseStore {
     if (current.until > now) return false;
     if (!(await this.insert(`${name}#${current.until}`, owner, now + TICKET_KEEP_MS))) return false;
     await this.model.deleteOne({ _id: name }).exec();
-    const tickets = `^${name.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")}#`;
+    const tickets = `^${escapeRegex(name)}#`;
     void this.model.deleteMany({ _id: { $regex: tickets }, until: { $lt: now } }).exec().catch(() => undefined);
     return this.insert(name, owner, until);
   }

@@ -1,11 +1,11 @@
+import { isPlainObject } from "./is-plain-object.js";
 import { parseError } from "./security-error.js";
 import { findUnsafeKey, nestsDeeperThan } from "./unsafe-key.js";
 
 export type JsonObject = Record<string, unknown>;
 
-export function isPlainObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
+// Kept here too because the request parsers reach it through this module.
+export { isPlainObject } from "./is-plain-object.js";
 
 const MAX_DEPTH = 32;
 

@@ -7,6 +7,7 @@ import type { RoleDescriptor, RoleDescriptorMap } from "../../authz/role-descrip
 import type { ApiKeyDocWithoutHash } from "../../store/api-key-store.js";
 import type { ApiKeyDoc } from "../../store/models.js";
 import { API_KEY_REALM, Authentication, type User } from "../authentication.js";
+import { deepFreeze } from "../../support/deep-freeze.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 
 /** One API key as `GET /_security/api_key` and `_query/api_key` return it. */
@@ -36,14 +37,6 @@ export interface ApiKeyInfo {
 
 export interface RenderOptions {
   withLimitedBy: boolean;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 function parseJsonObject(text: unknown): Record<string, unknown> {

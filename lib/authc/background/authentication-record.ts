@@ -1,3 +1,4 @@
+import { isObjectLiteral } from "../../support/is-object-literal.js";
 import type { RealmRef } from "../authentication.js";
 import { InvalidAuthenticationRecordError } from "./invalid-authentication-record-error.js";
 
@@ -49,12 +50,6 @@ export type AuthenticationRecord = RealmAuthenticationRecord | ApiKeyAuthenticat
 const MAX_NAME = 1024;
 const COMMON_FIELDS = ["version", "type", "username", "realm", "authentication_type", "source", "captured_at"];
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 function onlyFields(value: Record<string, unknown>, allowed: readonly string[], where: string): void {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) throw new InvalidAuthenticationRecordError(`unexpected field [${where}${key.slice(0, 64)}]`);
@@ -80,7 +75,7 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
  * copy holding only the known fields. Throws {@link InvalidAuthenticationRecordError} otherwise.
  */
 export function parseAuthenticationRecord(value: unknown): AuthenticationRecord {
-  if (!isPlainObject(value)) throw new InvalidAuthenticationRecordError("expected an object");
+  if (!isObjectLiteral(value)) throw new InvalidAuthenticationRecordError("expected an object");
   if (value.version !== AUTHENTICATION_RECORD_VERSION) {
     const shown = typeof value.version === "number" ? String(value.version) : typeof value.version;
     throw new InvalidAuthenticationRecordError(`unsupported version [${shown}], expected [${AUTHENTICATION_RECORD_VERSION}]`);
@@ -88,7 +83,7 @@ export function parseAuthenticationRecord(value: unknown): AuthenticationRecord 
   const type = oneOf(value.type, "type", ["realm", "api_key"] as const);
   onlyFields(value, type === "api_key" ? [...COMMON_FIELDS, "api_key"] : COMMON_FIELDS, "");
   const username = text(value.username, "username");
-  if (!isPlainObject(value.realm)) throw new InvalidAuthenticationRecordError("[realm] must be an object {name, type}");
+  if (!isObjectLiteral(value.realm)) throw new InvalidAuthenticationRecordError("[realm] must be an object {name, type}");
   onlyFields(value.realm, ["name", "type"], "realm.");
   const realm = { name: text(value.realm.name, "realm.name"), type: text(value.realm.type, "realm.type") };
   const capturedAt = value.captured_at;
@@ -101,7 +96,7 @@ export function parseAuthenticationRecord(value: unknown): AuthenticationRecord 
     return { version: 1, type, username, realm, authentication_type: authenticationType, source, captured_at: capturedAt };
   }
   const authenticationType = oneOf(value.authentication_type, "authentication_type", ["api_key", "token"] as const);
-  if (!isPlainObject(value.api_key)) throw new InvalidAuthenticationRecordError("[api_key] must be an object {id, name}");
+  if (!isObjectLiteral(value.api_key)) throw new InvalidAuthenticationRecordError("[api_key] must be an object {id, name}");
   onlyFields(value.api_key, ["id", "name"], "api_key.");
   const apiKey = { id: text(value.api_key.id, "api_key.id"), name: value.api_key.name === null ? null : text(value.api_key.name, "api_key.name") };
   return { version: 1, type, username, realm, authentication_type: authenticationType, source, captured_at: capturedAt, api_key: apiKey };

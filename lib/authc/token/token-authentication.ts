@@ -4,6 +4,7 @@
  * names, both realms, run-as, and, for a token minted by an API key, the key with its descriptors.
  */
 import type { RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import { deepFreeze } from "../../support/deep-freeze.js";
 import { isPlainObject } from "../../support/json-input.js";
 import { Authentication, type ApiKeyRef, type AuthenticationType, type RealmRef, type User } from "../authentication.js";
 
@@ -56,14 +57,6 @@ export function encodeTokenSubject(auth: Authentication): string {
     };
   }
   return JSON.stringify(stored);
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 function realmOf(value: unknown): RealmRef {

@@ -3,7 +3,8 @@ import { after, before, describe, test } from "node:test";
 import type { mongo } from "mongoose";
 import { SecurityError } from "../../../lib/support/security-error.js";
 import { parseQueryApiKeysRequest, type QueryApiKeysParams } from "../../../lib/query/parse-query-request.js";
-import { detectRegexDialect, queryApiKeys, type QueryApiKeysResult, type StoredDocument } from "../../../lib/query/query-api-keys.js";
+import { queryApiKeys, type QueryApiKeysResult, type StoredDocument } from "../../../lib/query/query-api-keys.js";
+import { detectRegexDialect } from "../../../lib/store/api-key-query-runner.js";
 import type { MongoFilter } from "../../../lib/query/mongo-filter.js";
 import { openTestDatabase, type TestDatabase } from "../../support/test-database.js";
 

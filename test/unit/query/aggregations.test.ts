@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { throwsSecurityError } from "../../support/throws-security-error.js";
-import { collectFilterQueries, evaluateAggregations, parseAggregations } from "../../../lib/query/aggregations.js";
+import { evaluateAggregations } from "../../../lib/query/evaluate-aggregations.js";
+import { parseAggregations } from "../../../lib/query/parse-aggregations.js";
+import { collectFilterQueries } from "../../../lib/query/run-aggregations.js";
 import type { StoredDocument } from "../../../lib/query/document-values.js";
 
 const DAY = 86_400_000;

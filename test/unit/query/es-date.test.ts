@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { SecurityError } from "../../../lib/support/security-error.js";
 import { DateWorkBudget } from "../../../lib/query/date-work-budget.js";
-import { DEFAULT_FORMAT, formatDate, parseDateFormat, parseDateMath, parseTimeZone } from "../../../lib/query/es-date.js";
+import { DEFAULT_FORMAT, formatDate, parseDateFormat } from "../../../lib/query/date-format.js";
+import { parseDateMath } from "../../../lib/query/date-math.js";
+import { parseTimeZone } from "../../../lib/query/time-zone.js";
 
 const NOW = Date.UTC(2024, 5, 15, 12, 30, 45, 123); // Saturday 2024-06-15T12:30:45.123Z
 const parse = (value: string | number, roundUp = false, extra: { format?: string; tz?: string } = {}): number =>

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { conditionMatchesMissing, mentionsJoined, sortUsesJoined } from "../../../lib/query/joined-fields.js";
-import { buildSearchAfterFilter, compareForSort, parseApiKeySort, searchAfterPredicate, type ApiKeySort } from "../../../lib/query/translate-sort.js";
+import { buildSearchAfterFilter, searchAfterPredicate } from "../../../lib/query/search-after.js";
+import { compareForSort } from "../../../lib/query/sort-order.js";
+import { parseApiKeySort, type ApiKeySort } from "../../../lib/query/translate-sort.js";
 import { translateApiKeyQuery } from "../../../lib/query/translate-query.js";
 import { throwsSecurityError } from "../../support/throws-security-error.js";
 

@@ -3,7 +3,7 @@ import { describe, test } from "node:test";
 import fc from "fast-check";
 import { SecurityError } from "../../../lib/support/security-error.js";
 import { parseQueryApiKeysRequest } from "../../../lib/query/parse-query-request.js";
-import { MAX_DATE_MATH_OPERATIONS } from "../../../lib/query/es-date.js";
+import { MAX_DATE_MATH_OPERATIONS } from "../../../lib/query/date-math.js";
 import { MAX_PATTERN_LENGTH, MAX_PATTERN_WILDCARDS, wildcardMatches } from "../../../lib/query/wildcard-to-regex.js";
 
 /** Event-loop time one request may take to parse and translate, whatever it holds. */

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { throwsSecurityError } from "../../support/throws-security-error.js";
-import { minimumShouldMatch, translateApiKeyQuery } from "../../../lib/query/translate-query.js";
+import { minimumShouldMatch } from "../../../lib/query/translate-bool.js";
+import { translateApiKeyQuery } from "../../../lib/query/translate-query.js";
 
 const NOW = Date.UTC(2024, 5, 15, 12, 30, 0); // 2024-06-15T12:30:00Z
 const t = (query: unknown): unknown => translateApiKeyQuery(query, NOW);

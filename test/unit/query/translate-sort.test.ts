@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
 import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { describe, test } from "node:test";
-import {
-  buildSearchAfterFilter,
-  compareForSort,
-  mongoSortSpec,
-  parseApiKeySort,
-  sortPartitions,
-  sortValuesFor,
-  type ApiKeySort,
-} from "../../../lib/query/translate-sort.js";
+import { buildSearchAfterFilter } from "../../../lib/query/search-after.js";
+import { compareForSort, sortPartitions } from "../../../lib/query/sort-order.js";
+import { sortValuesFor } from "../../../lib/query/sort-values.js";
+import { mongoSortSpec, parseApiKeySort, type ApiKeySort } from "../../../lib/query/translate-sort.js";
 
 function sortOf(raw: unknown): ApiKeySort {
   const sort = parseApiKeySort(raw);

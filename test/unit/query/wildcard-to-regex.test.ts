@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import fc from "fast-check";
-import { escapeRegex, prefixToRegex, wildcardMatches, wildcardToRegex } from "../../../lib/query/wildcard-to-regex.js";
+import { escapeRegex } from "../../../lib/support/escape-regex.js";
+import { prefixToRegex, wildcardMatches, wildcardToRegex } from "../../../lib/query/wildcard-to-regex.js";
 
 /** A reference glob matcher (dynamic programming, no regex). */
 function globMatches(pattern: string, value: string): boolean {
