@@ -2,7 +2,7 @@ import "./http/security-context.js";
 
 export { createSecurity } from "./create-security.js";
 export type { Security, ApiKeys, Tokens, Users, Roles, ApplicationPrivileges, QueryApiKeyResponse } from "./security.js";
-export type { SecurityOptions, TokenOptions } from "./config/security-options.js";
+export type { SecurityOptions, ApiKeyOptions, TokenOptions } from "./config/security-options.js";
 export type {
   CreateApiKeyResponse,
   GetApiKeyResponse,
