@@ -80,8 +80,9 @@ export interface ApiKeys {
    *   self-scoped request), anyone's need `read_security`
    * @param params - the query-string parameters, typed; none reads every key the caller may see
    * @returns `{ api_keys }`
-   * @throws SecurityError 400 for contradictory parameters or when API keys are disabled; 403 when
-   *   the caller may not read the keys asked for
+   * @throws TypeError when `params` is not an object; SecurityError 400 for invalid or
+   *   contradictory parameters or when API keys are disabled; 403 when the caller may not read
+   *   the keys asked for
    */
   get(caller: Authentication, params?: GetApiKeyParams): Promise<GetApiKeyResponse>;
   /**
@@ -175,8 +176,9 @@ export interface Tokens {
    * @param body - `{ grant_type, username?, password?, refresh_token?, scope? }`
    * @returns `{ access_token, type, expires_in, refresh_token?, scope?, authentication }`
    * @throws TokenRequestError (a SecurityError 400: `invalid_request`, `unsupported_grant_type`,
-   *   `invalid_grant`) for a refused request; SecurityError 400 when tokens are disabled, 401 for
-   *   wrong password-grant credentials, 403 without `manage_token`
+   *   `invalid_grant`) for a refused request; SecurityError 400 for a body that is not a JSON
+   *   object or when tokens are disabled (`feature_not_enabled_exception`), 401 for wrong
+   *   password-grant credentials, 403 without `manage_token`
    */
   create(caller: Authentication, body: unknown): Promise<CreateTokenResponse>;
   /**
@@ -185,8 +187,9 @@ export interface Tokens {
    * @param caller - the subject invalidating; needs `manage_token`
    * @param body - exactly one of `{ token }`, `{ refresh_token }`, `{ username?, realm_name? }`
    * @returns the counts; all zero for a token that is not ours or no longer exists
-   * @throws TokenRequestError or SecurityError 400 for an invalid body or when tokens are
-   *   disabled; 403 without `manage_token`
+   * @throws SecurityError 400 for an invalid body (`parse_exception`,
+   *   `x_content_parse_exception`, `action_request_validation_exception`) or when tokens are
+   *   disabled (`feature_not_enabled_exception`); 403 without `manage_token`
    */
   invalidate(caller: Authentication, body: unknown): Promise<InvalidateTokenResponse>;
 }
