@@ -8,6 +8,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import express, { type Express, type RequestHandler } from "express";
 import mongoose, { type Connection } from "mongoose";
 import { createSecurity, type Security } from "../lib/index.js";
+import { createSecurityInternals } from "../lib/create-security.js";
+import type { SecurityCore } from "../lib/security-core.js";
 import type { ApiKeyDoc } from "../lib/store/models.js";
 import type { ChildMessage, Command, FloorReport, ParentMessage, ScaleSeeded, ServerTargets } from "./bench-protocol.js";
 import { naiveBcrypt, naiveFindOne, naiveModels, seedNaive } from "./naive-auth.js";
@@ -58,6 +60,8 @@ async function call(baseUrl: string, method: string, path: string, authorization
 interface Scale {
   connection: Connection;
   security: Security;
+  /** The internals behind `security`: its models, store, remover. */
+  core: SecurityCore;
   seeded?: ScaleSeeded;
   removal?: { started: number; promise: Promise<number>; finishedAt?: number };
 }
@@ -86,7 +90,7 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   // The rate limiter stays on (failures are counted in MongoDB, as in production) but with a
   // limit no scenario reaches: scenario 8 must hash every bad password, not answer 429.
   const failureRateLimit = { limit: 1_000_000, window: "1m" };
-  const main = createSecurity({ connection: mainConnection, bootstrapPassword: ADMIN_PASSWORD, failureRateLimit });
+  const { security: main, core: mainCore } = createSecurityInternals({ connection: mainConnection, bootstrapPassword: ADMIN_PASSWORD, failureRateLimit });
   // Same collections, no API-key caches: every ApiKey request reads its document and verifies
   // the stored hash. Keys it creates are PBKDF2-hashed (the slow format of scenario 8); it must
   // not upgrade the bench key's fast hash to that format on use, or scenarios 2 and 5 would
@@ -111,7 +115,7 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   await call(adminUrl, "PUT", "/_security/user/bench_user", elastic, { password: USER_PASSWORD, roles: ["bench_reader"], full_name: "Bench User" });
   const userBasic = basic("bench_user", USER_PASSWORD);
   const key = (await call(adminUrl, "POST", "/_security/api_key", userBasic, { name: "bench-key" })) as { id: string; encoded: string };
-  const owner = await main.core.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} });
+  const owner = await mainCore.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} });
   if (!owner) throw new Error("bench_user did not authenticate");
   const slowKey = await nocache.apiKeys.create(owner.authentication, { name: "bench-pbkdf2-key" });
 
@@ -162,7 +166,7 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   const floor = express();
   floor.use(express.json());
   floor.get("/ping", hello);
-  const floorSubjects = { authentication: (await main.core.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} }))!.authentication };
+  const floorSubjects = { authentication: (await mainCore.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} }))!.authentication };
   floor.use((req, _res, next) => {
     req.security = { ...floorSubjects };
     next();
@@ -206,7 +210,7 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   };
   if (bearer) targets.bearer = { url: `${securedUrl}/hello`, headers: { authorization: bearer } };
   if (bearerMissing) targets.bearerMissing = bearerMissing;
-  const template = await main.core.models.apiKeys.findById(key.id).lean<ApiKeyDoc>().exec();
+  const template = await mainCore.models.apiKeys.findById(key.id).lean<ApiKeyDoc>().exec();
   if (!template) throw new Error("the bench key was not stored");
   return { targets, template };
 }
@@ -215,11 +219,11 @@ let template: ApiKeyDoc;
 
 async function seedScale(command: Extract<Command, { op: "seed-scale" }>): Promise<ScaleSeeded> {
   const connection = await openDatabase(`${databaseName}_scale`);
-  const security = createSecurity({ connection, bootstrapPassword: ADMIN_PASSWORD, failureRateLimit: false });
+  const { security, core } = createSecurityInternals({ connection, bootstrapPassword: ADMIN_PASSWORD, failureRateLimit: false });
   securities.push(security);
   await security.start();
-  scale = { connection, security };
-  const seeded = await seedApiKeys(security.core.models.apiKeys, {
+  scale = { connection, security, core };
+  const seeded = await seedApiKeys(core.models.apiKeys, {
     total: command.keys,
     expired: command.expired,
     owners: SCALE_OWNERS,
@@ -267,7 +271,7 @@ async function handle(command: Command): Promise<unknown> {
       // Where a cold authentication's time goes: the database's own read (driver, no library
       // code), the API-key store's read (mongoose), and the whole authentication in-process
       // (no HTTP), each on keys nothing has read yet.
-      const { security, seeded } = requireScale();
+      const { core, seeded } = requireScale();
       const ids = (seeded?.coldKeys ?? []).map((encoded) => Buffer.from(encoded, "base64").toString("utf8").split(":")[0] as string);
       const unused = (seeded?.coldKeys ?? []).slice(-3 * command.samples);
       const timed = async (work: () => Promise<unknown>) => {
@@ -281,13 +285,13 @@ async function handle(command: Command): Promise<unknown> {
         const driverId = ids[ids.length - 1 - i] as string;
         const storeId = ids[ids.length - 1 - command.samples - i] as string;
         const encoded = unused[i] as string;
-        report.findByIdMs.push(await timed(() => security.core.models.apiKeys.collection.findOne({ _id: driverId } as never)));
-        report.storeGetMs.push(await timed(() => security.apiKeys.store.get(storeId)));
-        report.authenticateMs.push(await timed(() => security.core.authentication.authenticate({ authorization: `ApiKey ${encoded}` }, { uri: "/", request: {} })));
+        report.findByIdMs.push(await timed(() => core.models.apiKeys.collection.findOne({ _id: driverId } as never)));
+        report.storeGetMs.push(await timed(() => core.apiKeys.store.get(storeId)));
+        report.authenticateMs.push(await timed(() => core.authentication.authenticate({ authorization: `ApiKey ${encoded}` }, { uri: "/", request: {} })));
       }
       // The scale query's page without the library: what the database alone needs for it.
       // Bounded on the server too (maxTimeMS), so an unanswered query does not keep loading it.
-      const collection = security.core.models.apiKeys.collection;
+      const collection = core.models.apiKeys.collection;
       const page = collection
         .find({ "creator.principal": command.queryUsername } as never, { sort: { creation_time: -1, _id: 1 }, limit: 100, projection: { hash: 0 }, maxTimeMS: command.queryBoundMs })
         .toArray();
@@ -299,7 +303,7 @@ async function handle(command: Command): Promise<unknown> {
     }
     case "remover-start": {
       const s = requireScale();
-      const remover = s.security.apiKeys.remover;
+      const remover = s.core.apiKeys.remover;
       const started = Date.now();
       // Whether the remover's own work ever holds this event loop (as opposed to the database
       // server taking CPU from everyone): the loop's delays while it runs.
@@ -316,7 +320,7 @@ async function handle(command: Command): Promise<unknown> {
       const s = requireScale();
       const removal = s.removal;
       if (!removal) throw new Error("remover-start first");
-      const remover = s.security.apiKeys.remover;
+      const remover = s.core.apiKeys.remover;
       return {
         deleted: remover.removedTotal,
         seconds: ((removal.finishedAt ?? Date.now()) - removal.started) / 1000,
@@ -330,7 +334,7 @@ async function handle(command: Command): Promise<unknown> {
       // Bounded: on a slow database the batch in flight may take long; it then finishes (or is
       // cut off by the shutdown) in the background.
       const s = requireScale();
-      const stopped = s.security.apiKeys.remover.stop().then(() => true);
+      const stopped = s.core.apiKeys.remover.stop().then(() => true);
       return Promise.race([stopped, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), command.waitMs).unref())]);
     }
     case "shutdown":

@@ -1,12 +1,3 @@
-import type { ErrorRequestHandler, RequestHandler, Router } from "express";
-import type { Request } from "express";
-import type { ApiKeyService } from "./authc/api-key/api-key-service.js";
-import type { TokenService } from "./authc/token/token-service.js";
-import type { Authentication } from "./authc/authentication.js";
-import type { NativeUserService } from "./authc/realms/native-user-service.js";
-import type { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
-import type { PermissionCheck } from "./authz/permission.js";
-import type { RoleService } from "./authz/role-service.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "./authz/has-privileges.js";
 import { resolveOptions } from "./config/resolve-options.js";
 import type { SecurityOptions } from "./config/security-options.js";
@@ -16,74 +7,27 @@ import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js
 import { createErrorHandler } from "./http/error-handler.js";
 import { FailureLimiter } from "./http/failure-limiter.js";
 import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
-import { createSecurityRouter, type RouteMounter } from "./http/router.js";
+import { createSecurityRouter } from "./http/router.js";
+import type { Security } from "./security.js";
 import { SecurityCore } from "./security-core.js";
-import { createBackgroundWork, type BackgroundWork } from "./http/background-work.js";
+import { createBackgroundWork } from "./http/background-work.js";
 import { MongoRateLimitStore } from "./store/mongo-rate-limit-store.js";
 import { authenticationError } from "./support/security-error.js";
-
-/** The object returned by {@link createSecurity}; background work: see {@link BackgroundWork}. */
-export interface Security extends BackgroundWork {
-  /** Creates indexes, the bootstrap user, and starts the change-journal poller. */
-  start(): Promise<void>;
-  /** Stops background work and worker threads. Does not close the mongoose connection. */
-  close(): Promise<void>;
-  /** Middleware authenticating every request (primary, run-as, secondary) into `req.security`. */
-  authenticate(options?: AuthenticateOptions): RequestHandler;
-  /** The `/_security/*` REST API. */
-  router(): Router;
-  /**
-   * The error middleware to mount last, after the app's routes. It answers in Elasticsearch's
-   * error shape (`{error:{root_cause,type,reason},status}`, never a stack trace):
-   * - every `SecurityError`, wherever it was thrown;
-   * - the app's own body-parser errors (malformed 400, too large 413, charset or encoding 415),
-   *   and Express's 400 for a badly percent-encoded path parameter, on `/_security` paths and on
-   *   routes behind `authenticate()` or `requirePrivileges()`;
-   * - any other error on a `/_security` path, as the opaque 500 reported to `onInternalError`.
-   *
-   * Other errors of the app's routes go on to the app's next error handler. Mount order:
-   * body parsers, `authenticate()`, `router()`, the app's routes, `errorHandler()`.
-   */
-  errorHandler(): ErrorRequestHandler;
-  /** Guard for host routes: 403 unless the subject holds every listed privilege. */
-  requirePrivileges(requirement: PrivilegeRequirement): RequestHandler;
-  /**
-   * The API-key management page (default at `/_security/ui`): a static page that signs the user
-   * in and calls the router's endpoints with their credentials. Mount it before `authenticate()`.
-   * @throws TypeError for invalid options, or when `apiKeys.enabled` is false.
-   */
-  adminUi(options?: AdminUiOptions): RequestHandler;
-  /** `_has_privileges` for code: the Elasticsearch response body. */
-  hasPrivileges(auth: Authentication, request: PrivilegeRequirement): Promise<ReturnType<typeof evaluateHasPrivileges>>;
-  /** The effective permission of a subject, for custom checks. */
-  permissionFor(auth: Authentication): Promise<PermissionCheck>;
-  /** The authenticated subject of a request (throws 401 if the request was not authenticated). */
-  authenticationOf(req: Request): Authentication;
-  readonly users: NativeUserService;
-  readonly roles: RoleService;
-  readonly privileges: ApplicationPrivilegeService;
-  /**
-   * The API-key API for code: `create`, `grant`, `get`, `query`, `update`, `bulkUpdate`,
-   * `invalidate`, `clearCache`, each taking the caller's `Authentication` (as the router does).
-   */
-  readonly apiKeys: ApiKeyService;
-  /**
-   * The token API for code: `create(auth, body)` (grant types `password`, `client_credentials`,
-   * `refresh_token`) and `invalidate(auth, body)`, each taking the caller's `Authentication`.
-   */
-  readonly tokens: TokenService;
-  /** Internals for the API-key and token services of this package. */
-  readonly core: SecurityCore;
-}
-
-/** Services that plug routes into the router (API keys, tokens) register here. */
-export const routeMounters: RouteMounter[] = [];
 
 /**
  * Creates the security layer. Options are validated here; a bad option throws a `TypeError`
  * naming it.
  */
 export function createSecurity(options: SecurityOptions): Security {
+  return createSecurityInternals(options).security;
+}
+
+/**
+ * {@link createSecurity}, plus the core it is built on: for this package's tests, benchmarks and
+ * command line, which need the stores and caches behind the public interfaces. Not exported by
+ * the package entry point.
+ */
+export function createSecurityInternals(options: SecurityOptions): { security: Security; core: SecurityCore } {
   const config = resolveOptions(options);
   const core = new SecurityCore(config);
   // One store per limiter (express-rate-limit requires it), each with its own key prefix.
@@ -91,8 +35,7 @@ export function createSecurity(options: SecurityOptions): Security {
   const limiter = config.failureRateLimit ? new FailureLimiter(rateStores, config.failureRateLimit, config.storeTimeoutMs) : undefined;
   let pruneTimer: NodeJS.Timeout | undefined;
 
-  return {
-    core,
+  const security: Security = {
     ...createBackgroundWork(core),
     users: core.users,
     roles: core.roles,
@@ -115,7 +58,7 @@ export function createSecurity(options: SecurityOptions): Security {
       return createAuthenticateMiddleware(core, limiter, authOptions);
     },
     router() {
-      return createSecurityRouter(core, limiter, routeMounters);
+      return createSecurityRouter(core, limiter, []);
     },
     errorHandler() {
       return createErrorHandler({ elasticProductHeader: core.config.elasticProductHeader, report: core.reportInternalError });
@@ -139,4 +82,5 @@ export function createSecurity(options: SecurityOptions): Security {
       return auth;
     },
   };
+  return { security, core };
 }

@@ -1,8 +1,21 @@
 import "./http/security-context.js";
 
-export { createSecurity, type Security } from "./create-security.js";
-export type { SecurityOptions, TokenOptions } from "./config/security-options.js";
-export type { TokenService, CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
+export { createSecurity } from "./create-security.js";
+export type { Security, ApiKeys, Tokens, Users, Roles, ApplicationPrivileges, QueryApiKeyResponse } from "./security.js";
+export type { SecurityOptions, ApiKeyOptions, TokenOptions } from "./config/security-options.js";
+export type {
+  CreateApiKeyResponse,
+  GetApiKeyResponse,
+  InvalidateApiKeyResponse,
+  BulkUpdateApiKeyResponse,
+  ClearApiKeyCacheResponse,
+  QueryApiKeyParams,
+} from "./authc/api-key/api-key-service.js";
+export type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
+export type { GetApiKeyParams } from "./authc/api-key/api-key-requests.js";
+export type { CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
+export type { ApplicationPrivilegeView } from "./authz/application-privilege-service.js";
+export type { HasPrivilegesResponse } from "./authz/has-privileges.js";
 export { TokenRequestError, type TokenRequestErrorCode } from "./authc/token/token-errors.js";
 export type { SecurityContext } from "./http/security-context.js";
 export type { InternalErrorReport, InternalErrorRequest } from "./http/internal-error-report.js";

@@ -45,7 +45,6 @@ export class SecurityCore {
   readonly privileges: ApplicationPrivilegeService;
   readonly apiKeys: ApiKeyService;
   readonly tokens: TokenService;
-  private readonly closers: Array<() => Promise<void> | void> = [];
   private started = false;
 
   constructor(config: ResolvedConfig) {
@@ -119,15 +118,6 @@ export class SecurityCore {
     });
   }
 
-  get isStarted(): boolean {
-    return this.started;
-  }
-
-  /** Registers work to undo on {@link close}, in reverse order. */
-  onClose(closer: () => Promise<void> | void): void {
-    this.closers.push(closer);
-  }
-
   async start(): Promise<void> {
     if (this.started) return;
     await this.config.connection.asPromise();
@@ -153,7 +143,6 @@ export class SecurityCore {
     this.journal.stop();
     await this.apiKeys.close();
     await this.tokens.close();
-    for (const closer of this.closers.splice(0).reverse()) await closer();
     await this.hasher.close();
     this.started = false;
   }

@@ -1,21 +1,15 @@
-// Compiles lib/ into the published dist/: the ESM build from tsconfig.json, the admin page's
-// browser modules from tsconfig.admin-ui.json (dist/admin-ui/, served by the admin UI) and, when
-// the project has a tsconfig.cjs.json, a CommonJS build next to it (marked by its own
-// package.json so Node reads those .js files as CommonJS despite the root "type": "module").
+// Compiles lib/ into the published dist/: the ESM build from tsconfig.json and the admin page's
+// browser modules from tsconfig.admin-ui.json (dist/admin-ui/, served by the admin UI).
 
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
 
-const builds = [
-  { config: "tsconfig.json", commonjs: false },
-  { config: "tsconfig.admin-ui.json", commonjs: false },
-  { config: "tsconfig.cjs.json", commonjs: true },
-].filter(({ config }) => existsSync(join(root, config)));
+const builds = ["tsconfig.json", "tsconfig.admin-ui.json"];
 
 function step(message) {
   process.stderr.write(`[build] ${message}\n`);
@@ -40,7 +34,7 @@ function outDirOf(config) {
   return absolute;
 }
 
-const planned = builds.map((build) => ({ ...build, outDir: outDirOf(build.config) }));
+const planned = builds.map((config) => ({ config, outDir: outDirOf(config) }));
 
 const toClean = [join(root, "dist"), ...planned.map((b) => b.outDir)];
 for (const dir of new Set(toClean.filter((d) => !toClean.some((other) => d.startsWith(other + sep))))) {
@@ -48,15 +42,10 @@ for (const dir of new Set(toClean.filter((d) => !toClean.some((other) => d.start
   rmSync(dir, { recursive: true, force: true });
 }
 
-for (const { config, commonjs, outDir } of planned) {
+for (const { config, outDir } of planned) {
   step(`tsc -p ${config} → ${relative(root, outDir)}/`);
   const result = spawnSync(process.execPath, [tsc, "-p", config], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) fail(`tsc -p ${config} failed (exit ${result.status ?? result.signal})`);
-  if (commonjs) {
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, "package.json"), JSON.stringify({ type: "commonjs" }) + "\n");
-    step(`wrote ${relative(root, join(outDir, "package.json"))}`);
-  }
 }
 
 // tsc keeps the `#!` line of the package's commands but not an exec bit; npm sets it when

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import mongoose from "mongoose";
 import type { ImportApiKeysResult, ImportProblem } from "../authc/api-key/import-api-keys.js";
-import { createSecurity } from "../create-security.js";
+import { createSecurityInternals } from "../create-security.js";
 import { ensureIndexes } from "../store/models.js";
 import { ProgressPrinter, type LineSink } from "./progress-printer.js";
 
@@ -132,7 +132,7 @@ export async function runCli(io: CliIo): Promise<number> {
   const printer = values.quiet ? undefined : new ProgressPrinter(io.stderr, PREFIX);
   const started = Date.now();
   let connection: mongoose.Connection | undefined;
-  let security: ReturnType<typeof createSecurity> | undefined;
+  let built: ReturnType<typeof createSecurityInternals> | undefined;
   let result: ImportApiKeysResult;
   try {
     try {
@@ -148,7 +148,7 @@ export async function runCli(io: CliIo): Promise<number> {
       return EXIT.failed;
     }
     try {
-      security = createSecurity({
+      built = createSecurityInternals({
         connection,
         ...(values["collection-prefix"] !== undefined ? { collectionPrefix: values["collection-prefix"] } : {}),
         ...(values["native-realm"] !== undefined ? { nativeRealmName: values["native-realm"] } : {}),
@@ -159,8 +159,8 @@ export async function runCli(io: CliIo): Promise<number> {
       if (error instanceof TypeError) return usage(error.message);
       throw error;
     }
-    if (!values["dry-run"]) await ensureIndexes(security.core.models);
-    result = await security.apiKeys.import(text, {
+    if (!values["dry-run"]) await ensureIndexes(built.core.models);
+    result = await built.security.apiKeys.import(text, {
       dryRun: values["dry-run"] === true,
       ...(batchSize !== undefined ? { batchSize } : {}),
       ...(printer ? { onProgress: (progress) => printer.update(progress) } : {}),
@@ -171,7 +171,7 @@ export async function runCli(io: CliIo): Promise<number> {
     if (inserted !== undefined && inserted > 0) io.stderr.write(`${PREFIX}${inserted} keys were inserted before the failure; run the same import again to complete it\n`);
     return EXIT.failed;
   } finally {
-    await security?.close().catch(() => undefined);
+    await built?.security.close().catch(() => undefined);
     await connection?.close().catch(() => undefined);
   }
 

@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import express, { type Express } from "express";
-import { createSecurity, type Security, type SecurityOptions } from "../../lib/index.js";
+import type { Security, SecurityOptions } from "../../lib/index.js";
+import { createSecurityInternals } from "../../lib/create-security.js";
+import type { SecurityCore } from "../../lib/security-core.js";
 import { openTestDatabase, type TestDatabase } from "./test-database.js";
 
 export const ADMIN_PASSWORD = "admin-password";
@@ -22,6 +24,8 @@ export interface RequestOptions {
 export interface TestApp {
   db: TestDatabase;
   security: Security;
+  /** What the public `Security` does not show: stores, caches, removers of this instance. */
+  core: SecurityCore;
   app: Express;
   baseUrl: string;
   request(method: string, path: string, options?: RequestOptions): Promise<HttpResult>;
@@ -46,7 +50,7 @@ export async function startTestApp(
   db?: TestDatabase,
 ): Promise<TestApp> {
   const database = db ?? (await openTestDatabase(label));
-  const security = createSecurity({ connection: database.connection, bootstrapPassword: ADMIN_PASSWORD, passwordHashCost: 4, ...options });
+  const { security, core } = createSecurityInternals({ connection: database.connection, bootstrapPassword: ADMIN_PASSWORD, passwordHashCost: 4, ...options });
   await security.start();
   const app = express();
   app.use(security.authenticate());
@@ -81,6 +85,7 @@ export async function startTestApp(
   return {
     db: database,
     security,
+    core,
     app,
     baseUrl,
     request,

@@ -24,7 +24,7 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
   });
 
   it("a cache hit costs no database read and no hash verification", async () => {
-    const service = b.security.core.apiKeys;
+    const service = b.core.apiKeys;
     const key = await createKey(a, "owner", { name: "hot" });
     let reads = 0;
     let verifies = 0;
@@ -93,10 +93,10 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
   it("clear_cache through A empties B's cache", async () => {
     const key = await createKey(a, "owner", { name: "cached" });
     assert.equal((await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
-    assert.ok(b.security.core.apiKeys.cache.size > 0);
+    assert.ok(b.core.apiKeys.cache.size > 0);
     const res = await a.request("POST", "/_security/api_key/*/_clear_cache", { auth: as("security") });
     assert.equal(res.status, 200);
-    await eventually(async () => b.security.core.apiKeys.cache.size === 0, 2000, 20);
+    await eventually(async () => b.core.apiKeys.cache.size === 0, 2000, 20);
   });
 
   it("verifies {PBKDF2} and bcrypt hashes, also mixed with {SSHA256} ones in one collection", async () => {
@@ -117,7 +117,7 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
           assertKeyRefused(await app.request("GET", "/_security/_authenticate", { auth: { apiKey: wrong } }), `invalid credentials for API key [${key.id}]`);
         }
       }
-      assert.equal(bcrypt.security.core.apiKeys.cache.size, 0, "cacheTtl 0 disables the cache");
+      assert.equal(bcrypt.core.apiKeys.cache.size, 0, "cacheTtl 0 disables the cache");
     } finally {
       await pbkdf2.close();
       await bcrypt.close();
@@ -152,7 +152,7 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
   });
 
   it("a lease is held by exactly one of several racing instances", async () => {
-    const stores = Array.from({ length: 5 }, () => new LeaseStore(a.security.core.models.leases));
+    const stores = Array.from({ length: 5 }, () => new LeaseStore(a.core.models.leases));
     const now = Date.now();
     const results = await Promise.all(stores.map((s, i) => s.acquire("race-test", `owner-${i}`, now, now + 60_000)));
     assert.equal(results.filter(Boolean).length, 1);

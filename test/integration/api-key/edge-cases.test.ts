@@ -400,7 +400,7 @@ describe("API keys: edge cases of every field, injection, secrecy, selectors, co
   describe("clear cache", () => {
     it("evicts the listed ids, or all with * and _all; the keys keep working", async () => {
       const keys = [await createKey(t, "owner", { name: "cc-1" }), await createKey(t, "owner", { name: "cc-2" }), await createKey(t, "owner", { name: "cc-3" })];
-      const service = t.security.core.apiKeys;
+      const service = t.core.apiKeys;
       const warm = async () => {
         service.cache.clear();
         for (const key of keys) assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);

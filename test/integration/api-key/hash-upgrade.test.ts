@@ -47,7 +47,7 @@ async function insertLegacyKey(t: TestApp, hash: (secret: string) => string | Pr
     creator: { principal: "elastic", full_name: null, email: null, metadata: "{}", realm: "native", realm_type: "native" },
     version: 1,
   };
-  await t.security.apiKeys.store.insert(doc);
+  await t.core.apiKeys.store.insert(doc);
   return { id, secret, encoded: Buffer.from(`${id}:${secret}`).toString("base64") };
 }
 
@@ -72,7 +72,7 @@ describe("API keys: hash upgrade on use", () => {
     assert.equal(res.body.api_key.id, key.id);
     const waited = await eventually(async () => (await stored(key.id)).hash.startsWith("{SSHA256}"), 5000, 10);
     // The write is visible before the upgrade has dropped its claim and audited.
-    await t.security.apiKeys.hashUpgrader.idle();
+    await t.core.apiKeys.hashUpgrader.idle();
     const doc = await stored(key.id);
     assert.ok(verifySsha256(key.secret, doc.hash), "the new hash is of the same secret");
     assert.equal(doc.version, 2, "the upgrade is a write: it bumps version");
@@ -80,7 +80,7 @@ describe("API keys: hash upgrade on use", () => {
     assert.deepEqual(upgrades(key.id).map((e) => [e.from, e.to, e.outcome]), [["pbkdf2", "ssha256", "upgraded"]]);
 
     // The cache holds the new hash with the verified secret: no more hash verification at all.
-    const service = t.security.apiKeys;
+    const service = t.core.apiKeys;
     const verify = service.hasher.verify.bind(service.hasher);
     let verifies = 0;
     service.hasher.verify = async (secret, hash) => {
@@ -109,12 +109,12 @@ describe("API keys: hash upgrade on use", () => {
     assert.match((await stored(crypt.id)).hash, /^\$2[aby]\$04\$/);
     const wrong = Buffer.from(`${stretch.id}:${randomSecret()}`).toString("base64");
     assertKeyRefused(await authenticate(wrong), `invalid credentials for API key [${stretch.id}]`);
-    await t.security.apiKeys.hashUpgrader.idle();
+    await t.core.apiKeys.hashUpgrader.idle();
     assert.ok((await stored(stretch.id)).hash.startsWith("{PBKDF2_STRETCH}"), "not upgraded by a failed attempt");
     for (const key of [stretch, crypt]) {
       assert.equal((await authenticate(key.encoded)).status, 200);
       await eventually(async () => (await stored(key.id)).hash.startsWith("{SSHA256}"), 5000, 10);
-      await t.security.apiKeys.hashUpgrader.idle();
+      await t.core.apiKeys.hashUpgrader.idle();
       assert.equal((await authenticate(key.encoded)).status, 200);
     }
     assert.deepEqual(upgrades(crypt.id).map((e) => e.from), ["bcrypt"]);
@@ -126,10 +126,10 @@ describe("API keys: hash upgrade on use", () => {
     try {
       const key = await insertLegacyKey(t, (secret) => hashSsha256(secret));
       assert.equal((await off.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
-      await off.security.apiKeys.hashUpgrader.idle();
+      await off.core.apiKeys.hashUpgrader.idle();
       assert.ok((await stored(key.id)).hash.startsWith("{SSHA256}"), "upgradeHashes: false");
       assert.equal((await pbkdf2.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
-      await pbkdf2.security.apiKeys.hashUpgrader.idle();
+      await pbkdf2.core.apiKeys.hashUpgrader.idle();
       assert.match((await stored(key.id)).hash, /^\{PBKDF2\}10000\$/);
       assert.equal((await pbkdf2.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
     } finally {
@@ -140,7 +140,7 @@ describe("API keys: hash upgrade on use", () => {
 
   it("a failing upgrade never fails the request and is audited without secrets", async () => {
     const key = await insertLegacyKey(t, (secret) => hashPbkdf2(secret));
-    const store = t.security.apiKeys.store;
+    const store = t.core.apiKeys.store;
     const replaceHash = store.replaceHash.bind(store);
     // Fault injection: the write fails as a driver error would (the database itself is real).
     store.replaceHash = async () => {
@@ -148,7 +148,7 @@ describe("API keys: hash upgrade on use", () => {
     };
     try {
       assert.equal((await authenticate(key.encoded)).status, 200);
-      await t.security.apiKeys.hashUpgrader.idle();
+      await t.core.apiKeys.hashUpgrader.idle();
     } finally {
       store.replaceHash = replaceHash;
     }
@@ -158,9 +158,9 @@ describe("API keys: hash upgrade on use", () => {
     assert.ok(!JSON.stringify(events).includes(key.secret));
     assert.ok((await stored(key.id)).hash.startsWith("{PBKDF2}"));
     // The next slow-path authentication (cold cache here) tries again.
-    t.security.apiKeys.cache.clear();
+    t.core.apiKeys.cache.clear();
     assert.equal((await authenticate(key.encoded)).status, 200);
-    await t.security.apiKeys.hashUpgrader.idle();
+    await t.core.apiKeys.hashUpgrader.idle();
     assert.ok((await stored(key.id)).hash.startsWith("{SSHA256}"));
   });
 
@@ -181,7 +181,7 @@ describe("API keys: hash upgrade on use", () => {
       assert.deepEqual(invalidation.body.invalidated_api_keys, [key.id]);
       if (auth.status !== 200) outcomes.authRefused++;
     }
-    await t.security.apiKeys.hashUpgrader.idle();
+    await t.core.apiKeys.hashUpgrader.idle();
     for (const key of keys) {
       const doc = await stored(key.id);
       assert.equal(doc.invalidated, true, `invalidation of ${key.id} lost (hash ${doc.hash.slice(0, 9)}, version ${doc.version})`);

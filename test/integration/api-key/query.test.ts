@@ -86,7 +86,7 @@ describe("API keys: _query/api_key through the service (scoping, rendering)", ()
   });
 
   it("is the programmatic API too", async () => {
-    const caller = await t.security.core.apiKeys.authenticationForKey(keys[0]?.id as string);
+    const caller = await t.security.apiKeys.authenticationForKey(keys[0]?.id as string);
     const result = await t.security.apiKeys.query(caller, { query: { match_all: {} } });
     assert.deepEqual(result.api_keys.map((k) => k.name), ["q-alpha"]);
   });

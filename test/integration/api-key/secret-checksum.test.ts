@@ -63,7 +63,7 @@ describe("API keys: checksummed, recognisable secrets", () => {
 
   it("a corrupt checksum is refused with 401 before the cache and the database (wire-level count: 0)", async () => {
     const key = await createKey(t, "owner", { name: "typo" });
-    const service = t.security.apiKeys;
+    const service = t.core.apiKeys;
     let storeReads = 0;
     const get = service.store.get.bind(service.store);
     service.store.get = async (id) => {
@@ -119,7 +119,7 @@ describe("API keys: checksummed, recognisable secrets", () => {
   });
 
   it("figures: cost of refusing a garbage secret, before (no checksum) and now", async () => {
-    const service = t.security.apiKeys;
+    const service = t.core.apiKeys;
     const key = await createKey(t, "owner", { name: "bench" });
     const before = new ApiKeyAuthenticator(service.store, service.hasher, service.cache, Date.now);
     const now = service.authenticator;

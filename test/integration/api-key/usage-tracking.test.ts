@@ -65,22 +65,22 @@ describe("API keys: last-used tracking across two instances", () => {
     await use(b, key);
     // The asynchronous authenticate() path with a cache hit (as taken with run-as or a secondary credential).
     await use(b, key, { "es-secondary-authorization": `ApiKey ${key.encoded}` });
-    const onA = a.security.core.apiKeys.usage?.pendingFor(key.id);
-    const onB = b.security.core.apiKeys.usage?.pendingFor(key.id);
+    const onA = a.core.apiKeys.usage?.pendingFor(key.id);
+    const onB = b.core.apiKeys.usage?.pendingFor(key.id);
     assert.equal(onA?.count, 2);
     assert.equal(onB?.count, 5, "three primary uses and one primary + one secondary use");
     assert.ok(onA && onB);
 
     // Both flush at once: they take turns on the flush lease, and combine.
-    await Promise.all([a.security.core.apiKeys.flushUsage(), b.security.core.apiKeys.flushUsage()]);
+    await Promise.all([a.core.apiKeys.flushUsage(), b.core.apiKeys.flushUsage()]);
     const flushed = await getKey(a, key.id);
     assert.equal(flushed.last_used, Math.max(onA.lastUsed, onB.lastUsed));
     assert.equal(flushed.use_count, 7);
     assert.deepEqual(await getKey(b, key.id), flushed, "every instance reads the same stored usage");
 
     await use(a, key);
-    const later = a.security.core.apiKeys.usage?.pendingFor(key.id);
-    await a.security.core.apiKeys.flushUsage();
+    const later = a.core.apiKeys.usage?.pendingFor(key.id);
+    await a.core.apiKeys.flushUsage();
     const again = await getKey(b, key.id);
     assert.equal(again.use_count, 8);
     assert.equal(again.last_used, Math.max(flushed.last_used ?? 0, later?.lastUsed ?? 0));
@@ -99,7 +99,7 @@ describe("API keys: last-used tracking across two instances", () => {
     const wrong = Buffer.from(`${key.id}:${key.api_key.slice(0, -1)}${key.api_key.endsWith("A") ? "B" : "A"}`).toString("base64");
     const res = await b.request("GET", "/_security/_authenticate", { auth: { apiKey: wrong } });
     assert.equal(res.status, 401);
-    assert.equal(b.security.core.apiKeys.usage?.pendingFor(key.id), undefined);
+    assert.equal(b.core.apiKeys.usage?.pendingFor(key.id), undefined);
   });
 
   describe("_query/api_key on last_used", () => {
@@ -113,7 +113,7 @@ describe("API keys: last-used tracking across two instances", () => {
         await sleep(3); // distinct milliseconds
         await use(a, key);
       }
-      await Promise.all([a.security.core.apiKeys.flushUsage(), b.security.core.apiKeys.flushUsage()]);
+      await Promise.all([a.core.apiKeys.flushUsage(), b.core.apiKeys.flushUsage()]);
       for (const key of used) {
         const info = await getKey(a, key.id);
         assert.equal(typeof info.last_used, "number");
@@ -227,7 +227,7 @@ describe("API keys: last-used tracking across two instances", () => {
     let flushes = 0;
     const errors: unknown[] = [];
     const hammer = async (t: TestApp) => {
-      const service = t.security.core.apiKeys;
+      const service = t.core.apiKeys;
       while (!stop) {
         for (const key of keys) service.usage?.record(key.id, Date.now());
         await service.flushUsage();
@@ -271,7 +271,7 @@ describe("API keys: last-used tracking across two instances", () => {
     const c = await startTestApp("ak_usage", { ...OPTIONS, apiKeys: { usageFlushInterval: false } }, undefined, db);
     const d = await startTestApp("ak_usage", OPTIONS, undefined, db);
     try {
-      assert.equal(c.security.core.apiKeys.usage, undefined);
+      assert.equal(c.core.apiKeys.usage, undefined);
       await use(c, key);
       await use(d, key);
       await use(d, key);
@@ -299,7 +299,7 @@ describe("API keys: the remover deletes the usage of the keys it deletes", () =>
       const res = await t.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } });
       assert.equal(res.status, 200);
     }
-    await t.security.core.apiKeys.flushUsage();
+    await t.core.apiKeys.flushUsage();
     const usage = t.db.connection.collection(USAGE);
     assert.equal(await usage.countDocuments({}), 2);
     const res = await t.admin("DELETE", "/_security/api_key", { ids: [gone.id] });

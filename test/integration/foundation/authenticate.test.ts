@@ -84,7 +84,7 @@ describe("authentication chain (Basic, native realm)", () => {
   });
 
   it("caches verified credentials so a repeat request does not run bcrypt again", async () => {
-    const hasher = t.security.core.hasher;
+    const hasher = t.core.hasher;
     const original = hasher.verify.bind(hasher);
     let calls = 0;
     hasher.verify = async (password: string, hash: string) => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { after, before, describe, it } from "node:test";
 import express from "express";
-import type { Security } from "../../../lib/index.js";
+import type { SecurityCore } from "../../../lib/security-core.js";
 import { ADMIN_PASSWORD, basic, startTestApp, type HttpResult, type RequestOptions, type TestApp } from "../../support/test-app.js";
 import { openTestDatabase } from "../../support/test-database.js";
 
@@ -17,8 +17,8 @@ const LIMIT = 3;
 const WINDOW_SECONDS = 60;
 
 /** Counts bcrypt verifications (the password checks a guesser pays for) of one security instance. */
-function spyOnPasswordChecks(security: Security): { readonly calls: number; readonly maxInFlight: number } {
-  const hasher = security.core.hasher;
+function spyOnPasswordChecks(core: SecurityCore): { readonly calls: number; readonly maxInFlight: number } {
+  const hasher = core.hasher;
   const verify = hasher.verify.bind(hasher);
   const counts = { calls: 0, maxInFlight: 0, inFlight: 0 };
   hasher.verify = async (password: string, hash: string) => {
@@ -96,7 +96,7 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
       const s = guarded.listen(0, "127.0.0.1", () => resolve(s));
     });
     guardUrl = `http://127.0.0.1:${(guardServer.address() as AddressInfo).port}`;
-    checks = spyOnPasswordChecks(t.security);
+    checks = spyOnPasswordChecks(t.core);
   });
 
   after(async () => {
@@ -275,7 +275,7 @@ describe("failed-authentication limit: parallel bursts", () => {
         assert.equal(res.status, 200);
       }
       assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "client", password: "client-pass" }, headers: setup })).status, 200);
-      const checks = spyOnPasswordChecks(t.security);
+      const checks = spyOnPasswordChecks(t.core);
       const caller = { user: "client", password: "client-pass" };
       const bursts: Array<[string, (client: string) => Promise<HttpResult>]> = [
         ["Basic", (c) => t.request("GET", "/_security/_authenticate", { auth: { user: "alice", password: "wrong-password" }, headers: { "x-forwarded-for": c } })],
@@ -312,7 +312,7 @@ describe("failed-authentication limit: parallel bursts", () => {
         const res = await t.request("PUT", `/_security/user/user${i}`, { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { password: `user${i}-pass`, roles: [] } });
         assert.equal(res.status, 200);
       }
-      const checks = spyOnPasswordChecks(t.security);
+      const checks = spyOnPasswordChecks(t.core);
       const client = "10.7.0.1";
       const results = await Promise.all(
         Array.from({ length: BURST }, (_, i) => t.request("GET", "/_security/_authenticate", { auth: { user: `user${i}`, password: "wrong-password" }, headers: { "x-forwarded-for": client } })),
@@ -336,8 +336,8 @@ describe("failed-authentication limit: parallel bursts", () => {
     const a = await startTestApp("ratelimit_burst2", options, undefined, db);
     const b = await startTestApp("ratelimit_burst2", options, undefined, db);
     try {
-      const checksA = spyOnPasswordChecks(a.security);
-      const checksB = spyOnPasswordChecks(b.security);
+      const checksA = spyOnPasswordChecks(a.core);
+      const checksB = spyOnPasswordChecks(b.core);
       const bad = { auth: { user: "elastic", password: "wrong-password" } };
       const results = await Promise.all(Array.from({ length: BURST }, (_, i) => (i % 2 === 0 ? a : b).request("GET", "/_security/_authenticate", bad)));
       const ran = checksA.calls + checksB.calls;

@@ -13,7 +13,7 @@ describe("API-key store: the authentication read and the remover's batches", () 
   it("reads one key with what authentication needs, without the query-only metadata copies", async () => {
     const created = await t.admin("POST", "/_security/api_key", { name: "reader", metadata: { team: "a", tags: ["x"] } });
     assert.equal(created.status, 200);
-    const doc = await t.security.apiKeys.store.get(created.body.id as string);
+    const doc = await t.core.apiKeys.store.get(created.body.id as string);
     assert.ok(doc, "found");
     assert.equal(doc._id, created.body.id);
     assert.match(doc.hash, /^\{/, "with its hash");
@@ -22,10 +22,10 @@ describe("API-key store: the authentication read and the remover's batches", () 
     assert.equal(JSON.parse(doc.metadata).team, "a");
     assert.equal(doc.metadata_flattened, undefined);
     assert.equal(doc.metadata_values, undefined);
-    const raw = await t.security.core.models.apiKeys.collection.findOne({ _id: created.body.id } as never);
+    const raw = await t.core.models.apiKeys.collection.findOne({ _id: created.body.id } as never);
     assert.deepEqual(raw?.metadata_values?.sort(), ["a", "x"], "still stored for queries");
-    assert.equal(await t.security.apiKeys.store.get("no-such-key-000000000"), null);
-    assert.equal(await t.security.apiKeys.store.get("bad id\n"), null);
+    assert.equal(await t.core.apiKeys.store.get("no-such-key-000000000"), null);
+    assert.equal(await t.core.apiKeys.store.get("bad id\n"), null);
     // And the whole cache-less authentication still works from that read.
     const res = await t.request("GET", "/_security/_authenticate", { auth: { apiKey: created.body.encoded as string } });
     assert.equal(res.status, 200);
@@ -33,7 +33,7 @@ describe("API-key store: the authentication read and the remover's batches", () 
   });
 
   it("deletes only inactive keys, one bounded batch per call, until none is left", async () => {
-    const model = t.security.core.models.apiKeys;
+    const model = t.core.models.apiKeys;
     const template = await model.collection.findOne({ name: "reader" } as never);
     assert.ok(template);
     const now = Date.now();
@@ -45,7 +45,7 @@ describe("API-key store: the authentication read and the remover's batches", () 
       expiration_time: i % 2 === 0 ? now - 30 * 86_400_000 : i % 3 === 0 ? null : now + 86_400_000,
     }));
     await model.collection.insertMany(docs as never[]);
-    const store = t.security.apiKeys.store;
+    const store = t.core.apiKeys.store;
     const cutoff = now - 7 * 86_400_000;
     const first = await store.removeInactive(cutoff, 5);
     assert.equal(first.length, 5, "one batch of at most batchSize");

@@ -104,7 +104,7 @@ describe("several instances on one database", () => {
       // Record every sweep of every instance.
       const sweeps: Array<{ instance: number; start: number; end: number; removed: number }> = [];
       removers.forEach((app, instance) => {
-        const store = app.security.core.apiKeys.store;
+        const store = app.core.apiKeys.store;
         const original = store.removeInactive.bind(store);
         store.removeInactive = async (cutoff: number, batchSize: number) => {
           const start = Date.now();
@@ -119,7 +119,7 @@ describe("several instances on one database", () => {
       const keys = rdb.connection.collection("security_api_keys");
       await eventually(async () => (await keys.countDocuments({ _id: { $in: ids } } as never)) === 0, 10_000, 50);
       await sleep(500);
-      const total = removers.reduce((n, app) => n + app.security.core.apiKeys.remover.removedTotal, 0);
+      const total = removers.reduce((n, app) => n + app.core.apiKeys.remover.removedTotal, 0);
       assert.equal(total, 30, "each inactive key deleted exactly once across the instances");
       for (const x of sweeps) {
         for (const y of sweeps) {

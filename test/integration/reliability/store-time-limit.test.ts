@@ -90,8 +90,8 @@ describe("store time limit: maxTimeMS on every store query", () => {
     ok(await t.request("POST", "/_security/oauth2/token", { auth: shopper, body: { grant_type: "refresh_token", refresh_token: token.refresh_token } }));
     ok(await t.request("DELETE", "/_security/oauth2/token", { auth: shopper, body: { username: "shopper" } }));
 
-    await t.security.apiKeys.remover.trigger();
-    await t.security.tokens.remover.run();
+    await t.core.apiKeys.remover.trigger();
+    await t.core.tokens.remover.run();
     ok(await t.admin("DELETE", "/_security/role/shopper"));
     await new Promise((resolve) => setTimeout(resolve, 400)); // event polls
 
@@ -127,7 +127,7 @@ describe("store time limit: maxTimeMS on every store query", () => {
     assert.equal(translated.reason, "security index is unavailable: the request did not complete within [1ms]");
 
     // Through a store model: the schema middleware sets the limit and translates the error.
-    const users = t.security.core.models.users;
+    const users = t.core.models.users;
     await users.collection.insertMany(docs.map((d) => ({ ...d, password_hash: "x", roles: [] })) as never[]);
     const query = users.find(slowFilter).maxTimeMS(1).lean().exec();
     await assert.rejects(query, (error: unknown) => isSecurityError(error) && error.status === 503 && /did not complete within/.test(error.reason));

@@ -40,13 +40,13 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
 
   it("instances sharing a database generate one signing key once and accept each other's tokens", async () => {
     // Racing first loads (fresh setting name) agree on one key as well.
-    const racers = Array.from({ length: 6 }, () => new JwtSigningKey(a.security.core.models.settings, undefined, "race_probe_key"));
+    const racers = Array.from({ length: 6 }, () => new JwtSigningKey(a.core.models.settings, undefined, "race_probe_key"));
     const keys = await Promise.all(racers.map((k) => k.load()));
     assert.ok(keys.every((k) => k.equals(keys[0] as never)));
     const settings = await db.connection.collection("security_settings").find({ _id: SIGNING_KEY_SETTING as never }).toArray();
     assert.equal(settings.length, 1);
     assert.equal(Buffer.from(String(settings[0]?.value), "base64url").length, 64);
-    assert.ok(a.security.core.tokens.signingKey.current?.equals(b.security.core.tokens.signingKey.current as never));
+    assert.ok(a.core.tokens.signingKey.current?.equals(b.core.tokens.signingKey.current as never));
     const fromA = await getToken(a, "client", passwordGrant("alice"));
     const fromB = await getToken(b, "client", passwordGrant("bob"));
     assert.equal((await b.request("GET", "/_security/_authenticate", { auth: bearer(fromA.access_token) })).body.username, "alice");
@@ -57,7 +57,7 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
   });
 
   it("a Bearer request on the hot path reads no database: one read per token and instance", async () => {
-    const service = b.security.core.tokens;
+    const service = b.core.tokens;
     const pair = await getToken(a, "client", passwordGrant("alice"));
     let reads = 0;
     const store = service.store;
@@ -135,7 +135,7 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
       const pair = await getToken(d, "client", passwordGrant("alice"));
       assert.equal(pair.expires_in, 1);
       const id = tokenId(pair.access_token);
-      const doc = await d.security.core.tokens.store.get(id);
+      const doc = await d.core.tokens.store.get(id);
       assert.ok(doc && doc.expiration_time - doc.creation_time <= 1000);
       await eventually(async () => (await d.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status === 401, 2500, 50);
       const res = await d.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) });
@@ -164,7 +164,7 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     assert.deepEqual(me.body.api_key, { id: key.body.id, name: "minter" });
     assert.deepEqual(me.body.authentication_realm, { name: "_es_api_key", type: "_es_api_key" });
     assert.deepEqual(me.body.roles, []);
-    const doc = await a.security.core.tokens.store.get(tokenId(pair.access_token));
+    const doc = await a.core.tokens.store.get(tokenId(pair.access_token));
     assert.equal(doc?.api_key_id, key.body.id);
     assert.equal(doc?.realm, "native");
 
@@ -214,9 +214,9 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
   it("the remover deletes documents whose tokens have all expired; their JWTs are then unknown", async () => {
     const pair = await getToken(a, "client", { grant_type: "client_credentials" });
     const id = tokenId(pair.access_token);
-    await a.security.core.tokens.store.model.updateOne({ _id: id }, { $set: { purge_at: Date.now() - 1 } }).exec();
-    assert.ok((await a.security.core.tokens.remover.run()) >= 1);
-    assert.equal(await a.security.core.tokens.store.get(id), null);
+    await a.core.tokens.store.model.updateOne({ _id: id }, { $set: { purge_at: Date.now() - 1 } }).exec();
+    assert.ok((await a.core.tokens.remover.run()) >= 1);
+    assert.equal(await a.core.tokens.store.get(id), null);
     // Instance B never saw it: the signed but unknown token is an invalid token.
     assertInvalidToken(await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
   });

@@ -22,7 +22,7 @@ function b64(value: unknown): string {
 
 describe("token service: grants, refresh, invalidation, Bearer authentication", () => {
   let t: TestApp;
-  const tokens = () => t.security.core.tokens.store.model;
+  const tokens = () => t.core.tokens.store.model;
 
   before(async () => {
     t = await startTestApp("tok_grants", { failureRateLimit: false });

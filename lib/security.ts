@@ -1,0 +1,388 @@
+/**
+ * The public face of the library: what `createSecurity` returns and the management interfaces it
+ * hands out. Types only. The objects behind them are the services of this package, but users
+ * depend on these interfaces alone, so the services can be reorganised without breaking them.
+ */
+import type { ErrorRequestHandler, Request, RequestHandler, Router } from "express";
+import type {
+  BulkUpdateApiKeyResponse,
+  ClearApiKeyCacheResponse,
+  CreateApiKeyResponse,
+  GetApiKeyResponse,
+  InvalidateApiKeyResponse,
+  QueryApiKeyParams,
+} from "./authc/api-key/api-key-service.js";
+import type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
+import type { GetApiKeyParams } from "./authc/api-key/api-key-requests.js";
+import type { ImportApiKeysOptions, ImportApiKeysResult } from "./authc/api-key/import-api-keys.js";
+import type { Authentication, User } from "./authc/authentication.js";
+import type { CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
+import type { ApplicationPrivilegeView } from "./authz/application-privilege-service.js";
+import type { HasPrivilegesResponse } from "./authz/has-privileges.js";
+import type { PermissionCheck } from "./authz/permission.js";
+import type { RoleDescriptor } from "./authz/role-descriptor.js";
+import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
+import type { AuthenticateOptions } from "./http/authenticate-middleware.js";
+import type { BackgroundWork } from "./http/background-work.js";
+import type { PrivilegeRequirement } from "./http/require-privileges.js";
+
+/** The response body of the Query API keys API (`_query/api_key`). */
+export interface QueryApiKeyResponse {
+  /** How many keys match (ignoring `from`, `size` and `search_after`). */
+  total: number;
+  /** How many keys this page holds. */
+  count: number;
+  /** The page; each key carries `_sort` when the request sorted. */
+  api_keys: ApiKeyInfo[];
+  /** Present when the request asked for aggregations. */
+  aggregations?: Record<string, unknown>;
+}
+
+/**
+ * The API-key API for code: the router's `/_security/api_key` endpoints as methods. Each takes the
+ * caller's `Authentication` and applies Elasticsearch's privilege rules to it, as the router does
+ * (`manage_own_api_key` for the caller's own keys, `read_security` reads all, `manage_api_key`
+ * manages all, `grant_api_key` grants). Request bodies are the REST bodies, validated here.
+ *
+ * Every method may also throw a `SecurityError` 503 when the database does not answer within
+ * `storeTimeout`.
+ */
+export interface ApiKeys {
+  /**
+   * Creates a key owned by `caller` (`POST /_security/api_key`). The secret is in the response
+   * only; it is never stored.
+   * @param caller - the subject creating the key; it becomes the owner, and its roles now are the
+   *   key's limited-by snapshot
+   * @param body - `{ name, expiration?, role_descriptors?, metadata? }`
+   * @returns `{ id, name, expiration?, api_key, encoded }`
+   * @throws SecurityError 400 for an invalid body (`parse_exception`,
+   *   `action_request_validation_exception`, `illegal_argument_exception`), for a key created by an
+   *   API key with non-empty role descriptors, or when API keys are disabled
+   *   (`feature_not_enabled_exception`); 401 when the owner no longer exists or is disabled;
+   *   403 without `manage_own_api_key`
+   */
+  create(caller: Authentication, body: unknown): Promise<CreateApiKeyResponse>;
+  /**
+   * Creates a key on behalf of the user whose credentials are in `body`
+   * (`POST /_security/api_key/grant`).
+   * @param caller - the subject granting; needs `grant_api_key` and must not be an API key
+   * @param body - `{ grant_type: "password" | "access_token", username?, password?,
+   *   access_token?, run_as?, api_key: { name, expiration?, role_descriptors?, metadata? } }`
+   * @returns the new key, as {@link ApiKeys.create}
+   * @throws SecurityError 400 for an invalid body, an unsupported grant type, an API-key caller or
+   *   a run-as the credentials do not allow; 401 when the grant credentials do not authenticate;
+   *   403 without `grant_api_key`
+   */
+  grant(caller: Authentication, body: unknown): Promise<CreateApiKeyResponse>;
+  /**
+   * Reads keys by id, name (`*` suffix allowed), owner or realm (`GET /_security/api_key`).
+   * @param caller - the subject reading: its own keys need `manage_own_api_key` (and a
+   *   self-scoped request), anyone's need `read_security`
+   * @param params - the query-string parameters, typed; none reads every key the caller may see
+   * @returns `{ api_keys }`
+   * @throws TypeError when `params` is not an object; SecurityError 400 for invalid or
+   *   contradictory parameters or when API keys are disabled; 403 when the caller may not read
+   *   the keys asked for
+   */
+  get(caller: Authentication, params?: GetApiKeyParams): Promise<GetApiKeyResponse>;
+  /**
+   * Searches keys with the query DSL subset, paging, sorting and aggregations
+   * (`GET|POST /_security/_query/api_key`). A `manage_own_api_key` caller sees only its own keys.
+   * @param caller - the subject searching
+   * @param body - `{ query?, from?, size?, sort?, search_after?, aggs? }`, or `undefined`
+   * @param params - `with_limited_by`, `with_profile_uid`, `typed_keys`
+   * @returns `{ total, count, api_keys, aggregations? }`
+   * @throws SecurityError 400 for a query, sort or aggregation outside the supported subset, or
+   *   when API keys are disabled; 403 without `manage_own_api_key` (or, for an API key asking for
+   *   limited-by descriptors, without `manage_api_key`)
+   */
+  query(caller: Authentication, body: unknown, params?: QueryApiKeyParams): Promise<QueryApiKeyResponse>;
+  /**
+   * Updates one of the caller's own keys (`PUT /_security/api_key/{id}`): descriptors, metadata,
+   * expiration; the limited-by snapshot is taken again.
+   * @param caller - the key's owner, authenticated as a user (never with an API key)
+   * @param id - the key's id
+   * @param body - `{ role_descriptors?, metadata?, expiration? }`
+   * @returns `{ updated }`, `false` when nothing changed
+   * @throws SecurityError 400 for an invalid body, an API-key caller, an invalidated or expired
+   *   key, or when API keys are disabled; 404 when the caller owns no such key; 409 when
+   *   concurrent updates kept winning; 403 without `manage_own_api_key`
+   */
+  update(caller: Authentication, id: string, body?: unknown): Promise<{ updated: boolean }>;
+  /**
+   * Applies one update to several of the caller's own keys
+   * (`POST /_security/api_key/_bulk_update`). Per-key failures are in the response's `errors`.
+   * @param caller - the keys' owner, authenticated as a user (never with an API key)
+   * @param body - `{ ids, role_descriptors?, metadata?, expiration? }`
+   * @returns `{ updated, noops, errors? }`
+   * @throws SecurityError 400 for an invalid body, an API-key caller, or when API keys are
+   *   disabled; 403 without `manage_own_api_key`
+   */
+  bulkUpdate(caller: Authentication, body: unknown): Promise<BulkUpdateApiKeyResponse>;
+  /**
+   * Invalidates keys by ids, name, owner or realm (`DELETE /_security/api_key`). They stop
+   * working on this instance at once and on every other at its next change-journal poll.
+   * @param caller - the subject invalidating: its own keys need `manage_own_api_key` (and a
+   *   self-scoped request), anyone's need `manage_api_key`
+   * @param body - `{ ids?, name?, username?, realm_name?, owner? }`
+   * @returns `{ invalidated_api_keys, previously_invalidated_api_keys, error_count, error_details? }`
+   * @throws SecurityError 400 for an invalid body or when API keys are disabled; 403 when the
+   *   caller may not invalidate the keys asked for
+   */
+  invalidate(caller: Authentication, body: unknown): Promise<InvalidateApiKeyResponse>;
+  /**
+   * Evicts keys from the authentication caches of every instance
+   * (`POST /_security/api_key/{ids}/_clear_cache`).
+   * @param caller - the subject clearing; needs `manage_security`
+   * @param ids - the keys to evict; none, `*` or `_all` evicts every key
+   * @returns the `_nodes` summary Elasticsearch answers with
+   * @throws SecurityError 403 without the cache-clear action (`manage_security`)
+   */
+  clearCache(caller: Authentication, ids?: readonly string[]): Promise<ClearApiKeyCacheResponse>;
+  /**
+   * Re-validates a key by id, without its secret, for work that runs later as the key.
+   * @param id - the key's id
+   * @returns the `Authentication` of a request made with the key
+   * @throws SecurityError 401 unless the key exists, is a REST key, and is neither invalidated
+   *   nor expired; 400 when API keys are disabled
+   */
+  authenticationForKey(id: string): Promise<Authentication>;
+  /**
+   * Brings existing keys (plaintext secrets or Elasticsearch-format hashes, with owners and
+   * descriptors) into the store. All-or-nothing validation, idempotent, resumable: invalid rows
+   * and conflicts are reported in the result, and then nothing is written.
+   * @param rows - an array of rows, or the text of a JSON-array or NDJSON file
+   * @param options - progress callback, dry run, batch size
+   * @returns counts, problems and the outcome of every row
+   * @throws TypeError when `rows` or `options` is not of the expected type;
+   *   SecurityError 400 when API keys are disabled
+   */
+  import(rows: readonly unknown[] | string, options?: ImportApiKeysOptions): Promise<ImportApiKeysResult>;
+  /**
+   * Writes this instance's pending key usage (`last_used`, `use_count`) now; it is otherwise
+   * written every `apiKeys.usageFlushInterval` and on `close()`. Never rejects: what could not be
+   * written stays pending for the next flush.
+   */
+  flushUsage(): Promise<void>;
+}
+
+/** The token API for code: the router's `/_security/oauth2/token` endpoints as methods. */
+export interface Tokens {
+  /**
+   * Issues an access token (`POST /_security/oauth2/token`): `grant_type` `password` (a token for
+   * that user, with a refresh token), `client_credentials` (a token for the caller, no refresh
+   * token) or `refresh_token` (a new pair; the refresh token is spent).
+   * @param caller - the subject asking; needs `manage_token`
+   * @param body - `{ grant_type, username?, password?, refresh_token?, scope? }`
+   * @returns `{ access_token, type, expires_in, refresh_token?, scope?, authentication }`
+   * @throws TokenRequestError (a SecurityError 400: `invalid_request`, `unsupported_grant_type`,
+   *   `invalid_grant`) for a refused request; SecurityError 400 for a body that is not a JSON
+   *   object or when tokens are disabled (`feature_not_enabled_exception`), 401 for wrong
+   *   password-grant credentials, 403 without `manage_token`
+   */
+  create(caller: Authentication, body: unknown): Promise<CreateTokenResponse>;
+  /**
+   * Invalidates tokens (`DELETE /_security/oauth2/token`) by `token` (an access token, even
+   * expired), `refresh_token`, or `username` and/or `realm_name` (all their active tokens).
+   * @param caller - the subject invalidating; needs `manage_token`
+   * @param body - exactly one of `{ token }`, `{ refresh_token }`, `{ username?, realm_name? }`
+   * @returns the counts; all zero for a token that is not ours or no longer exists
+   * @throws SecurityError 400 for an invalid body (`parse_exception`,
+   *   `x_content_parse_exception`, `action_request_validation_exception`) or when tokens are
+   *   disabled (`feature_not_enabled_exception`); 403 without `manage_token`
+   */
+  invalidate(caller: Authentication, body: unknown): Promise<InvalidateTokenResponse>;
+}
+
+/**
+ * The native users API for code (`/_security/user`). Changes are journaled, so every instance
+ * drops its cached credentials of the user.
+ */
+export interface Users {
+  /**
+   * Creates or replaces a native user (`PUT|POST /_security/user/{username}`).
+   * @param caller - needs `manage_security`
+   * @param username - 1 to 507 printable ASCII characters, no leading or trailing space
+   * @param body - `{ password? | password_hash?, roles?, full_name?, email?, metadata?, enabled? }`;
+   *   a new user needs a password
+   * @returns `{ created }`
+   * @throws SecurityError 400 for an invalid username or body (`action_request_validation_exception`,
+   *   `illegal_argument_exception`, `parse_exception`); 403 without `manage_security`
+   */
+  put(caller: Authentication, username: string, body: unknown): Promise<{ created: boolean }>;
+  /**
+   * Reads native users (`GET /_security/user[/{names}]`).
+   * @param caller - needs `read_security` or `manage_security`
+   * @param names - the users to read; none reads all
+   * @returns the users by name, or `undefined` when names were given and none exists (the
+   *   router's 404 `{}`)
+   * @throws SecurityError 403 without the privilege
+   */
+  get(caller: Authentication, names?: string[]): Promise<Record<string, User> | undefined>;
+  /**
+   * Deletes a native user (`DELETE /_security/user/{username}`).
+   * @param caller - needs `manage_security`
+   * @param username - the user to delete
+   * @returns `{ found }`
+   * @throws SecurityError 403 without `manage_security`
+   */
+  delete(caller: Authentication, username: string): Promise<{ found: boolean }>;
+  /**
+   * Sets a user's password (`PUT /_security/user/{username}/_password`). A native user may change
+   * their own password without any privilege; anyone else's needs `manage_security`.
+   * @param caller - the subject changing it
+   * @param username - the user; `undefined` means the caller
+   * @param body - `{ password }` or `{ password_hash }` (bcrypt)
+   * @returns whether the user exists
+   * @throws SecurityError 400 for an invalid body (`action_request_validation_exception`,
+   *   `parse_exception`); 403 when changing someone else's password without the privilege
+   */
+  changePassword(caller: Authentication, username: string | undefined, body: unknown): Promise<boolean>;
+  /**
+   * Enables or disables a user (`PUT /_security/user/{username}/_enable|_disable`).
+   * @param caller - needs `manage_security`; may not change its own account
+   * @param username - the user
+   * @param enabled - the new status
+   * @returns whether the user exists
+   * @throws SecurityError 400 (`illegal_argument_exception`) for the caller's own account; 403
+   *   without `manage_security`
+   */
+  setEnabled(caller: Authentication, username: string, enabled: boolean): Promise<boolean>;
+}
+
+/** The native roles API for code (`/_security/role`). Built-in and static roles are read-only. */
+export interface Roles {
+  /**
+   * Creates or replaces a native role (`PUT|POST /_security/role/{name}`).
+   * @param caller - needs `manage_security`
+   * @param name - 1 to 507 printable ASCII characters, no leading or trailing space
+   * @param body - a role descriptor: `{ cluster?, indices?, applications?, run_as?, metadata?, … }`
+   * @returns `{ role: { created } }`
+   * @throws SecurityError 400 for an invalid name or descriptor, or a reserved (built-in or
+   *   static) role; 403 without `manage_security`
+   */
+  put(caller: Authentication, name: string, body: unknown): Promise<{ role: { created: boolean } }>;
+  /**
+   * Reads roles: built-in, static and native (`GET /_security/role[/{names}]`).
+   * @param caller - needs `read_security` or `manage_security`
+   * @param names - the roles to read; none reads all
+   * @returns the descriptors by name, or `undefined` when names were given and none exists (the
+   *   router's 404 `{}`)
+   * @throws SecurityError 403 without the privilege
+   */
+  get(caller: Authentication, names?: string[]): Promise<Record<string, RoleDescriptor> | undefined>;
+  /**
+   * Deletes a native role (`DELETE /_security/role/{name}`).
+   * @param caller - needs `manage_security`
+   * @param name - the role to delete
+   * @returns `{ found }`
+   * @throws SecurityError 400 for a reserved role; 403 without `manage_security`
+   */
+  delete(caller: Authentication, name: string): Promise<{ found: boolean }>;
+}
+
+/**
+ * The application privileges API for code (`/_security/privilege`): named privileges of the host
+ * app, each a set of actions, which roles then grant on resources.
+ */
+export interface ApplicationPrivileges {
+  /**
+   * Creates or replaces privileges (`PUT|POST /_security/privilege`).
+   * @param caller - needs `manage_security`
+   * @param body - `{ [application]: { [name]: { actions, metadata? } } }`
+   * @returns `{ [application]: { [name]: { created } } }`
+   * @throws SecurityError 400 for an invalid body (`parse_exception`,
+   *   `action_request_validation_exception`); 403 without `manage_security`
+   */
+  put(caller: Authentication, body: unknown): Promise<Record<string, Record<string, { created: boolean }>>>;
+  /**
+   * Reads privileges (`GET /_security/privilege[/{application}[/{names}]]`).
+   * @param caller - needs `read_security` or `manage_security`
+   * @param application - the application; none reads every application
+   * @param names - the privileges of `application` to read; none reads all of them
+   * @returns the privileges by application and name, or `undefined` when an application was given
+   *   and nothing was found (the router's 404 `{}`)
+   * @throws SecurityError 403 without the privilege
+   */
+  get(caller: Authentication, application?: string, names?: string[]): Promise<Record<string, Record<string, ApplicationPrivilegeView>> | undefined>;
+  /**
+   * Deletes privileges (`DELETE /_security/privilege/{application}/{names}`).
+   * @param caller - needs `manage_security`
+   * @param application - the application
+   * @param names - the privileges to delete
+   * @returns `{ [application]: { [name]: { found } } }`
+   * @throws SecurityError 403 without `manage_security`
+   */
+  delete(caller: Authentication, application: string, names: string[]): Promise<Record<string, Record<string, { found: boolean }>>>;
+}
+
+/** The object returned by `createSecurity`; background work: see {@link BackgroundWork}. */
+export interface Security extends BackgroundWork {
+  /** Creates indexes, the bootstrap user, and starts the change-journal poller. */
+  start(): Promise<void>;
+  /** Stops background work and worker threads. Does not close the mongoose connection. */
+  close(): Promise<void>;
+  /**
+   * Middleware authenticating every request (primary, run-as, secondary) into `req.security`.
+   * @param options - `optional: true` lets requests without credentials through unauthenticated
+   */
+  authenticate(options?: AuthenticateOptions): RequestHandler;
+  /** The `/_security/*` REST API. */
+  router(): Router;
+  /**
+   * The error middleware to mount last, after the app's routes. It answers in Elasticsearch's
+   * error shape (`{error:{root_cause,type,reason},status}`, never a stack trace):
+   * - every `SecurityError`, wherever it was thrown;
+   * - the app's own body-parser errors (malformed 400, too large 413, charset or encoding 415),
+   *   and Express's 400 for a badly percent-encoded path parameter, on `/_security` paths and on
+   *   routes behind `authenticate()` or `requirePrivileges()`;
+   * - any other error on a `/_security` path, as the opaque 500 reported to `onInternalError`.
+   *
+   * Other errors of the app's routes go on to the app's next error handler. Mount order:
+   * body parsers, `authenticate()`, `router()`, the app's routes, `errorHandler()`.
+   */
+  errorHandler(): ErrorRequestHandler;
+  /**
+   * Guard for host routes: 403 unless the subject holds every listed privilege.
+   * @param requirement - the privileges, in `_has_privileges` request form
+   * @throws TypeError at construction when `requirement` is not a valid privilege request
+   */
+  requirePrivileges(requirement: PrivilegeRequirement): RequestHandler;
+  /**
+   * The API-key management page (default at `/_security/ui`): a static page that signs the user
+   * in and calls the router's endpoints with their credentials. Mount it before `authenticate()`.
+   * @param options - where to serve it and how
+   * @throws TypeError for invalid options, or when `apiKeys.enabled` is false.
+   */
+  adminUi(options?: AdminUiOptions): RequestHandler;
+  /**
+   * `_has_privileges` for code.
+   * @param auth - the subject to check
+   * @param request - the privileges to check, in `_has_privileges` request form
+   * @returns the Elasticsearch response body
+   * @throws SecurityError 400 for an invalid request (`parse_exception`,
+   *   `action_request_validation_exception`, `illegal_argument_exception`)
+   */
+  hasPrivileges(auth: Authentication, request: PrivilegeRequirement): Promise<HasPrivilegesResponse>;
+  /**
+   * The effective permission of a subject, for custom checks.
+   * @param auth - the subject
+   */
+  permissionFor(auth: Authentication): Promise<PermissionCheck>;
+  /**
+   * The authenticated subject of a request.
+   * @param req - a request that went through `authenticate()` or `requirePrivileges()`
+   * @throws SecurityError 401 if the request was not authenticated
+   */
+  authenticationOf(req: Request): Authentication;
+  /** Native users, as the `/_security/user` endpoints. */
+  readonly users: Users;
+  /** Native roles, as the `/_security/role` endpoints. */
+  readonly roles: Roles;
+  /** Application privileges, as the `/_security/privilege` endpoints. */
+  readonly privileges: ApplicationPrivileges;
+  /** API keys, as the `/_security/api_key` endpoints, plus import and re-validation by id. */
+  readonly apiKeys: ApiKeys;
+  /** Access and refresh tokens, as the `/_security/oauth2/token` endpoints. */
+  readonly tokens: Tokens;
+}
