@@ -1,17 +1,18 @@
 import "./http/security-context.js";
 
 export { createSecurity, type Security } from "./create-security.js";
-export type { SecurityOptions, TokenOptions } from "./config/security-options.js";
+export type { SecurityOptions } from "./model/security-options.js";
+export type { TokenOptions } from "./model/token-options.js";
 export type { TokenService, CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
 export { TokenRequestError, type TokenRequestErrorCode } from "./authc/token/token-errors.js";
 export type { SecurityContext } from "./http/security-context.js";
-export type { InternalErrorReport, InternalErrorRequest } from "./http/internal-error-report.js";
+export type { InternalErrorReport, InternalErrorRequest } from "./model/internal-error-report.js";
 export type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 export type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 export type { PrivilegeRequirement } from "./http/require-privileges.js";
-export { Authentication, API_KEY_REALM, type AuthenticateResponse, type AuthenticationType, type RealmRef, type User, type ApiKeyRef } from "./authc/authentication.js";
-export type { Realm, RealmInput, RealmResult } from "./authc/realms/realm.js";
-export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./authz/role-descriptor.js";
+export { Authentication, API_KEY_REALM, type AuthenticateResponse, type AuthenticationType, type RealmRef, type User, type ApiKeyRef } from "./model/authentication.js";
+export type { Realm, RealmInput, RealmResult } from "./model/realm.js";
+export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./model/role-descriptor.js";
 export type { PermissionCheck } from "./authz/permission.js";
 export {
   SecurityError,
@@ -31,7 +32,7 @@ export type {
   ApiKeyAuditEvent,
   AccessDeniedEvent,
   ApiKeyHashUpgradeEvent,
-} from "./audit/audit-event.js";
+} from "./model/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
 export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./authc/api-key/import-api-keys.js";
 export type { AuthenticationRecord, RealmAuthenticationRecord, ApiKeyAuthenticationRecord } from "./authc/background/authentication-record.js";

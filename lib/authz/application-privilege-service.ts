@@ -1,4 +1,4 @@
-import type { Authentication } from "../authc/authentication.js";
+import type { Authentication } from "../model/authentication.js";
 import type { ApplicationPrivilegeStore } from "../store/application-privilege-store.js";
 import type { EventsJournal } from "../store/events-journal.js";
 import { assertSafeKeys, isPlainObject } from "../support/json-input.js";

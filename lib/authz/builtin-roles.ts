@@ -1,4 +1,4 @@
-import type { RoleDescriptor } from "./role-descriptor.js";
+import type { RoleDescriptor } from "../model/role-descriptor.js";
 
 function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object") {

@@ -5,7 +5,7 @@ import { resolveIndexPrivilege } from "./index-privileges.js";
 import { LimitedPermission } from "./limited-permission.js";
 import { anyPatternCovers, anyPatternMatches, isPattern, matchesPattern } from "./pattern.js";
 import { isRestrictedIndex, mayMatchRestrictedIndex } from "./restricted-indices.js";
-import type { ApplicationPrivilegesEntry, RoleDescriptor } from "./role-descriptor.js";
+import type { ApplicationPrivilegesEntry, RoleDescriptor } from "../model/role-descriptor.js";
 
 export { BUILTIN_ROLES, SUPERUSER_ROLE } from "./builtin-roles.js";
 export { LimitedPermission } from "./limited-permission.js";

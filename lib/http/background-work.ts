@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import type { CreateApiKeyResponse } from "../authc/api-key/api-key-service.js";
-import type { Authentication } from "../authc/authentication.js";
+import type { Authentication } from "../model/authentication.js";
 import type { AuthenticationRecord } from "../authc/background/authentication-record.js";
 import { AuthenticationRestorer } from "../authc/background/authentication-restorer.js";
 import { captureAuthentication } from "../authc/background/capture-authentication.js";

@@ -3,7 +3,8 @@
  * messages. Parse errors (wrong JSON types, unknown fields) come first, then one aggregated
  * `Validation Failed` error, as in Elasticsearch where `validate()` runs on a parsed request.
  */
-import { parseRoleDescriptorMap, type RoleDescriptor, type RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import { parseRoleDescriptorMap } from "../../authz/parse-role-descriptor.js";
+import type { RoleDescriptor, RoleDescriptorMap } from "../../model/role-descriptor.js";
 import { assertSafeKeys, isPlainObject, typeName, type JsonObject } from "../../support/json-input.js";
 import { parseError, SecurityError, validationError, xContentParseError } from "../../support/security-error.js";
 import { javaTrim, parseTimeValue } from "../../support/time-value.js";

@@ -3,7 +3,7 @@ import { auditActor } from "../../audit/audit-actor.js";
 import type { AuditTrail } from "../../audit/audit-trail.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { PermissionCheck } from "../../authz/permission.js";
-import type { RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
 import { booleanParam, parseQueryApiKeysRequest, queryApiKeys, type QueryApiKeysResult } from "../../query/index.js";
 import {
   ApiKeyStore,
@@ -27,7 +27,8 @@ import {
   SecurityError,
   type ElasticsearchErrorCause,
 } from "../../support/security-error.js";
-import type { Authentication, ApiKeyRef } from "../authentication.js";
+import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
+import type { Authentication, ApiKeyRef } from "../../model/authentication.js";
 import type { AuthenticationService } from "../authentication-service.js";
 import { ensureSubjectActive } from "../ensure-subject-active.js";
 import { ApiKeyAuthenticator, snapshotOf } from "./api-key-authenticator.js";
@@ -44,7 +45,7 @@ import {
   renderApiKeyInfo,
   type ApiKeyInfo,
 } from "./api-key-document.js";
-import { ApiKeyHasher, type ApiKeyHashAlgorithm } from "./api-key-hash.js";
+import { ApiKeyHasher } from "./api-key-hash.js";
 import { ApiKeyHashUpgrader } from "./api-key-hash-upgrader.js";
 import { ApiKeySecretFormat } from "./api-key-secret-format.js";
 import { ApiKeyRemover } from "./api-key-remover.js";
@@ -67,23 +68,6 @@ import {
 } from "./api-key-requests.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 import { storeTimeLimitOf } from "../../store/store-time-limit.js";
-
-/** Options of the API-key subsystem, resolved (see `SecurityOptions.apiKeys`). */
-export interface ResolvedApiKeyConfig {
-  enabled: boolean;
-  hashAlgorithm: ApiKeyHashAlgorithm;
-  cacheTtlMs: number;
-  cacheMaxKeys: number;
-  docCacheTtlMs: number;
-  retentionMs: number;
-  removerIntervalMs: number;
-  /** Prefix of new secrets (see `ApiKeyOptions.secretPrefix`). */
-  secretPrefix: string;
-  /** Rewrite other-format hashes after a successful authentication (see `ApiKeyOptions.upgradeHashes`). */
-  upgradeHashes: boolean;
-  /** Usage flush interval in ms; 0 = no last-used tracking here (see `ApiKeyOptions.usageFlushInterval`). */
-  usageFlushIntervalMs: number;
-}
 
 export interface ApiKeyServiceDeps {
   models: SecurityModels;

@@ -1,5 +1,5 @@
 import { availableParallelism } from "node:os";
-import type { RoleDescriptor, RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import type { RoleDescriptor, RoleDescriptorMap } from "../../model/role-descriptor.js";
 import type { ApiKeyStore } from "../../store/api-key-store.js";
 import { insertNewDocuments } from "../../store/insert-new-documents.js";
 import type { ApiKeyDoc } from "../../store/models.js";

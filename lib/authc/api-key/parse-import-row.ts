@@ -1,4 +1,6 @@
-import { parseRoleDescriptorMap, roleNameError, type RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import { parseRoleDescriptorMap } from "../../authz/parse-role-descriptor.js";
+import { roleNameError } from "../../authz/validate-role-descriptor.js";
+import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
 import { isPlainObject, typeName, type JsonObject } from "../../support/json-input.js";
 import { isSecurityError } from "../../support/security-error.js";
 import { validateUsername } from "../realms/native-user-service.js";

@@ -1,4 +1,4 @@
-import type { RealmRef } from "../authentication.js";
+import type { RealmRef } from "../../model/authentication.js";
 import { InvalidAuthenticationRecordError } from "./invalid-authentication-record-error.js";
 
 /** The only record format this version writes and reads. */

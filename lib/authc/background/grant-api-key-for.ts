@@ -1,6 +1,6 @@
 import { illegalArgument } from "../../support/security-error.js";
 import type { CreateApiKeyResponse } from "../api-key/api-key-service.js";
-import type { Authentication } from "../authentication.js";
+import type { Authentication } from "../../model/authentication.js";
 import { parseAuthorization } from "../parse-authorization.js";
 
 /** The key to grant: the `api_key` part of a grant request. */

@@ -13,7 +13,7 @@ import {
   requireObject,
 } from "../../support/json-input.js";
 import { illegalArgument, validationError } from "../../support/security-error.js";
-import type { Authentication, RealmRef, User } from "../authentication.js";
+import type { Authentication, RealmRef, User } from "../../model/authentication.js";
 import { subjectRealm } from "../subject-realm.js";
 import { userFromDoc } from "./native-realm.js";
 import { setOwnKey } from "../../support/set-own-key.js";

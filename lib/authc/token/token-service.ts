@@ -1,11 +1,12 @@
-import { createHash, type KeyObject } from "node:crypto";
+import { createHash } from "node:crypto";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { EventsJournal } from "../../store/events-journal.js";
 import type { SecurityModels, TokenDoc } from "../../store/models.js";
 import { TokenStore } from "../../store/token-store.js";
 import { randomId } from "../../support/random-id.js";
 import { authenticationError, isSecurityError } from "../../support/security-error.js";
-import type { AuthenticateResponse, Authentication } from "../authentication.js";
+import type { ResolvedTokenConfig } from "../../model/token-options.js";
+import type { AuthenticateResponse, Authentication } from "../../model/authentication.js";
 import type { AuthenticationService } from "../authentication-service.js";
 import { ensureSubjectActive } from "../ensure-subject-active.js";
 import { signAccessToken, verifyAccessToken } from "./access-token.js";
@@ -24,15 +25,6 @@ import { invalidGrant, tokensNotEnabled } from "./token-errors.js";
 import { TokenRemover } from "./token-remover.js";
 import { parseCreateTokenRequest, parseInvalidateTokenRequest } from "./token-requests.js";
 import { isDuplicateKey } from "../../store/is-duplicate-key.js";
-
-/** Options of the token service, resolved (see `SecurityOptions.tokens`). */
-export interface ResolvedTokenConfig {
-  enabled: boolean;
-  /** The configured HS256 key; `undefined` = a generated key shared through `settings`. */
-  signingKey: KeyObject | undefined;
-  accessTokenLifetimeMs: number;
-  refreshTokenLifetimeMs: number;
-}
 
 export interface TokenServiceDeps {
   models: Pick<SecurityModels, "tokens" | "settings">;
@@ -102,7 +94,6 @@ interface Minted {
 function successorIdOf(id: string): string {
   return createHash("sha256").update(`successor:${id}`, "utf8").digest("base64url").slice(0, 20);
 }
-
 
 /** Who may use a refresh token: the client that created it (Elasticsearch's `canAccessResourcesOf`). */
 function clientOf(auth: Authentication): string {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LimitedPermission } from "../../../lib/authz/limited-permission.js";
 import { Permission, SUPERUSER_ROLE } from "../../../lib/authz/permission.js";
-import { parseRoleDescriptor } from "../../../lib/authz/role-descriptor.js";
+import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js";
 
 describe("LimitedPermission", () => {
   it("is the intersection of its two sides", () => {

@@ -1,11 +1,10 @@
-import type { KeyObject } from "node:crypto";
 import type { Connection } from "mongoose";
-import type { Realm } from "../authc/realms/realm.js";
-import type { ResolvedApiKeyConfig } from "../authc/api-key/api-key-service.js";
-import type { ResolvedTokenConfig } from "../authc/token/token-service.js";
-import type { RoleDescriptor } from "../authz/role-descriptor.js";
-import type { AuditSink } from "../audit/audit-event.js";
-import type { InternalErrorReport } from "../http/internal-error-report.js";
+import type { Realm } from "./realm.js";
+import type { ApiKeyOptions, ResolvedApiKeyConfig } from "./api-key-options.js";
+import type { ResolvedTokenConfig, TokenOptions } from "./token-options.js";
+import type { RoleDescriptor } from "./role-descriptor.js";
+import type { AuditSink } from "./audit-event.js";
+import type { InternalErrorReport } from "./internal-error-report.js";
 
 /** Options of {@link createSecurity}. Only `connection` is required. */
 export interface SecurityOptions {
@@ -79,66 +78,6 @@ export interface SecurityOptions {
   onInternalError?: InternalErrorReport;
   /** Access and refresh tokens (`/_security/oauth2/token`, `Authorization: Bearer`). See {@link TokenOptions}. */
   tokens?: TokenOptions;
-}
-
-/** Options of the token service (Elasticsearch's `xpack.security.authc.token.*`). */
-export interface TokenOptions {
-  /** Accept `Authorization: Bearer` and serve `/_security/oauth2/token`. Default `true`. */
-  enabled?: boolean;
-  /**
-   * HS256 key signing the access tokens (a string or Buffer of at least 32 bytes, or a secret
-   * `KeyObject`). Default: a 64-byte secret generated once and stored in the `settings`
-   * collection, shared by every instance using the same database.
-   */
-  signingKey?: string | Buffer | Uint8Array | KeyObject;
-  /** Access-token lifetime, whole seconds from `"1s"` to `"1h"`. Default `"20m"` (as Elasticsearch). */
-  accessTokenLifetime?: string | number;
-  /** Refresh-token lifetime (single use; a refresh starts a new one). Default `"24h"` (at most `"30d"`). */
-  refreshTokenLifetime?: string | number;
-}
-
-/** Options of the API-key subsystem (Elasticsearch's `xpack.security.authc.api_key.*`). */
-export interface ApiKeyOptions {
-  /** Accept `Authorization: ApiKey` and serve the API-key endpoints. Default `true`. */
-  enabled?: boolean;
-  /**
-   * Stored hash of new secrets: `"ssha256"` (default, as Elasticsearch 8.18+/9.x: salted SHA-256,
-   * fast and safe for 128-bit random secrets), `"pbkdf2"` (PBKDF2-HMAC-SHA512, 10,000 iterations,
-   * in libuv's thread pool) or `"bcrypt"` (worker threads, cost `passwordHashCost`). Keys stored
-   * with any of them keep verifying after a change.
-   */
-  hashAlgorithm?: "ssha256" | "pbkdf2" | "bcrypt";
-  /** Auth cache expire-after-access time. Default `"1d"`; `0` disables both API-key caches. */
-  cacheTtl?: string | number;
-  /** Most keys in the auth cache. Default `25000`. */
-  cacheMaxKeys?: number;
-  /** How long a cached key document is trusted without re-reading it. Default `"5m"` (0–15m). */
-  docCacheTtl?: string | number;
-  /** Expired or invalidated keys are deleted this long after. Default `"7d"`. */
-  retention?: string | number;
-  /** How often the remover runs (one instance at a time). Default `"1h"`. */
-  removerInterval?: string | number;
-  /**
-   * Prefix of new keys' secrets, 1–16 characters of `[A-Za-z0-9_-]`. Default `"kg_"`. Secrets are
-   * `<prefix><22 random base62><6 base62 CRC-32 checksum>` (e.g. `kg_` + 28 characters), so secret
-   * scanners can find leaked ones and a mistyped secret is refused before any lookup. Keys issued
-   * under another prefix, and secrets of any other shape (imported, Elasticsearch's), keep working.
-   */
-  secretPrefix?: string;
-  /**
-   * Hash upgrade on use: after a key authenticates with a stored hash in another format than
-   * `hashAlgorithm` (e.g. an imported `{PBKDF2}`), rewrite it once in the background. Default
-   * `true`. Instances sharing a database should agree on `hashAlgorithm`; turn this off while they
-   * do not (e.g. during a rolling change of `hashAlgorithm`), or they rewrite each other's hashes.
-   */
-  upgradeHashes?: boolean;
-  /**
-   * Last-used tracking: each instance counts successful authentications per key in memory and
-   * writes them in one bulk write this often, so Get/Query show `last_used` and `use_count`. Default
-   * `"60s"`; `0` or `false` turns tracking off on this instance (stored usage is still shown). A
-   * crash loses at most one interval of usage.
-   */
-  usageFlushInterval?: string | number | false;
 }
 
 /** Every option filled in and checked, computed once at construction. */

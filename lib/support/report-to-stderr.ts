@@ -1,11 +1,4 @@
-/** Where an unexpected error of a request went: method and path, never the query string. */
-export interface InternalErrorRequest {
-  method: string;
-  path: string;
-}
-
-/** The `onInternalError` option: told about every error answered with an opaque 500. */
-export type InternalErrorReport = (error: unknown, request: InternalErrorRequest) => void;
+import type { InternalErrorRequest } from "../model/internal-error-report.js";
 
 /**
  * The default report: one line on stderr with the error's name, code and stack frames, but not its
@@ -18,15 +11,4 @@ export function reportToStderr(error: unknown, request: InternalErrorRequest): v
   const code = typeof e.code === "string" || typeof e.code === "number" ? ` (code ${e.code})` : "";
   const frames = typeof e.stack === "string" ? e.stack.split("\n").filter((line) => /^\s+at /.test(line)).join("\n") : "";
   process.stderr.write(`express-keyguard: internal error answering ${request.method} ${request.path}: ${name}${code}\n${frames ? frames + "\n" : ""}`);
-}
-
-/** Calls `report`, which must never break the response already being sent. */
-export function safely(report: InternalErrorReport): InternalErrorReport {
-  return (error, request) => {
-    try {
-      report(error, request);
-    } catch {
-      // A broken report hook is the app's problem; the 500 still goes out.
-    }
-  };
 }

@@ -1,4 +1,4 @@
-import type { RoleDescriptorMap } from "../authz/role-descriptor.js";
+import type { RoleDescriptorMap } from "./role-descriptor.js";
 
 export type AuthenticationType = "realm" | "api_key" | "token" | "anonymous" | "internal";
 

@@ -6,7 +6,7 @@
  * Field names follow Elasticsearch's audit log where one exists (`authentication_success`,
  * `access_denied`, the run-as "run by" user), flattened into snake_case.
  */
-import type { AuthenticationType } from "../authc/authentication.js";
+import type { AuthenticationType } from "./authentication.js";
 
 /** Where a request came from (absent for work that is not a request, e.g. the programmatic API). */
 export interface AuditRequestInfo {

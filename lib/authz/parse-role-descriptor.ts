@@ -1,53 +1,8 @@
+import type { ApplicationPrivilegesEntry, IndicesPrivileges, RoleDescriptor, RoleDescriptorMap } from "../model/role-descriptor.js";
 import { SecurityError, parseError, validationError } from "../support/security-error.js";
-import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./cluster-privileges.js";
-import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
-import { applicationNameError, applicationPrivilegeOrActionError } from "./application-privileges.js";
+import { tokenOf } from "../support/token-of.js";
 import { findUnsafeKey, nestsDeeperThan } from "../support/unsafe-key.js";
-
-/**
- * Role descriptors, in the normalized form Elasticsearch returns from its Get APIs and stores in
- * API-key documents (`names` always an array, defaults filled in, DLS `query` as a JSON string).
- */
-export interface FieldSecurity {
-  grant?: string[];
-  except?: string[];
-}
-
-export interface IndicesPrivileges {
-  names: string[];
-  privileges: string[];
-  field_security?: FieldSecurity;
-  /** Document-level security query, stored and returned as a JSON string. */
-  query?: string;
-  allow_restricted_indices: boolean;
-}
-
-export interface ApplicationPrivilegesEntry {
-  application: string;
-  /** Application privilege names (resolved through stored definitions) or action strings. */
-  privileges: string[];
-  resources: string[];
-}
-
-export interface RoleDescriptor {
-  cluster: string[];
-  indices: IndicesPrivileges[];
-  applications: ApplicationPrivilegesEntry[];
-  run_as: string[];
-  metadata: Record<string, unknown>;
-  transient_metadata: { enabled: boolean };
-  global?: Record<string, unknown>;
-  description?: string;
-  restriction?: { workflows: string[] };
-}
-
-/** `{roleName: descriptor}`, as in API-key create bodies and stored limited-by snapshots. */
-export type RoleDescriptorMap = Record<string, RoleDescriptor>;
-
-// ---------------------------------------------------------------------------------------------
-// Parsing untrusted role descriptors (PUT role bodies, API-key role_descriptors).
-// ---------------------------------------------------------------------------------------------
-
+import { validateRoleDescriptor } from "./validate-role-descriptor.js";
 
 /** Options of {@link parseRoleDescriptor}. */
 export interface ParseRoleDescriptorOptions {
@@ -58,30 +13,8 @@ export interface ParseRoleDescriptorOptions {
   forApiKey?: boolean;
 }
 
-/** Workflow names accepted in `restriction.workflows` (Elasticsearch's WorkflowResolver). */
-export const RESTRICTION_WORKFLOWS: readonly string[] = Object.freeze(["search_application_query"]);
-
-const MAX_ROLE_NAME_LENGTH = 507;
-const MAX_DESCRIPTION_LENGTH = 1000;
 /** Deepest role `metadata` accepted (as user and API-key metadata). */
 const MAX_METADATA_DEPTH = 32;
-
-/**
- * Elasticsearch's message for an invalid role name (1–507 printable ASCII characters, no leading or
- * trailing whitespace), or `undefined` when the name is valid.
- */
-export function roleNameError(name: string): string | undefined {
-  const valid =
-    name.length >= 1 &&
-    name.length <= MAX_ROLE_NAME_LENGTH &&
-    /^[\x20-\x7e]*$/.test(name) &&
-    name.trim() === name;
-  return valid
-    ? undefined
-    : `Role names must be at least 1 and no more than ${MAX_ROLE_NAME_LENGTH} characters. They can contain ` +
-        "alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin " +
-        "(ASCII) block. Leading or trailing whitespace is not allowed.";
-}
 
 /**
  * Parses and validates an untrusted role descriptor the way Elasticsearch does, returning the
@@ -134,86 +67,9 @@ export function parseRoleDescriptorMap(input: unknown, options: ParseRoleDescrip
   return result;
 }
 
-/**
- * The semantic problems of an already well-formed descriptor, as Elasticsearch's
- * RoleDescriptorRequestValidator reports them (empty when valid). Exposed so request validators
- * can merge them with their own messages into one `Validation Failed` error.
- */
-export function validateRoleDescriptor(name: string, descriptor: RoleDescriptor): string[] {
-  const problems: string[] = [];
-  const nameProblem = roleNameError(name);
-  if (nameProblem !== undefined) problems.push(nameProblem);
-  for (const privilege of descriptor.cluster) {
-    if (resolveClusterPrivilege(privilege) === undefined) problems.push(unknownClusterPrivilegeMessage(privilege));
-  }
-  for (const group of descriptor.indices) {
-    const unknown = group.privileges.find((p) => resolveIndexPrivilege(p) === undefined);
-    if (unknown !== undefined) problems.push(unknownIndexPrivilegeMessage(unknown));
-    for (const indexName of group.names) {
-      const problem = indexNameExpressionError(indexName);
-      if (problem !== undefined) problems.push(problem);
-    }
-  }
-  for (const entry of descriptor.applications) {
-    const appProblem = applicationNameError(entry.application, { allowWildcard: true });
-    if (appProblem !== undefined) problems.push(appProblem);
-    for (const privilege of entry.privileges) {
-      const problem = applicationPrivilegeOrActionError(privilege);
-      if (problem !== undefined) problems.push(problem);
-    }
-  }
-  if (Object.keys(descriptor.metadata).some((key) => key.startsWith("_"))) {
-    problems.push("role descriptor metadata keys may not start with [_]");
-  }
-  for (const workflow of descriptor.restriction?.workflows ?? []) {
-    if (!RESTRICTION_WORKFLOWS.includes(workflow.toLowerCase())) {
-      problems.push(
-        `Unknown workflow [${workflow}]. A workflow must be one of the predefined workflow names [${RESTRICTION_WORKFLOWS.join(",")}].`,
-      );
-    }
-  }
-  if (descriptor.description !== undefined && descriptor.description.length > MAX_DESCRIPTION_LENGTH) {
-    problems.push(`Role description must be less than ${MAX_DESCRIPTION_LENGTH} characters.`);
-  }
-  return problems;
-}
-
-function indexNameExpressionError(pattern: string): string | undefined {
-  if (pattern === "" || pattern === "*") return undefined;
-  if (pattern.includes("::")) return `selectors [::] are not allowed in the index name expression [${pattern}]`;
-  if (pattern.startsWith("/")) {
-    // Lucene regular expressions are not supported by this implementation's matcher.
-    return `invalid regular expression pattern [${pattern}]`;
-  }
-  const stripped = pattern.replace(/[*?]/g, "x");
-  if (/[\\/"<>| ,#:]/.test(stripped) || stripped.startsWith("-") || stripped.startsWith("_") || stripped.startsWith("+")) {
-    return `invalid index name expression [${pattern}]`;
-  }
-  if (stripped.toLowerCase() !== stripped) return `index name must be lowercase [${pattern}]`;
-  return undefined;
-}
-
 // ----- structure -----------------------------------------------------------------------------
 
 type JsonObject = Record<string, unknown>;
-
-/** Elasticsearch's XContent token name for a JSON value (`START_ARRAY`, `VALUE_STRING`, ...), as its parse messages print it. */
-export function tokenOf(value: unknown): string {
-  if (value === null || value === undefined) return "VALUE_NULL";
-  if (Array.isArray(value)) return "START_ARRAY";
-  switch (typeof value) {
-    case "string":
-      return "VALUE_STRING";
-    case "number":
-      return "VALUE_NUMBER";
-    case "boolean":
-      return "VALUE_BOOLEAN";
-    case "object":
-      return "START_OBJECT";
-    default:
-      return "VALUE_EMBEDDED_OBJECT";
-  }
-}
 
 function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === "object" && !Array.isArray(value);
@@ -518,19 +374,4 @@ function parseRestriction(roleName: string, value: unknown): { workflows: string
     if (workflows.length === 0) throw parseError(`${context}. [workflows] cannot be an empty array`);
   }
   return workflows === undefined ? undefined : { workflows };
-}
-
-/**
- * Whether a descriptor grants no privilege at all (no cluster, indices, applications, run_as or
- * global entries; metadata does not count). Derived API keys — created by an API key — may only
- * carry such descriptors, e.g. `{"noop": {}}`.
- */
-export function roleDescriptorGrantsNothing(descriptor: RoleDescriptor): boolean {
-  return (
-    descriptor.cluster.length === 0 &&
-    descriptor.indices.length === 0 &&
-    descriptor.applications.length === 0 &&
-    descriptor.run_as.length === 0 &&
-    (descriptor.global === undefined || Object.keys(descriptor.global).length === 0)
-  );
 }

@@ -1,4 +1,4 @@
-import type { RealmRef, User } from "../authentication.js";
+import type { RealmRef, User } from "./authentication.js";
 
 /**
  * What a realm sees of a request. `request` is the host framework's request object (for Express,
@@ -50,15 +50,4 @@ export interface Realm {
    * realm").
    */
   readonly credentialsFromCookies?: boolean;
-}
-
-export function realmRef(realm: Realm): RealmRef {
-  return { name: realm.name, type: realm.type };
-}
-
-/** Normalizes what a host realm returned. */
-export function toRealmResult(value: RealmResult | User | null): RealmResult {
-  if (value === null || value === undefined) return { status: "continue" };
-  if ("status" in value) return value;
-  return { status: "success", user: value };
 }
