@@ -5,7 +5,7 @@ import type { TokenService } from "./authc/token/token-service.js";
 import type { Authentication } from "./model/authentication.js";
 import type { NativeUserService } from "./authc/realms/native-user-service.js";
 import type { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
-import type { PermissionCheck } from "./authz/permission.js";
+import type { PermissionCheck } from "./authz/permission-check.js";
 import type { RoleService } from "./authz/role-service.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "./authz/has-privileges.js";
 import { resolveOptions } from "./config/resolve-options.js";

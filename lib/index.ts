@@ -13,7 +13,7 @@ export type { PrivilegeRequirement } from "./http/require-privileges.js";
 export { Authentication, API_KEY_REALM, type AuthenticateResponse, type AuthenticationType, type RealmRef, type User, type ApiKeyRef } from "./model/authentication.js";
 export type { Realm, RealmInput, RealmResult } from "./model/realm.js";
 export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./model/role-descriptor.js";
-export type { PermissionCheck } from "./authz/permission.js";
+export type { PermissionCheck } from "./authz/permission-check.js";
 export {
   SecurityError,
   isSecurityError,

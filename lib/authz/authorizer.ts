@@ -5,7 +5,9 @@ import type { RoleStore } from "../store/role-store.js";
 import { forbiddenError } from "../support/security-error.js";
 import type { ApplicationPrivilegeLookup } from "./application-privileges.js";
 import { actionDeniedReason, applicationDeniedReason, type DeniedSubject } from "./denial-message.js";
-import { BUILTIN_ROLES, Permission, type PermissionCheck } from "./permission.js";
+import { BUILTIN_ROLES } from "./builtin-roles.js";
+import { Permission } from "./permission.js";
+import type { PermissionCheck } from "./permission-check.js";
 import type { RoleDescriptor } from "../model/role-descriptor.js";
 
 export interface AuthorizerOptions {

@@ -4,7 +4,7 @@ import type { RoleStore } from "../store/role-store.js";
 import { illegalArgument, validationError } from "../support/security-error.js";
 import { setOwnKey } from "../support/set-own-key.js";
 import type { Authorizer } from "./authorizer.js";
-import { BUILTIN_ROLES } from "./permission.js";
+import { BUILTIN_ROLES } from "./builtin-roles.js";
 import { parseRoleDescriptor } from "./parse-role-descriptor.js";
 import type { RoleDescriptor } from "../model/role-descriptor.js";
 

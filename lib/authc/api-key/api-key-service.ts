@@ -2,7 +2,7 @@ import { hostname } from "node:os";
 import { auditActor } from "../../audit/audit-actor.js";
 import type { AuditTrail } from "../../audit/audit-trail.js";
 import type { Authorizer } from "../../authz/authorizer.js";
-import type { PermissionCheck } from "../../authz/permission.js";
+import type { PermissionCheck } from "../../authz/permission-check.js";
 import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
 import { booleanParam, parseQueryApiKeysRequest, queryApiKeys, type QueryApiKeysResult } from "../../query/index.js";
 import {

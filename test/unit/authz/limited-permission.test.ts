@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LimitedPermission } from "../../../lib/authz/limited-permission.js";
-import { Permission, SUPERUSER_ROLE } from "../../../lib/authz/permission.js";
+import { Permission } from "../../../lib/authz/permission.js";
+import { SUPERUSER_ROLE } from "../../../lib/authz/builtin-roles.js";
 import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js";
 
 describe("LimitedPermission", () => {
