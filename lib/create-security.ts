@@ -1,12 +1,12 @@
 import type { RequestHandler, Router } from "express";
 import type { Request } from "express";
-import type { ApiKeyService } from "./authc/api-key/api-key-service.js";
-import type { TokenService } from "./authc/token/token-service.js";
+import type { ApiKeyService } from "./services/api-keys/api-key-service.js";
+import type { TokenService } from "./services/tokens/token-service.js";
 import type { Authentication } from "./model/authentication.js";
-import type { NativeUserService } from "./authc/realms/native-user-service.js";
-import type { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
+import type { NativeUserService } from "./services/users/native-user-service.js";
+import type { ApplicationPrivilegeService } from "./services/privileges/application-privilege-service.js";
 import type { PermissionCheck } from "./authz/permission-check.js";
-import type { RoleService } from "./authz/role-service.js";
+import type { RoleService } from "./services/roles/role-service.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "./authz/has-privileges.js";
 import { resolveOptions } from "./config/resolve-options.js";
 import type { SecurityOptions } from "./model/security-options.js";

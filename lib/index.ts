@@ -3,7 +3,7 @@ import "./http/security-context.js";
 export { createSecurity, type Security } from "./create-security.js";
 export type { SecurityOptions } from "./model/security-options.js";
 export type { TokenOptions } from "./model/token-options.js";
-export type { TokenService, CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
+export type { TokenService, CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-service.js";
 export { TokenRequestError, type TokenRequestErrorCode } from "./authc/token/token-errors.js";
 export type { SecurityContext } from "./http/security-context.js";
 export type { InternalErrorReport, InternalErrorRequest } from "./model/internal-error-report.js";
@@ -34,8 +34,8 @@ export type {
   ApiKeyHashUpgradeEvent,
 } from "./model/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
-export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./authc/api-key/import-api-keys.js";
+export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./services/api-keys/import-api-keys.js";
 export type { AuthenticationRecord, RealmAuthenticationRecord, ApiKeyAuthenticationRecord } from "./authc/background/authentication-record.js";
-export type { GrantApiKeyForRequest } from "./authc/background/grant-api-key-for.js";
+export type { GrantApiKeyForRequest } from "./services/api-keys/grant-api-key-for.js";
 export { IdentityRevokedError, type RevocationCause } from "./authc/background/identity-revoked-error.js";
 export { InvalidAuthenticationRecordError } from "./authc/background/invalid-authentication-record-error.js";

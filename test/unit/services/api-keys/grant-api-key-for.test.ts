@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CreateApiKeyResponse } from "../../../../lib/authc/api-key/api-key-service.js";
+import type { CreateApiKeyResponse } from "../../../../lib/services/api-keys/api-key-service.js";
 import { Authentication } from "../../../../lib/model/authentication.js";
-import { grantApiKeyFor, type ApiKeyGranter, type GrantApiKeyForRequest } from "../../../../lib/authc/background/grant-api-key-for.js";
+import { grantApiKeyFor, type ApiKeyGranter, type GrantApiKeyForRequest } from "../../../../lib/services/api-keys/grant-api-key-for.js";
 import { SecurityError } from "../../../../lib/support/security-error.js";
 
 const primary = new Authentication({

@@ -7,22 +7,22 @@ import { randomId } from "../../support/random-id.js";
 import { authenticationError, isSecurityError } from "../../support/security-error.js";
 import type { ResolvedTokenConfig } from "../../model/token-options.js";
 import type { AuthenticateResponse, Authentication } from "../../model/authentication.js";
-import type { AuthenticationService } from "../authentication-service.js";
-import { ensureSubjectActive } from "../ensure-subject-active.js";
-import { signAccessToken, verifyAccessToken } from "./access-token.js";
-import { JwtSigningKey } from "./jwt-signing-key.js";
+import type { AuthenticationService } from "../../authc/authentication-service.js";
+import { ensureSubjectActive } from "../../authc/ensure-subject-active.js";
+import { signAccessToken, verifyAccessToken } from "../../authc/token/access-token.js";
+import { JwtSigningKey } from "../../authc/token/jwt-signing-key.js";
 import {
   generateRefreshToken,
   hashRefreshToken,
   isPlausibleRefreshToken,
   openSupersedingPair,
   sealSupersedingPair,
-} from "./refresh-token.js";
-import { TokenAuthenticator, type ApiKeyStateCheck } from "./token-authenticator.js";
-import { decodeTokenSubject, encodeTokenSubject, tokenAuthentication } from "./token-authentication.js";
-import { TokenCache } from "./token-cache.js";
-import { invalidGrant, tokensNotEnabled } from "./token-errors.js";
-import { TokenRemover } from "./token-remover.js";
+} from "../../authc/token/refresh-token.js";
+import { TokenAuthenticator, type ApiKeyStateCheck } from "../../authc/token/token-authenticator.js";
+import { decodeTokenSubject, encodeTokenSubject, tokenAuthentication } from "../../authc/token/token-authentication.js";
+import { TokenCache } from "../../authc/token/token-cache.js";
+import { invalidGrant, tokensNotEnabled } from "../../authc/token/token-errors.js";
+import { TokenRemover } from "../../authc/token/token-remover.js";
 import { parseCreateTokenRequest, parseInvalidateTokenRequest } from "./token-requests.js";
 import { isDuplicateKey } from "../../store/is-duplicate-key.js";
 

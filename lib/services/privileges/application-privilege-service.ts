@@ -1,11 +1,11 @@
-import type { Authentication } from "../model/authentication.js";
-import type { ApplicationPrivilegeStore } from "../store/application-privilege-store.js";
-import type { EventsJournal } from "../store/events-journal.js";
-import { assertSafeKeys, isPlainObject } from "../support/json-input.js";
-import { getOwnKey, setOwnKey } from "../support/set-own-key.js";
-import { parseError, validationError } from "../support/security-error.js";
-import { validateApplicationAction, validateApplicationName, validateApplicationPrivilegeName } from "./application-privileges.js";
-import type { Authorizer } from "./authorizer.js";
+import type { Authentication } from "../../model/authentication.js";
+import type { ApplicationPrivilegeStore } from "../../store/application-privilege-store.js";
+import type { EventsJournal } from "../../store/events-journal.js";
+import { assertSafeKeys, isPlainObject } from "../../support/json-input.js";
+import { getOwnKey, setOwnKey } from "../../support/set-own-key.js";
+import { parseError, validationError } from "../../support/security-error.js";
+import { validateApplicationAction, validateApplicationName, validateApplicationPrivilegeName } from "../../authz/application-privileges.js";
+import type { Authorizer } from "../../authz/authorizer.js";
 
 const ACTION = "cluster:admin/xpack/security/privilege/";
 

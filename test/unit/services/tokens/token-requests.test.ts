@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TokenRequestError } from "../../../../lib/authc/token/token-errors.js";
-import { parseCreateTokenRequest, parseInvalidateTokenRequest } from "../../../../lib/authc/token/token-requests.js";
+import { parseCreateTokenRequest, parseInvalidateTokenRequest } from "../../../../lib/services/tokens/token-requests.js";
 import { SecurityError } from "../../../../lib/support/security-error.js";
 import { throwsSecurityError } from "../../../support/throws-security-error.js";
 

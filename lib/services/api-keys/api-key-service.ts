@@ -29,10 +29,10 @@ import {
 } from "../../support/security-error.js";
 import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
 import type { Authentication, ApiKeyRef } from "../../model/authentication.js";
-import type { AuthenticationService } from "../authentication-service.js";
-import { ensureSubjectActive } from "../ensure-subject-active.js";
-import { ApiKeyAuthenticator, snapshotOf } from "./api-key-authenticator.js";
-import { ApiKeyCache, type ApiKeySnapshot } from "./api-key-cache.js";
+import type { AuthenticationService } from "../../authc/authentication-service.js";
+import { ensureSubjectActive } from "../../authc/ensure-subject-active.js";
+import { ApiKeyAuthenticator, snapshotOf } from "../../authc/api-key/api-key-authenticator.js";
+import { ApiKeyCache, type ApiKeySnapshot } from "../../authc/api-key/api-key-cache.js";
 import {
   authenticationFromDoc,
   canonicalJson,
@@ -44,12 +44,12 @@ import {
   metadataValues,
   renderApiKeyInfo,
   type ApiKeyInfo,
-} from "./api-key-document.js";
-import { ApiKeyHasher } from "./api-key-hash.js";
-import { ApiKeyHashUpgrader } from "./api-key-hash-upgrader.js";
-import { ApiKeySecretFormat } from "./api-key-secret-format.js";
-import { ApiKeyRemover } from "./api-key-remover.js";
-import { ApiKeyUsageRecorder } from "./api-key-usage-recorder.js";
+} from "../../authc/api-key/api-key-document.js";
+import { ApiKeyHasher } from "../../authc/api-key/api-key-hash.js";
+import { ApiKeyHashUpgrader } from "../../authc/api-key/api-key-hash-upgrader.js";
+import { ApiKeySecretFormat } from "../../authc/api-key/api-key-secret-format.js";
+import { ApiKeyRemover } from "../../authc/api-key/api-key-remover.js";
+import { ApiKeyUsageRecorder } from "../../authc/api-key/api-key-usage-recorder.js";
 import { flattenMetadata } from "./flatten-metadata.js";
 import { importApiKeys, type ImportApiKeysOptions, type ImportApiKeysResult } from "./import-api-keys.js";
 import {

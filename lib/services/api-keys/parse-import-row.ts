@@ -3,7 +3,7 @@ import { roleNameError } from "../../authz/validate-role-descriptor.js";
 import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
 import { isPlainObject, typeName, type JsonObject } from "../../support/json-input.js";
 import { isSecurityError } from "../../support/security-error.js";
-import { validateUsername } from "../realms/native-user-service.js";
+import { validateUsername } from "../users/native-user-service.js";
 import { parseCreateRequest } from "./api-key-requests.js";
 import { importedHashProblem } from "./imported-hash-problem.js";
 

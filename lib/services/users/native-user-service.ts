@@ -14,8 +14,8 @@ import {
 } from "../../support/json-input.js";
 import { illegalArgument, validationError } from "../../support/security-error.js";
 import type { Authentication, RealmRef, User } from "../../model/authentication.js";
-import { subjectRealm } from "../subject-realm.js";
-import { userFromDoc } from "./native-realm.js";
+import { subjectRealm } from "../../authc/subject-realm.js";
+import { userFromDoc } from "../../authc/realms/native-realm.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 
 const ACTION = "cluster:admin/xpack/security/user/";

@@ -1,12 +1,12 @@
-import type { Authentication } from "../model/authentication.js";
-import type { EventsJournal } from "../store/events-journal.js";
-import type { RoleStore } from "../store/role-store.js";
-import { illegalArgument, validationError } from "../support/security-error.js";
-import { setOwnKey } from "../support/set-own-key.js";
-import type { Authorizer } from "./authorizer.js";
-import { BUILTIN_ROLES } from "./builtin-roles.js";
-import { parseRoleDescriptor } from "./parse-role-descriptor.js";
-import type { RoleDescriptor } from "../model/role-descriptor.js";
+import type { Authentication } from "../../model/authentication.js";
+import type { EventsJournal } from "../../store/events-journal.js";
+import type { RoleStore } from "../../store/role-store.js";
+import { illegalArgument, validationError } from "../../support/security-error.js";
+import { setOwnKey } from "../../support/set-own-key.js";
+import type { Authorizer } from "../../authz/authorizer.js";
+import { BUILTIN_ROLES } from "../../authz/builtin-roles.js";
+import { parseRoleDescriptor } from "../../authz/parse-role-descriptor.js";
+import type { RoleDescriptor } from "../../model/role-descriptor.js";
 
 const ACTION = "cluster:admin/xpack/security/role/";
 

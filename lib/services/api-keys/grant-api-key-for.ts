@@ -1,7 +1,7 @@
 import { illegalArgument } from "../../support/security-error.js";
-import type { CreateApiKeyResponse } from "../api-key/api-key-service.js";
+import type { CreateApiKeyResponse } from "./api-key-service.js";
 import type { Authentication } from "../../model/authentication.js";
-import { parseAuthorization } from "../parse-authorization.js";
+import { parseAuthorization } from "../../authc/parse-authorization.js";
 
 /** The key to grant: the `api_key` part of a grant request. */
 export interface GrantApiKeyForRequest {

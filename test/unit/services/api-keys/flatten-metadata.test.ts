@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { flattenMetadata } from "../../../../lib/authc/api-key/flatten-metadata.js";
+import { flattenMetadata } from "../../../../lib/services/api-keys/flatten-metadata.js";
 import { throwsSecurityError } from "../../../support/throws-security-error.js";
 
 describe("flattenMetadata (the queryable copy of API-key metadata)", () => {

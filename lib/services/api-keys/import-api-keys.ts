@@ -13,8 +13,8 @@ import {
   encodeDescriptors,
   encodeMetadata,
   metadataValues,
-} from "./api-key-document.js";
-import type { ApiKeyHasher } from "./api-key-hash.js";
+} from "../../authc/api-key/api-key-document.js";
+import type { ApiKeyHasher } from "../../authc/api-key/api-key-hash.js";
 import { expirationTime } from "./api-key-requests.js";
 import { flattenMetadata } from "./flatten-metadata.js";
 import { ImportRowError, parseImportRow, type ImportRow, type ImportRowContext } from "./parse-import-row.js";

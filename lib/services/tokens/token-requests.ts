@@ -5,7 +5,7 @@
  */
 import { isPlainObject, typeName, type JsonObject } from "../../support/json-input.js";
 import { illegalArgument, parseError, SecurityError, validationError, xContentParseError } from "../../support/security-error.js";
-import { TokenRequestError } from "./token-errors.js";
+import { TokenRequestError } from "../../authc/token/token-errors.js";
 
 export type TokenGrantType = "password" | "client_credentials" | "refresh_token";
 

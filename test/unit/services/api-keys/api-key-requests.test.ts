@@ -10,7 +10,7 @@ import {
   parseGetRequest,
   parseInvalidateRequest,
   parseUpdateRequest,
-} from "../../../../lib/authc/api-key/api-key-requests.js";
+} from "../../../../lib/services/api-keys/api-key-requests.js";
 import { resolveApiKeyOptions } from "../../../../lib/authc/api-key/resolve-api-key-options.js";
 import { SecurityError } from "../../../../lib/support/security-error.js";
 
