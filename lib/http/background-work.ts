@@ -1,5 +1,5 @@
 import type { Request } from "express";
-import type { CreateApiKeyResponse } from "../services/api-keys/api-key-service.js";
+import type { CreateApiKeyResponse } from "../services/api-keys/api-key-responses.js";
 import type { Authentication } from "../model/authentication.js";
 import type { AuthenticationRecord } from "../authc/background/authentication-record.js";
 import { AuthenticationRestorer } from "../authc/background/authentication-restorer.js";

@@ -1,73 +1,41 @@
-import { hostname } from "node:os";
-import { auditActor } from "../../audit/audit-actor.js";
+import { ApiKeyAuthenticator } from "../../authc/api-key/api-key-authenticator.js";
+import { ApiKeyCache, type ApiKeySnapshot } from "../../authc/api-key/api-key-cache.js";
+import { authenticationFromDoc, type ApiKeyInfo } from "../../authc/api-key/api-key-document.js";
+import { ApiKeyHasher } from "../../authc/api-key/api-key-hash.js";
+import { ApiKeyHashUpgrader } from "../../authc/api-key/api-key-hash-upgrader.js";
+import { ApiKeyRemover } from "../../authc/api-key/api-key-remover.js";
+import { ApiKeySecretFormat } from "../../authc/api-key/api-key-secret-format.js";
+import { ApiKeyUsageRecorder } from "../../authc/api-key/api-key-usage-recorder.js";
 import type { AuditTrail } from "../../audit/audit-trail.js";
+import type { AuthenticationService } from "../../authc/authentication-service.js";
 import type { Authorizer } from "../../authz/authorizer.js";
-import type { PermissionCheck } from "../../authz/permission-check.js";
-import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
-import { booleanParam, parseQueryApiKeysRequest, queryApiKeys, type QueryApiKeysResult } from "../../query/index.js";
-import {
-  ApiKeyStore,
-  type ApiKeyDocWithoutHash,
-  type ApiKeyNameMatch,
-  type ApiKeySelector,
-  type ApiKeyUpdate,
-} from "../../store/api-key-store.js";
+import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
+import type { Authentication } from "../../model/authentication.js";
+import type { QueryApiKeysResult } from "../../query/index.js";
+import { ApiKeyStore } from "../../store/api-key-store.js";
 import { ApiKeyUsageStore } from "../../store/api-key-usage-store.js";
 import type { EventsJournal } from "../../store/events-journal.js";
 import { LeaseStore } from "../../store/lease-store.js";
-import type { ApiKeyCreator, ApiKeyDoc, SecurityModels } from "../../store/models.js";
+import type { SecurityModels } from "../../store/models.js";
 import type { PasswordHasher } from "../../support/password-hasher.js";
 import { randomId } from "../../support/random-id.js";
-import { retryPause } from "../../support/retry-pause.js";
-import {
-  authenticationError,
-  illegalArgument,
-  isSecurityError,
-  notFoundError,
-  SecurityError,
-  type ElasticsearchErrorCause,
-} from "../../support/security-error.js";
-import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
-import type { Authentication, ApiKeyRef } from "../../model/authentication.js";
-import type { AuthenticationService } from "../../authc/authentication-service.js";
-import { ensureSubjectActive } from "../../authc/ensure-subject-active.js";
-import { ApiKeyAuthenticator, snapshotOf } from "../../authc/api-key/api-key-authenticator.js";
-import { ApiKeyCache, type ApiKeySnapshot } from "../../authc/api-key/api-key-cache.js";
-import {
-  authenticationFromDoc,
-  canonicalJson,
-  decodeCreatorMetadata,
-  decodeDescriptors,
-  decodeMetadata,
-  encodeDescriptors,
-  encodeMetadata,
-  metadataValues,
-  renderApiKeyInfo,
-  type ApiKeyInfo,
-} from "../../authc/api-key/api-key-document.js";
-import { ApiKeyHasher } from "../../authc/api-key/api-key-hash.js";
-import { ApiKeyHashUpgrader } from "../../authc/api-key/api-key-hash-upgrader.js";
-import { ApiKeySecretFormat } from "../../authc/api-key/api-key-secret-format.js";
-import { ApiKeyRemover } from "../../authc/api-key/api-key-remover.js";
-import { ApiKeyUsageRecorder } from "../../authc/api-key/api-key-usage-recorder.js";
-import { flattenMetadata } from "./flatten-metadata.js";
+import { authenticationError, illegalArgument, SecurityError } from "../../support/security-error.js";
+import { API_KEY_ACTIONS } from "./api-key-actions.js";
+import type { ApiKeyActionContext } from "./api-key-action-context.js";
+import { parseCreateRequest, parseGrantRequest, type GetApiKeyParams } from "./api-key-requests.js";
+import type {
+  BulkUpdateApiKeyResponse,
+  ClearApiKeyCacheResponse,
+  CreateApiKeyResponse,
+  GetApiKeyResponse,
+  InvalidateApiKeyResponse,
+} from "./api-key-responses.js";
+import { authorizeApiKeyAction } from "./authorize-api-key-action.js";
+import { auditCreated, authenticateGrant, createApiKeyFor, GENERIC_401, type GrantCredentialResolver } from "./create-api-key.js";
+import { getApiKeys, queryApiKeysAs, type QueryApiKeyParams } from "./get-api-keys.js";
 import { importApiKeys, type ImportApiKeysOptions, type ImportApiKeysResult } from "./import-api-keys.js";
-import {
-  expirationTime,
-  isEmptyDescriptor,
-  parseBulkUpdateRequest,
-  parseCreateRequest,
-  parseGetRequest,
-  parseGrantRequest,
-  parseInvalidateRequest,
-  parseUpdateRequest,
-  type GetApiKeyParams,
-  type ParsedCreateRequest,
-  type ParsedGrantRequest,
-  type ParsedKeyFields,
-} from "./api-key-requests.js";
-import { setOwnKey } from "../../support/set-own-key.js";
-import { storeTimeLimitOf } from "../../store/store-time-limit.js";
+import { clearApiKeyCache, invalidateApiKeys } from "./invalidate-api-keys.js";
+import { bulkUpdateApiKeys, updateApiKey } from "./update-api-keys.js";
 
 export interface ApiKeyServiceDeps {
   models: SecurityModels;
@@ -85,92 +53,6 @@ export interface ApiKeyServiceDeps {
   audit?: AuditTrail;
   /** Owners' realm when an import row names none. Default `"native"`. */
   nativeRealmName?: string;
-}
-
-/** Response of create and grant: the secret, shown this once. */
-export interface CreateApiKeyResponse {
-  id: string;
-  name: string;
-  expiration?: number;
-  api_key: string;
-  encoded: string;
-}
-
-export interface GetApiKeyResponse {
-  api_keys: ApiKeyInfo[];
-}
-
-export interface InvalidateApiKeyResponse {
-  invalidated_api_keys: string[];
-  previously_invalidated_api_keys: string[];
-  error_count: number;
-  error_details?: ElasticsearchErrorCause[];
-}
-
-export interface BulkUpdateApiKeyResponse {
-  updated: string[];
-  noops: string[];
-  errors?: { count: number; details: Record<string, ElasticsearchErrorCause> };
-}
-
-export interface ClearApiKeyCacheResponse {
-  _nodes: { total: number; successful: number; failed: number };
-  cluster_name: string;
-  nodes: Record<string, { name: string }>;
-}
-
-/** `_query/api_key` parameters (booleans, or the query-string spellings `"true"`/`"false"`/`""`). */
-export interface QueryApiKeyParams {
-  with_limited_by?: boolean | string;
-  with_profile_uid?: boolean | string;
-  typed_keys?: boolean | string;
-}
-
-/** Turns validated grant credentials into an `Authorization` header value for the chain. */
-export type GrantCredentialResolver = (grant: ParsedGrantRequest) => string;
-
-const ACTION = "cluster:admin/xpack/security/api_key/";
-export const API_KEY_ACTIONS = Object.freeze({
-  create: ACTION + "create",
-  get: ACTION + "get",
-  query: ACTION + "query",
-  invalidate: ACTION + "invalidate",
-  update: ACTION + "update",
-  bulkUpdate: ACTION + "bulk_update",
-  grant: ACTION + "grant",
-  clearCache: "cluster:admin/xpack/security/cache/clear",
-});
-/** An action only `manage_security` (and `all`) grants: the test for cross-cluster key management. */
-const CROSS_CLUSTER_ACTION = "cluster:admin/xpack/security/cross_cluster/api_key/update";
-const GRANT_PATH = "/_security/api_key/grant";
-/** What realms see as "the request" of grant credentials: not the caller's request (its session must not count). */
-const GRANT_REQUEST = Object.freeze({ method: "POST", url: GRANT_PATH, originalUrl: GRANT_PATH, headers: Object.freeze({}) });
-const GENERIC_401 = "unable to authenticate with provided credentials and anonymous access is not allowed for this request";
-/**
- * Tries per key while concurrent writers keep winning, within a time budget; then a 409
- * (Elasticsearch retries none). The budget keeps a pile-up of writers on one key from turning
- * into slow requests: past it, the loser's answer is the conflict.
- */
-const MAX_UPDATE_ATTEMPTS = 30;
-const UPDATE_RETRY_BUDGET_MS = 1000;
-/** Clock skew tolerated between instances when deciding whether a key may still be cached. */
-const RECENT_INVALIDATION_MARGIN_MS = 10_000;
-
-/** The API key a subject authenticated with, when the effective subject is that key (not run-as). */
-function keyOf(auth: Authentication): ApiKeyRef | undefined {
-  return auth.apiKey && !auth.isRunAs ? auth.apiKey : undefined;
-}
-
-/** Realm names that count as "the caller's" for owner filters (ApiKeyService.getOwnersRealmNames). */
-function ownerRealms(auth: Authentication): string[] {
-  const key = keyOf(auth);
-  return [key ? key.creatorRealm.name : auth.lookupRealm.name];
-}
-
-function nameMatch(name: string | undefined): ApiKeyNameMatch | undefined {
-  if (name === undefined || name === "*") return undefined;
-  if (name.endsWith("*")) return { prefix: name.slice(0, -1) };
-  return { exact: name };
 }
 
 /**
@@ -205,6 +87,8 @@ export class ApiKeyService {
   private readonly unsubscribe: () => void;
   private readonly audit: AuditTrail | undefined;
   private readonly nativeRealmName: string;
+  /** What the operations in this folder work with. */
+  private readonly ctx: ApiKeyActionContext;
 
   constructor(deps: ApiKeyServiceDeps) {
     this.config = deps.config;
@@ -243,6 +127,20 @@ export class ApiKeyService {
         void this.usageStore.remove(ids).catch(() => undefined);
       },
     });
+    this.ctx = {
+      store: this.store,
+      usageStore: this.usageStore,
+      cache: this.cache,
+      hasher: this.hasher,
+      secretFormat: this.secretFormat,
+      remover: this.remover,
+      authorizer: this.authorizer,
+      journal: this.journal,
+      authentication: this.authentication,
+      audit: this.audit,
+      config: this.config,
+      clock: () => this.clock(),
+    };
     this.grantTypes.set("password", (grant) => "Basic " + Buffer.from(`${grant.username ?? ""}:${grant.password ?? ""}`, "utf8").toString("base64"));
     this.unsubscribe = this.journal.subscribe((event) => {
       if (event.kind !== "api_key.invalidate" && event.kind !== "api_key.clear_cache" && event.kind !== "api_key.update") return;
@@ -285,16 +183,13 @@ export class ApiKeyService {
     this.grantTypes.set(grantType, resolver);
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Create and grant
-
   /** `POST|PUT /_security/api_key`. */
   async create(caller: Authentication, body: unknown): Promise<CreateApiKeyResponse> {
     this.ensureEnabled();
     const request = parseCreateRequest(body);
-    await this.authorize(caller, API_KEY_ACTIONS.create, true);
-    const created = await this.createFor(caller, request);
-    this.auditCreated("api_key_create", caller, caller, created);
+    await authorizeApiKeyAction(this.authorizer, caller, API_KEY_ACTIONS.create, true);
+    const created = await createApiKeyFor(this.ctx, caller, request);
+    auditCreated(this.ctx, "api_key_create", caller, caller, created);
     return created;
   }
 
@@ -305,138 +200,17 @@ export class ApiKeyService {
     // Stricter than Elasticsearch on purpose: a key (or a token minted by one) never mints keys
     // for someone else, so a leaked key cannot be turned into fresh, independent credentials.
     if (caller.apiKey) throw illegalArgument("authentication via API key not supported: an API key cannot grant API keys");
-    await this.authorize(caller, API_KEY_ACTIONS.grant, false);
-    const owner = await this.authenticateGrant(grant);
-    const created = await this.createFor(owner, grant.apiKey);
-    this.auditCreated("api_key_grant", caller, owner, created);
+    await authorizeApiKeyAction(this.authorizer, caller, API_KEY_ACTIONS.grant, false);
+    const owner = await authenticateGrant(this.ctx, this.grantTypes, grant);
+    const created = await createApiKeyFor(this.ctx, owner, grant.apiKey);
+    auditCreated(this.ctx, "api_key_grant", caller, owner, created);
     return created;
   }
-
-  private auditCreated(type: "api_key_create" | "api_key_grant", caller: Authentication, owner: Authentication, created: CreateApiKeyResponse): void {
-    this.audit?.emit(() => {
-      const { principal, realm } = creatorOf(owner);
-      return { type, timestamp: new Date().toISOString(), caller: auditActor(caller), owner: { username: principal, realm }, ids: [created.id], name: created.name };
-    });
-  }
-
-  private async authenticateGrant(grant: ParsedGrantRequest): Promise<Authentication> {
-    const resolver = this.grantTypes.get(grant.grantType);
-    if (!resolver) throw illegalArgument(`the grant type [${grant.grantType}] is not supported`);
-    if (grant.grantType === "access_token" && grant.clientAuthentication) {
-      // Only JWTs take client authentication, and this library has no JWT realm.
-      throw illegalArgument("[client_authentication] not supported with the supplied access_token type");
-    }
-    let subject: Authentication;
-    try {
-      const subjects = await this.authentication.authenticate(
-        { authorization: resolver(grant), ...(grant.runAs !== undefined ? { runAs: grant.runAs } : {}) },
-        { uri: GRANT_PATH, request: GRANT_REQUEST },
-      );
-      if (!subjects) throw authenticationError(GENERIC_401);
-      subject = subjects.authentication;
-    } catch (error) {
-      if (grant.grantType === "password" && isSecurityError(error) && error.status === 401 && error.reason.startsWith("unable to authenticate user [")) {
-        throw authenticationError(`unable to authenticate user [${grant.username ?? ""}] for action [${API_KEY_ACTIONS.grant}]`);
-      }
-      throw error;
-    }
-    // TransportGrantAction: a run-as that did not happen (run-as disabled, credentials that cannot
-    // run as) or that targets someone else is refused.
-    if (grant.runAs !== undefined && (!subject.isRunAs || subject.user.username !== grant.runAs)) {
-      throw new SecurityError(400, "status_exception", "the provided grant credentials do not support run-as");
-    }
-    return subject;
-  }
-
-  private async createFor(owner: Authentication, request: ParsedCreateRequest): Promise<CreateApiKeyResponse> {
-    const key = keyOf(owner);
-    const assigned = request.roleDescriptors ?? {};
-    if (key) {
-      const descriptors = Object.values(assigned);
-      if (descriptors.length === 0 || !descriptors.every(isEmptyDescriptor)) {
-        throw illegalArgument("creating derived api keys requires an explicit role descriptor that is empty (has no privileges)");
-      }
-    }
-    // A key may never expire: the owner must exist and be enabled now, not merely when the token
-    // (or key) this request authenticated with was made.
-    await ensureSubjectActive(owner, this.authentication.chain);
-    const limitedBy = await this.limitedBySnapshot(owner);
-    const now = this.clock();
-    const id = randomId();
-    const secret = this.secretFormat.generate();
-    const hash = await this.hasher.hash(secret);
-    const metadata = request.metadata ?? {};
-    const doc: ApiKeyDoc = {
-      _id: id,
-      doc_type: "api_key",
-      type: "rest",
-      name: request.name,
-      creation_time: now,
-      expiration_time: expirationTime(now, request.expirationMs),
-      invalidated: false,
-      invalidation_time: null,
-      hash,
-      role_descriptors: encodeDescriptors(assigned),
-      limited_by_role_descriptors: encodeDescriptors(limitedBy),
-      metadata: encodeMetadata(metadata),
-      metadata_flattened: flattenMetadata(metadata),
-      metadata_values: metadataValues(metadata),
-      creator: creatorOf(owner),
-      version: 1,
-    };
-    const epoch = this.cache.epoch;
-    await this.store.insert(doc);
-    // Pre-warm the auth cache on this instance, as Elasticsearch does on the creating node.
-    this.cache.put(snapshotOf(doc), secret, epoch, now);
-    const response: CreateApiKeyResponse = { id, name: request.name } as CreateApiKeyResponse;
-    if (doc.expiration_time !== null) response.expiration = doc.expiration_time;
-    response.api_key = secret;
-    response.encoded = Buffer.from(`${id}:${secret}`, "utf8").toString("base64");
-    return response;
-  }
-
-  /**
-   * The owner's role descriptors now (`description` stripped); `{}` for an API key (it has no
-   * roles), as Elasticsearch's `ApiKeyUserRoleDescriptorResolver`.
-   */
-  private async limitedBySnapshot(owner: Authentication): Promise<RoleDescriptorMap> {
-    if (keyOf(owner)) return {};
-    const resolved = await this.authorizer.resolveRoles(owner.user.roles);
-    const out: RoleDescriptorMap = {};
-    for (const { name, descriptor } of resolved) {
-      const { description: _description, ...rest } = descriptor;
-      // A native role may be called `__proto__`: it must stay a key of the snapshot.
-      setOwnKey(out, name, structuredClone(rest));
-    }
-    return out;
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Get and query
 
   /** `GET /_security/api_key`. */
   async get(caller: Authentication, params?: GetApiKeyParams): Promise<GetApiKeyResponse> {
     this.ensureEnabled();
-    const request = parseGetRequest(params);
-    const key = keyOf(caller);
-    const own = (() => {
-      if (key) return !request.withLimitedBy && request.id === key.id;
-      if (request.owner) return true;
-      return request.username !== undefined && request.realmName !== undefined && this.isCaller(caller, request.username, request.realmName);
-    })();
-    await this.authorize(caller, API_KEY_ACTIONS.get, own);
-    const selector: ApiKeySelector = {};
-    selectOwner(selector, caller, request);
-    if (request.id !== undefined) selector.ids = [request.id];
-    const name = nameMatch(request.name);
-    if (name) selector.name = name;
-    if (request.activeOnly) {
-      selector.excludeInvalidated = true;
-      selector.excludeExpiredAt = this.clock();
-    }
-    const docs = await this.store.find(selector);
-    const usage = await this.usageStore.valuesFor(docs.map((doc) => doc._id));
-    return { api_keys: docs.map((doc) => renderApiKeyInfo({ ...doc, ...usage.get(doc._id) }, { withLimitedBy: request.withLimitedBy })) };
+    return getApiKeys(this.ctx, caller, params);
   }
 
   /**
@@ -445,206 +219,25 @@ export class ApiKeyService {
    */
   async query(caller: Authentication, body: unknown, params: QueryApiKeyParams = {}): Promise<QueryApiKeysResult<ApiKeyInfo>> {
     this.ensureEnabled();
-    const now = this.clock();
-    const key = keyOf(caller);
-    // The privilege check comes before the body is read: parsing a query costs CPU, and a caller
-    // who may not query keys must not get to spend it. Only the URL flag it depends on is read first.
-    // An API key needs manage_api_key or higher to see limited-by descriptors.
-    const withLimitedBy = booleanParam(params.with_limited_by);
-    const { full } = await this.authorize(caller, API_KEY_ACTIONS.query, !(key && withLimitedBy));
-    const request = parseQueryApiKeysRequest(body ?? undefined, params, now);
-    let scopeFilter: Record<string, unknown> = {};
-    if (!full) {
-      scopeFilter = key
-        ? ApiKeyStore.filterOf({ ids: [key.id] })
-        : ApiKeyStore.filterOf({ username: caller.user.username, realms: ownerRealms(caller) });
-    }
-    // The query engine talks to the driver directly: it gets the store's time limit explicitly.
-    const limit = storeTimeLimitOf(this.store.model);
-    return limit.run(
-      queryApiKeys(this.store.model.collection, request, {
-        scopeFilter,
-        now,
-        joined: this.usageStore,
-        render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
-        ...limit.options,
-      }),
-    );
+    return queryApiKeysAs(this.ctx, caller, body, params);
   }
-
-  // -------------------------------------------------------------------------------------------
-  // Update
 
   /** `PUT /_security/api_key/{id}`: owner only, never via an API key. */
   async update(caller: Authentication, id: string, body?: unknown): Promise<{ updated: boolean }> {
     this.ensureEnabled();
-    const fields = parseUpdateRequest(body);
-    await this.authorize(caller, API_KEY_ACTIONS.update, true);
-    this.ensureNotApiKey(caller);
-    const result = await this.updateKeys(caller, [id], fields);
-    if (result.updated.includes(id)) return { updated: true };
-    if (result.noops.includes(id)) return { updated: false };
-    throw result.errors.get(id) ?? notFoundError(`no API key owned by requesting user found for ID [${id}]`);
+    return updateApiKey(this.ctx, caller, id, body);
   }
 
   /** `POST /_security/api_key/_bulk_update`. */
   async bulkUpdate(caller: Authentication, body: unknown): Promise<BulkUpdateApiKeyResponse> {
     this.ensureEnabled();
-    const request = parseBulkUpdateRequest(body);
-    await this.authorize(caller, API_KEY_ACTIONS.bulkUpdate, true);
-    this.ensureNotApiKey(caller);
-    const result = await this.updateKeys(caller, request.ids, request);
-    const response: BulkUpdateApiKeyResponse = { updated: result.updated, noops: result.noops };
-    if (result.errors.size > 0) {
-      const details: Record<string, ElasticsearchErrorCause> = {};
-      // Ids come from the request as given: `__proto__` must stay a key too.
-      for (const [id, error] of result.errors) setOwnKey(details, id, error.toCause());
-      response.errors = { count: result.errors.size, details };
-    }
-    return response;
+    return bulkUpdateApiKeys(this.ctx, caller, body);
   }
-
-  private ensureNotApiKey(caller: Authentication): void {
-    if (caller.apiKey) throw illegalArgument("authentication via API key not supported: only the owner user can update an API key");
-  }
-
-  private async updateKeys(
-    caller: Authentication,
-    ids: readonly string[],
-    fields: ParsedKeyFields,
-  ): Promise<{ updated: string[]; noops: string[]; errors: Map<string, SecurityError> }> {
-    const updated: string[] = [];
-    const noops: string[] = [];
-    const errors = new Map<string, SecurityError>();
-    const username = caller.user.username;
-    const realms = ownerRealms(caller);
-    const owned = (doc: ApiKeyDocWithoutHash | null): doc is ApiKeyDocWithoutHash =>
-      doc !== null && doc.creator.principal === username && realms.includes(doc.creator.realm);
-
-    // An update re-captures the owner and may push the expiration out: as much a mint as create.
-    await ensureSubjectActive(caller, this.authentication.chain);
-    const limitedBy = await this.limitedBySnapshot(caller);
-    const creator = creatorOf(caller);
-    const docs = new Map((await this.store.find({ ids, username, realms })).map((doc) => [doc._id, doc]));
-    const now = this.clock();
-
-    for (const id of ids) {
-      let doc: ApiKeyDocWithoutHash | null = docs.get(id) ?? null;
-      let done = false;
-      const giveUpAt = Date.now() + UPDATE_RETRY_BUDGET_MS;
-      let triedVersion: number | undefined;
-      for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS && !done; attempt++) {
-        if (attempt > 0) {
-          if (Date.now() >= giveUpAt) break;
-          await retryPause(attempt);
-          doc = await this.store.getWithoutHash(id);
-          // Still the version we lost on: its winner is mid-write. Wait for it, reading only
-          // (another claim attempt would be one more write on a contended document).
-          if (doc !== null && doc.version === triedVersion) continue;
-        }
-        if (!owned(doc)) {
-          errors.set(id, notFoundError(`no API key owned by requesting user found for ID [${id}]`));
-          done = true;
-          break;
-        }
-        const problem = updateProblem(doc, now);
-        if (problem) {
-          errors.set(id, illegalArgument(problem));
-          done = true;
-          break;
-        }
-        const change: ApiKeyUpdate = { creator, limited_by_role_descriptors: encodeDescriptors(limitedBy) };
-        if (fields.roleDescriptors !== undefined) change.role_descriptors = encodeDescriptors(fields.roleDescriptors);
-        if (fields.metadata !== undefined) {
-          change.metadata = encodeMetadata(fields.metadata);
-          change.metadata_flattened = flattenMetadata(fields.metadata);
-          change.metadata_values = metadataValues(fields.metadata);
-        }
-        if (fields.expirationMs !== undefined) change.expiration_time = expirationTime(now, fields.expirationMs);
-        if (isNoop(doc, fields, creator, limitedBy)) {
-          noops.push(id);
-          done = true;
-        } else {
-          triedVersion = doc.version;
-          if (await this.store.compareAndSet(id, doc.version, change)) {
-            updated.push(id);
-            done = true;
-          }
-        }
-      }
-      if (!done) errors.set(id, new SecurityError(409, "version_conflict_engine_exception", `[${id}]: version conflict, the API key was changed concurrently`));
-    }
-    if (updated.length > 0) await this.journal.append({ kind: "api_key.update", keys: updated });
-    this.audit?.emit(() => ({
-      type: "api_key_update",
-      timestamp: new Date().toISOString(),
-      caller: auditActor(caller),
-      owner: { username, realm: realms[0] ?? caller.lookupRealm.name },
-      ids: [...updated],
-      unchanged_ids: [...noops],
-      ...(errors.size > 0 ? { errors: [...errors].map(([id, error]) => ({ id, reason: error.reason })) } : {}),
-    }));
-    return { updated, noops, errors };
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Invalidate and clear cache
 
   /** `DELETE /_security/api_key`. */
   async invalidate(caller: Authentication, body: unknown): Promise<InvalidateApiKeyResponse> {
     this.ensureEnabled();
-    const request = parseInvalidateRequest(body);
-    const key = keyOf(caller);
-    const own = (() => {
-      if (key) return request.ids !== undefined && request.ids.every((id) => id === key.id);
-      if (request.owner) return true;
-      return request.username !== undefined && request.realmName !== undefined && this.isCaller(caller, request.username, request.realmName);
-    })();
-    const { permission } = await this.authorize(caller, API_KEY_ACTIONS.invalidate, own);
-
-    // Besides the keys to invalidate, read those invalidated so recently that some instance may
-    // still serve them from its cache: a call interrupted after its writes (crash, timeout) never
-    // journaled them, and repeating it must finish that job too. Older ones are never cached.
-    const now = this.clock();
-    const selector: ApiKeySelector = { excludeInvalidatedBefore: now - this.recentlyInvalidatedWindowMs() };
-    selectOwner(selector, caller, request);
-    if (request.ids !== undefined) selector.ids = request.ids;
-    const name = nameMatch(request.name);
-    if (name) selector.name = name;
-
-    const found = await this.store.findIds(selector);
-    const errors: SecurityError[] = [];
-    const canManageCrossCluster = permission.grantsClusterAction(CROSS_CLUSTER_ACTION);
-    const targets: Array<{ id: string; version: number }> = [];
-    const recentlyInvalidated: string[] = [];
-    for (const doc of found) {
-      if (doc.invalidated) {
-        recentlyInvalidated.push(doc._id);
-      } else if (doc.type === "cross_cluster" && !canManageCrossCluster) {
-        errors.push(illegalArgument(`Cannot invalidate cross-cluster API key [${doc._id}]. This requires [manage_security] cluster privilege or higher`));
-      } else {
-        targets.push({ id: doc._id, version: doc.version });
-      }
-    }
-    const result = targets.length > 0 ? await this.store.invalidate(targets, now) : { invalidated: [], previously: [] };
-    const evict = [...new Set([...result.invalidated, ...result.previously, ...recentlyInvalidated])];
-    if (evict.length > 0) await this.journal.append({ kind: "api_key.invalidate", keys: evict });
-    if (result.invalidated.length > 0) void this.remover.trigger();
-    const response: InvalidateApiKeyResponse = {
-      invalidated_api_keys: result.invalidated,
-      previously_invalidated_api_keys: result.previously,
-      error_count: errors.length,
-    };
-    if (errors.length > 0) response.error_details = errors.map((e) => e.toCause());
-    this.audit?.emit(() => ({
-      type: "api_key_invalidate",
-      timestamp: new Date().toISOString(),
-      caller: auditActor(caller),
-      ids: [...result.invalidated],
-      unchanged_ids: [...result.previously],
-      ...(errors.length > 0 ? { errors: errors.map((error) => ({ reason: error.reason })) } : {}),
-    }));
-    return response;
+    return invalidateApiKeys(this.ctx, caller, body);
   }
 
   /**
@@ -652,14 +245,7 @@ export class ApiKeyService {
    * here at once and on every other instance at its next journal poll.
    */
   async clearCache(caller: Authentication, ids?: readonly string[]): Promise<ClearApiKeyCacheResponse> {
-    await this.authorize(caller, API_KEY_ACTIONS.clearCache, false);
-    const keys = ids && ids.length > 0 && !ids.includes("*") && !ids.includes("_all") ? [...ids] : ["*"];
-    await this.journal.append({ kind: "api_key.clear_cache", keys });
-    return {
-      _nodes: { total: 1, successful: 1, failed: 0 },
-      cluster_name: this.clusterName,
-      nodes: { [this.nodeId]: { name: hostname() } },
-    };
+    return clearApiKeyCache(this.ctx, caller, ids, { clusterName: this.clusterName, nodeId: this.nodeId });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -714,83 +300,4 @@ export class ApiKeyService {
       throw new SecurityError(400, "feature_not_enabled_exception", "api keys are not enabled", { metadata: { "disabled.feature": "api_keys" } });
     }
   }
-
-  /**
-   * How long after its invalidation a key may still sit in some instance's cache: the document
-   * freshness (`docCacheTtl`), plus a margin for clocks of different instances; 0 without caches.
-   */
-  private recentlyInvalidatedWindowMs(): number {
-    if (this.config.cacheTtlMs <= 0) return 0;
-    return this.config.docCacheTtlMs + RECENT_INVALIDATION_MARGIN_MS;
-  }
-
-  /** Whether `username`+`realmName` name the effective subject of `caller`. */
-  private isCaller(caller: Authentication, username: string, realmName: string): boolean {
-    return username === caller.user.username && realmName === caller.lookupRealm.name;
-  }
-
-  /**
-   * Allows `action` when an unconditional privilege grants it (`full`), or when `own` (the request
-   * is self-scoped) and `manage_own_api_key` does. Otherwise Elasticsearch's 403.
-   */
-  private async authorize(caller: Authentication, action: string, own: boolean): Promise<{ permission: PermissionCheck; full: boolean }> {
-    const permission = await this.authorizer.permissionFor(caller);
-    if (permission.grantsClusterAction(action)) return { permission, full: true };
-    if (own && permission.grantsClusterAction(action, { ownApiKeyRequest: true })) return { permission, full: false };
-    throw this.authorizer.denied(caller, action);
-  }
-}
-
-/** The effective subject's identity, recorded as the key's creator/owner. */
-export function creatorOf(auth: Authentication): ApiKeyCreator {
-  return {
-    principal: auth.user.username,
-    full_name: auth.user.full_name ?? null,
-    email: auth.user.email ?? null,
-    metadata: JSON.stringify(auth.user.metadata ?? {}),
-    realm: auth.lookupRealm.name,
-    realm_type: auth.lookupRealm.type,
-  };
-}
-
-/** Elasticsearch's `validateForUpdate` messages, or `undefined` when the key may be updated. */
-function updateProblem(doc: ApiKeyDocWithoutHash, now: number): string | undefined {
-  if (doc.invalidated) return `cannot update invalidated API key [${doc._id}]`;
-  if (doc.expiration_time !== null && doc.expiration_time !== undefined && now > doc.expiration_time) return `cannot update expired API key [${doc._id}]`;
-  if (!doc.name) return `cannot update legacy API key [${doc._id}] without name`;
-  const type = doc.type ?? "rest";
-  if (type !== "rest") return `cannot update API key of type [${type}] while expected type is [rest]`;
-  return undefined;
-}
-
-/** Elasticsearch's `isNoop`: nothing the update would write differs from what is stored. */
-function isNoop(doc: ApiKeyDocWithoutHash, fields: ParsedKeyFields, creator: ApiKeyCreator, limitedBy: RoleDescriptorMap): boolean {
-  if (fields.expirationMs !== undefined) return false;
-  const stored = doc.creator;
-  if (
-    stored.principal !== creator.principal ||
-    (stored.full_name ?? null) !== creator.full_name ||
-    (stored.email ?? null) !== creator.email ||
-    stored.realm !== creator.realm ||
-    stored.realm_type !== creator.realm_type ||
-    canonicalJson(decodeCreatorMetadata(stored.metadata)) !== canonicalJson(decodeCreatorMetadata(creator.metadata))
-  ) {
-    return false;
-  }
-  if (fields.metadata !== undefined && canonicalJson(decodeMetadata(doc.metadata)) !== canonicalJson(fields.metadata)) return false;
-  if (fields.roleDescriptors !== undefined && canonicalJson(decodeDescriptors(doc.role_descriptors)) !== canonicalJson(fields.roleDescriptors)) {
-    return false;
-  }
-  return canonicalJson(decodeDescriptors(doc.limited_by_role_descriptors)) === canonicalJson(limitedBy);
-}
-
-/** The ownership part of a get/invalidate selector: the caller's own keys, or a named owner. */
-function selectOwner(selector: ApiKeySelector, caller: Authentication, request: { owner: boolean; username?: string | undefined; realmName?: string | undefined }): void {
-  if (request.owner) {
-    selector.username = caller.user.username;
-    selector.realms = ownerRealms(caller);
-    return;
-  }
-  if (request.username !== undefined) selector.username = request.username;
-  if (request.realmName !== undefined) selector.realms = [request.realmName];
 }

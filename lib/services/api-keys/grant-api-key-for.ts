@@ -1,5 +1,5 @@
 import { illegalArgument } from "../../support/security-error.js";
-import type { CreateApiKeyResponse } from "./api-key-service.js";
+import type { CreateApiKeyResponse } from "./api-key-responses.js";
 import type { Authentication } from "../../model/authentication.js";
 import { parseAuthorization } from "../../authc/parse-authorization.js";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { CreateApiKeyResponse } from "../../../../lib/services/api-keys/api-key-service.js";
+import type { CreateApiKeyResponse } from "../../../../lib/services/api-keys/api-key-responses.js";
 import { Authentication } from "../../../../lib/model/authentication.js";
 import { grantApiKeyFor, type ApiKeyGranter, type GrantApiKeyForRequest } from "../../../../lib/services/api-keys/grant-api-key-for.js";
 import { SecurityError } from "../../../../lib/support/security-error.js";
