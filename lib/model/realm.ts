@@ -1,4 +1,4 @@
-import type { RealmRef, User } from "./authentication.js";
+import type { User } from "./authentication.js";
 
 /**
  * What a realm sees of a request. `request` is the host framework's request object (for Express,
