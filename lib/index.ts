@@ -34,7 +34,7 @@ export type {
   ApiKeyHashUpgradeEvent,
 } from "./model/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
-export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./services/api-keys/import-api-keys.js";
+export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./services/api-keys/import-api-keys-options.js";
 export type { AuthenticationRecord, RealmAuthenticationRecord, ApiKeyAuthenticationRecord } from "./authc/background/authentication-record.js";
 export type { GrantApiKeyForRequest } from "./services/api-keys/grant-api-key-for.js";
 export { IdentityRevokedError, type RevocationCause } from "./authc/background/identity-revoked-error.js";

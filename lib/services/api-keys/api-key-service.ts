@@ -33,7 +33,8 @@ import type {
 import { authorizeApiKeyAction } from "./authorize-api-key-action.js";
 import { auditCreated, authenticateGrant, createApiKeyFor, GENERIC_401, type GrantCredentialResolver } from "./create-api-key.js";
 import { getApiKeys, queryApiKeysAs, type QueryApiKeyParams } from "./get-api-keys.js";
-import { importApiKeys, type ImportApiKeysOptions, type ImportApiKeysResult } from "./import-api-keys.js";
+import { importApiKeys } from "./import-api-keys.js";
+import type { ImportApiKeysOptions, ImportApiKeysResult } from "./import-api-keys-options.js";
 import { clearApiKeyCache, invalidateApiKeys } from "./invalidate-api-keys.js";
 import { bulkUpdateApiKeys, updateApiKey } from "./update-api-keys.js";
 
