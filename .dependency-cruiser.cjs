@@ -39,10 +39,17 @@ module.exports = {
     },
     {
       name: "database-only-in-store",
-      comment: "mongoose and the driver belong to lib/store/; elsewhere only the wiring names the connection's type.",
+      comment: "mongoose and the driver belong to lib/store/; the entry points (the wiring, the CLI) open connections.",
       severity: "error",
-      from: { path: "^lib/", pathNot: ["^lib/store/", "^lib/create-security\\.ts$"] },
+      from: { path: "^lib/", pathNot: ["^lib/store/", "^lib/create-security\\.ts$", "^lib/cli/", "^lib/model/"] },
       to: { path: "^node_modules/(mongoose|mongodb)/" },
+    },
+    {
+      name: "model-names-database-types-only",
+      comment: "lib/model/ may name the connection's type in the options, never use the database.",
+      severity: "error",
+      from: { path: "^lib/model/" },
+      to: { path: "^node_modules/(mongoose|mongodb)/", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "express-only-in-http",

@@ -1,6 +1,6 @@
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "./authz/has-privileges.js";
 import { resolveOptions } from "./config/resolve-options.js";
-import type { SecurityOptions } from "./config/security-options.js";
+import type { SecurityOptions } from "./model/security-options.js";
 import { createAuthenticateMiddleware, type AuthenticateOptions } from "./http/authenticate-middleware.js";
 import { createAdminUi } from "./http/admin-ui/create-admin-ui.js";
 import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";

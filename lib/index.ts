@@ -2,30 +2,32 @@ import "./http/security-context.js";
 
 export { createSecurity } from "./create-security.js";
 export type { Security, ApiKeys, Tokens, Users, Roles, ApplicationPrivileges, QueryApiKeyResponse } from "./security.js";
-export type { SecurityOptions, ApiKeyOptions, TokenOptions } from "./config/security-options.js";
+export type { SecurityOptions } from "./model/security-options.js";
+export type { ApiKeyOptions } from "./model/api-key-options.js";
+export type { TokenOptions } from "./model/token-options.js";
 export type {
   CreateApiKeyResponse,
   GetApiKeyResponse,
   InvalidateApiKeyResponse,
   BulkUpdateApiKeyResponse,
   ClearApiKeyCacheResponse,
-  QueryApiKeyParams,
-} from "./authc/api-key/api-key-service.js";
+} from "./services/api-keys/api-key-responses.js";
+export type { QueryApiKeyParams } from "./services/api-keys/get-api-keys.js";
 export type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
-export type { GetApiKeyParams } from "./authc/api-key/api-key-requests.js";
-export type { CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
-export type { ApplicationPrivilegeView } from "./authz/application-privilege-service.js";
+export type { GetApiKeyParams } from "./services/api-keys/api-key-requests.js";
+export type { CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-service.js";
+export type { ApplicationPrivilegeView } from "./services/privileges/application-privilege-service.js";
 export type { HasPrivilegesResponse } from "./authz/has-privileges.js";
 export { TokenRequestError, type TokenRequestErrorCode } from "./authc/token/token-errors.js";
 export type { SecurityContext } from "./http/security-context.js";
-export type { InternalErrorReport, InternalErrorRequest } from "./http/internal-error-report.js";
+export type { InternalErrorReport, InternalErrorRequest } from "./model/internal-error-report.js";
 export type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 export type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 export type { PrivilegeRequirement } from "./http/require-privileges.js";
-export { Authentication, API_KEY_REALM, type AuthenticateResponse, type AuthenticationType, type RealmRef, type User, type ApiKeyRef } from "./authc/authentication.js";
-export type { Realm, RealmInput, RealmResult } from "./authc/realms/realm.js";
-export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./authz/role-descriptor.js";
-export type { PermissionCheck } from "./authz/permission.js";
+export { Authentication, API_KEY_REALM, type AuthenticateResponse, type AuthenticationType, type RealmRef, type User, type ApiKeyRef } from "./model/authentication.js";
+export type { Realm, RealmInput, RealmResult } from "./model/realm.js";
+export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./model/role-descriptor.js";
+export type { PermissionCheck } from "./authz/permission-check.js";
 export {
   SecurityError,
   isSecurityError,
@@ -44,10 +46,10 @@ export type {
   ApiKeyAuditEvent,
   AccessDeniedEvent,
   ApiKeyHashUpgradeEvent,
-} from "./audit/audit-event.js";
+} from "./model/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
-export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./authc/api-key/import-api-keys.js";
+export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./services/api-keys/import-api-keys-options.js";
 export type { AuthenticationRecord, RealmAuthenticationRecord, ApiKeyAuthenticationRecord } from "./authc/background/authentication-record.js";
-export type { GrantApiKeyForRequest } from "./authc/background/grant-api-key-for.js";
+export type { GrantApiKeyForRequest } from "./services/api-keys/grant-api-key-for.js";
 export { IdentityRevokedError, type RevocationCause } from "./authc/background/identity-revoked-error.js";
 export { InvalidAuthenticationRecordError } from "./authc/background/invalid-authentication-record-error.js";

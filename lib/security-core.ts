@@ -1,23 +1,24 @@
-import { ApiKeyService } from "./authc/api-key/api-key-service.js";
-import { TokenService } from "./authc/token/token-service.js";
+import { ApiKeyService } from "./services/api-keys/api-key-service.js";
+import { TokenService } from "./services/tokens/token-service.js";
 import { AuthenticationService } from "./authc/authentication-service.js";
 import { AuthenticatorChain } from "./authc/authenticator-chain.js";
 import { CredentialCache } from "./authc/realms/credential-cache.js";
 import { NativeRealm } from "./authc/realms/native-realm.js";
-import { NativeUserService } from "./authc/realms/native-user-service.js";
-import { realmRef, type Realm } from "./authc/realms/realm.js";
+import { NativeUserService } from "./services/users/native-user-service.js";
+import { realmRef } from "./authc/realms/realm-ref.js";
+import type { Realm } from "./model/realm.js";
 import { AuditTrail } from "./audit/audit-trail.js";
-import { ApplicationPrivilegeService } from "./authz/application-privilege-service.js";
+import { ApplicationPrivilegeService } from "./services/privileges/application-privilege-service.js";
 import { Authorizer } from "./authz/authorizer.js";
-import { RoleService } from "./authz/role-service.js";
-import type { ResolvedConfig } from "./config/security-options.js";
+import { RoleService } from "./services/roles/role-service.js";
+import type { ResolvedConfig } from "./model/security-options.js";
 import { ApplicationPrivilegeStore } from "./store/application-privilege-store.js";
 import { EventsJournal } from "./store/events-journal.js";
 import { createModels, ensureIndexes, type SecurityModels } from "./store/models.js";
 import { RoleStore } from "./store/role-store.js";
 import { StoreTimeLimit } from "./store/store-time-limit.js";
 import { UserStore } from "./store/user-store.js";
-import type { InternalErrorReport } from "./http/internal-error-report.js";
+import type { InternalErrorReport } from "./model/internal-error-report.js";
 import { PasswordHasher } from "./support/password-hasher.js";
 
 /**

@@ -10,17 +10,17 @@ import type {
   CreateApiKeyResponse,
   GetApiKeyResponse,
   InvalidateApiKeyResponse,
-  QueryApiKeyParams,
-} from "./authc/api-key/api-key-service.js";
+} from "./services/api-keys/api-key-responses.js";
+import type { QueryApiKeyParams } from "./services/api-keys/get-api-keys.js";
 import type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
-import type { GetApiKeyParams } from "./authc/api-key/api-key-requests.js";
-import type { ImportApiKeysOptions, ImportApiKeysResult } from "./authc/api-key/import-api-keys.js";
-import type { Authentication, User } from "./authc/authentication.js";
-import type { CreateTokenResponse, InvalidateTokenResponse } from "./authc/token/token-service.js";
-import type { ApplicationPrivilegeView } from "./authz/application-privilege-service.js";
+import type { GetApiKeyParams } from "./services/api-keys/api-key-requests.js";
+import type { ImportApiKeysOptions, ImportApiKeysResult } from "./services/api-keys/import-api-keys-options.js";
+import type { Authentication, User } from "./model/authentication.js";
+import type { CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-service.js";
+import type { ApplicationPrivilegeView } from "./services/privileges/application-privilege-service.js";
 import type { HasPrivilegesResponse } from "./authz/has-privileges.js";
-import type { PermissionCheck } from "./authz/permission.js";
-import type { RoleDescriptor } from "./authz/role-descriptor.js";
+import type { PermissionCheck } from "./authz/permission-check.js";
+import type { RoleDescriptor } from "./model/role-descriptor.js";
 import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 import type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 import type { BackgroundWork } from "./http/background-work.js";

@@ -1,5 +1,5 @@
-import type { Authentication } from "../authc/authentication.js";
-import type { AuditActor } from "./audit-event.js";
+import type { Authentication } from "../model/authentication.js";
+import type { AuditActor } from "../model/audit-event.js";
 
 /** The acting subject of `auth`, as audit events name it (names and ids only). */
 export function auditActor(auth: Authentication): AuditActor {

@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditSink } from "./audit-event.js";
+import type { AuditEvent, AuditSink } from "../model/audit-event.js";
 
 /**
  * Hands audit events to the configured sink. An audit sink can never break a request: a sink

@@ -2,9 +2,9 @@ import type { AuditTrail } from "../audit/audit-trail.js";
 import type { Authorizer } from "../authz/authorizer.js";
 import { runAsDeniedReason } from "../authz/denial-message.js";
 import { authenticationError, forbiddenError, isSecurityError, SecurityError } from "../support/security-error.js";
-import type { Authentication } from "./authentication.js";
+import type { Authentication } from "../model/authentication.js";
 import type { AuthenticatorChain, AuthRequestInfo } from "./authenticator-chain.js";
-import { realmRef } from "./realms/realm.js";
+import { realmRef } from "./realms/realm-ref.js";
 
 /** The security headers of one request, already read from the framework's request. */
 export interface SecurityHeaders {

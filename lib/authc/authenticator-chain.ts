@@ -1,7 +1,9 @@
 import { authenticationError, type SecurityError } from "../support/security-error.js";
-import { Authentication, type User } from "./authentication.js";
+import { Authentication, type User } from "../model/authentication.js";
 import { MAX_CREDENTIAL_LENGTH, parseAuthorization, type Credentials } from "./parse-authorization.js";
-import { realmRef, toRealmResult, type Realm } from "./realms/realm.js";
+import { realmRef } from "./realms/realm-ref.js";
+import { toRealmResult } from "./realms/to-realm-result.js";
+import type { Realm } from "../model/realm.js";
 
 /** Everything about the request the chain needs, free of any HTTP framework. */
 export interface AuthRequestInfo {

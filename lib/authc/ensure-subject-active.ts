@@ -1,6 +1,6 @@
 import { authenticationError } from "../support/security-error.js";
-import type { Authentication, RealmRef } from "./authentication.js";
-import type { Realm } from "./realms/realm.js";
+import type { Authentication, RealmRef } from "../model/authentication.js";
+import type { Realm } from "../model/realm.js";
 import { subjectRealm } from "./subject-realm.js";
 
 /** Where the users behind an authentication are looked up again. */

@@ -1,4 +1,4 @@
-import type { Authentication, RealmRef } from "./authentication.js";
+import type { Authentication, RealmRef } from "../model/authentication.js";
 
 /**
  * The realm the effective user of `auth` belongs to: for an API key (not run-as) its owner's

@@ -1,12 +1,14 @@
 import type { AuditTrail } from "../audit/audit-trail.js";
-import type { Authentication } from "../authc/authentication.js";
+import type { Authentication } from "../model/authentication.js";
 import type { ApplicationPrivilegeStore } from "../store/application-privilege-store.js";
 import type { RoleStore } from "../store/role-store.js";
 import { forbiddenError } from "../support/security-error.js";
 import type { ApplicationPrivilegeLookup } from "./application-privileges.js";
 import { actionDeniedReason, applicationDeniedReason, type DeniedSubject } from "./denial-message.js";
-import { BUILTIN_ROLES, Permission, type PermissionCheck } from "./permission.js";
-import type { RoleDescriptor } from "./role-descriptor.js";
+import { BUILTIN_ROLES } from "./builtin-roles.js";
+import { Permission } from "./permission.js";
+import type { PermissionCheck } from "./permission-check.js";
+import type { RoleDescriptor } from "../model/role-descriptor.js";
 
 export interface AuthorizerOptions {
   staticRoles: ReadonlyMap<string, RoleDescriptor>;

@@ -1,5 +1,5 @@
+import type { RoleDescriptor } from "../model/role-descriptor.js";
 import { deepFreeze } from "../support/deep-freeze.js";
-import type { RoleDescriptor } from "./role-descriptor.js";
 
 /**
  * The built-in `superuser` role: every cluster action, every index (restricted ones included),

@@ -2,8 +2,9 @@ import { parseError, illegalArgument, validationError } from "../support/securit
 import { applicationNameError } from "./application-privileges.js";
 import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./cluster-privileges.js";
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
-import type { PermissionCheck } from "./permission.js";
-import { parseApplicationPrivileges, parseIndicesPrivileges, tokenOf } from "./role-descriptor.js";
+import type { PermissionCheck } from "./permission-check.js";
+import { parseApplicationPrivileges, parseIndicesPrivileges } from "./parse-role-descriptor.js";
+import { tokenOf } from "../support/token-of.js";
 import { getOwnKey, setOwnKey } from "../support/set-own-key.js";
 import { findUnsafeKey } from "../support/unsafe-key.js";
 

@@ -1,4 +1,4 @@
-import type { ClusterActionOptions, IndexCheckOptions, PermissionCheck } from "./permission.js";
+import type { ClusterActionOptions, IndexCheckOptions, PermissionCheck } from "./permission-check.js";
 
 /**
  * An API key's effective permission: its assigned role descriptors intersected with the owner's

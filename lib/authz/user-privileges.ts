@@ -1,4 +1,4 @@
-import type { FieldSecurity, RoleDescriptor } from "./role-descriptor.js";
+import type { FieldSecurity, RoleDescriptor } from "../model/role-descriptor.js";
 
 /** One entry of `indices` in the `GET /_security/user/_privileges` response. */
 export interface UserIndicesPrivileges {

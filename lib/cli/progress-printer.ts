@@ -1,4 +1,4 @@
-import type { ImportProgress } from "../authc/api-key/import-api-keys.js";
+import type { ImportProgress } from "../services/api-keys/import-api-keys-options.js";
 
 /** Where the printer writes (stderr in the CLI). */
 export interface LineSink {

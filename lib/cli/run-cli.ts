@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import mongoose from "mongoose";
-import type { ImportApiKeysResult, ImportProblem } from "../authc/api-key/import-api-keys.js";
+import type { ImportApiKeysResult, ImportProblem } from "../services/api-keys/import-api-keys-options.js";
 import { createSecurityInternals } from "../create-security.js";
 import { ensureIndexes } from "../store/models.js";
 import { ProgressPrinter, type LineSink } from "./progress-printer.js";

@@ -1,10 +1,12 @@
 import { availableParallelism } from "node:os";
 import { resolveApiKeyOptions } from "../authc/api-key/resolve-api-key-options.js";
 import { resolveTokenOptions } from "../authc/token/resolve-token-options.js";
-import { parseRoleDescriptor, type RoleDescriptor } from "../authz/role-descriptor.js";
+import { parseRoleDescriptor } from "../authz/parse-role-descriptor.js";
+import type { RoleDescriptor } from "../model/role-descriptor.js";
 import { optionDuration } from "../support/duration.js";
-import { reportToStderr, safely } from "../http/internal-error-report.js";
-import type { ResolvedConfig, SecurityOptions } from "./security-options.js";
+import { reportToStderr } from "../support/report-to-stderr.js";
+import { safely } from "../support/safely.js";
+import type { ResolvedConfig, SecurityOptions } from "../model/security-options.js";
 
 const KNOWN = new Set([
   "connection", "collectionPrefix", "bootstrapPassword", "nativeRealmName", "realms", "roles", "anonymous", "runAs",

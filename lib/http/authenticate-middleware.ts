@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { AuditCredential, AuditRequestInfo, AuthenticationFailureEvent } from "../audit/audit-event.js";
+import type { AuditCredential, AuditRequestInfo, AuthenticationFailureEvent } from "../model/audit-event.js";
 import { auditActor } from "../audit/audit-actor.js";
 import type { AuthenticatedSubjects, SecurityHeaders } from "../authc/authentication-service.js";
 import { parseAuthorization } from "../authc/parse-authorization.js";

@@ -1,10 +1,10 @@
 import type { Request } from "express";
-import type { CreateApiKeyResponse } from "../authc/api-key/api-key-service.js";
-import type { Authentication } from "../authc/authentication.js";
+import type { CreateApiKeyResponse } from "../services/api-keys/api-key-responses.js";
+import type { Authentication } from "../model/authentication.js";
 import type { AuthenticationRecord } from "../authc/background/authentication-record.js";
 import { AuthenticationRestorer } from "../authc/background/authentication-restorer.js";
 import { captureAuthentication } from "../authc/background/capture-authentication.js";
-import { grantApiKeyFor, type GrantApiKeyForRequest } from "../authc/background/grant-api-key-for.js";
+import { grantApiKeyFor, type GrantApiKeyForRequest } from "../services/api-keys/grant-api-key-for.js";
 import type { SecurityCore } from "../security-core.js";
 import { authenticationError, illegalArgument } from "../support/security-error.js";
 import { readSecurityHeaders } from "./read-security-headers.js";

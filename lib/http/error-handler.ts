@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from "expre
 import { SecurityError } from "../support/security-error.js";
 import { isUnreadableRequestError } from "./unreadable-request-error.js";
 import { findGuard } from "./find-guard.js";
-import type { InternalErrorReport } from "./internal-error-report.js";
+import type { InternalErrorReport } from "../model/internal-error-report.js";
 import { sendError } from "./send-error.js";
 
 export interface ErrorHandlerSettings {

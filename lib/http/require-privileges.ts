@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { parseHasPrivilegesRequest } from "../authz/has-privileges.js";
-import type { PermissionCheck } from "../authz/permission.js";
+import type { PermissionCheck } from "../authz/permission-check.js";
 import type { SecurityCore } from "../security-core.js";
 import { storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";

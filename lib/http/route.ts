@@ -1,6 +1,6 @@
 import { parse as parseQuery } from "node:querystring";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
-import type { Authentication } from "../authc/authentication.js";
+import type { Authentication } from "../model/authentication.js";
 import { illegalArgument } from "../support/security-error.js";
 
 /** What a route handler returns: a status (default 200) and a JSON body. */

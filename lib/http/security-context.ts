@@ -1,4 +1,4 @@
-import type { Authentication } from "../authc/authentication.js";
+import type { Authentication } from "../model/authentication.js";
 
 /** What `authenticate()` puts on `req.security`. */
 export interface SecurityContext {

@@ -1,6 +1,6 @@
 import type { Response } from "express";
 import type { SecurityError } from "../support/security-error.js";
-import type { InternalErrorReport } from "./internal-error-report.js";
+import type { InternalErrorReport } from "../model/internal-error-report.js";
 import { toSecurityError } from "./to-security-error.js";
 
 /**

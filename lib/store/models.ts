@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from "mongoose";
-import type { RoleDescriptor } from "../authz/role-descriptor.js";
+import type { RoleDescriptor } from "../model/role-descriptor.js";
 import { installStoreTimeLimit, setStoreTimeLimit, type StoreTimeLimit } from "./store-time-limit.js";
 
 /** A native user as stored. `password_hash` is a bcrypt hash; it never leaves the store layer. */

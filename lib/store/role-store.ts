@@ -1,5 +1,5 @@
 import type { Model } from "mongoose";
-import type { RoleDescriptor } from "../authz/role-descriptor.js";
+import type { RoleDescriptor } from "../model/role-descriptor.js";
 import type { RoleDoc } from "./models.js";
 
 /** Native roles, stored in their normalized descriptor form. Names are validated by callers. */

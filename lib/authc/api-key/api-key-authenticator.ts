@@ -1,7 +1,7 @@
 import type { ApiKeyDoc } from "../../store/models.js";
 import { authenticationError } from "../../support/security-error.js";
 import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";
-import type { Authentication } from "../authentication.js";
+import type { Authentication } from "../../model/authentication.js";
 import type { Credentials } from "../parse-authorization.js";
 import type { ApiKeyCache, ApiKeySnapshot } from "./api-key-cache.js";
 import { authenticationFromDoc } from "./api-key-document.js";

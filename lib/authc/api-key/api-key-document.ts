@@ -3,10 +3,10 @@
  * a request made with the key, and the `ApiKeyInfo` of Get/Query responses (Elasticsearch's
  * emission order).
  */
-import type { RoleDescriptor, RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import type { RoleDescriptor, RoleDescriptorMap } from "../../model/role-descriptor.js";
 import type { ApiKeyDocWithoutHash } from "../../store/api-key-store.js";
 import type { ApiKeyDoc } from "../../store/models.js";
-import { API_KEY_REALM, Authentication, type User } from "../authentication.js";
+import { API_KEY_REALM, Authentication, type User } from "../../model/authentication.js";
 import { deepFreeze } from "../../support/deep-freeze.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 

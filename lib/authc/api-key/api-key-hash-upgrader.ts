@@ -2,7 +2,8 @@ import type { AuditTrail } from "../../audit/audit-trail.js";
 import type { ApiKeyDoc } from "../../store/models.js";
 import { snapshotOf } from "./api-key-authenticator.js";
 import type { ApiKeyCache, ApiKeySnapshot } from "./api-key-cache.js";
-import { hashFormatOf, PBKDF2_ITERATIONS, type ApiKeyHashAlgorithm, type ApiKeyHasher } from "./api-key-hash.js";
+import { hashFormatOf, PBKDF2_ITERATIONS, type ApiKeyHasher } from "./api-key-hash.js";
+import type { ApiKeyHashAlgorithm } from "../../model/api-key-options.js";
 
 /** What the upgrader needs from storage (see `ApiKeyStore.replaceHash`). */
 export interface HashUpgradeStore {

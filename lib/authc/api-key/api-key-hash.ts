@@ -3,13 +3,9 @@ import { promisify } from "node:util";
 import { availableParallelism } from "node:os";
 import { ConcurrencyLimit } from "../../support/concurrency-limit.js";
 import type { PasswordHasher } from "../../support/password-hasher.js";
+import type { ApiKeyHashAlgorithm } from "../../model/api-key-options.js";
 
 const pbkdf2Async = promisify(pbkdf2);
-
-/** Stored-hash algorithms for API-key secrets (Elasticsearch's `hashing.algorithm`). */
-export type ApiKeyHashAlgorithm = "ssha256" | "pbkdf2" | "bcrypt";
-
-export const API_KEY_HASH_ALGORITHMS: readonly ApiKeyHashAlgorithm[] = Object.freeze(["ssha256", "pbkdf2", "bcrypt"]);
 
 const SSHA256_PREFIX = "{SSHA256}";
 const PBKDF2_PREFIX = "{PBKDF2}";

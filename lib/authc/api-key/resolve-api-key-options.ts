@@ -1,8 +1,6 @@
-import type { ApiKeyOptions } from "../../config/security-options.js";
+import { API_KEY_HASH_ALGORITHMS, type ApiKeyHashAlgorithm, type ApiKeyOptions, type ResolvedApiKeyConfig } from "../../model/api-key-options.js";
 import { optionDuration } from "../../support/duration.js";
-import { API_KEY_HASH_ALGORITHMS, type ApiKeyHashAlgorithm } from "./api-key-hash.js";
 import { DEFAULT_SECRET_PREFIX, SECRET_PREFIX_PATTERN } from "./api-key-secret-format.js";
-import type { ResolvedApiKeyConfig } from "./api-key-service.js";
 
 const KNOWN = ["enabled", "hashAlgorithm", "cacheTtl", "cacheMaxKeys", "docCacheTtl", "retention", "removerInterval", "secretPrefix", "upgradeHashes", "usageFlushInterval"];
 const FIFTEEN_MINUTES = 15 * 60_000;

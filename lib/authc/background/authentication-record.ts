@@ -1,5 +1,5 @@
+import type { RealmRef } from "../../model/authentication.js";
 import { isObjectLiteral } from "../../support/is-object-literal.js";
-import type { RealmRef } from "../authentication.js";
 import { InvalidAuthenticationRecordError } from "./invalid-authentication-record-error.js";
 
 /** The only record format this version writes and reads. */

@@ -1,5 +1,5 @@
 import { illegalArgument } from "../../support/security-error.js";
-import type { Authentication } from "../authentication.js";
+import type { Authentication } from "../../model/authentication.js";
 import type { AuthenticationRecord } from "./authentication-record.js";
 
 export interface CaptureOptions {

@@ -1,6 +1,6 @@
 import { hash as oneShotHash, randomBytes } from "node:crypto";
 import { constantTimeDigestEqual } from "../../support/constant-time-equal.js";
-import type { User } from "../authentication.js";
+import type { User } from "../../model/authentication.js";
 
 interface Entry {
   /** Salted SHA-256 (hex) of the password. */

@@ -1,9 +1,9 @@
-import type { User } from "../authentication.js";
+import type { User } from "../../model/authentication.js";
 import type { UserDoc } from "../../store/models.js";
 import type { UserStore } from "../../store/user-store.js";
 import type { PasswordHasher } from "../../support/password-hasher.js";
 import type { CredentialCache } from "./credential-cache.js";
-import type { Realm, RealmInput, RealmResult } from "./realm.js";
+import type { Realm, RealmInput, RealmResult } from "../../model/realm.js";
 
 export function userFromDoc(doc: UserDoc): User {
   return {

@@ -1,7 +1,6 @@
-import type { TokenOptions } from "../../config/security-options.js";
+import type { ResolvedTokenConfig, TokenOptions } from "../../model/token-options.js";
 import { optionDuration } from "../../support/duration.js";
 import { toSigningKey } from "./jwt-signing-key.js";
-import type { ResolvedTokenConfig } from "./token-service.js";
 
 const KNOWN = ["enabled", "signingKey", "accessTokenLifetime", "refreshTokenLifetime"];
 const SECOND = 1000;

@@ -3,10 +3,10 @@
  * snapshot of who it was minted for (as Elasticsearch's `UserToken` does): the user with role
  * names, both realms, run-as, and, for a token minted by an API key, the key with its descriptors.
  */
-import type { RoleDescriptorMap } from "../../authz/role-descriptor.js";
+import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
 import { deepFreeze } from "../../support/deep-freeze.js";
 import { isPlainObject } from "../../support/json-input.js";
-import { Authentication, type ApiKeyRef, type AuthenticationType, type RealmRef, type User } from "../authentication.js";
+import { Authentication, type ApiKeyRef, type AuthenticationType, type RealmRef, type User } from "../../model/authentication.js";
 
 interface StoredSubject {
   v: 1;

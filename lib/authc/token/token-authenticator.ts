@@ -1,7 +1,7 @@
 import { hash as oneShotHash, type KeyObject } from "node:crypto";
 import type { TokenDoc } from "../../store/models.js";
 import { unavailableError } from "../../support/security-error.js";
-import type { Authentication } from "../authentication.js";
+import type { Authentication } from "../../model/authentication.js";
 import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";
 import type { Credentials } from "../parse-authorization.js";
 import { verifyAccessToken } from "./access-token.js";

@@ -1,4 +1,4 @@
-import type { Authentication } from "../authentication.js";
+import type { Authentication } from "../../model/authentication.js";
 
 /** What an instance knows about one access token id. */
 export type TokenCacheEntry =

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash, pbkdf2Sync, randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { ImportProgress } from "../../../lib/authc/api-key/import-api-keys.js";
+import type { ImportProgress } from "../../../lib/services/api-keys/import-api-keys-options.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 
 // Elasticsearch's hash layouts, computed here with node:crypto alone (not with the library's

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { InternalErrorRequest } from "../../../lib/index.js";
-import type { Realm } from "../../../lib/authc/realms/realm.js";
+import type { Realm } from "../../../lib/model/realm.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import { assertExpressUnderTest, EXPRESS_MAJOR_UNDER_TEST } from "../../support/assert-express-under-test.js";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import mongoose from "mongoose";
-import type { AuditEvent } from "../../../lib/audit/audit-event.js";
+import type { AuditEvent } from "../../../lib/model/audit-event.js";
 import { startRestartableMongoServer, type RestartableMongoServer } from "../../support/restartable-mongo-server.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import { basic, closeAgent, eventually, report, send, sleep, type RawResult } from "./reliability-support.js";

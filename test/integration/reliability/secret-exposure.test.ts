@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { after, before, describe, it } from "node:test";
-import type { AuditEvent } from "../../../lib/audit/audit-event.js";
+import type { AuditEvent } from "../../../lib/model/audit-event.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import { assertSafeResponse, basic, closeAgent, report, send, storedHashes, type RawResult } from "./reliability-support.js";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AuditEvent } from "../../../lib/audit/audit-event.js";
+import type { AuditEvent } from "../../../lib/model/audit-event.js";
 import { AuditTrail } from "../../../lib/audit/audit-trail.js";
 
 const event: AuditEvent = { type: "access_denied", timestamp: "2024-01-01T00:00:00.000Z", action: "a", username: "u", roles: [], reason: "r" };

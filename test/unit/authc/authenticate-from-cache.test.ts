@@ -5,7 +5,7 @@ import type { Model } from "mongoose";
 import { ApiKeyAuthenticator } from "../../../lib/authc/api-key/api-key-authenticator.js";
 import { ApiKeyCache } from "../../../lib/authc/api-key/api-key-cache.js";
 import { hashSsha256, verifySsha256 } from "../../../lib/authc/api-key/api-key-hash.js";
-import { Authentication, type User } from "../../../lib/authc/authentication.js";
+import { Authentication, type User } from "../../../lib/model/authentication.js";
 import { AuthenticatorChain } from "../../../lib/authc/authenticator-chain.js";
 import { CredentialCache } from "../../../lib/authc/realms/credential-cache.js";
 import { NativeRealm } from "../../../lib/authc/realms/native-realm.js";

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createSecretKey, randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import type { Model } from "mongoose";
-import { Authentication } from "../../../lib/authc/authentication.js";
+import { Authentication } from "../../../lib/model/authentication.js";
 import { AuthenticatorChain } from "../../../lib/authc/authenticator-chain.js";
 import { signAccessToken } from "../../../lib/authc/token/access-token.js";
 import { JwtSigningKey } from "../../../lib/authc/token/jwt-signing-key.js";

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { API_KEY_REALM, Authentication, type User } from "../../../lib/authc/authentication.js";
+import { API_KEY_REALM, Authentication, type User } from "../../../lib/model/authentication.js";
 import { ensureSubjectActive } from "../../../lib/authc/ensure-subject-active.js";
-import type { Realm } from "../../../lib/authc/realms/realm.js";
+import type { Realm } from "../../../lib/model/realm.js";
 import { SecurityError } from "../../../lib/support/security-error.js";
 
 const NATIVE = { name: "native", type: "native" };

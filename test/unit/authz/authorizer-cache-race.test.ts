@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Authentication, API_KEY_REALM, type User } from "../../../lib/authc/authentication.js";
+import { Authentication, API_KEY_REALM, type User } from "../../../lib/model/authentication.js";
 import { Authorizer } from "../../../lib/authz/authorizer.js";
-import { parseRoleDescriptor, type RoleDescriptor } from "../../../lib/authz/role-descriptor.js";
+import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js";
+import type { RoleDescriptor } from "../../../lib/model/role-descriptor.js";
 import type { ApplicationPrivilegeStore } from "../../../lib/store/application-privilege-store.js";
 import type { RoleStore } from "../../../lib/store/role-store.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Authentication, type User } from "../../../lib/authc/authentication.js";
+import { Authentication, type User } from "../../../lib/model/authentication.js";
 import { Authorizer } from "../../../lib/authz/authorizer.js";
-import { parseRoleDescriptor } from "../../../lib/authz/role-descriptor.js";
+import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js";
 import type { ApplicationPrivilegeStore } from "../../../lib/store/application-privilege-store.js";
 import type { RoleStore } from "../../../lib/store/role-store.js";
 

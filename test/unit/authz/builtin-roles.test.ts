@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BUILTIN_ROLES, SUPERUSER_ROLE } from "../../../lib/authz/builtin-roles.js";
-import { parseRoleDescriptor } from "../../../lib/authz/role-descriptor.js";
+import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js";
 
 describe("built-in roles", () => {
   it("superuser is a frozen, valid, normalized descriptor", () => {

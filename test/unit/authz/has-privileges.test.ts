@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import type { ApplicationPrivilegeLookup } from "../../../lib/authz/application-privileges.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "../../../lib/authz/has-privileges.js";
 import { Permission } from "../../../lib/authz/permission.js";
-import { parseRoleDescriptorMap } from "../../../lib/authz/role-descriptor.js";
+import { parseRoleDescriptorMap } from "../../../lib/authz/parse-role-descriptor.js";
 
 const lookup: ApplicationPrivilegeLookup = (app, name) =>
   app === "myapp" ? ({ read: ["data:read/*"], write: ["data:write/*"] } as Record<string, string[]>)[name] : undefined;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { LimitedPermission } from "../../../lib/authz/limited-permission.js";
-import { Permission, SUPERUSER_ROLE } from "../../../lib/authz/permission.js";
-import { parseRoleDescriptor } from "../../../lib/authz/role-descriptor.js";
+import { Permission } from "../../../lib/authz/permission.js";
+import { SUPERUSER_ROLE } from "../../../lib/authz/builtin-roles.js";
+import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js";
 
 describe("LimitedPermission", () => {
   it("is the intersection of its two sides", () => {

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ApplicationPrivilegeLookup } from "../../../lib/authz/application-privileges.js";
-import { BUILTIN_ROLES, LimitedPermission, Permission, SUPERUSER_ROLE } from "../../../lib/authz/permission.js";
-import { parseRoleDescriptor, parseRoleDescriptorMap, type RoleDescriptor } from "../../../lib/authz/role-descriptor.js";
+import { BUILTIN_ROLES, SUPERUSER_ROLE } from "../../../lib/authz/builtin-roles.js";
+import { LimitedPermission } from "../../../lib/authz/limited-permission.js";
+import { Permission } from "../../../lib/authz/permission.js";
+import { parseRoleDescriptor, parseRoleDescriptorMap } from "../../../lib/authz/parse-role-descriptor.js";
+import type { RoleDescriptor } from "../../../lib/model/role-descriptor.js";
 
 const S = "cluster:admin/xpack/security/";
 const lookup: ApplicationPrivilegeLookup = (app, name) =>

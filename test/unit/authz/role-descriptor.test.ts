@@ -1,13 +1,9 @@
 import assert from "node:assert/strict";
 import { throwsSecurityError } from "../../support/throws-security-error.js";
 import { describe, it } from "node:test";
-import {
-  parseRoleDescriptor,
-  parseRoleDescriptorMap,
-  roleDescriptorGrantsNothing,
-  roleNameError,
-  validateRoleDescriptor,
-} from "../../../lib/authz/role-descriptor.js";
+import { parseRoleDescriptor, parseRoleDescriptorMap } from "../../../lib/authz/parse-role-descriptor.js";
+import { roleDescriptorGrantsNothing } from "../../../lib/model/role-descriptor.js";
+import { roleNameError, validateRoleDescriptor } from "../../../lib/authz/validate-role-descriptor.js";
 
 const rejects = throwsSecurityError;
 

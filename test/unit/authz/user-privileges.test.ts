@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { SUPERUSER_ROLE } from "../../../lib/authz/permission.js";
-import { parseRoleDescriptor } from "../../../lib/authz/role-descriptor.js";
+import { SUPERUSER_ROLE } from "../../../lib/authz/builtin-roles.js";
+import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js";
 import { describeUserPrivileges } from "../../../lib/authz/user-privileges.js";
 
 describe("describeUserPrivileges", () => {

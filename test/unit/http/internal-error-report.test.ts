@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { reportToStderr } from "../../../lib/http/internal-error-report.js";
+import { reportToStderr } from "../../../lib/support/report-to-stderr.js";
 
 describe("reportToStderr (the default onInternalError)", () => {
   it("writes the name, code, method, path and stack frames, never the message", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { importedHashProblem } from "../../../lib/authc/api-key/imported-hash-problem.js";
+import { importedHashProblem } from "../../../lib/services/api-keys/imported-hash-problem.js";
 import { parseJsonRows } from "../../../lib/support/parse-json-rows.js";
 
 describe("parseJsonRows", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { ApiKeyCache, type ApiKeySnapshot } from "../../../../lib/authc/api-key/api-key-cache.js";
-import { Authentication } from "../../../../lib/authc/authentication.js";
+import { Authentication } from "../../../../lib/model/authentication.js";
 
 function snapshot(id: string, hash = "{SSHA256}h"): ApiKeySnapshot {
   const authentication = new Authentication({

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { AuditTrail } from "../../../../lib/audit/audit-trail.js";
-import type { AuditEvent } from "../../../../lib/audit/audit-event.js";
+import type { AuditEvent } from "../../../../lib/model/audit-event.js";
 import { snapshotOf } from "../../../../lib/authc/api-key/api-key-authenticator.js";
 import { ApiKeyCache } from "../../../../lib/authc/api-key/api-key-cache.js";
-import { hashPbkdf2, hashSsha256, verifySsha256, type ApiKeyHashAlgorithm } from "../../../../lib/authc/api-key/api-key-hash.js";
+import { hashPbkdf2, hashSsha256, verifySsha256 } from "../../../../lib/authc/api-key/api-key-hash.js";
+import type { ApiKeyHashAlgorithm } from "../../../../lib/model/api-key-options.js";
 import { ApiKeyHashUpgrader, MAX_CONCURRENT_UPGRADES, needsHashUpgrade } from "../../../../lib/authc/api-key/api-key-hash-upgrader.js";
 import type { ApiKeyDoc } from "../../../../lib/store/models.js";
 import { apiKeyDoc } from "../../../support/api-key-doc.js";

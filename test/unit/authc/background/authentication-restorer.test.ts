@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Authentication, API_KEY_REALM, type User } from "../../../../lib/authc/authentication.js";
+import { Authentication, API_KEY_REALM, type User } from "../../../../lib/model/authentication.js";
 import type { AuthenticationRecord } from "../../../../lib/authc/background/authentication-record.js";
 import { AuthenticationRestorer } from "../../../../lib/authc/background/authentication-restorer.js";
 import { IdentityRevokedError, type RevocationCause } from "../../../../lib/authc/background/identity-revoked-error.js";
 import { InvalidAuthenticationRecordError } from "../../../../lib/authc/background/invalid-authentication-record-error.js";
-import type { Realm } from "../../../../lib/authc/realms/realm.js";
+import type { Realm } from "../../../../lib/model/realm.js";
 import { authenticationError, unavailableError } from "../../../../lib/support/security-error.js";
 
 const NATIVE = { name: "native", type: "native" };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Authentication, API_KEY_REALM, type ApiKeyRef, type User } from "../../../../lib/authc/authentication.js";
+import { Authentication, API_KEY_REALM, type ApiKeyRef, type User } from "../../../../lib/model/authentication.js";
 import { captureAuthentication, type CaptureOptions } from "../../../../lib/authc/background/capture-authentication.js";
 import { parseAuthenticationRecord } from "../../../../lib/authc/background/authentication-record.js";
 import { throwsSecurityError } from "../../../support/throws-security-error.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { User } from "../../../../lib/authc/authentication.js";
+import type { User } from "../../../../lib/model/authentication.js";
 import { CredentialCache } from "../../../../lib/authc/realms/credential-cache.js";
 
 const user = (enabled: boolean): User => ({ username: "ann", roles: [], full_name: null, email: null, metadata: {}, enabled });

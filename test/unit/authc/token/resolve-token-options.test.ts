@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createSecretKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import { resolveTokenOptions } from "../../../../lib/authc/token/resolve-token-options.js";
-import type { TokenOptions } from "../../../../lib/config/security-options.js";
+import type { TokenOptions } from "../../../../lib/model/token-options.js";
 
 describe("tokens options", () => {
   it("defaults to Elasticsearch's lifetimes and a generated key", () => {

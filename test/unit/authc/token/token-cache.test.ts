@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { Authentication } from "../../../../lib/authc/authentication.js";
+import { Authentication } from "../../../../lib/model/authentication.js";
 import { TokenCache } from "../../../../lib/authc/token/token-cache.js";
 
 function auth(apiKeyId?: string): Authentication {
