@@ -197,9 +197,14 @@ export class ApiKeyStore {
       for (;;) {
         if (Date.now() >= giveUpAt) {
           // The holder is stuck or dead (its claim expires by itself): the version-free
-          // conditional update, atomic on MongoDB, settles it.
-          const result = await this.model.updateOne({ _id: id, invalidated: false }, change).exec();
-          return result.modifiedCount > 0 ? "invalidated" : "previously";
+          // conditional update settles it. It is atomic on MongoDB, but FerretDB evaluates the
+          // filter and writes in two steps, so the writers that gave up at once (many, on a loaded
+          // machine) take turns on one settle claim; a later one finds the key invalidated.
+          const settled = await this.withNamedClaim(`${CLAIM_PREFIX}${id}@settle`, async () => {
+            const result = await this.model.updateOne({ _id: id, invalidated: false }, change).exec();
+            return result.modifiedCount > 0 ? ("invalidated" as const) : ("previously" as const);
+          });
+          if (settled !== undefined) return settled;
         }
         await retryPause(++pauses);
         const current = await this.model.findById(id, { version: 1, invalidated: 1 }).lean<Pick<ApiKeyDoc, "version" | "invalidated">>().exec();
@@ -219,7 +224,11 @@ export class ApiKeyStore {
    */
   private async withClaim<T>(id: string, version: number, write: () => Promise<T>): Promise<T | undefined> {
     if (!Number.isInteger(version)) throw new TypeError("api-key store: version must be an integer");
-    const claim = `${CLAIM_PREFIX}${id}@${version}`;
+    return this.withNamedClaim(`${CLAIM_PREFIX}${id}@${version}`, write);
+  }
+
+  /** Runs `write` while holding the lease `claim`; `undefined` when another writer holds it. */
+  private async withNamedClaim<T>(claim: string, write: () => Promise<T>): Promise<T | undefined> {
     const now = Date.now();
     if (!(await this.leases.acquire(claim, this.claimant, now, now + CLAIM_MS))) return undefined;
     try {
