@@ -38,6 +38,7 @@ export function parseAuthorization(header: string | undefined): Credentials | un
     return { scheme: "malformed", of: scheme, reason: "credentials are too long" };
   }
   if (scheme === "bearer") {
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     if (rest === "" || /[\s\u0000-\u001f\u007f]/.test(rest)) return { scheme: "malformed", of: "bearer", reason: "invalid bearer token" };
     return { scheme: "bearer", token: rest };
   }

@@ -98,6 +98,7 @@ function metadataField(name: string): ApiKeyField {
   for (const segment of segments) {
     // Empty segments, operators and control characters could address something other than a
     // metadata leaf (or be rejected by the server): refuse them as unknown fields.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
     if (segment === "" || segment.startsWith("$") || /[\u0000-\u001f\u007f]/.test(segment)) notAllowed(name);
   }
   return {

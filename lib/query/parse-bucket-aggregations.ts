@@ -147,6 +147,7 @@ export function parseComposite(name: string, body: JsonObject, base: Aggregation
     const missingBucket = options.missing_bucket === true;
     const missingOrder = options.missing_order ?? "default";
     if (missingOrder !== "default" && missingOrder !== "first" && missingOrder !== "last") {
+      // eslint-disable-next-line @typescript-eslint/no-base-to-string -- echoes what the request sent, as Elasticsearch does
       throw illegalArgument(`Unknown MissingOrder value [${String(missingOrder)}]`);
     }
     if (options.format !== undefined && field.kind !== "date") {
@@ -198,7 +199,7 @@ export function parseFilters(body: JsonObject, base: AggregationBase, state: Par
     filters.sort((a, b) => ((a.key as string) < (b.key as string) ? -1 : (a.key as string) > (b.key as string) ? 1 : 0));
   } else if (Array.isArray(raw)) {
     keyed = false;
-    filters = raw.map((query) => ({ key: undefined, query }));
+    filters = (raw as unknown[]).map((query) => ({ key: undefined, query }));
   } else {
     throw illegalArgument("[filters] cannot be null");
   }
@@ -212,6 +213,6 @@ export function parseFilters(body: JsonObject, base: AggregationBase, state: Par
   if (body.keyed !== undefined && typeof body.keyed !== "boolean") throw parsingError("[filters] failed to parse field [keyed]");
   if (body.keyed === false) keyed = false;
   const otherBucket = body.other_bucket === true || body.other_bucket_key !== undefined;
-  const otherBucketKey = otherBucket ? ((body.other_bucket_key as string | undefined) ?? "_other_") : undefined;
+  const otherBucketKey = otherBucket ? ((body.other_bucket_key) ?? "_other_") : undefined;
   return { ...base, type: "filters", filters, keyed, otherBucketKey };
 }

@@ -52,6 +52,7 @@ export function booleanParam(value: unknown, defaultValue = false): boolean {
   if (value === undefined || value === null) return defaultValue;
   if (value === true || value === "" || value === "true") return true;
   if (value === false || value === "false") return false;
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- echoes what the request sent, as Elasticsearch does
   const text = Array.isArray(value) ? value.join(",") : String(value);
   throw illegalArgument(`Failed to parse value [${text}] as only [true] or [false] are allowed.`);
 }

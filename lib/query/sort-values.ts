@@ -5,7 +5,7 @@ import { keyValue } from "./sort-order.js";
 import { UTC } from "./time-zone.js";
 
 /** `Long.MAX_VALUE` / `Long.MIN_VALUE`: Elasticsearch's sort value for a missing date or boolean. */
-export const MISSING_SORT_MAX = 9223372036854775807;
+export const MISSING_SORT_MAX = 2 ** 63;
 export const MISSING_SORT_MIN = -9223372036854775808;
 const MISSING_SORT_MAX_TEXT = "9223372036854775807";
 const MISSING_SORT_MIN_TEXT = "-9223372036854775808";
@@ -39,7 +39,7 @@ export function sortValuesFor(doc: StoredDocument, sort: ApiKeySort): SortValue[
     const raw = value.value;
     switch (key.kind) {
       case "date":
-        return key.format ? key.format.format(raw as number, UTC) : (raw as number);
+        return key.format ? key.format.format(raw as number, UTC) : (raw);
       case "boolean":
         return raw === true ? 1 : 0;
       case "keyword":

@@ -13,6 +13,7 @@ export function withDeadline<T>(work: Promise<T>, ms: number, onTimeout: () => E
       },
       (error: unknown) => {
         clearTimeout(timer);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passes on the work's own rejection unchanged
         reject(error);
       },
     );

@@ -5,7 +5,6 @@
  */
 import type { RoleDescriptor, RoleDescriptorMap } from "../../model/role-descriptor.js";
 import type { ApiKeyDocWithoutHash } from "../../store/api-key-store.js";
-import type { ApiKeyDoc } from "../../store/models.js";
 import { API_KEY_REALM, Authentication, type User } from "../../model/authentication.js";
 import { deepFreeze } from "../../support/deep-freeze.js";
 import { setOwnKey } from "../../support/set-own-key.js";
@@ -89,8 +88,8 @@ export function metadataValues(metadata: Record<string, unknown>): string[] {
   while (stack.length > 0) {
     const value = stack.pop();
     if (value === null || value === undefined) continue;
-    if (Array.isArray(value)) stack.push(...value);
-    else if (typeof value === "object") stack.push(...Object.values(value));
+    if (Array.isArray(value)) stack.push(...(value as unknown[]));
+    else if (typeof value === "object") stack.push(...Object.values(value as Record<string, unknown>));
     else if (typeof value === "string") out.add(value);
     else if (typeof value === "number" || typeof value === "boolean") out.add(String(value));
   }

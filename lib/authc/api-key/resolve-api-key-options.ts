@@ -1,4 +1,4 @@
-import { API_KEY_HASH_ALGORITHMS, type ApiKeyHashAlgorithm, type ApiKeyOptions, type ResolvedApiKeyConfig } from "../../model/api-key-options.js";
+import { API_KEY_HASH_ALGORITHMS, type ApiKeyOptions, type ResolvedApiKeyConfig } from "../../model/api-key-options.js";
 import { optionDuration } from "../../support/duration.js";
 import { DEFAULT_SECRET_PREFIX, SECRET_PREFIX_PATTERN } from "./api-key-secret-format.js";
 
@@ -33,7 +33,7 @@ export function resolveApiKeyOptions(options: ApiKeyOptions | undefined): Resolv
   }
   const enabled = o.enabled ?? true;
   if (typeof enabled !== "boolean") fail("enabled", `must be true or false (got ${JSON.stringify(enabled)})`);
-  const hashAlgorithm = (o.hashAlgorithm ?? "ssha256") as ApiKeyHashAlgorithm;
+  const hashAlgorithm = (o.hashAlgorithm ?? "ssha256");
   if (!API_KEY_HASH_ALGORITHMS.includes(hashAlgorithm)) {
     fail("hashAlgorithm", `must be one of ${API_KEY_HASH_ALGORITHMS.map((a) => `"${a}"`).join(", ")} (got ${JSON.stringify(o.hashAlgorithm)})`);
   }

@@ -2,7 +2,7 @@ import { isSecurityError } from "../../support/security-error.js";
 import { Authentication, type User } from "../../model/authentication.js";
 import type { Realm } from "../../model/realm.js";
 import { realmRef } from "../realms/realm-ref.js";
-import { parseAuthenticationRecord, type ApiKeyAuthenticationRecord, type AuthenticationRecord, type RealmAuthenticationRecord } from "./authentication-record.js";
+import { parseAuthenticationRecord, type ApiKeyAuthenticationRecord, type RealmAuthenticationRecord } from "./authentication-record.js";
 import { IdentityRevokedError } from "./identity-revoked-error.js";
 
 export interface AuthenticationRestorerDeps {

@@ -70,7 +70,7 @@ function userOf(value: unknown): User {
   }
   return {
     username: value.username,
-    roles: value.roles as string[],
+    roles: value.roles,
     full_name: typeof value.full_name === "string" ? value.full_name : null,
     email: typeof value.email === "string" ? value.email : null,
     metadata: isPlainObject(value.metadata) ? value.metadata : {},

@@ -19,15 +19,15 @@ function merge(target: JsonObject, key: string, value: unknown): void {
     for (const [innerKey, inner] of Object.entries(value)) merge(existing, innerKey, inner);
     return;
   }
-  target[key] = [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(value) ? value : [value])];
+  target[key] = [...(Array.isArray(existing) ? (existing as unknown[]) : [existing]), ...(Array.isArray(value) ? (value as unknown[]) : [value])];
 }
 
 function expandValue(value: unknown, level: number): unknown {
   if (Array.isArray(value)) {
     // Nested arrays hold plain values to a flattened field: one level of array is enough.
-    return value.flatMap((item) => {
+    return (value as unknown[]).flatMap((item) => {
       const expanded = expandValue(item, level);
-      return Array.isArray(expanded) ? expanded : [expanded];
+      return Array.isArray(expanded) ? (expanded as unknown[]) : [expanded];
     });
   }
   if (isPlainObject(value)) return expandObject(value, level);

@@ -106,7 +106,7 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     raws = parsed.rows;
     for (const problem of parsed.problems) errors.push({ line: problem.line, reason: problem.reason });
   } else {
-    raws = input.map((value) => ({ value, line: undefined }));
+    raws = (input as unknown[]).map((value) => ({ value, line: undefined }));
   }
 
   const progress: ImportProgress = { phase: "validate", total: raws.length, validated: 0, compared: 0, scanned: 0, stored: 0, toInsert: 0, inserted: 0, unchanged: 0, elapsedMs: 0 };

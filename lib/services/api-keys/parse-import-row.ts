@@ -127,7 +127,7 @@ function parseLimitedBy(value: unknown): ImportRow["limitedBy"] {
     fail("[limited_by] is required: the owner's role descriptors {role: descriptor}, or a list of role names to resolve");
   }
   if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string")) {
-    const names = [...new Set(value as string[])];
+    const names = [...new Set(value)];
     for (const name of names) if (roleNameError(name) !== undefined) fail(`[limited_by] has an invalid role name: ${roleNameError(name) ?? ""}`);
     return { roleNames: names };
   }
