@@ -16,6 +16,7 @@ import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js
 import { createErrorHandler } from "./http/error-handler.js";
 import { FailureLimiter } from "./http/failure-limiter.js";
 import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
+import { createResponder } from "./http/responder.js";
 import { createSecurityRouter, type RouteMounter } from "./http/router.js";
 import { SecurityCore } from "./security-core.js";
 import { createBackgroundWork, type BackgroundWork } from "./http/background-work.js";
@@ -89,6 +90,7 @@ export function createSecurity(options: SecurityOptions): Security {
   // One store per limiter (express-rate-limit requires it), each with its own key prefix.
   const rateStores = { pairs: new MongoRateLimitStore(core.models.counters, "authc:pair:"), addresses: new MongoRateLimitStore(core.models.counters, "authc:address:") };
   const limiter = config.failureRateLimit ? new FailureLimiter(rateStores, config.failureRateLimit, config.storeTimeoutMs) : undefined;
+  const responder = createResponder({ elasticProductHeader: config.elasticProductHeader, report: core.reportInternalError });
   let pruneTimer: NodeJS.Timeout | undefined;
 
   return {
@@ -112,16 +114,16 @@ export function createSecurity(options: SecurityOptions): Security {
       await core.close();
     },
     authenticate(authOptions?: AuthenticateOptions) {
-      return createAuthenticateMiddleware(core, limiter, authOptions);
+      return createAuthenticateMiddleware(core, limiter, responder, authOptions);
     },
     router() {
-      return createSecurityRouter(core, limiter, routeMounters);
+      return createSecurityRouter(core, limiter, responder, routeMounters);
     },
     errorHandler() {
-      return createErrorHandler({ elasticProductHeader: core.config.elasticProductHeader, report: core.reportInternalError });
+      return createErrorHandler(responder);
     },
     requirePrivileges(requirement: PrivilegeRequirement) {
-      return createRequirePrivileges(core, requirement, limiter);
+      return createRequirePrivileges(core, requirement, responder, limiter);
     },
     adminUi(uiOptions?: AdminUiOptions) {
       return createAdminUi(uiOptions, { apiKeysEnabled: core.config.apiKeys.enabled });

@@ -10,7 +10,7 @@ import { headerClaim, principalOf } from "./claimed-principals.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { markGuard } from "./guard-registry.js";
 import { readSecurityHeaders } from "./read-security-headers.js";
-import { sendError } from "./send-error.js";
+import type { Responder } from "./responder.js";
 import { toSecurityError } from "./to-security-error.js";
 
 export interface AuthenticateOptions {
@@ -84,10 +84,9 @@ const CREDENTIAL: Record<NonNullable<ReturnType<typeof parseAuthorization>>["sch
   none: "none",
 };
 
-export function createAuthenticateMiddleware(core: SecurityCore, limiter: FailureLimiter | undefined, options: AuthenticateOptions = {}): RequestHandler {
+export function createAuthenticateMiddleware(core: SecurityCore, limiter: FailureLimiter | undefined, responder: Responder, options: AuthenticateOptions = {}): RequestHandler {
   if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
   const optional = options.optional === true;
-  const productHeader = core.config.elasticProductHeader;
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     if (req.security) return next();
     // Hot path: a credential the caches already verified is answered synchronously (no promise,
@@ -98,7 +97,7 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
       // Only its own blocked pair refuses a verified credential; while no pair is blocked this costs one read.
       if (limiter?.anyPairBlocked) {
         const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
-        if (refused) return sendError(res, refused, productHeader);
+        if (refused) return responder.sendError(req, res, refused);
       }
       succeed(core, req, cached);
       return next();
@@ -106,7 +105,7 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
     authenticateLimited(core, limiter, req, optional, false).then(
       // The router's deadline may have answered 503 meanwhile: then nothing more may run.
       () => (res.headersSent ? undefined : next()),
-      (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
+      (error: unknown) => responder.sendError(req, res, error),
     );
   };
   // Anonymous requests pass an optional one: the routes behind it are not protected by it.

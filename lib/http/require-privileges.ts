@@ -8,7 +8,7 @@ import { authenticateLimited } from "./authenticate-middleware.js";
 import { crossSiteWriteError } from "./cross-site-write-check.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { markGuard } from "./guard-registry.js";
-import { sendError } from "./send-error.js";
+import type { Responder } from "./responder.js";
 
 /** What a host route demands, in `_has_privileges` request form. */
 export interface PrivilegeRequirement {
@@ -25,7 +25,7 @@ export interface PrivilegeRequirement {
  * attached by itself (a cookie realm's session, a remembered Basic login) must also show it is no
  * cross-site form post (see `crossSiteWriteError`).
  */
-export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, limiter?: FailureLimiter): RequestHandler {
+export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, responder: Responder, limiter?: FailureLimiter): RequestHandler {
   let parsed;
   try {
     parsed = parseHasPrivilegesRequest(requirement);
@@ -33,7 +33,6 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     throw new TypeError(`express-keyguard: requirePrivileges(${JSON.stringify(requirement)}) is invalid: ${error instanceof Error ? error.message : String(error)}`);
   }
   const request = parsed;
-  const productHeader = core.config.elasticProductHeader;
   // Permissions that passed every check of this guard. A permission object never changes (a role,
   // key or privilege change builds a new one), so the verdict holds as long as the object lives.
   const granted = new WeakSet<PermissionCheck>();
@@ -43,7 +42,7 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     const known = req.security ? core.authorizer.cachedPermission(req.security.authentication) : undefined;
     if (known !== undefined && granted.has(known)) {
       const refused = crossSiteWriteError(req, core.chain);
-      return refused ? sendError(res, refused, productHeader) : next();
+      return refused ? responder.sendError(req, res, refused) : next();
     }
     const run = async () => {
       if (!req.security) await authenticateLimited(core, limiter, req, false);
@@ -74,7 +73,7 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     };
     withDeadline(run(), core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs)).then(
       () => next(),
-      (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
+      (error: unknown) => responder.sendError(req, res, error),
     );
   };
   return markGuard(guard, "guard");

@@ -3,10 +3,10 @@ import { describeUserPrivileges } from "../../authz/user-privileges.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "../../authz/has-privileges.js";
 import type { SecurityCore } from "../../security-core.js";
 import { illegalArgument } from "../../support/security-error.js";
-import { route } from "../route.js";
+import type { Route } from "../route.js";
 
 /** `_authenticate`, `_has_privileges`, `_privileges`: open to every authenticated subject. */
-export function mountAuthenticateRoutes(router: Router, core: SecurityCore): void {
+export function mountAuthenticateRoutes(router: Router, core: SecurityCore, route: Route): void {
   router.get("/_authenticate", route([], async ({ auth }) => ({ body: auth.toJSON() })));
 
   const hasPrivileges = route([], async ({ auth, body, params }) => {
