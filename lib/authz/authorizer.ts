@@ -113,9 +113,10 @@ export class Authorizer {
 
     const lookup = await this.privilegeLookup();
     let permission: PermissionCheck;
-    if (auth.apiKey && !auth.isRunAs) {
-      const limitedBy = Permission.fromDescriptors(Object.values(auth.apiKey.limitedBy), lookup);
-      const assigned = Object.values(auth.apiKey.roleDescriptors);
+    const apiKey = auth.effectiveApiKey;
+    if (apiKey) {
+      const limitedBy = Permission.fromDescriptors(Object.values(apiKey.limitedBy), lookup);
+      const assigned = Object.values(apiKey.roleDescriptors);
       permission = assigned.length === 0 ? limitedBy : Permission.intersect(Permission.fromDescriptors(assigned, lookup), limitedBy);
     } else {
       const resolved = await this.resolveRoles(auth.user.roles);
@@ -196,7 +197,8 @@ export class Authorizer {
   }
 
   private cacheKey(auth: Authentication): string {
-    if (auth.apiKey && !auth.isRunAs) return `k:${auth.apiKey.id}`;
+    const apiKey = auth.effectiveApiKey;
+    if (apiKey) return `k:${apiKey.id}`;
     // Cached users share their roles array between requests: build the key once, not per
     // request. The copy kept beside the key catches an array changed in place since.
     const roles = auth.user.roles;
@@ -212,14 +214,14 @@ export class Authorizer {
 
 /** The API-key snapshot a permission is built from (object identity), `undefined` for users. */
 function keySnapshot(auth: Authentication): object | undefined {
-  return auth.apiKey && !auth.isRunAs ? auth.apiKey : undefined;
+  return auth.effectiveApiKey;
 }
 
 /** The denied subject as `access_denied` events name it. */
 function deniedSubject(auth: Authentication): { username: string; roles: string[]; api_key_id?: string; run_by_username?: string } {
   return {
     username: auth.user.username,
-    roles: auth.apiKey && !auth.isRunAs ? [] : [...auth.user.roles],
+    roles: auth.effectiveApiKey ? [] : [...auth.user.roles],
     ...(auth.apiKey ? { api_key_id: auth.apiKey.id } : {}),
     ...(auth.authenticatingUser ? { run_by_username: auth.authenticatingUser.username } : {}),
   };

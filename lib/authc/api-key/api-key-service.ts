@@ -174,7 +174,7 @@ const RECENT_INVALIDATION_MARGIN_MS = 10_000;
 
 /** The API key a subject authenticated with, when the effective subject is that key (not run-as). */
 function keyOf(auth: Authentication): ApiKeyRef | undefined {
-  return auth.apiKey && !auth.isRunAs ? auth.apiKey : undefined;
+  return auth.effectiveApiKey;
 }
 
 /** Realm names that count as "the caller's" for owner filters (ApiKeyService.getOwnersRealmNames). */

@@ -8,6 +8,7 @@ import { authenticationError, isSecurityError } from "../../support/security-err
 import type { AuthenticateResponse, Authentication } from "../authentication.js";
 import type { AuthenticationService } from "../authentication-service.js";
 import { ensureSubjectActive } from "../ensure-subject-active.js";
+import { subjectRealm } from "../subject-realm.js";
 import { signAccessToken, verifyAccessToken } from "./access-token.js";
 import { JwtSigningKey } from "./jwt-signing-key.js";
 import {
@@ -106,7 +107,8 @@ function successorIdOf(id: string): string {
 
 /** Who may use a refresh token: the client that created it (Elasticsearch's `canAccessResourcesOf`). */
 function clientOf(auth: Authentication): string {
-  if (auth.apiKey && !auth.isRunAs) return `api_key:${auth.apiKey.id}`;
+  const key = auth.effectiveApiKey;
+  if (key) return `api_key:${key.id}`;
   return `user:${auth.lookupRealm.name}/${auth.user.username}`;
 }
 
@@ -266,7 +268,7 @@ export class TokenService {
       invalidated: false,
       invalidation_time: null,
       username: subject.user.username,
-      realm: subject.apiKey && !subject.isRunAs ? subject.apiKey.creatorRealm.name : subject.lookupRealm.name,
+      realm: subjectRealm(subject).name,
       api_key_id: subject.apiKey?.id ?? null,
       authentication: encodeTokenSubject(subject),
       refresh_hash: refreshToken !== undefined ? hashRefreshToken(refreshToken) : null,

@@ -25,13 +25,14 @@ export function mountAuthenticateRoutes(router: Router, core: SecurityCore, rout
   router.get(
     "/user/_privileges",
     route([], async ({ auth }) => {
-      if (auth.apiKey && !auth.isRunAs) {
-        if (Object.keys(auth.apiKey.roleDescriptors).length > 0) {
+      const key = auth.effectiveApiKey;
+      if (key) {
+        if (Object.keys(key.roleDescriptors).length > 0) {
           throw illegalArgument(
             "Cannot retrieve privileges for API keys with assigned role descriptors. Please use the Get API key information API https://ela.st/es-api-get-api-key",
           );
         }
-        return { body: describeUserPrivileges(Object.values(auth.apiKey.limitedBy)) };
+        return { body: describeUserPrivileges(Object.values(key.limitedBy)) };
       }
       const roles = await core.authorizer.resolveRoles(auth.user.roles);
       return { body: describeUserPrivileges(roles.map((r) => r.descriptor)) };
