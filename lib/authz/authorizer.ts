@@ -2,10 +2,12 @@ import type { AuditTrail } from "../audit/audit-trail.js";
 import type { Authentication } from "../authc/authentication.js";
 import type { ApplicationPrivilegeStore } from "../store/application-privilege-store.js";
 import type { RoleStore } from "../store/role-store.js";
-import { forbiddenError } from "../support/security-error.js";
+import { forbiddenError, type SecurityError } from "../support/security-error.js";
 import type { ApplicationPrivilegeLookup } from "./application-privileges.js";
+import { checkRequestedPrivileges } from "./check-requested-privileges.js";
 import { actionDeniedReason, applicationDeniedReason, type DeniedSubject } from "./denial-message.js";
 import { BUILTIN_ROLES, Permission, type PermissionCheck } from "./permission.js";
+import type { HasPrivilegesRequest } from "./has-privileges.js";
 import type { RoleDescriptor } from "./role-descriptor.js";
 
 export interface AuthorizerOptions {
@@ -132,6 +134,27 @@ export class Authorizer {
   async ensureClusterAction(auth: Authentication, action: string): Promise<PermissionCheck> {
     const permission = await this.permissionFor(auth);
     if (!permission.grantsClusterAction(action)) throw this.denied(auth, action);
+    return permission;
+  }
+
+  /**
+   * Throws Elasticsearch's 403 (audited as `access_denied`) for the first privilege of `request`
+   * the subject lacks; resolves to the permission that holds them all. Grants exactly when
+   * `_has_privileges` answers `has_all_requested: true` for the same request.
+   */
+  async ensure(auth: Authentication, request: HasPrivilegesRequest): Promise<PermissionCheck> {
+    const permission = await this.permissionFor(auth);
+    let refusal: SecurityError | undefined;
+    const refuse = (error: SecurityError): boolean => {
+      refusal = error;
+      return false;
+    };
+    checkRequestedPrivileges(permission, request, {
+      cluster: (privilege, granted) => granted || refuse(this.denied(auth, privilege)),
+      index: (name, privilege, granted) => granted || refuse(this.denied(auth, privilege, [name])),
+      application: (application, resource, privilege, granted) => granted || refuse(this.deniedApplication(auth, application, privilege, [resource])),
+    });
+    if (refusal) throw refusal;
     return permission;
   }
 

@@ -13,13 +13,14 @@ import type { Responder } from "./responder.js";
 /** What a host route demands, in `_has_privileges` request form. */
 export interface PrivilegeRequirement {
   cluster?: string[];
-  index?: Array<{ names: string | string[]; privileges: string[] }>;
+  /** `allow_restricted_indices`: whether a pattern also covers restricted indices (`.security*`), as in `_has_privileges`. */
+  index?: Array<{ names: string | string[]; privileges: string[]; allow_restricted_indices?: boolean }>;
   application?: Array<{ application: string; privileges: string[]; resources: string[] }>;
 }
 
 /**
  * A guard for host routes: 403 (Elasticsearch-shaped) unless the authenticated subject holds
- * every requested privilege. The requirement is validated once, at construction. Without
+ * every requested privilege, exactly as `_has_privileges` would answer (`Authorizer.ensure`). The requirement is validated once, at construction. Without
  * `authenticate()` in front it authenticates by itself, under the same failed-authentication
  * limit (`limiter`). On a state-changing method, a request whose credential a browser may have
  * attached by itself (a cookie realm's session, a remembered Basic login) must also show it is no
@@ -48,28 +49,7 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
       if (!req.security) await authenticateLimited(core, limiter, req, false);
       const refused = crossSiteWriteError(req, core.chain);
       if (refused) throw refused;
-      const auth = req.security!.authentication;
-      const permission = await core.authorizer.permissionFor(auth);
-      for (const privilege of request.cluster) {
-        if (!permission.checkClusterPrivilege(privilege)) throw core.authorizer.denied(auth, privilege);
-      }
-      for (const entry of request.index) {
-        for (const name of entry.names) {
-          for (const privilege of entry.privileges) {
-            if (!permission.checkIndex(name, privilege)) throw core.authorizer.denied(auth, privilege, [name]);
-          }
-        }
-      }
-      for (const entry of request.application) {
-        for (const resource of entry.resources) {
-          for (const privilege of entry.privileges) {
-            if (!permission.checkApplication(entry.application, privilege, resource)) {
-              throw core.authorizer.deniedApplication(auth, entry.application, privilege, [resource]);
-            }
-          }
-        }
-      }
-      granted.add(permission);
+      granted.add(await core.authorizer.ensure(req.security!.authentication, request));
     };
     withDeadline(run(), core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs)).then(
       () => next(),
