@@ -1,6 +1,7 @@
 import { authenticationError, type SecurityError } from "../support/security-error.js";
 import { Authentication, type User } from "./authentication.js";
-import { MAX_CREDENTIAL_LENGTH, parseAuthorization, type Credentials } from "./parse-authorization.js";
+import type { Credentials } from "./parse-authorization.js";
+import type { ParsedAuthorization } from "./parsed-authorization.js";
 import { realmRef, toRealmResult, type Realm } from "./realms/realm.js";
 
 /** Everything about the request the chain needs, free of any HTTP framework. */
@@ -34,18 +35,6 @@ interface CachingRealm extends Realm {
 
 function isCachingRealm(realm: Realm): realm is CachingRealm {
   return typeof (realm as Partial<CachingRealm>).authenticateFromCache === "function";
-}
-
-/**
- * The token of a plain `Bearer <token>` header (scheme in any case, one space), or `undefined`
- * for anything else, which then goes through {@link parseAuthorization}.
- */
-function bearerTokenOf(header: string | undefined): string | undefined {
-  if (header === undefined || header.length < 8 || header.length > MAX_CREDENTIAL_LENGTH || header.charCodeAt(6) !== 32) return undefined;
-  const scheme = header.slice(0, 6);
-  if (scheme !== "Bearer" && scheme.toLowerCase() !== "bearer") return undefined;
-  const token = header.slice(7).trim();
-  return token === "" ? undefined : token;
 }
 
 export interface AnonymousOptions {
@@ -93,13 +82,10 @@ export class AuthenticatorChain {
    * realm, which the slow path would also ask first); otherwise `undefined`, and
    * {@link authenticate} gives the same answer it always did. No database, no slow hash.
    */
-  authenticateFromCache(header: string | undefined): Authentication | undefined {
-    const token = bearerTokenOf(header);
-    // Only a token whose digest the bearer authenticator remembers as verified can hit, and a
-    // verified JWT holds no whitespace or control character: the parser's scan for those (the
-    // largest cost of a Bearer hit after the digest) cannot change the answer here.
+  authenticateFromCache(authorization: ParsedAuthorization): Authentication | undefined {
+    const token = authorization.bearerCandidate;
     if (token !== undefined) return this.bearer?.authenticateFromCache?.({ scheme: "bearer", token });
-    const credentials = parseAuthorization(header);
+    const credentials = authorization.credentials;
     switch (credentials?.scheme) {
       case "apikey":
         return this.apiKey?.authenticateFromCache?.(credentials);
@@ -141,8 +127,8 @@ export class AuthenticatorChain {
    * Authenticates one `Authorization`-style header value. Throws a 401 `SecurityError` when
    * nothing succeeds.
    */
-  async authenticate(header: string | undefined, info: AuthRequestInfo, allowAnonymous: boolean): Promise<Authentication> {
-    const credentials = parseAuthorization(header);
+  async authenticate(authorization: ParsedAuthorization, info: AuthRequestInfo, allowAnonymous: boolean): Promise<Authentication> {
+    const credentials = authorization.credentials;
 
     if (credentials?.scheme === "bearer" || (credentials?.scheme === "malformed" && credentials.of === "bearer")) {
       if (credentials.scheme === "malformed" || !this.bearer) {

@@ -1,15 +1,16 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AuditCredential, AuditRequestInfo, AuthenticationFailureEvent } from "../audit/audit-event.js";
 import { auditActor } from "../audit/audit-actor.js";
-import type { AuthenticatedSubjects, SecurityHeaders } from "../authc/authentication-service.js";
-import { parseAuthorization } from "../authc/parse-authorization.js";
-import type { SecurityCore } from "../security-core.js";
+import type { AuditTrail } from "../audit/audit-trail.js";
+import type { AuthenticatedSubjects, AuthenticationService } from "../authc/authentication-service.js";
+import type { Credentials } from "../authc/parse-authorization.js";
+import type { ResolvedConfig } from "../config/security-options.js";
 import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
 import { headerClaim, principalOf } from "./claimed-principals.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { markGuard } from "./guard-registry.js";
-import { readSecurityHeaders } from "./read-security-headers.js";
+import { readSecurityHeaders, type RequestSecurityHeaders } from "./read-security-headers.js";
 import type { Responder } from "./responder.js";
 import { toSecurityError } from "./to-security-error.js";
 
@@ -18,13 +19,25 @@ export interface AuthenticateOptions {
   optional?: boolean;
 }
 
+/** What authenticating a request needs of the security layer (a `SecurityCore` has all of it). */
+export interface RequestAuthenticationDeps {
+  readonly authentication: Pick<AuthenticationService, "authenticate" | "authenticateFromCache">;
+  readonly audit: Pick<AuditTrail, "emit">;
+  readonly config: Pick<ResolvedConfig, "storeTimeoutMs">;
+}
+
 /**
  * Authenticates the request; on success `req.security` holds the subject(s). Audited
  * (`authentication_success` / `authentication_failure`), and bounded by `storeTimeout` (or
  * `timeoutMs`): a store that does not answer makes it fail closed with a 503, never hang.
  */
-export async function authenticateRequest(core: SecurityCore, req: Request, optional: boolean, timeoutMs = core.config.storeTimeoutMs): Promise<void> {
-  const headers = readSecurityHeaders(req);
+async function authenticateRequest(
+  core: RequestAuthenticationDeps,
+  req: Request,
+  headers: RequestSecurityHeaders,
+  optional: boolean,
+  timeoutMs = core.config.storeTimeoutMs,
+): Promise<void> {
   let subjects: AuthenticatedSubjects | undefined;
   try {
     const work = core.authentication.authenticate(headers, { uri: req.originalUrl, request: req }, optional);
@@ -39,7 +52,7 @@ export async function authenticateRequest(core: SecurityCore, req: Request, opti
 }
 
 /** Puts the subjects on the request and audits the success. */
-function succeed(core: SecurityCore, req: Request, found: AuthenticatedSubjects): void {
+function succeed(core: RequestAuthenticationDeps, req: Request, found: AuthenticatedSubjects): void {
   req.security = found;
   core.audit.emit(() => ({
     type: "authentication_success",
@@ -59,9 +72,9 @@ function requestInfo(req: Request): AuditRequestInfo {
 }
 
 /** What the refused request presented, from its header, never the secret part. */
-function failureEvent(req: Request, headers: SecurityHeaders, error: unknown): AuthenticationFailureEvent {
+function failureEvent(req: Request, headers: RequestSecurityHeaders, error: unknown): AuthenticationFailureEvent {
   const e = toSecurityError(error);
-  const credentials = parseAuthorization(headers.authorization);
+  const credentials = headers.authorization.credentials;
   const event: AuthenticationFailureEvent = {
     type: "authentication_failure",
     timestamp: new Date().toISOString(),
@@ -75,7 +88,7 @@ function failureEvent(req: Request, headers: SecurityHeaders, error: unknown): A
   return event;
 }
 
-const CREDENTIAL: Record<NonNullable<ReturnType<typeof parseAuthorization>>["scheme"] | "none", AuditCredential> = {
+const CREDENTIAL: Record<Credentials["scheme"] | "none", AuditCredential> = {
   basic: "basic",
   apikey: "api_key",
   bearer: "bearer",
@@ -84,7 +97,7 @@ const CREDENTIAL: Record<NonNullable<ReturnType<typeof parseAuthorization>>["sch
   none: "none",
 };
 
-export function createAuthenticateMiddleware(core: SecurityCore, limiter: FailureLimiter | undefined, responder: Responder, options: AuthenticateOptions = {}): RequestHandler {
+export function createAuthenticateMiddleware(core: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, responder: Responder, options: AuthenticateOptions = {}): RequestHandler {
   if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
   const optional = options.optional === true;
   const middleware = (req: Request, res: Response, next: NextFunction) => {
@@ -96,13 +109,13 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
     if (cached) {
       // Only its own blocked pair refuses a verified credential; while no pair is blocked this costs one read.
       if (limiter?.anyPairBlocked) {
-        const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
+        const refused = limiter.refusalOfVerified(req, () => principalOf(headers.authorization.credentials));
         if (refused) return responder.sendError(req, res, refused);
       }
       succeed(core, req, cached);
       return next();
     }
-    authenticateLimited(core, limiter, req, optional, false).then(
+    authenticateUncached(core, limiter, req, headers, optional).then(
       // The router's deadline may have answered 503 meanwhile: then nothing more may run.
       () => (res.headersSent ? undefined : next()),
       (error: unknown) => responder.sendError(req, res, error),
@@ -119,21 +132,22 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
  * over its limit gets its 429 before any credential is checked; a request presenting credentials
  * (`Authorization`, `es-secondary-authorization`) takes check slots; every 401 is counted for the
  * credential that failed. The whole of it, waiting for slots included, stays within `storeTimeout`.
- *
- * @param tryCache whether to look in the caches first (`false` when the caller just did).
  */
-export async function authenticateLimited(core: SecurityCore, limiter: FailureLimiter | undefined, req: Request, optional: boolean, tryCache = true): Promise<void> {
-  if (!limiter) return authenticateRequest(core, req, optional);
+export async function authenticateLimited(core: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, optional: boolean): Promise<void> {
   const headers = readSecurityHeaders(req);
-  if (tryCache) {
-    const cached = core.authentication.authenticateFromCache(headers);
-    if (cached) {
-      const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
-      if (refused) throw refused;
-      succeed(core, req, cached);
-      return;
-    }
+  const cached = core.authentication.authenticateFromCache(headers);
+  if (cached) {
+    const refused = limiter?.refusalOfVerified(req, () => principalOf(headers.authorization.credentials));
+    if (refused) throw refused;
+    succeed(core, req, cached);
+    return;
   }
+  return authenticateUncached(core, limiter, req, headers, optional);
+}
+
+/** {@link authenticateLimited} once the caches had no answer. */
+function authenticateUncached(core: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, headers: RequestSecurityHeaders, optional: boolean): Promise<void> {
+  if (!limiter) return authenticateRequest(core, req, headers, optional);
   const timeoutMs = core.config.storeTimeoutMs;
-  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(core, req, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
+  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(core, req, headers, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
 }
