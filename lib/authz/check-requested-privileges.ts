@@ -1,5 +1,11 @@
-import type { HasPrivilegesRequest } from "./has-privileges.js";
 import type { PermissionCheck } from "./permission.js";
+
+/** What a validated `_has_privileges` request (`HasPrivilegesRequest`) asks for. */
+export interface RequestedPrivileges {
+  readonly cluster: readonly string[];
+  readonly index: ReadonlyArray<{ readonly names: readonly string[]; readonly privileges: readonly string[]; readonly allow_restricted_indices: boolean }>;
+  readonly application: ReadonlyArray<{ readonly application: string; readonly privileges: readonly string[]; readonly resources: readonly string[] }>;
+}
 
 /** Told each verdict of {@link checkRequestedPrivileges}; returning `false` stops the check. */
 export interface PrivilegeVerdicts {
@@ -14,7 +20,7 @@ export interface PrivilegeVerdicts {
  * permission: `_has_privileges` and `Authorizer.ensure` (the route guard) both go through here,
  * so a guard can never let through what `_has_privileges` answers false, nor the reverse.
  */
-export function checkRequestedPrivileges(permission: PermissionCheck, request: HasPrivilegesRequest, verdicts: PrivilegeVerdicts): void {
+export function checkRequestedPrivileges(permission: PermissionCheck, request: RequestedPrivileges, verdicts: PrivilegeVerdicts): void {
   for (const privilege of request.cluster) {
     if (!verdicts.cluster(privilege, permission.checkClusterPrivilege(privilege))) return;
   }

@@ -4,7 +4,6 @@ import { auditActor } from "../audit/audit-actor.js";
 import type { AuditTrail } from "../audit/audit-trail.js";
 import type { AuthenticatedSubjects, AuthenticationService } from "../authc/authentication-service.js";
 import type { Credentials } from "../authc/parse-authorization.js";
-import type { ResolvedConfig } from "../config/security-options.js";
 import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
 import { headerClaim, principalOf } from "./claimed-principals.js";
@@ -23,7 +22,8 @@ export interface AuthenticateOptions {
 export interface RequestAuthenticationDeps {
   readonly authentication: Pick<AuthenticationService, "authenticate" | "authenticateFromCache">;
   readonly audit: Pick<AuditTrail, "emit">;
-  readonly config: Pick<ResolvedConfig, "storeTimeoutMs">;
+  /** The resolved `storeTimeout`, in milliseconds. */
+  readonly config: { readonly storeTimeoutMs: number };
 }
 
 /**
