@@ -32,29 +32,29 @@ export interface RequestAuthenticationDeps {
  * `timeoutMs`): a store that does not answer makes it fail closed with a 503, never hang.
  */
 async function authenticateRequest(
-  core: RequestAuthenticationDeps,
+  deps: RequestAuthenticationDeps,
   req: Request,
   headers: RequestSecurityHeaders,
   optional: boolean,
-  timeoutMs = core.config.storeTimeoutMs,
+  timeoutMs = deps.config.storeTimeoutMs,
 ): Promise<void> {
   let subjects: AuthenticatedSubjects | undefined;
   try {
-    const work = core.authentication.authenticate(headers, { uri: req.originalUrl, request: req }, optional);
-    subjects = await withDeadline(work, timeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs));
+    const work = deps.authentication.authenticate(headers, { uri: req.originalUrl, request: req }, optional);
+    subjects = await withDeadline(work, timeoutMs, () => storeTimeoutError(deps.config.storeTimeoutMs));
   } catch (error) {
     // A refused run-as is an authorization failure, audited as `access_denied` where it is decided.
-    if (!(isSecurityError(error) && error.status === 403)) core.audit.emit(() => failureEvent(req, headers, error));
+    if (!(isSecurityError(error) && error.status === 403)) deps.audit.emit(() => failureEvent(req, headers, error));
     throw error;
   }
   if (!subjects) return;
-  succeed(core, req, subjects);
+  succeed(deps, req, subjects);
 }
 
 /** Puts the subjects on the request and audits the success. */
-function succeed(core: RequestAuthenticationDeps, req: Request, found: AuthenticatedSubjects): void {
+function succeed(deps: RequestAuthenticationDeps, req: Request, found: AuthenticatedSubjects): void {
   req.security = found;
-  core.audit.emit(() => ({
+  deps.audit.emit(() => ({
     type: "authentication_success",
     timestamp: new Date().toISOString(),
     ...auditActor(found.authentication),
@@ -97,7 +97,7 @@ const CREDENTIAL: Record<Credentials["scheme"] | "none", AuditCredential> = {
   none: "none",
 };
 
-export function createAuthenticateMiddleware(core: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, responder: Responder, options: AuthenticateOptions = {}): RequestHandler {
+export function createAuthenticateMiddleware(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, responder: Responder, options: AuthenticateOptions = {}): RequestHandler {
   if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
   const optional = options.optional === true;
   const middleware = (req: Request, res: Response, next: NextFunction) => {
@@ -105,17 +105,17 @@ export function createAuthenticateMiddleware(core: RequestAuthenticationDeps, li
     // Hot path: a credential the caches already verified is answered synchronously (no promise,
     // no store deadline timer); anything else takes the full path below, with the same outcome.
     const headers = readSecurityHeaders(req);
-    const cached = core.authentication.authenticateFromCache(headers);
+    const cached = deps.authentication.authenticateFromCache(headers);
     if (cached) {
       // Only its own blocked pair refuses a verified credential; while no pair is blocked this costs one read.
       if (limiter?.anyPairBlocked) {
         const refused = limiter.refusalOfVerified(req, () => principalOf(headers.authorization.credentials));
         if (refused) return responder.sendError(req, res, refused);
       }
-      succeed(core, req, cached);
+      succeed(deps, req, cached);
       return next();
     }
-    authenticateUncached(core, limiter, req, headers, optional).then(
+    authenticateUncached(deps, limiter, req, headers, optional).then(
       // The router's deadline may have answered 503 meanwhile: then nothing more may run.
       () => (res.headersSent ? undefined : next()),
       (error: unknown) => responder.sendError(req, res, error),
@@ -133,21 +133,21 @@ export function createAuthenticateMiddleware(core: RequestAuthenticationDeps, li
  * (`Authorization`, `es-secondary-authorization`) takes check slots; every 401 is counted for the
  * credential that failed. The whole of it, waiting for slots included, stays within `storeTimeout`.
  */
-export async function authenticateLimited(core: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, optional: boolean): Promise<void> {
+export async function authenticateLimited(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, optional: boolean): Promise<void> {
   const headers = readSecurityHeaders(req);
-  const cached = core.authentication.authenticateFromCache(headers);
+  const cached = deps.authentication.authenticateFromCache(headers);
   if (cached) {
     const refused = limiter?.refusalOfVerified(req, () => principalOf(headers.authorization.credentials));
     if (refused) throw refused;
-    succeed(core, req, cached);
+    succeed(deps, req, cached);
     return;
   }
-  return authenticateUncached(core, limiter, req, headers, optional);
+  return authenticateUncached(deps, limiter, req, headers, optional);
 }
 
 /** {@link authenticateLimited} once the caches had no answer. */
-function authenticateUncached(core: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, headers: RequestSecurityHeaders, optional: boolean): Promise<void> {
-  if (!limiter) return authenticateRequest(core, req, headers, optional);
-  const timeoutMs = core.config.storeTimeoutMs;
-  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(core, req, headers, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
+function authenticateUncached(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, headers: RequestSecurityHeaders, optional: boolean): Promise<void> {
+  if (!limiter) return authenticateRequest(deps, req, headers, optional);
+  const timeoutMs = deps.config.storeTimeoutMs;
+  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(deps, req, headers, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
 }
