@@ -3,8 +3,16 @@ import type { PermissionCheck } from "./permission.js";
 /** What a validated `_has_privileges` request (`HasPrivilegesRequest`) asks for. */
 export interface RequestedPrivileges {
   readonly cluster: readonly string[];
-  readonly index: ReadonlyArray<{ readonly names: readonly string[]; readonly privileges: readonly string[]; readonly allow_restricted_indices: boolean }>;
-  readonly application: ReadonlyArray<{ readonly application: string; readonly privileges: readonly string[]; readonly resources: readonly string[] }>;
+  readonly index: ReadonlyArray<{
+    readonly names: readonly string[];
+    readonly privileges: readonly string[];
+    readonly allow_restricted_indices: boolean;
+  }>;
+  readonly application: ReadonlyArray<{
+    readonly application: string;
+    readonly privileges: readonly string[];
+    readonly resources: readonly string[];
+  }>;
 }
 
 /** Told each verdict of {@link checkRequestedPrivileges}; returning `false` stops the check. */
@@ -35,7 +43,10 @@ export function checkRequestedPrivileges(permission: PermissionCheck, request: R
   for (const entry of request.application) {
     for (const resource of entry.resources) {
       for (const privilege of entry.privileges) {
-        if (!verdicts.application(entry.application, resource, privilege, permission.checkApplication(entry.application, privilege, resource))) return;
+        if (
+          !verdicts.application(entry.application, resource, privilege, permission.checkApplication(entry.application, privilege, resource))
+        )
+          return;
       }
     }
   }

@@ -33,10 +33,22 @@ describe("elasticProductHeader", () => {
 
   const cases: Array<{ name: string; status: number; run: (t: TestApp) => ReturnType<TestApp["request"]> }> = [
     { name: "a successful /_security answer", status: 200, run: (t) => t.request("GET", "/_security/_authenticate", { auth: ADMIN }) },
-    { name: "a successful /_security answer with another status", status: 404, run: (t) => t.request("GET", "/_security/role/no-such-role", { auth: ADMIN }) },
-    { name: "a refused credential", status: 401, run: (t) => t.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: "wrong" } }) },
+    {
+      name: "a successful /_security answer with another status",
+      status: 404,
+      run: (t) => t.request("GET", "/_security/role/no-such-role", { auth: ADMIN }),
+    },
+    {
+      name: "a refused credential",
+      status: 401,
+      run: (t) => t.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: "wrong" } }),
+    },
     { name: "a route's error", status: 400, run: (t) => t.request("GET", "/_security/_authenticate?nope=1", { auth: ADMIN }) },
-    { name: "a guard's refusal", status: 403, run: (t) => t.request("POST", "/guarded", { auth: { user: "viewer", password: "viewer-pass" } }) },
+    {
+      name: "a guard's refusal",
+      status: 403,
+      run: (t) => t.request("POST", "/guarded", { auth: { user: "viewer", password: "viewer-pass" } }),
+    },
   ];
 
   for (const c of cases) {

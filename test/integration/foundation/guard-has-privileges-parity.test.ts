@@ -27,7 +27,10 @@ const REQUIREMENTS: Record<string, PrivilegeRequirement> = {
 
 const USERS = {
   plain: { password: "plain-pass", role: { cluster: ["monitor"], indices: [{ names: ["*"], privileges: ["read"] }] } },
-  restricted: { password: "restricted-pass", role: { cluster: ["monitor"], indices: [{ names: ["*"], privileges: ["read"], allow_restricted_indices: true }] } },
+  restricted: {
+    password: "restricted-pass",
+    role: { cluster: ["monitor"], indices: [{ names: ["*"], privileges: ["read"], allow_restricted_indices: true }] },
+  },
 };
 
 // Elasticsearch's answers, so that the parity below is not parity in error.
@@ -59,7 +62,11 @@ describe("requirePrivileges() answers as _has_privileges", () => {
   before(async () => {
     t = await startTestApp("guard_parity", { failureRateLimit: false }, (app, security) => {
       for (const [name, requirement] of Object.entries(REQUIREMENTS)) {
-        app.get(`/guarded/${encodeURIComponent(name)}`, security.requirePrivileges(requirement), (_req, res) => void res.json({ ok: true }));
+        app.get(
+          `/guarded/${encodeURIComponent(name)}`,
+          security.requirePrivileges(requirement),
+          (_req, res) => void res.json({ ok: true }),
+        );
       }
     });
     for (const [username, { password, role }] of Object.entries(USERS)) {

@@ -37,11 +37,11 @@ describe("authenticate middleware", () => {
         seen.push({ path: "cache", authorization: headers.authorization });
         return undefined;
       },
-      async authenticate(headers) {
+      authenticate(headers) {
         seen.push({ path: "full", authorization: headers.authorization });
         const credentials = ParsedAuthorization.of(headers.authorization).credentials;
-        if (credentials?.scheme === "basic" && credentials.password === "right") return { authentication: ALICE };
-        throw authenticationError("unable to authenticate");
+        if (credentials?.scheme === "basic" && credentials.password === "right") return Promise.resolve({ authentication: ALICE });
+        return Promise.reject(authenticationError("unable to authenticate"));
       },
     },
     audit: { emit: (build) => void events.push(build()) },
@@ -64,7 +64,10 @@ describe("authenticate middleware", () => {
     events.length = 0;
     const res = await fetch(base + "/", { headers: { authorization: basic("alice", "wrong") } });
     assert.equal(res.status, 401);
-    assert.deepEqual(seen.map((s) => s.path), ["cache", "full"]);
+    assert.deepEqual(
+      seen.map((s) => s.path),
+      ["cache", "full"],
+    );
     const [cache, full] = seen.map((s) => s.authorization);
     assert.ok(cache instanceof ParsedAuthorization);
     assert.equal(full, cache, "the full path gets the value the cache path got, not the header again");
@@ -83,7 +86,10 @@ describe("authenticate middleware", () => {
     assert.equal(res.status, 200);
     assert.deepEqual(await res.json(), { username: "alice" });
     assert.equal(seen[0]?.authorization, seen[1]?.authorization);
-    assert.deepEqual(events.map((e) => e.type), ["authentication_success"]);
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ["authentication_success"],
+    );
   });
 });
 
