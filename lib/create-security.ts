@@ -7,6 +7,7 @@ import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js
 import { createErrorHandler } from "./http/error-handler.js";
 import { FailureLimiter } from "./http/failure-limiter.js";
 import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
+import { createResponder } from "./http/responder.js";
 import { createSecurityRouter } from "./http/router.js";
 import type { Security } from "./security.js";
 import { SecurityCore } from "./security-core.js";
@@ -33,6 +34,7 @@ export function createSecurityInternals(options: SecurityOptions): { security: S
   // One store per limiter (express-rate-limit requires it), each with its own key prefix.
   const rateStores = { pairs: new MongoRateLimitStore(core.models.counters, "authc:pair:"), addresses: new MongoRateLimitStore(core.models.counters, "authc:address:") };
   const limiter = config.failureRateLimit ? new FailureLimiter(rateStores, config.failureRateLimit, config.storeTimeoutMs) : undefined;
+  const responder = createResponder({ elasticProductHeader: config.elasticProductHeader, report: core.reportInternalError });
   let pruneTimer: NodeJS.Timeout | undefined;
 
   const security: Security = {
@@ -55,16 +57,16 @@ export function createSecurityInternals(options: SecurityOptions): { security: S
       await core.close();
     },
     authenticate(authOptions?: AuthenticateOptions) {
-      return createAuthenticateMiddleware(core, limiter, authOptions);
+      return createAuthenticateMiddleware(core, limiter, responder, authOptions);
     },
     router() {
-      return createSecurityRouter(core, limiter, []);
+      return createSecurityRouter(core, limiter, responder, []);
     },
     errorHandler() {
-      return createErrorHandler({ elasticProductHeader: core.config.elasticProductHeader, report: core.reportInternalError });
+      return createErrorHandler(responder);
     },
     requirePrivileges(requirement: PrivilegeRequirement) {
-      return createRequirePrivileges(core, requirement, limiter);
+      return createRequirePrivileges(core, requirement, responder, limiter);
     },
     adminUi(uiOptions?: AdminUiOptions) {
       return createAdminUi(uiOptions, { apiKeysEnabled: core.config.apiKeys.enabled });

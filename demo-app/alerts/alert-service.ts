@@ -79,7 +79,7 @@ export interface AlertServiceDeps {
 
 /** The realm that names "this caller" across its credentials (an API key counts as its owner). */
 function realmOf(auth: Authentication): string {
-  return auth.apiKey && !auth.isRunAs ? auth.apiKey.creatorRealm.name : auth.lookupRealm.name;
+  return (auth.effectiveApiKey?.creatorRealm ?? auth.lookupRealm).name;
 }
 
 function conflict(id: string): SecurityError {

@@ -4,13 +4,17 @@ import { runAsDeniedReason } from "../authz/denial-message.js";
 import { authenticationError, forbiddenError, isSecurityError, SecurityError } from "../support/security-error.js";
 import type { Authentication } from "../model/authentication.js";
 import type { AuthenticatorChain, AuthRequestInfo } from "./authenticator-chain.js";
+import { ParsedAuthorization } from "./parsed-authorization.js";
 import { realmRef } from "./realms/realm-ref.js";
 
-/** The security headers of one request, already read from the framework's request. */
+/**
+ * The security headers of one request, already read from the framework's request. A credential
+ * header is a value, or the one the request's middleware parsed already (then it is not decoded again).
+ */
 export interface SecurityHeaders {
-  authorization?: string;
+  authorization?: string | ParsedAuthorization;
   runAs?: string;
-  secondary?: string;
+  secondary?: string | ParsedAuthorization;
 }
 
 export interface AuthenticatedSubjects {
@@ -40,19 +44,21 @@ export class AuthenticationService {
    *   instead of a 401 (bad credentials are still refused).
    */
   async authenticate(headers: SecurityHeaders, info: AuthRequestInfo, optional = false): Promise<AuthenticatedSubjects | undefined> {
+    const authorization = ParsedAuthorization.of(headers.authorization);
+    const secondaryHeader = secondaryOf(headers);
     let authentication: Authentication;
     try {
-      authentication = await this.chain.authenticate(headers.authorization, info, true);
+      authentication = await this.chain.authenticate(authorization, info, true);
     } catch (error) {
-      if (optional && !headers.authorization && isMissingCredentials(error)) {
-        if (headers.secondary) await this.authenticateSecondary(headers.secondary, info);
+      if (optional && !authorization.header && isMissingCredentials(error)) {
+        if (secondaryHeader) await this.authenticateSecondary(secondaryHeader, info);
         return undefined;
       }
       throw error;
     }
     if (headers.runAs !== undefined && this.runAsEnabled) authentication = await this.runAs(authentication, headers.runAs);
     if (!authentication.user.enabled) throw authenticationError(`unable to authenticate user [${authentication.user.username}] for REST request [${info.uri}]`);
-    const secondary = headers.secondary ? await this.authenticateSecondary(headers.secondary, info) : undefined;
+    const secondary = secondaryHeader ? await this.authenticateSecondary(secondaryHeader, info) : undefined;
     return secondary ? { authentication, secondary } : { authentication };
   }
 
@@ -63,7 +69,7 @@ export class AuthenticationService {
    */
   authenticateFromCache(headers: SecurityHeaders): AuthenticatedSubjects | undefined {
     if (headers.runAs !== undefined || headers.secondary !== undefined) return undefined;
-    const authentication = this.chain.authenticateFromCache(headers.authorization);
+    const authentication = this.chain.authenticateFromCache(ParsedAuthorization.of(headers.authorization));
     return authentication?.user.enabled ? { authentication } : undefined;
   }
 
@@ -72,10 +78,11 @@ export class AuthenticationService {
    * of the header's value alone: realms see a request carrying only that value as its
    * `Authorization`, so an unusable value never resolves to whoever the request's cookies name.
    */
-  async authenticateSecondary(value: string, info: AuthRequestInfo): Promise<Authentication> {
+  async authenticateSecondary(value: string | ParsedAuthorization, info: AuthRequestInfo): Promise<Authentication> {
     try {
-      const request = Object.freeze({ url: info.uri, originalUrl: info.uri, headers: Object.freeze({ authorization: value }) });
-      const secondary = await this.chain.authenticate(value, { uri: info.uri, request }, false);
+      const authorization = ParsedAuthorization.of(value);
+      const request = Object.freeze({ url: info.uri, originalUrl: info.uri, headers: Object.freeze({ authorization: authorization.header }) });
+      const secondary = await this.chain.authenticate(authorization, { uri: info.uri, request }, false);
       if (!secondary.user.enabled) throw authenticationError(`user [${secondary.user.username}] is disabled`);
       return secondary;
     } catch (error) {
@@ -115,6 +122,11 @@ export class AuthenticationService {
     if (!found.user.enabled) throw authenticationError(`unable to authenticate user [${target}] because the account is disabled`);
     return authentication.runAs(found.user, realmRef(found.realm));
   }
+}
+
+/** The secondary credential, when the request sent a non-empty one. */
+function secondaryOf(headers: SecurityHeaders): ParsedAuthorization | undefined {
+  return headers.secondary ? ParsedAuthorization.of(headers.secondary) : undefined;
 }
 
 function isMissingCredentials(error: unknown): boolean {

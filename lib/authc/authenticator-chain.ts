@@ -1,6 +1,7 @@
 import { authenticationError, type SecurityError } from "../support/security-error.js";
 import { Authentication, type User } from "../model/authentication.js";
-import { MAX_CREDENTIAL_LENGTH, parseAuthorization, type Credentials } from "./parse-authorization.js";
+import type { Credentials } from "./parse-authorization.js";
+import type { ParsedAuthorization } from "./parsed-authorization.js";
 import { realmRef } from "./realms/realm-ref.js";
 import { toRealmResult } from "./realms/to-realm-result.js";
 import type { Realm } from "../model/realm.js";
@@ -38,18 +39,6 @@ function isCachingRealm(realm: Realm): realm is CachingRealm {
   return typeof (realm as Partial<CachingRealm>).authenticateFromCache === "function";
 }
 
-/**
- * The token of a plain `Bearer <token>` header (scheme in any case, one space), or `undefined`
- * for anything else, which then goes through {@link parseAuthorization}.
- */
-function bearerTokenOf(header: string | undefined): string | undefined {
-  if (header === undefined || header.length < 8 || header.length > MAX_CREDENTIAL_LENGTH || header.charCodeAt(6) !== 32) return undefined;
-  const scheme = header.slice(0, 6);
-  if (scheme !== "Bearer" && scheme.toLowerCase() !== "bearer") return undefined;
-  const token = header.slice(7).trim();
-  return token === "" ? undefined : token;
-}
-
 export interface AnonymousOptions {
   username: string;
   roles: string[];
@@ -85,8 +74,8 @@ export class AuthenticatorChain {
   }
 
   use(authenticator: CredentialAuthenticator<"bearer"> | CredentialAuthenticator<"apikey">): void {
-    if (authenticator.scheme === "bearer") this.bearer = authenticator as CredentialAuthenticator<"bearer">;
-    else this.apiKey = authenticator as CredentialAuthenticator<"apikey">;
+    if (authenticator.scheme === "bearer") this.bearer = authenticator;
+    else this.apiKey = authenticator;
   }
 
   /**
@@ -95,13 +84,10 @@ export class AuthenticatorChain {
    * realm, which the slow path would also ask first); otherwise `undefined`, and
    * {@link authenticate} gives the same answer it always did. No database, no slow hash.
    */
-  authenticateFromCache(header: string | undefined): Authentication | undefined {
-    const token = bearerTokenOf(header);
-    // Only a token whose digest the bearer authenticator remembers as verified can hit, and a
-    // verified JWT holds no whitespace or control character: the parser's scan for those (the
-    // largest cost of a Bearer hit after the digest) cannot change the answer here.
+  authenticateFromCache(authorization: ParsedAuthorization): Authentication | undefined {
+    const token = authorization.bearerCandidate;
     if (token !== undefined) return this.bearer?.authenticateFromCache?.({ scheme: "bearer", token });
-    const credentials = parseAuthorization(header);
+    const credentials = authorization.credentials;
     switch (credentials?.scheme) {
       case "apikey":
         return this.apiKey?.authenticateFromCache?.(credentials);
@@ -143,8 +129,8 @@ export class AuthenticatorChain {
    * Authenticates one `Authorization`-style header value. Throws a 401 `SecurityError` when
    * nothing succeeds.
    */
-  async authenticate(header: string | undefined, info: AuthRequestInfo, allowAnonymous: boolean): Promise<Authentication> {
-    const credentials = parseAuthorization(header);
+  async authenticate(authorization: ParsedAuthorization, info: AuthRequestInfo, allowAnonymous: boolean): Promise<Authentication> {
+    const credentials = authorization.credentials;
 
     if (credentials?.scheme === "bearer" || (credentials?.scheme === "malformed" && credentials.of === "bearer")) {
       if (credentials.scheme === "malformed" || !this.bearer) {

@@ -7,5 +7,5 @@ import type { Authentication, RealmRef } from "../model/authentication.js";
  * independent user namespaces, and a name in one says nothing about the same name in another.
  */
 export function subjectRealm(auth: Authentication): RealmRef {
-  return auth.apiKey && !auth.isRunAs ? auth.apiKey.creatorRealm : auth.lookupRealm;
+  return auth.effectiveApiKey?.creatorRealm ?? auth.lookupRealm;
 }

@@ -2,13 +2,15 @@ import type { AuditTrail } from "../audit/audit-trail.js";
 import type { Authentication } from "../model/authentication.js";
 import type { ApplicationPrivilegeStore } from "../store/application-privilege-store.js";
 import type { RoleStore } from "../store/role-store.js";
-import { forbiddenError } from "../support/security-error.js";
+import { forbiddenError, type SecurityError } from "../support/security-error.js";
 import type { ApplicationPrivilegeLookup } from "./application-privileges.js";
+import { checkRequestedPrivileges } from "./check-requested-privileges.js";
 import { actionDeniedReason, applicationDeniedReason, type DeniedSubject } from "./denial-message.js";
 import { BUILTIN_ROLES } from "./builtin-roles.js";
 import { Permission } from "./permission.js";
 import type { PermissionCheck } from "./permission-check.js";
 import type { RoleDescriptor } from "../model/role-descriptor.js";
+import type { HasPrivilegesRequest } from "./has-privileges.js";
 
 export interface AuthorizerOptions {
   staticRoles: ReadonlyMap<string, RoleDescriptor>;
@@ -87,7 +89,7 @@ export class Authorizer {
       map = new Map();
       for (const d of docs) {
         let byName = map.get(d.application);
-        if (!byName) map.set(d.application, (byName = new Map()));
+        if (!byName) map.set(d.application, (byName = new Map<string, string[]>()));
         byName.set(d.name, d.actions);
       }
       if (epoch === this.generation) this.privilegeCache = { value: map, at: now };
@@ -115,9 +117,10 @@ export class Authorizer {
 
     const lookup = await this.privilegeLookup();
     let permission: PermissionCheck;
-    if (auth.apiKey && !auth.isRunAs) {
-      const limitedBy = Permission.fromDescriptors(Object.values(auth.apiKey.limitedBy), lookup);
-      const assigned = Object.values(auth.apiKey.roleDescriptors);
+    const apiKey = auth.effectiveApiKey;
+    if (apiKey) {
+      const limitedBy = Permission.fromDescriptors(Object.values(apiKey.limitedBy), lookup);
+      const assigned = Object.values(apiKey.roleDescriptors);
       permission = assigned.length === 0 ? limitedBy : Permission.intersect(Permission.fromDescriptors(assigned, lookup), limitedBy);
     } else {
       const resolved = await this.resolveRoles(auth.user.roles);
@@ -133,6 +136,27 @@ export class Authorizer {
   async ensureClusterAction(auth: Authentication, action: string): Promise<PermissionCheck> {
     const permission = await this.permissionFor(auth);
     if (!permission.grantsClusterAction(action)) throw this.denied(auth, action);
+    return permission;
+  }
+
+  /**
+   * Throws Elasticsearch's 403 (audited as `access_denied`) for the first privilege of `request`
+   * the subject lacks; resolves to the permission that holds them all. Grants exactly when
+   * `_has_privileges` answers `has_all_requested: true` for the same request.
+   */
+  async ensure(auth: Authentication, request: HasPrivilegesRequest): Promise<PermissionCheck> {
+    const permission = await this.permissionFor(auth);
+    let refusal: SecurityError | undefined;
+    const refuse = (error: SecurityError): boolean => {
+      refusal = error;
+      return false;
+    };
+    checkRequestedPrivileges(permission, request, {
+      cluster: (privilege, granted) => granted || refuse(this.denied(auth, privilege)),
+      index: (name, privilege, granted) => granted || refuse(this.denied(auth, privilege, [name])),
+      application: (application, resource, privilege, granted) => granted || refuse(this.deniedApplication(auth, application, privilege, [resource])),
+    });
+    if (refusal) throw refusal;
     return permission;
   }
 
@@ -198,7 +222,8 @@ export class Authorizer {
   }
 
   private cacheKey(auth: Authentication): string {
-    if (auth.apiKey && !auth.isRunAs) return `k:${auth.apiKey.id}`;
+    const apiKey = auth.effectiveApiKey;
+    if (apiKey) return `k:${apiKey.id}`;
     // Cached users share their roles array between requests: build the key once, not per
     // request. The copy kept beside the key catches an array changed in place since.
     const roles = auth.user.roles;
@@ -214,14 +239,14 @@ export class Authorizer {
 
 /** The API-key snapshot a permission is built from (object identity), `undefined` for users. */
 function keySnapshot(auth: Authentication): object | undefined {
-  return auth.apiKey && !auth.isRunAs ? auth.apiKey : undefined;
+  return auth.effectiveApiKey;
 }
 
 /** The denied subject as `access_denied` events name it. */
 function deniedSubject(auth: Authentication): { username: string; roles: string[]; api_key_id?: string; run_by_username?: string } {
   return {
     username: auth.user.username,
-    roles: auth.apiKey && !auth.isRunAs ? [] : [...auth.user.roles],
+    roles: auth.effectiveApiKey ? [] : [...auth.user.roles],
     ...(auth.apiKey ? { api_key_id: auth.apiKey.id } : {}),
     ...(auth.authenticatingUser ? { run_by_username: auth.authenticatingUser.username } : {}),
   };

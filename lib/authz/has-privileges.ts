@@ -1,5 +1,6 @@
 import { parseError, illegalArgument, validationError } from "../support/security-error.js";
 import { applicationNameError } from "./application-privileges.js";
+import { checkRequestedPrivileges } from "./check-requested-privileges.js";
 import { resolveClusterPrivilege, unknownClusterPrivilegeMessage } from "./cluster-privileges.js";
 import { resolveIndexPrivilege, unknownIndexPrivilegeMessage } from "./index-privileges.js";
 import type { PermissionCheck } from "./permission-check.js";
@@ -53,7 +54,7 @@ export function parseHasPrivilegesRequest(body: unknown, username = ""): HasPriv
       if (!Array.isArray(value)) {
         throw parseError(`${context}. could not parse [cluster] field. expected a string array but found [${tokenOf(value)}] value instead`);
       }
-      const bad = value.find((v) => typeof v !== "string");
+      const bad: unknown = (value as unknown[]).find((v) => typeof v !== "string");
       if (bad !== undefined) {
         throw parseError(`${context}. could not parse [cluster] field. expected a string array but one of the value in the array is [${tokenOf(bad)}]`);
       }
@@ -110,36 +111,26 @@ export function parseHasPrivilegesRequest(body: unknown, username = ""): HasPriv
  */
 export function evaluateHasPrivileges(username: string, permission: PermissionCheck, request: HasPrivilegesRequest): HasPrivilegesResponse {
   let all = true;
-  const record = (target: Record<string, boolean>, privilege: string, allowed: boolean): void => {
+  const record = (target: Record<string, boolean>, privilege: string, allowed: boolean): boolean => {
     all &&= allowed;
     const previous = getOwnKey(target, privilege);
     setOwnKey(target, privilege, allowed && previous !== false);
+    return true;
   };
-
   const cluster: Record<string, boolean> = {};
-  for (const privilege of request.cluster) record(cluster, privilege, permission.checkClusterPrivilege(privilege));
-
   const index: Record<string, Record<string, boolean>> = {};
-  for (const entry of request.index) {
-    for (const name of entry.names) {
-      const answers = child(index, name);
-      for (const privilege of entry.privileges) {
-        record(answers, privilege, permission.checkIndex(name, privilege, { allowRestrictedIndices: entry.allow_restricted_indices }));
-      }
-    }
-  }
-
   const application: Record<string, Record<string, Record<string, boolean>>> = {};
+  // Every named index, application and resource has its entry, even one asked for no privilege.
+  for (const entry of request.index) for (const name of entry.names) child(index, name);
   for (const entry of request.application) {
     const byResource = child(application, entry.application);
-    for (const resource of entry.resources) {
-      const answers = child(byResource, resource);
-      for (const privilege of entry.privileges) {
-        record(answers, privilege, permission.checkApplication(entry.application, privilege, resource));
-      }
-    }
+    for (const resource of entry.resources) child(byResource, resource);
   }
-
+  checkRequestedPrivileges(permission, request, {
+    cluster: (privilege, granted) => record(cluster, privilege, granted),
+    index: (name, privilege, granted) => record(child(index, name), privilege, granted),
+    application: (app, resource, privilege, granted) => record(child(child(application, app), resource), privilege, granted),
+  });
   return { username, has_all_requested: all, cluster, index, application };
 }
 

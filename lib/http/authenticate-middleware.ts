@@ -1,16 +1,16 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { AuditCredential, AuditRequestInfo, AuthenticationFailureEvent } from "../model/audit-event.js";
 import { auditActor } from "../audit/audit-actor.js";
-import type { AuthenticatedSubjects, SecurityHeaders } from "../authc/authentication-service.js";
-import { parseAuthorization } from "../authc/parse-authorization.js";
-import type { SecurityCore } from "../security-core.js";
+import type { AuditTrail } from "../audit/audit-trail.js";
+import type { AuthenticatedSubjects, AuthenticationService } from "../authc/authentication-service.js";
+import type { Credentials } from "../authc/parse-authorization.js";
 import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
 import { headerClaim, principalOf } from "./claimed-principals.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { markGuard } from "./guard-registry.js";
-import { readSecurityHeaders } from "./read-security-headers.js";
-import { sendError } from "./send-error.js";
+import { readSecurityHeaders, type RequestSecurityHeaders } from "./read-security-headers.js";
+import type { Responder } from "./responder.js";
 import { toSecurityError } from "./to-security-error.js";
 
 export interface AuthenticateOptions {
@@ -18,30 +18,43 @@ export interface AuthenticateOptions {
   optional?: boolean;
 }
 
+/** What authenticating a request needs of the security layer (a `SecurityCore` has all of it). */
+export interface RequestAuthenticationDeps {
+  readonly authentication: Pick<AuthenticationService, "authenticate" | "authenticateFromCache">;
+  readonly audit: Pick<AuditTrail, "emit">;
+  /** The resolved `storeTimeout`, in milliseconds. */
+  readonly config: { readonly storeTimeoutMs: number };
+}
+
 /**
  * Authenticates the request; on success `req.security` holds the subject(s). Audited
  * (`authentication_success` / `authentication_failure`), and bounded by `storeTimeout` (or
  * `timeoutMs`): a store that does not answer makes it fail closed with a 503, never hang.
  */
-export async function authenticateRequest(core: SecurityCore, req: Request, optional: boolean, timeoutMs = core.config.storeTimeoutMs): Promise<void> {
-  const headers = readSecurityHeaders(req);
+async function authenticateRequest(
+  deps: RequestAuthenticationDeps,
+  req: Request,
+  headers: RequestSecurityHeaders,
+  optional: boolean,
+  timeoutMs = deps.config.storeTimeoutMs,
+): Promise<void> {
   let subjects: AuthenticatedSubjects | undefined;
   try {
-    const work = core.authentication.authenticate(headers, { uri: req.originalUrl, request: req }, optional);
-    subjects = await withDeadline(work, timeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs));
+    const work = deps.authentication.authenticate(headers, { uri: req.originalUrl, request: req }, optional);
+    subjects = await withDeadline(work, timeoutMs, () => storeTimeoutError(deps.config.storeTimeoutMs));
   } catch (error) {
     // A refused run-as is an authorization failure, audited as `access_denied` where it is decided.
-    if (!(isSecurityError(error) && error.status === 403)) core.audit.emit(() => failureEvent(req, headers, error));
+    if (!(isSecurityError(error) && error.status === 403)) deps.audit.emit(() => failureEvent(req, headers, error));
     throw error;
   }
   if (!subjects) return;
-  succeed(core, req, subjects);
+  succeed(deps, req, subjects);
 }
 
 /** Puts the subjects on the request and audits the success. */
-function succeed(core: SecurityCore, req: Request, found: AuthenticatedSubjects): void {
+function succeed(deps: RequestAuthenticationDeps, req: Request, found: AuthenticatedSubjects): void {
   req.security = found;
-  core.audit.emit(() => ({
+  deps.audit.emit(() => ({
     type: "authentication_success",
     timestamp: new Date().toISOString(),
     ...auditActor(found.authentication),
@@ -59,9 +72,9 @@ function requestInfo(req: Request): AuditRequestInfo {
 }
 
 /** What the refused request presented, from its header, never the secret part. */
-function failureEvent(req: Request, headers: SecurityHeaders, error: unknown): AuthenticationFailureEvent {
+function failureEvent(req: Request, headers: RequestSecurityHeaders, error: unknown): AuthenticationFailureEvent {
   const e = toSecurityError(error);
-  const credentials = parseAuthorization(headers.authorization);
+  const credentials = headers.authorization.credentials;
   const event: AuthenticationFailureEvent = {
     type: "authentication_failure",
     timestamp: new Date().toISOString(),
@@ -75,7 +88,7 @@ function failureEvent(req: Request, headers: SecurityHeaders, error: unknown): A
   return event;
 }
 
-const CREDENTIAL: Record<NonNullable<ReturnType<typeof parseAuthorization>>["scheme"] | "none", AuditCredential> = {
+const CREDENTIAL: Record<Credentials["scheme"] | "none", AuditCredential> = {
   basic: "basic",
   apikey: "api_key",
   bearer: "bearer",
@@ -84,29 +97,28 @@ const CREDENTIAL: Record<NonNullable<ReturnType<typeof parseAuthorization>>["sch
   none: "none",
 };
 
-export function createAuthenticateMiddleware(core: SecurityCore, limiter: FailureLimiter | undefined, options: AuthenticateOptions = {}): RequestHandler {
+export function createAuthenticateMiddleware(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, responder: Responder, options: AuthenticateOptions = {}): RequestHandler {
   if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
   const optional = options.optional === true;
-  const productHeader = core.config.elasticProductHeader;
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     if (req.security) return next();
     // Hot path: a credential the caches already verified is answered synchronously (no promise,
     // no store deadline timer); anything else takes the full path below, with the same outcome.
     const headers = readSecurityHeaders(req);
-    const cached = core.authentication.authenticateFromCache(headers);
+    const cached = deps.authentication.authenticateFromCache(headers);
     if (cached) {
       // Only its own blocked pair refuses a verified credential; while no pair is blocked this costs one read.
       if (limiter?.anyPairBlocked) {
-        const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
-        if (refused) return sendError(res, refused, productHeader);
+        const refused = limiter.refusalOfVerified(req, () => principalOf(headers.authorization.credentials));
+        if (refused) return responder.sendError(req, res, refused);
       }
-      succeed(core, req, cached);
+      succeed(deps, req, cached);
       return next();
     }
-    authenticateLimited(core, limiter, req, optional, false).then(
+    authenticateUncached(deps, limiter, req, headers, optional).then(
       // The router's deadline may have answered 503 meanwhile: then nothing more may run.
       () => (res.headersSent ? undefined : next()),
-      (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
+      (error: unknown) => responder.sendError(req, res, error),
     );
   };
   // Anonymous requests pass an optional one: the routes behind it are not protected by it.
@@ -120,21 +132,22 @@ export function createAuthenticateMiddleware(core: SecurityCore, limiter: Failur
  * over its limit gets its 429 before any credential is checked; a request presenting credentials
  * (`Authorization`, `es-secondary-authorization`) takes check slots; every 401 is counted for the
  * credential that failed. The whole of it, waiting for slots included, stays within `storeTimeout`.
- *
- * @param tryCache whether to look in the caches first (`false` when the caller just did).
  */
-export async function authenticateLimited(core: SecurityCore, limiter: FailureLimiter | undefined, req: Request, optional: boolean, tryCache = true): Promise<void> {
-  if (!limiter) return authenticateRequest(core, req, optional);
+export async function authenticateLimited(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, optional: boolean): Promise<void> {
   const headers = readSecurityHeaders(req);
-  if (tryCache) {
-    const cached = core.authentication.authenticateFromCache(headers);
-    if (cached) {
-      const refused = limiter.refusalOfVerified(req, () => principalOf(parseAuthorization(headers.authorization)));
-      if (refused) throw refused;
-      succeed(core, req, cached);
-      return;
-    }
+  const cached = deps.authentication.authenticateFromCache(headers);
+  if (cached) {
+    const refused = limiter?.refusalOfVerified(req, () => principalOf(headers.authorization.credentials));
+    if (refused) throw refused;
+    succeed(deps, req, cached);
+    return;
   }
-  const timeoutMs = core.config.storeTimeoutMs;
-  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(core, req, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
+  return authenticateUncached(deps, limiter, req, headers, optional);
+}
+
+/** {@link authenticateLimited} once the caches had no answer. */
+function authenticateUncached(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, headers: RequestSecurityHeaders, optional: boolean): Promise<void> {
+  if (!limiter) return authenticateRequest(deps, req, headers, optional);
+  const timeoutMs = deps.config.storeTimeoutMs;
+  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(deps, req, headers, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
 }

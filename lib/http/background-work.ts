@@ -77,7 +77,7 @@ export function createBackgroundWork(core: SecurityCore): BackgroundWork {
       if (!subjects.secondary) {
         throw illegalArgument("granting an API key on behalf of a user requires the user's credentials in the [es-secondary-authorization] header");
       }
-      return grantApiKeyFor(core.apiKeys, subjects.authentication, readSecurityHeaders(req).secondary, request);
+      return grantApiKeyFor(core.apiKeys, subjects.authentication, readSecurityHeaders(req).secondary?.header, request);
     },
   };
 }

@@ -1,7 +1,8 @@
-import { SECONDARY_FAILURE_REASON, type SecurityHeaders } from "../authc/authentication-service.js";
-import { parseAuthorization, type Credentials } from "../authc/parse-authorization.js";
+import { SECONDARY_FAILURE_REASON } from "../authc/authentication-service.js";
+import type { Credentials } from "../authc/parse-authorization.js";
 import { isSecurityError } from "../support/security-error.js";
 import { isAuthenticationFailure, type CredentialClaim, type FailureTest } from "./failure-limiter.js";
+import type { RequestSecurityHeaders } from "./read-security-headers.js";
 
 /**
  * Whom a credential claims to be, as the failure limiter keys it: the username of a password, the
@@ -37,12 +38,12 @@ export function tokenPrincipal(token: string): string {
  * is blamed on the secondary credential when that is what failed, else on the primary one
  * (a disabled run-as target too: the caller's own pair pays for it).
  */
-export function headerClaim(headers: SecurityHeaders): CredentialClaim {
-  const principals = [principalOf(parseAuthorization(headers.authorization))];
-  if (headers.secondary !== undefined) principals.push(principalOf(parseAuthorization(headers.secondary)));
+export function headerClaim(headers: RequestSecurityHeaders): CredentialClaim {
+  const principals = [principalOf(headers.authorization.credentials)];
+  if (headers.secondary !== undefined) principals.push(principalOf(headers.secondary.credentials));
   return {
     principals,
-    reserve: headers.authorization !== undefined || headers.secondary !== undefined,
+    reserve: headers.authorization.header !== undefined || headers.secondary !== undefined,
     blame(error) {
       if (!isAuthenticationFailure(error)) return -1;
       return principals.length > 1 && isSecurityError(error) && error.reason === SECONDARY_FAILURE_REASON ? 1 : 0;

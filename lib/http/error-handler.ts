@@ -2,13 +2,7 @@ import type { ErrorRequestHandler, NextFunction, Request, Response } from "expre
 import { SecurityError } from "../support/security-error.js";
 import { isUnreadableRequestError } from "./unreadable-request-error.js";
 import { findGuard } from "./find-guard.js";
-import type { InternalErrorReport } from "../model/internal-error-report.js";
-import { sendError } from "./send-error.js";
-
-export interface ErrorHandlerSettings {
-  elasticProductHeader: boolean;
-  report: InternalErrorReport;
-}
+import type { Responder } from "./responder.js";
 
 /** `/_security` or below, compared as Express routes compare by default (case-insensitively). */
 function isSecurityPath(req: Request): boolean {
@@ -27,15 +21,14 @@ function isSecurityPath(req: Request): boolean {
  *   `authenticate()` or `requirePrivileges()`.
  * Never a stack trace. Four parameters, as Express 4 and 5 recognise an error middleware.
  */
-export function createErrorHandler(settings: ErrorHandlerSettings): ErrorRequestHandler {
-  const { elasticProductHeader, report } = settings;
+export function createErrorHandler(responder: Responder): ErrorRequestHandler {
   return (error: unknown, req: Request, res: Response, next: NextFunction) => {
     // Too late for a body of ours: Express's final handler closes the connection.
     if (res.headersSent) return next(error);
-    if (error instanceof SecurityError) return sendError(res, error, elasticProductHeader, report);
+    if (error instanceof SecurityError) return responder.sendError(req, res, error);
     // The routing table is read only when the path alone does not decide (errors are rare).
     const owner = isSecurityPath(req) ? "security" : findGuard(req);
-    if (owner === "security" || (owner === "guard" && isUnreadableRequestError(error))) return sendError(res, error, elasticProductHeader, report);
+    if (owner === "security" || (owner === "guard" && isUnreadableRequestError(error))) return responder.sendError(req, res, error);
     next(error);
   };
 }

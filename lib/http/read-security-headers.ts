@@ -1,5 +1,15 @@
 import type { Request } from "express";
 import type { SecurityHeaders } from "../authc/authentication-service.js";
+import { ParsedAuthorization } from "../authc/parsed-authorization.js";
+
+/** A request's security headers, its credentials wrapped once for the whole request. */
+export interface RequestSecurityHeaders extends SecurityHeaders {
+  /** `Authorization`; its `header` is `undefined` when the request sent none. */
+  authorization: ParsedAuthorization;
+  runAs?: string;
+  /** `es-secondary-authorization`, when sent and not blank. */
+  secondary?: ParsedAuthorization;
+}
 
 function single(value: string | string[] | undefined): string | undefined {
   // A repeated header is ambiguous; take none of it rather than guess which one counts.
@@ -7,13 +17,12 @@ function single(value: string | string[] | undefined): string | undefined {
   return value;
 }
 
-export function readSecurityHeaders(req: Request): SecurityHeaders {
-  const headers: SecurityHeaders = {};
-  const authorization = single(req.headers.authorization);
+/** Read once per request by the authenticate middleware, then handed down with the request. */
+export function readSecurityHeaders(req: Request): RequestSecurityHeaders {
+  const headers: RequestSecurityHeaders = { authorization: new ParsedAuthorization(single(req.headers.authorization)) };
   const runAs = single(req.headers["es-security-runas-user"]);
   const secondary = single(req.headers["es-secondary-authorization"]);
-  if (authorization !== undefined) headers.authorization = authorization;
   if (runAs !== undefined) headers.runAs = runAs;
-  if (secondary !== undefined && secondary.trim() !== "") headers.secondary = secondary;
+  if (secondary !== undefined && secondary.trim() !== "") headers.secondary = new ParsedAuthorization(secondary);
   return headers;
 }

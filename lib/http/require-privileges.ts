@@ -8,24 +8,25 @@ import { authenticateLimited } from "./authenticate-middleware.js";
 import { crossSiteWriteError } from "./cross-site-write-check.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { markGuard } from "./guard-registry.js";
-import { sendError } from "./send-error.js";
+import type { Responder } from "./responder.js";
 
 /** What a host route demands, in `_has_privileges` request form. */
 export interface PrivilegeRequirement {
   cluster?: string[];
-  index?: Array<{ names: string | string[]; privileges: string[] }>;
+  /** `allow_restricted_indices`: whether a pattern also covers restricted indices (`.security*`), as in `_has_privileges`. */
+  index?: Array<{ names: string | string[]; privileges: string[]; allow_restricted_indices?: boolean }>;
   application?: Array<{ application: string; privileges: string[]; resources: string[] }>;
 }
 
 /**
  * A guard for host routes: 403 (Elasticsearch-shaped) unless the authenticated subject holds
- * every requested privilege. The requirement is validated once, at construction. Without
+ * every requested privilege, exactly as `_has_privileges` would answer (`Authorizer.ensure`). The requirement is validated once, at construction. Without
  * `authenticate()` in front it authenticates by itself, under the same failed-authentication
  * limit (`limiter`). On a state-changing method, a request whose credential a browser may have
  * attached by itself (a cookie realm's session, a remembered Basic login) must also show it is no
  * cross-site form post (see `crossSiteWriteError`).
  */
-export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, limiter?: FailureLimiter): RequestHandler {
+export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, responder: Responder, limiter?: FailureLimiter): RequestHandler {
   let parsed;
   try {
     parsed = parseHasPrivilegesRequest(requirement);
@@ -33,7 +34,6 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     throw new TypeError(`express-keyguard: requirePrivileges(${JSON.stringify(requirement)}) is invalid: ${error instanceof Error ? error.message : String(error)}`);
   }
   const request = parsed;
-  const productHeader = core.config.elasticProductHeader;
   // Permissions that passed every check of this guard. A permission object never changes (a role,
   // key or privilege change builds a new one), so the verdict holds as long as the object lives.
   const granted = new WeakSet<PermissionCheck>();
@@ -43,38 +43,17 @@ export function createRequirePrivileges(core: SecurityCore, requirement: Privile
     const known = req.security ? core.authorizer.cachedPermission(req.security.authentication) : undefined;
     if (known !== undefined && granted.has(known)) {
       const refused = crossSiteWriteError(req, core.chain);
-      return refused ? sendError(res, refused, productHeader) : next();
+      return refused ? responder.sendError(req, res, refused) : next();
     }
     const run = async () => {
       if (!req.security) await authenticateLimited(core, limiter, req, false);
       const refused = crossSiteWriteError(req, core.chain);
       if (refused) throw refused;
-      const auth = req.security!.authentication;
-      const permission = await core.authorizer.permissionFor(auth);
-      for (const privilege of request.cluster) {
-        if (!permission.checkClusterPrivilege(privilege)) throw core.authorizer.denied(auth, privilege);
-      }
-      for (const entry of request.index) {
-        for (const name of entry.names) {
-          for (const privilege of entry.privileges) {
-            if (!permission.checkIndex(name, privilege)) throw core.authorizer.denied(auth, privilege, [name]);
-          }
-        }
-      }
-      for (const entry of request.application) {
-        for (const resource of entry.resources) {
-          for (const privilege of entry.privileges) {
-            if (!permission.checkApplication(entry.application, privilege, resource)) {
-              throw core.authorizer.deniedApplication(auth, entry.application, privilege, [resource]);
-            }
-          }
-        }
-      }
-      granted.add(permission);
+      granted.add(await core.authorizer.ensure(req.security!.authentication, request));
     };
     withDeadline(run(), core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs)).then(
       () => next(),
-      (error: unknown) => sendError(res, error, productHeader, core.reportInternalError),
+      (error: unknown) => responder.sendError(req, res, error),
     );
   };
   return markGuard(guard, "guard");

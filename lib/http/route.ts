@@ -2,6 +2,7 @@ import { parse as parseQuery } from "node:querystring";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import type { Authentication } from "../model/authentication.js";
 import { illegalArgument } from "../support/security-error.js";
+import type { Responder } from "./responder.js";
 
 /** What a route handler returns: a status (default 200) and a JSON body. */
 export interface RouteResult {
@@ -20,13 +21,18 @@ export interface RouteInput {
 
 const ALWAYS_ALLOWED = ["pretty", "human", "error_trace", "filter_path", "format"];
 
+export type RouteHandler = (input: RouteInput) => Promise<RouteResult>;
+
 /**
  * Wraps one REST handler: checks the query string against the declared parameters (as
  * Elasticsearch does), hands the handler plain inputs and renders results; errors go to the
  * router's error handler.
  */
-export function route(allowedParams: readonly string[], handler: (input: RouteInput) => Promise<RouteResult>): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+export type Route = (allowedParams: readonly string[], handler: RouteHandler) => RequestHandler;
+
+/** The {@link Route} of a router, answering through its `responder`. */
+export function createRoute(responder: Responder): Route {
+  return (allowedParams, handler) => (req: Request, res: Response, next: NextFunction) => {
     const run = async (): Promise<RouteResult> => {
       const query: Record<string, string> = {};
       // The routes live under the router's `/_security` layer: `req.path` is what follows it.
@@ -42,12 +48,8 @@ export function route(allowedParams: readonly string[], handler: (input: RouteIn
       return handler({ req, auth, query, params: req.params as Record<string, string>, body: req.body });
     };
     run().then(
-      (result) => {
-        // Answered already (the router's storeTimeout deadline): a late result is dropped.
-        if (res.headersSent) return;
-        res.setHeader("x-elastic-product", "Elasticsearch");
-        res.status(result.status ?? 200).json(result.body);
-      },
+      // Answered already (the router's storeTimeout deadline): the responder drops a late result.
+      (result) => responder.send(res, result.status ?? 200, result.body),
       // The router's error handler renders it (and reports an unexpected one).
       (error: unknown) => next(error),
     );

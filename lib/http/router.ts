@@ -7,7 +7,8 @@ import { createResponseDeadline } from "./response-deadline.js";
 import { crossSiteWriteError } from "./cross-site-write-check.js";
 import { illegalArgument } from "../support/security-error.js";
 import { markGuard } from "./guard-registry.js";
-import { sendError } from "./send-error.js";
+import type { Responder } from "./responder.js";
+import { createRoute } from "./route.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
 import { mountPrivilegeRoutes } from "./routes/privilege-routes.js";
@@ -26,31 +27,32 @@ export type RouteMounter = (router: Router, core: SecurityCore) => void;
  * The routes live in an inner router mounted under one `/_security` layer: a host request
  * outside the API costs one prefix check, not a walk over every route of the API.
  */
-export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, extra: RouteMounter[]): Router {
+export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, responder: Responder, extra: RouteMounter[]): Router {
   const api = express.Router();
+  const route = createRoute(responder);
   api.use(
     createBodyParser(core.config.bodyLimit),
-    createResponseDeadline(core.config.storeTimeoutMs, core.config.elasticProductHeader),
-    createAuthenticateMiddleware(core, limiter),
+    createResponseDeadline(core.config.storeTimeoutMs, responder),
+    createAuthenticateMiddleware(core, limiter, responder),
     (req: Request, res: Response, next: NextFunction) => {
       const refused = crossSiteWriteError(req, core.chain);
-      if (refused) return sendError(res, refused, core.config.elasticProductHeader);
+      if (refused) return responder.sendError(req, res, refused);
       next();
     },
   );
-  mountAuthenticateRoutes(api, core);
-  mountApiKeyRoutes(api, core, limiter);
-  mountTokenRoutes(api, core, limiter);
+  mountAuthenticateRoutes(api, core, route);
+  mountApiKeyRoutes(api, core, route, limiter);
+  mountTokenRoutes(api, core, route, limiter);
   for (const mount of extra) mount(api, core);
-  mountUserRoutes(api, core);
-  mountRoleRoutes(api, core);
-  mountPrivilegeRoutes(api, core);
+  mountUserRoutes(api, core, route);
+  mountRoleRoutes(api, core, route);
+  mountPrivilegeRoutes(api, core, route);
   // Elasticsearch's answer for a path or method it has no handler for, rather than the host's
   // 404 page: the API's namespace is the router's.
   api.use((req: Request, _res: Response, next: NextFunction) => {
     next(illegalArgument(`no handler found for uri [${req.originalUrl.split("?", 1)[0] ?? ""}] and method [${req.method}]`));
   });
-  api.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => sendError(res, error, core.config.elasticProductHeader, core.reportInternalError));
+  api.use((error: unknown, req: Request, res: Response, _next: NextFunction) => responder.sendError(req, res, error));
   const router = express.Router();
   router.use("/_security", markGuard(api, "security"));
   return router;

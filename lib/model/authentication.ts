@@ -92,6 +92,15 @@ export class Authentication {
     return this.authenticatingUser !== undefined;
   }
 
+  /**
+   * The API key that is the subject itself: an API key (directly or through a token minted by
+   * one) not running as another user. Its permission, owner and realm are the key's; with run-as
+   * they are the target user's, as in Elasticsearch.
+   */
+  get effectiveApiKey(): ApiKeyRef | undefined {
+    return this.authenticatingUser === undefined ? this.apiKey : undefined;
+  }
+
   /** The same subject, now acting as `target` found in `lookupRealm`. */
   runAs(target: User, lookupRealm: RealmRef): Authentication {
     return new Authentication({
@@ -108,7 +117,7 @@ export class Authentication {
   toJSON(): AuthenticateResponse {
     const body: AuthenticateResponse = {
       username: this.user.username,
-      roles: this.apiKey && !this.isRunAs ? [] : [...this.user.roles],
+      roles: this.effectiveApiKey ? [] : [...this.user.roles],
       full_name: this.user.full_name,
       email: this.user.email,
       metadata: this.user.metadata,

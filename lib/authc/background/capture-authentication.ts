@@ -23,13 +23,14 @@ export function captureAuthentication(subject: Authentication, options: CaptureO
   }
   const common = { version: 1 as const, username: subject.user.username, source: options.source, captured_at: options.now };
   // A run-as subject acts as its target user, never as the key or token that authenticated it.
-  if (subject.apiKey && !subject.isRunAs) {
+  const key = subject.effectiveApiKey;
+  if (key) {
     return {
       ...common,
       type: "api_key",
-      realm: { ...subject.apiKey.creatorRealm },
+      realm: { ...key.creatorRealm },
       authentication_type: subject.type === "token" ? "token" : "api_key",
-      api_key: { id: subject.apiKey.id, name: subject.apiKey.name },
+      api_key: { id: key.id, name: key.name },
     };
   }
   const realm = subject.lookupRealm;

@@ -4,7 +4,7 @@ import { isPlainObject } from "../../support/json-input.js";
 import { illegalArgument } from "../../support/security-error.js";
 import { bodyClaim, tokenPrincipal, userPrincipal } from "../claimed-principals.js";
 import { isAuthenticationFailure, type FailureLimiter } from "../failure-limiter.js";
-import { booleanParam, listParam, route } from "../route.js";
+import { booleanParam, listParam, type Route } from "../route.js";
 
 /** `refresh` is accepted and ignored (writes are visible at once), but must be a valid policy. */
 function checkRefresh(query: Record<string, string>): void {
@@ -21,7 +21,7 @@ function checkRefresh(query: Record<string, string>): void {
  * under the failed-authentication limit of the calling address and the principal the body names
  * (the username, or the access token), and a 401 counts as a failure.
  */
-export function mountApiKeyRoutes(router: Router, core: SecurityCore, limiter?: FailureLimiter): void {
+export function mountApiKeyRoutes(router: Router, core: SecurityCore, route: Route, limiter?: FailureLimiter): void {
   const keys = core.apiKeys;
 
   const create = route(["refresh"], async ({ auth, body, query }) => {

@@ -3,11 +3,11 @@ import { describeUserPrivileges } from "../../authz/user-privileges.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "../../authz/has-privileges.js";
 import type { SecurityCore } from "../../security-core.js";
 import { illegalArgument } from "../../support/security-error.js";
-import { route } from "../route.js";
+import type { Route } from "../route.js";
 
 /** `_authenticate`, `_has_privileges`, `_privileges`: open to every authenticated subject. */
-export function mountAuthenticateRoutes(router: Router, core: SecurityCore): void {
-  router.get("/_authenticate", route([], async ({ auth }) => ({ body: auth.toJSON() })));
+export function mountAuthenticateRoutes(router: Router, core: SecurityCore, route: Route): void {
+  router.get("/_authenticate", route([], ({ auth }) => Promise.resolve({ body: auth.toJSON() })));
 
   const hasPrivileges = route([], async ({ auth, body, params }) => {
     if (params.username !== undefined && params.username !== auth.user.username) {
@@ -25,13 +25,14 @@ export function mountAuthenticateRoutes(router: Router, core: SecurityCore): voi
   router.get(
     "/user/_privileges",
     route([], async ({ auth }) => {
-      if (auth.apiKey && !auth.isRunAs) {
-        if (Object.keys(auth.apiKey.roleDescriptors).length > 0) {
+      const key = auth.effectiveApiKey;
+      if (key) {
+        if (Object.keys(key.roleDescriptors).length > 0) {
           throw illegalArgument(
             "Cannot retrieve privileges for API keys with assigned role descriptors. Please use the Get API key information API https://ela.st/es-api-get-api-key",
           );
         }
-        return { body: describeUserPrivileges(Object.values(auth.apiKey.limitedBy)) };
+        return { body: describeUserPrivileges(Object.values(key.limitedBy)) };
       }
       const roles = await core.authorizer.resolveRoles(auth.user.roles);
       return { body: describeUserPrivileges(roles.map((r) => r.descriptor)) };

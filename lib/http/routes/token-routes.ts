@@ -4,7 +4,7 @@ import type { SecurityCore } from "../../security-core.js";
 import { isPlainObject } from "../../support/json-input.js";
 import { bodyClaim, userPrincipal } from "../claimed-principals.js";
 import { isAuthenticationFailure, type FailureLimiter } from "../failure-limiter.js";
-import { route } from "../route.js";
+import type { Route } from "../route.js";
 
 /**
  * `POST`/`DELETE /_security/oauth2/token`. A refused token request is answered the OAuth2 way,
@@ -17,7 +17,7 @@ import { route } from "../route.js";
  * body names (the username, or the refresh token), and a wrong password
  * (401) or refresh token (400 `invalid_grant`) counts as a failed authentication.
  */
-export function mountTokenRoutes(router: Router, core: SecurityCore, limiter?: FailureLimiter): void {
+export function mountTokenRoutes(router: Router, core: SecurityCore, route: Route, limiter?: FailureLimiter): void {
   const tokens = core.tokens;
 
   router.post(

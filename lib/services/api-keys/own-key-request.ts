@@ -3,7 +3,7 @@ import type { ApiKeySelector } from "../../store/api-key-store.js";
 
 /** The API key a subject authenticated with, when the effective subject is that key (not run-as). */
 export function keyOf(auth: Authentication): ApiKeyRef | undefined {
-  return auth.apiKey && !auth.isRunAs ? auth.apiKey : undefined;
+  return auth.effectiveApiKey;
 }
 
 /** Realm names that count as "the caller's" for owner filters (ApiKeyService.getOwnersRealmNames). */

@@ -11,6 +11,7 @@ import type { AuthenticationService } from "../../authc/authentication-service.j
 import { ensureSubjectActive } from "../../authc/ensure-subject-active.js";
 import { signAccessToken, verifyAccessToken } from "../../authc/token/access-token.js";
 import { JwtSigningKey } from "../../authc/token/jwt-signing-key.js";
+import { subjectRealm } from "../../authc/subject-realm.js";
 import {
   generateRefreshToken,
   hashRefreshToken,
@@ -97,7 +98,8 @@ function successorIdOf(id: string): string {
 
 /** Who may use a refresh token: the client that created it (Elasticsearch's `canAccessResourcesOf`). */
 function clientOf(auth: Authentication): string {
-  if (auth.apiKey && !auth.isRunAs) return `api_key:${auth.apiKey.id}`;
+  const key = auth.effectiveApiKey;
+  if (key) return `api_key:${key.id}`;
   return `user:${auth.lookupRealm.name}/${auth.user.username}`;
 }
 
@@ -257,7 +259,7 @@ export class TokenService {
       invalidated: false,
       invalidation_time: null,
       username: subject.user.username,
-      realm: subject.apiKey && !subject.isRunAs ? subject.apiKey.creatorRealm.name : subject.lookupRealm.name,
+      realm: subjectRealm(subject).name,
       api_key_id: subject.apiKey?.id ?? null,
       authentication: encodeTokenSubject(subject),
       refresh_hash: refreshToken !== undefined ? hashRefreshToken(refreshToken) : null,

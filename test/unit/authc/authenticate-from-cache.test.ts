@@ -7,6 +7,7 @@ import { ApiKeyCache } from "../../../lib/authc/api-key/api-key-cache.js";
 import { hashSsha256, verifySsha256 } from "../../../lib/authc/api-key/api-key-hash.js";
 import { Authentication, type User } from "../../../lib/model/authentication.js";
 import { AuthenticatorChain } from "../../../lib/authc/authenticator-chain.js";
+import { ParsedAuthorization } from "../../../lib/authc/parsed-authorization.js";
 import { CredentialCache } from "../../../lib/authc/realms/credential-cache.js";
 import { NativeRealm } from "../../../lib/authc/realms/native-realm.js";
 import { signAccessToken } from "../../../lib/authc/token/access-token.js";
@@ -85,7 +86,9 @@ describe("authenticateFromCache: Basic through the chain", () => {
   function setup() {
     const cache = new CredentialCache(60_000, 100);
     const realm = new NativeRealm("native", {} as UserStore, {} as PasswordHasher, cache);
-    const chain = new AuthenticatorChain([realm], undefined);
+    const raw = new AuthenticatorChain([realm], undefined);
+    // The chain as a request reaches it: with the header parsed once by the middleware.
+    const chain = { authenticateFromCache: (header: string | undefined) => raw.authenticateFromCache(new ParsedAuthorization(header)) };
     const user = (enabled: boolean): User => ({ username: "ann", roles: ["r"], full_name: null, email: null, metadata: {}, enabled });
     const basic = (password: string) => "Basic " + Buffer.from(`ann:${password}`).toString("base64");
     return { cache, chain, user, basic };

@@ -3,7 +3,8 @@ import { createSecretKey, randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
 import type { Model } from "mongoose";
 import { Authentication } from "../../../lib/model/authentication.js";
-import { AuthenticatorChain } from "../../../lib/authc/authenticator-chain.js";
+import { AuthenticatorChain, type AuthRequestInfo } from "../../../lib/authc/authenticator-chain.js";
+import { ParsedAuthorization } from "../../../lib/authc/parsed-authorization.js";
 import { signAccessToken } from "../../../lib/authc/token/access-token.js";
 import { JwtSigningKey } from "../../../lib/authc/token/jwt-signing-key.js";
 import { encodeTokenSubject } from "../../../lib/authc/token/token-authentication.js";
@@ -36,8 +37,13 @@ function setup() {
     cache,
     { revalidateMs: 30_000, clock: () => now },
   );
-  const chain = new AuthenticatorChain([], undefined);
-  chain.use(authenticator);
+  const raw = new AuthenticatorChain([], undefined);
+  raw.use(authenticator);
+  // The chain as a request reaches it: with the header parsed once by the middleware.
+  const chain = {
+    authenticateFromCache: (header: string) => raw.authenticateFromCache(new ParsedAuthorization(header)),
+    authenticate: (header: string, info: AuthRequestInfo, anonymous: boolean) => raw.authenticate(new ParsedAuthorization(header), info, anonymous),
+  };
   const mint = (id: string) => {
     docs.set(id, { _id: id, invalidated: false, api_key_id: null, authentication: encodeTokenSubject(subject) } as unknown as TokenDoc);
     return signAccessToken({ id, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, KEY);
