@@ -171,7 +171,9 @@ export function formatTable(report: BenchReport, extra: BenchNotes): string {
   lines.push("");
   if (scale.keys !== undefined) {
     const mark = (ok: boolean | undefined) => (ok === undefined ? "" : ok ? " (met)" : " (MISSED)");
-    lines.push(`scale (${count(scale.keys)} keys, ${count(scale.expired_keys)} expired, on ${scale.database}; seeded in ${fixed(scale.seed_seconds, 1)} s):`);
+    lines.push(
+      `scale (${count(scale.keys)} keys, ${count(scale.expired_keys)} expired, on ${scale.database}; seeded in ${fixed(scale.seed_seconds, 1)} s):`,
+    );
     lines.push(
       `  cold-key authentication  p50 ${fixed(scale.cold_auth_p50_ms, 2)} ms, p99 ${fixed(scale.cold_auth_p99_ms, 2)} ms over ${scale.cold_auth_samples} keys` +
         `; target p99 < 5 ms${mark(scale.cold_auth_p99_ms == null ? undefined : scale.cold_auth_p99_ms < 5)}` +

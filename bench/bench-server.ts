@@ -90,12 +90,20 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   // The rate limiter stays on (failures are counted in MongoDB, as in production) but with a
   // limit no scenario reaches: scenario 8 must hash every bad password, not answer 429.
   const failureRateLimit = { limit: 1_000_000, window: "1m" };
-  const { security: main, core: mainCore } = createSecurityInternals({ connection: mainConnection, bootstrapPassword: ADMIN_PASSWORD, failureRateLimit });
+  const { security: main, core: mainCore } = createSecurityInternals({
+    connection: mainConnection,
+    bootstrapPassword: ADMIN_PASSWORD,
+    failureRateLimit,
+  });
   // Same collections, no API-key caches: every ApiKey request reads its document and verifies
   // the stored hash. Keys it creates are PBKDF2-hashed (the slow format of scenario 8); it must
   // not upgrade the bench key's fast hash to that format on use, or scenarios 2 and 5 would
   // measure PBKDF2 instead of one indexed read.
-  const nocache = createSecurity({ connection: mainConnection, failureRateLimit, apiKeys: { cacheTtl: 0, hashAlgorithm: "pbkdf2", upgradeHashes: false } });
+  const nocache = createSecurity({
+    connection: mainConnection,
+    failureRateLimit,
+    apiKeys: { cacheTtl: 0, hashAlgorithm: "pbkdf2", upgradeHashes: false },
+  });
   securities.push(main, nocache);
   await main.start();
   await nocache.start();
@@ -112,7 +120,11 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
     cluster: ["manage_own_api_key"],
     applications: [{ application: "bench", privileges: ["read"], resources: ["*"] }],
   });
-  await call(adminUrl, "PUT", "/_security/user/bench_user", elastic, { password: USER_PASSWORD, roles: ["bench_reader"], full_name: "Bench User" });
+  await call(adminUrl, "PUT", "/_security/user/bench_user", elastic, {
+    password: USER_PASSWORD,
+    roles: ["bench_reader"],
+    full_name: "Bench User",
+  });
   const userBasic = basic("bench_user", USER_PASSWORD);
   const key = (await call(adminUrl, "POST", "/_security/api_key", userBasic, { name: "bench-key" })) as { id: string; encoded: string };
   const owner = await mainCore.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} });
@@ -151,7 +163,11 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   secured.use(main.authenticate());
   secured.use(main.router());
   secured.get("/hello", hello);
-  secured.get("/guarded", main.requirePrivileges({ application: [{ application: "bench", privileges: ["read"], resources: ["orders"] }] }), hello);
+  secured.get(
+    "/guarded",
+    main.requirePrivileges({ application: [{ application: "bench", privileges: ["read"], resources: ["orders"] }] }),
+    hello,
+  );
   secured.use(main.errorHandler());
 
   // The smallest mount (authenticate() and the routes, no parser, no router), against a bare app.
@@ -166,7 +182,9 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   const floor = express();
   floor.use(express.json());
   floor.get("/ping", hello);
-  const floorSubjects = { authentication: (await mainCore.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} }))!.authentication };
+  const floorSubjects = {
+    authentication: (await mainCore.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} }))!.authentication,
+  };
   floor.use((req, _res, next) => {
     req.security = { ...floorSubjects };
     next();
@@ -178,7 +196,12 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   uncached.get("/hello", hello);
 
   const models = naiveModels(mainConnection);
-  const naiveCredentials = await seedNaive(models, USER_PASSWORD, randomBytes(15).toString("base64url"), randomBytes(16).toString("base64url"));
+  const naiveCredentials = await seedNaive(
+    models,
+    USER_PASSWORD,
+    randomBytes(15).toString("base64url"),
+    randomBytes(16).toString("base64url"),
+  );
   const naive = express();
   naive.get("/bcrypt", naiveBcrypt(models), hello);
   naive.get("/findone", naiveFindOne(models), hello);
@@ -287,17 +310,30 @@ async function handle(command: Command): Promise<unknown> {
         const encoded = unused[i] as string;
         report.findByIdMs.push(await timed(() => core.models.apiKeys.collection.findOne({ _id: driverId } as never)));
         report.storeGetMs.push(await timed(() => core.apiKeys.store.get(storeId)));
-        report.authenticateMs.push(await timed(() => core.authentication.authenticate({ authorization: `ApiKey ${encoded}` }, { uri: "/", request: {} })));
+        report.authenticateMs.push(
+          await timed(() => core.authentication.authenticate({ authorization: `ApiKey ${encoded}` }, { uri: "/", request: {} })),
+        );
       }
       // The scale query's page without the library: what the database alone needs for it.
       // Bounded on the server too (maxTimeMS), so an unanswered query does not keep loading it.
       const collection = core.models.apiKeys.collection;
       const page = collection
-        .find({ "creator.principal": command.queryUsername } as never, { sort: { creation_time: -1, _id: 1 }, limit: 100, projection: { hash: 0 }, maxTimeMS: command.queryBoundMs })
+        .find({ "creator.principal": command.queryUsername } as never, {
+          sort: { creation_time: -1, _id: 1 },
+          limit: 100,
+          projection: { hash: 0 },
+          maxTimeMS: command.queryBoundMs,
+        })
         .toArray();
       const bound = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), command.queryBoundMs + 500).unref());
       const started = process.hrtime.bigint();
-      const outcome = await Promise.race([page.then(() => "done" as const, () => "timeout" as const), bound]);
+      const outcome = await Promise.race([
+        page.then(
+          () => "done" as const,
+          () => "timeout" as const,
+        ),
+        bound,
+      ]);
       if (outcome === "done") report.queryMs = Number(process.hrtime.bigint() - started) / 1e6;
       return report;
     }
@@ -325,7 +361,12 @@ async function handle(command: Command): Promise<unknown> {
         deleted: remover.removedTotal,
         seconds: ((removal.finishedAt ?? Date.now()) - removal.started) / 1000,
         finished: removal.finishedAt !== undefined,
-        error: remover.lastError === undefined ? undefined : (remover.lastError instanceof Error ? remover.lastError.message : JSON.stringify(remover.lastError)),
+        error:
+          remover.lastError === undefined
+            ? undefined
+            : remover.lastError instanceof Error
+              ? remover.lastError.message
+              : JSON.stringify(remover.lastError),
         loopDelayP99Ms: loopDelay.count > 0 ? lateMs(loopDelay.percentile(99)) : null,
         loopDelayMaxMs: loopDelay.count > 0 ? lateMs(loopDelay.max) : null,
       };
@@ -365,7 +406,8 @@ process.on("message", (message: ParentMessage) => {
   const { id } = message;
   handle(message).then(
     (value) => send({ type: "reply", id, ok: true, value }),
-    (error: unknown) => send({ type: "reply", id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    (error: unknown) =>
+      send({ type: "reply", id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
   );
 });
 process.on("disconnect", () => {

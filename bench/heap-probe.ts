@@ -72,4 +72,6 @@ for (const header of headers) {
 }
 const after = await settle();
 if (cache.size !== count) throw new Error(`cache holds ${cache.size} keys, expected ${count}`);
-process.stdout.write(JSON.stringify({ keys: count, heapMb: (after - before) / (1024 * 1024), bytesPerKey: Math.round((after - before) / count) }) + "\n");
+process.stdout.write(
+  JSON.stringify({ keys: count, heapMb: (after - before) / (1024 * 1024), bytesPerKey: Math.round((after - before) / count) }) + "\n",
+);

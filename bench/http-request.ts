@@ -9,7 +9,10 @@ export interface TimedResponse {
 }
 
 /** One request on a kept-alive loopback connection, timed from send to the last byte. */
-export function timedRequest(url: string, options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {}): Promise<TimedResponse> {
+export function timedRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string; timeoutMs?: number } = {},
+): Promise<TimedResponse> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
     const headers: Record<string, string> = { ...options.headers };
@@ -21,7 +24,11 @@ export function timedRequest(url: string, options: { method?: string; headers?: 
       const chunks: Buffer[] = [];
       res.on("data", (chunk: Buffer) => chunks.push(chunk));
       res.on("end", () => {
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8"), ms: Number(process.hrtime.bigint() - started) / 1e6 });
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString("utf8"),
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        });
       });
       res.on("error", reject);
     });

@@ -68,7 +68,12 @@ export function naiveFindOne(models: NaiveModels): RequestHandler {
 }
 
 /** Stores one user and one key for the naive middlewares; returns their `Authorization` values. */
-export async function seedNaive(models: NaiveModels, password: string, keyId: string, secret: string): Promise<{ basic: string; apiKey: string }> {
+export async function seedNaive(
+  models: NaiveModels,
+  password: string,
+  keyId: string,
+  secret: string,
+): Promise<{ basic: string; apiKey: string }> {
   await models.users.create({ _id: "naive_user", hash: await bcrypt.hash(password, 10) });
   await models.keys.create({ _id: keyId, hash: createHash("sha256").update(secret).digest("hex") });
   return {

@@ -3,7 +3,15 @@ import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FloorReport, RemoverReport, ScaleSeeded, ServerTargets, Target } from "./bench-protocol.js";
-import { baselineOf, formatTable, type BenchNotes, type BenchReport, type ScaleReport, type ScenarioId, type ScenarioRow } from "./bench-report.js";
+import {
+  baselineOf,
+  formatTable,
+  type BenchNotes,
+  type BenchReport,
+  type ScaleReport,
+  type ScenarioId,
+  type ScenarioRow,
+} from "./bench-report.js";
 import { closeRequestAgent, timedRequest } from "./http-request.js";
 import { LatencySamples, runLoad, type LoadResult } from "./load.js";
 import { foreignShare, loadSnapshot } from "./machine-load.js";
@@ -37,8 +45,18 @@ const CONNECTIONS = 10;
 /** Scenarios measured in rounds, interleaved, against the baseline of the same rounds. */
 type MeasuredId = ScenarioId | "floor";
 /** `floor` is a diagnostic beside the table: the cheapest middleware attaching a subject. */
-const THROUGHPUT: MeasuredId[] = ["baseline", "apikey", "basic", "bearer", "guarded", "apikey-nocache", "naive-findone", "baseline-minimal", "apikey-minimal", "floor"];
-
+const THROUGHPUT: MeasuredId[] = [
+  "baseline",
+  "apikey",
+  "basic",
+  "bearer",
+  "guarded",
+  "apikey-nocache",
+  "naive-findone",
+  "baseline-minimal",
+  "apikey-minimal",
+  "floor",
+];
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;
@@ -152,7 +170,9 @@ async function throughputScenarios(
 ): Promise<Array<Omit<ScenarioRow, "id"> & { id: MeasuredId }>> {
   const runnable = ids.filter((id) => targets[id as keyof ServerTargets] !== undefined);
   if (runnable.length === 0) return [];
-  const acc = new Map<MeasuredId, Accumulated>(runnable.map((id) => [id, { rps: [], latencies: new LatencySamples(), cpuUsPerRequest: [] }]));
+  const acc = new Map<MeasuredId, Accumulated>(
+    runnable.map((id) => [id, { rps: [], latencies: new LatencySamples(), cpuUsPerRequest: [] }]),
+  );
   log(`throughput: ${runnable.length} scenarios × ${rounds} rounds × ${seconds} s, ${CONNECTIONS} connections`);
   const foreignShares: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -189,9 +209,16 @@ async function throughputScenarios(
     // The median round: one round disturbed by something else on the machine does not count.
     const sorted = [...entry.rps].sort((a, b) => a - b);
     const middle = sorted.length / 2;
-    const rps = sorted.length % 2 === 1 ? (sorted[Math.floor(middle)] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+    const rps =
+      sorted.length % 2 === 1 ? (sorted[Math.floor(middle)] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
     notes.serverCpuUs[id] = Math.min(...entry.cpuUsPerRequest);
-    return { id, rps: round(rps, 0), p50_ms: round(entry.latencies.percentile(50), 3), p99_ms: round(entry.latencies.percentile(99), 3), ratio: null };
+    return {
+      id,
+      rps: round(rps, 0),
+      p50_ms: round(entry.latencies.percentile(50), 3),
+      p99_ms: round(entry.latencies.percentile(99), 3),
+      ratio: null,
+    };
   });
 }
 
@@ -203,7 +230,13 @@ async function naiveBcrypt(targets: ServerTargets, log: (m: string) => void): Pr
   log(`  naive-bcrypt ${result.rps.toFixed(1)} req/s  p99 ${result.latencies.percentile(99).toFixed(0)} ms`);
   // Requests still queued behind bcrypt on the server finish before the next scenario.
   await new Promise((resolve) => setTimeout(resolve, 1500));
-  return { id: "naive-bcrypt", rps: round(result.rps, 1), p50_ms: round(result.latencies.percentile(50), 3), p99_ms: round(result.latencies.percentile(99), 3), ratio: null };
+  return {
+    id: "naive-bcrypt",
+    rps: round(result.rps, 1),
+    p50_ms: round(result.latencies.percentile(50), 3),
+    p99_ms: round(result.latencies.percentile(99), 3),
+    ratio: null,
+  };
 }
 
 async function pingUnderHashLoad(targets: ServerTargets, log: (m: string) => void): Promise<ScenarioRow> {
@@ -224,7 +257,13 @@ async function pingUnderHashLoad(targets: ServerTargets, log: (m: string) => voi
   );
   // Let queued hashes drain before anything else is measured.
   await new Promise((resolve) => setTimeout(resolve, 3000));
-  return { id: "ping-under-hash-load", rps: round(ping.rps, 0), p50_ms: round(ping.latencies.percentile(50), 3), p99_ms: round(ping.latencies.percentile(99), 3), ratio: null };
+  return {
+    id: "ping-under-hash-load",
+    rps: round(ping.rps, 0),
+    p50_ms: round(ping.latencies.percentile(50), 3),
+    p99_ms: round(ping.latencies.percentile(99), 3),
+    ratio: null,
+  };
 }
 
 async function heapProbe(templateJson: string, log: (m: string) => void): Promise<number | null> {
@@ -245,7 +284,13 @@ async function heapProbe(templateJson: string, log: (m: string) => void): Promis
   return round(result.heapMb, 1);
 }
 
-async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: number, databaseKind: string, log: (m: string) => void): Promise<ScaleReport> {
+async function scaleRun(
+  server: ServerProcess,
+  targets: ServerTargets,
+  keys: number,
+  databaseKind: string,
+  log: (m: string) => void,
+): Promise<ScaleReport> {
   const expired = Math.floor(keys / 2);
   log(`scale: bulk-inserting ${keys.toLocaleString("en-US")} pre-hashed keys (${expired.toLocaleString("en-US")} expired 30 days ago)`);
   const seeded = await server.call<ScaleSeeded>({ op: "seed-scale", keys, expired, coldKeys: 300 });
@@ -278,11 +323,14 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
     `  where it goes (medians of ${floor.findByIdMs.length}): driver findOne by _id ${floorMs.driver.toFixed(2)} ms, ` +
       `API-key store read ${floorMs.store.toFixed(2)} ms, whole authentication in-process ${floorMs.authenticate.toFixed(2)} ms`,
   );
-  const rawQuery = floor.queryMs === null ? `> ${floor.queryBoundMs / 1000} s (no answer within the bound)` : `${floor.queryMs.toFixed(1)} ms`;
+  const rawQuery =
+    floor.queryMs === null ? `> ${floor.queryBoundMs / 1000} s (no answer within the bound)` : `${floor.queryMs.toFixed(1)} ms`;
   log(`  the scale query's page with the driver alone (find on creator.principal, sort creation_time, limit 100): ${rawQuery}`);
 
   const queryBoundMs = 30_000;
-  log(`scale: _query/api_key, term on username ${seeded.queryUsername} + sort on creation + size 100 (at most 3 runs or ${queryBoundMs / 1000} s)`);
+  log(
+    `scale: _query/api_key, term on username ${seeded.queryUsername} + sort on creation + size 100 (at most 3 runs or ${queryBoundMs / 1000} s)`,
+  );
   const body = JSON.stringify({ query: { term: { username: seeded.queryUsername } }, sort: [{ creation: "desc" }], size: 100 });
   const query = new LatencySamples();
   let hits: number | null = null;
@@ -292,12 +340,19 @@ async function scaleRun(server: ServerProcess, targets: ServerTargets, keys: num
     const started = Date.now();
     let res;
     try {
-      res = await timedRequest(seeded.queryUrl, { method: "POST", headers: { authorization: seeded.adminAuthorization }, body, timeoutMs: Math.max(1000, queryDeadline - started) });
+      res = await timedRequest(seeded.queryUrl, {
+        method: "POST",
+        headers: { authorization: seeded.adminAuthorization },
+        body,
+        timeoutMs: Math.max(1000, queryDeadline - started),
+      });
     } catch (error) {
       // Bounded: a query slower than what is left of the budget counts as "at least that long".
       queryTimedOut = true;
       query.add(Date.now() - started);
-      log(`  run ${i + 1}: no answer after ${((Date.now() - started) / 1000).toFixed(1)} s (${error instanceof Error ? error.message : String(error)}); stopped`);
+      log(
+        `  run ${i + 1}: no answer after ${((Date.now() - started) / 1000).toFixed(1)} s (${error instanceof Error ? error.message : String(error)}); stopped`,
+      );
       break;
     }
     if (res.status === 503) {

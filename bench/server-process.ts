@@ -23,11 +23,15 @@ export class ServerProcess {
   constructor(options: ServerProcessOptions) {
     const [command = process.execPath, ...prefixArgs] = options.prefix?.length ? [...options.prefix, process.execPath] : [process.execPath];
     // The child's stdout goes to our stderr: with --json our stdout carries the JSON alone.
-    this.child = spawn(command, [...prefixArgs, ...(options.nodeArgs ?? []), options.script], { stdio: ["ignore", 2, 2, "ipc"], env: options.env });
+    this.child = spawn(command, [...prefixArgs, ...(options.nodeArgs ?? []), options.script], {
+      stdio: ["ignore", 2, 2, "ipc"],
+      env: options.env,
+    });
     this.ready = new Promise((resolve, reject) => {
       this.child.on("message", (message: ChildMessage) => {
         if (message.type === "progress") options.log(message.message);
-        else if (message.type === "ready") resolve({ targets: message.targets, database: message.database, templateJson: message.templateJson });
+        else if (message.type === "ready")
+          resolve({ targets: message.targets, database: message.database, templateJson: message.templateJson });
         else {
           const waiting = this.pending.get(message.id);
           this.pending.delete(message.id);

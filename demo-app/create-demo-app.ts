@@ -41,7 +41,8 @@ export function createDemoApp(options: DemoOptions): DemoApp {
     { item: { type: String, required: true }, quantity: { type: Number, required: true }, created_by: String, created_at: Number },
     { collection: "demo_orders", versionKey: false },
   );
-  const Orders = (options.connection.models.DemoOrder as mongoose.Model<Order> | undefined) ?? options.connection.model<Order>("DemoOrder", orderSchema);
+  const Orders =
+    (options.connection.models.DemoOrder as mongoose.Model<Order> | undefined) ?? options.connection.model<Order>("DemoOrder", orderSchema);
 
   const app = express();
   app.disable("x-powered-by");
@@ -73,7 +74,14 @@ export function createDemoApp(options: DemoOptions): DemoApp {
     async (req, res, next) => {
       try {
         const body = req.body as { item?: unknown; quantity?: unknown };
-        if (typeof body?.item !== "string" || body.item.length === 0 || body.item.length > 200 || typeof body.quantity !== "number" || !Number.isInteger(body.quantity) || body.quantity < 1) {
+        if (
+          typeof body?.item !== "string" ||
+          body.item.length === 0 ||
+          body.item.length > 200 ||
+          typeof body.quantity !== "number" ||
+          !Number.isInteger(body.quantity) ||
+          body.quantity < 1
+        ) {
           throw validationError("expected { item: string, quantity: positive integer }");
         }
         const auth = security.authenticationOf(req);
@@ -101,7 +109,9 @@ export function createDemoApp(options: DemoOptions): DemoApp {
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(error);
     renderSecurityError(res, error, false, (failure, request) => {
-      console.error(`demo: internal error answering ${request.method} ${request.path}: ${failure instanceof Error ? failure.name : typeof failure}`);
+      console.error(
+        `demo: internal error answering ${request.method} ${request.path}: ${failure instanceof Error ? failure.name : typeof failure}`,
+      );
     });
   });
 
@@ -133,7 +143,10 @@ export const DEMO_SEED = {
 
 /** Installs {@link DEMO_SEED} through the demo's own REST API, authenticated as `elastic`. */
 export async function seedDemo(baseUrl: string, elasticPassword: string, warn: (message: string) => void = () => undefined): Promise<void> {
-  const headers = { "content-type": "application/json", authorization: "Basic " + Buffer.from(`elastic:${elasticPassword}`).toString("base64") };
+  const headers = {
+    "content-type": "application/json",
+    authorization: "Basic " + Buffer.from(`elastic:${elasticPassword}`).toString("base64"),
+  };
   const put = async (path: string, body: unknown) => {
     const res = await fetch(baseUrl + path, { method: "PUT", headers, body: JSON.stringify(body) });
     if (!res.ok) warn(`seeding ${path} failed with ${res.status}: ${await res.text()}`);

@@ -48,7 +48,9 @@ const server = app.listen(port, "127.0.0.1", () => {
     if (generated) {
       console.log(`demo: generated the password of the superuser "elastic" (shown once): ${password}`);
     } else if (!password) {
-      console.log('demo: the superuser "elastic" already exists; its password was printed on first run (set KEYGUARD_BOOTSTRAP_PASSWORD to choose one)');
+      console.log(
+        'demo: the superuser "elastic" already exists; its password was printed on first run (set KEYGUARD_BOOTSTRAP_PASSWORD to choose one)',
+      );
     }
     console.log(`demo: try  curl -u elastic:<password> ${base}/_security/_authenticate`);
     console.log(demoTour(base));

@@ -19,13 +19,21 @@ const DEMO_ORDERS = [
 ];
 
 /** Creates the {@link DEMO_USERS} that do not exist yet, and two orders when there are none. */
-export async function seedDemoData(baseUrl: string, elasticPassword: string, warn: (message: string) => void = () => undefined): Promise<void> {
+export async function seedDemoData(
+  baseUrl: string,
+  elasticPassword: string,
+  warn: (message: string) => void = () => undefined,
+): Promise<void> {
   const auth = (user: string, password: string) => "Basic " + Buffer.from(`${user}:${password}`).toString("base64");
   const admin = { "content-type": "application/json", authorization: auth("elastic", elasticPassword) };
   for (const [username, user] of Object.entries(DEMO_USERS)) {
     const found = await fetch(`${baseUrl}/_security/user/${username}`, { headers: admin });
     if (found.status === 200) continue;
-    const res = await fetch(`${baseUrl}/_security/user/${username}`, { method: "PUT", headers: admin, body: JSON.stringify({ ...user, roles: [...user.roles] }) });
+    const res = await fetch(`${baseUrl}/_security/user/${username}`, {
+      method: "PUT",
+      headers: admin,
+      body: JSON.stringify({ ...user, roles: [...user.roles] }),
+    });
     if (!res.ok) warn(`seeding user ${username} failed with ${res.status}: ${await res.text()}`);
   }
   const dave = { "content-type": "application/json", authorization: auth("dave", DEMO_USERS.dave.password) };

@@ -32,7 +32,10 @@ export function createSecurityInternals(options: SecurityOptions): { security: S
   const config = resolveOptions(options);
   const core = new SecurityCore(config);
   // One store per limiter (express-rate-limit requires it), each with its own key prefix.
-  const rateStores = { pairs: new MongoRateLimitStore(core.models.counters, "authc:pair:"), addresses: new MongoRateLimitStore(core.models.counters, "authc:address:") };
+  const rateStores = {
+    pairs: new MongoRateLimitStore(core.models.counters, "authc:pair:"),
+    addresses: new MongoRateLimitStore(core.models.counters, "authc:address:"),
+  };
   const limiter = config.failureRateLimit ? new FailureLimiter(rateStores, config.failureRateLimit, config.storeTimeoutMs) : undefined;
   const responder = createResponder({ elasticProductHeader: config.elasticProductHeader, report: core.reportInternalError });
   let pruneTimer: NodeJS.Timeout | undefined;

@@ -24,16 +24,19 @@ export type { InternalErrorReport, InternalErrorRequest } from "./model/internal
 export type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 export type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 export type { PrivilegeRequirement } from "./http/require-privileges.js";
-export { Authentication, API_KEY_REALM, type AuthenticateResponse, type AuthenticationType, type RealmRef, type User, type ApiKeyRef } from "./model/authentication.js";
+export {
+  Authentication,
+  API_KEY_REALM,
+  type AuthenticateResponse,
+  type AuthenticationType,
+  type RealmRef,
+  type User,
+  type ApiKeyRef,
+} from "./model/authentication.js";
 export type { Realm, RealmInput, RealmResult } from "./model/realm.js";
 export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./model/role-descriptor.js";
 export type { PermissionCheck } from "./authz/permission-check.js";
-export {
-  SecurityError,
-  isSecurityError,
-  type ElasticsearchErrorBody,
-  type ElasticsearchErrorCause,
-} from "./support/security-error.js";
+export { SecurityError, isSecurityError, type ElasticsearchErrorBody, type ElasticsearchErrorCause } from "./support/security-error.js";
 export { sendError as renderSecurityError } from "./http/send-error.js";
 export type {
   AuditEvent,
@@ -48,8 +51,18 @@ export type {
   ApiKeyHashUpgradeEvent,
 } from "./model/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
-export type { ImportApiKeysOptions, ImportApiKeysResult, ImportProgress, ImportProblem, ImportedKey } from "./services/api-keys/import-api-keys-options.js";
-export type { AuthenticationRecord, RealmAuthenticationRecord, ApiKeyAuthenticationRecord } from "./authc/background/authentication-record.js";
+export type {
+  ImportApiKeysOptions,
+  ImportApiKeysResult,
+  ImportProgress,
+  ImportProblem,
+  ImportedKey,
+} from "./services/api-keys/import-api-keys-options.js";
+export type {
+  AuthenticationRecord,
+  RealmAuthenticationRecord,
+  ApiKeyAuthenticationRecord,
+} from "./authc/background/authentication-record.js";
 export type { GrantApiKeyForRequest } from "./services/api-keys/grant-api-key-for.js";
 export { IdentityRevokedError, type RevocationCause } from "./authc/background/identity-revoked-error.js";
 export { InvalidAuthenticationRecordError } from "./authc/background/invalid-authentication-record-error.js";

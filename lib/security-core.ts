@@ -60,7 +60,11 @@ export class SecurityCore {
     this.userStore = new UserStore(this.models.users);
     const roleStore = new RoleStore(this.models.roles);
     const privilegeStore = new ApplicationPrivilegeStore(this.models.privileges);
-    this.authorizer = new Authorizer(roleStore, privilegeStore, { staticRoles: config.staticRoles, cacheTtlMs: config.roleCacheTtlMs, audit: this.audit });
+    this.authorizer = new Authorizer(roleStore, privilegeStore, {
+      staticRoles: config.staticRoles,
+      cacheTtlMs: config.roleCacheTtlMs,
+      audit: this.audit,
+    });
     const native = new NativeRealm(config.nativeRealmName, this.userStore, this.hasher, this.credentialCache);
     const realms: Realm[] = [native, ...config.realms];
     this.chain = new AuthenticatorChain(realms, config.anonymous);

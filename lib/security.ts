@@ -304,7 +304,11 @@ export interface ApplicationPrivileges {
    *   and nothing was found (the router's 404 `{}`)
    * @throws SecurityError 403 without the privilege
    */
-  get(caller: Authentication, application?: string, names?: string[]): Promise<Record<string, Record<string, ApplicationPrivilegeView>> | undefined>;
+  get(
+    caller: Authentication,
+    application?: string,
+    names?: string[],
+  ): Promise<Record<string, Record<string, ApplicationPrivilegeView>> | undefined>;
   /**
    * Deletes privileges (`DELETE /_security/privilege/{application}/{names}`).
    * @param caller - needs `manage_security`

@@ -37,7 +37,9 @@ for (const [name, command, args] of steps) {
   }
 }
 if (failed.length > 0) {
-  process.stdout.write(`\n[lint] failed: ${failed.join(", ")}${fix ? "" : " (`npm run lint -- --fix` mends formatting, fixable rules and an intended API change)"}\n`);
+  process.stdout.write(
+    `\n[lint] failed: ${failed.join(", ")}${fix ? "" : " (`npm run lint -- --fix` mends formatting, fixable rules and an intended API change)"}\n`,
+  );
   process.exit(1);
 }
 process.stdout.write("\n[lint] all checks passed\n");

@@ -250,7 +250,11 @@ async function startMongodOnce(binary, { log, persistentDir }) {
     if (spawnError || exited || Date.now() - started > READY_TIMEOUT_MS) {
       await stop();
       await outputClosed(child);
-      const why = spawnError ? String(spawnError) : exited ? `exited with ${child.exitCode ?? child.signalCode}` : `not accepting connections after ${READY_TIMEOUT_MS / 1000} s`;
+      const why = spawnError
+        ? String(spawnError)
+        : exited
+          ? `exited with ${child.exitCode ?? child.signalCode}`
+          : `not accepting connections after ${READY_TIMEOUT_MS / 1000} s`;
       throw new Error(`mongod ${why}\n--- mongod output ---\n${errors()}\n${output().slice(-4000)}`);
     }
     await new Promise((r) => setTimeout(r, 100));

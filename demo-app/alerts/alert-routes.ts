@@ -17,11 +17,29 @@ function handle(status: number, work: (req: Request) => Promise<unknown>) {
  */
 export function createAlertRoutes(service: AlertService): Router {
   const router = Router();
-  router.post("/", handle(201, (req) => service.create(req)));
-  router.get("/", handle(200, async (req) => ({ alerts: await service.list(req) })));
-  router.get("/:id", handle(200, (req) => service.get(req, String(req.params.id))));
-  router.put("/:id", handle(200, (req) => service.update(req, String(req.params.id))));
-  router.delete("/:id", handle(200, (req) => service.remove(req, String(req.params.id))));
-  router.get("/:id/runs", handle(200, (req) => service.runs(req, String(req.params.id))));
+  router.post(
+    "/",
+    handle(201, (req) => service.create(req)),
+  );
+  router.get(
+    "/",
+    handle(200, async (req) => ({ alerts: await service.list(req) })),
+  );
+  router.get(
+    "/:id",
+    handle(200, (req) => service.get(req, String(req.params.id))),
+  );
+  router.put(
+    "/:id",
+    handle(200, (req) => service.update(req, String(req.params.id))),
+  );
+  router.delete(
+    "/:id",
+    handle(200, (req) => service.remove(req, String(req.params.id))),
+  );
+  router.get(
+    "/:id/runs",
+    handle(200, (req) => service.runs(req, String(req.params.id))),
+  );
   return router;
 }

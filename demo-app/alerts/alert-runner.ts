@@ -34,7 +34,12 @@ export function backoffMs(intervalMs: number, step: number, maxMs: number): numb
 }
 
 export function runView(doc: AlertRunDoc): AlertRunView {
-  const view: AlertRunView = { at: new Date(doc.at).toISOString(), status: doc.status, username: doc.username ?? null, hits: doc.hits ?? null };
+  const view: AlertRunView = {
+    at: new Date(doc.at).toISOString(),
+    status: doc.status,
+    username: doc.username ?? null,
+    hits: doc.hits ?? null,
+  };
   if (doc.error !== undefined) view.error = doc.error;
   return view;
 }
@@ -75,7 +80,10 @@ export class AlertRunner {
     const set: Partial<AlertDoc> = {};
     if (refused) {
       const failures = previous.consecutive_failures + 1;
-      const health: AlertHealth = { consecutive_failures: failures, last_failure: { at: run.at, status: run.status, error: run.error ?? `HTTP ${run.status}` } };
+      const health: AlertHealth = {
+        consecutive_failures: failures,
+        last_failure: { at: run.at, status: run.status, error: run.error ?? `HTTP ${run.status}` },
+      };
       if (failures >= this.deps.failingAfter) {
         health.failing_since = previous.failing_since ?? run.at;
         set.next_run_at = run.at + backoffMs(alert.interval_ms, failures - this.deps.failingAfter + 1, this.deps.maxBackoffMs);
@@ -104,7 +112,12 @@ export class AlertRunner {
 
     const encoded = (await this.deps.box()).open(alert.api_key.sealed, alert._id);
     if (encoded === undefined) {
-      return { status: 500, username, hits: null, error: "the stored API key cannot be decrypted (was KEYGUARD_DEMO_ENCRYPTION_KEY changed?)" };
+      return {
+        status: 500,
+        username,
+        hits: null,
+        error: "the stored API key cannot be decrypted (was KEYGUARD_DEMO_ENCRYPTION_KEY changed?)",
+      };
     }
     if (!this.baseUrl) return { status: 503, username, hits: null, error: "the app is not listening yet" };
     let res: Response;
@@ -117,8 +130,7 @@ export class AlertRunner {
       return { status: 502, username, hits: null, error: `GET /orders failed: ${error instanceof Error ? error.message : String(error)}` };
     }
     const body = (await res.json().catch(() => undefined)) as
-      | { user?: unknown; orders?: unknown; error?: { reason?: unknown; additional_unsuccessful_credentials?: unknown } }
-      | undefined;
+      { user?: unknown; orders?: unknown; error?: { reason?: unknown; additional_unsuccessful_credentials?: unknown } } | undefined;
     if (res.status !== 200) {
       const reason = typeof body?.error?.reason === "string" ? body.error.reason : `HTTP ${res.status}`;
       const detail = body?.error?.additional_unsuccessful_credentials;

@@ -45,11 +45,18 @@ export class AlertScheduler {
   /** Claims and runs every alert due now; returns how many ran. */
   async runDue(): Promise<number> {
     const now = this.deps.clock();
-    const due = await this.deps.models.alerts.find({ next_run_at: { $lte: now } }).sort({ next_run_at: 1 }).limit(this.deps.batch).lean<AlertDoc[]>().exec();
+    const due = await this.deps.models.alerts
+      .find({ next_run_at: { $lte: now } })
+      .sort({ next_run_at: 1 })
+      .limit(this.deps.batch)
+      .lean<AlertDoc[]>()
+      .exec();
     let ran = 0;
     for (const alert of due) {
       if (!(await this.deps.claims.claim(alert._id, `run@${alert.next_run_at}`, alert.next_run_at))) continue;
-      await this.deps.models.alerts.updateOne({ _id: alert._id, next_run_at: alert.next_run_at }, { $set: { next_run_at: now + alert.interval_ms } }).exec();
+      await this.deps.models.alerts
+        .updateOne({ _id: alert._id, next_run_at: alert.next_run_at }, { $set: { next_run_at: now + alert.interval_ms } })
+        .exec();
       await this.deps.claims.prune(alert._id, alert.next_run_at);
       // Read again: a PUT may have rotated the key since the due list was read.
       const current = await this.deps.models.alerts.findById(alert._id).lean<AlertDoc>().exec();

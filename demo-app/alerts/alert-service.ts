@@ -24,7 +24,12 @@ export interface AlertView {
   name: string;
   interval: string;
   condition: AlertDoc["condition"];
-  run_as: { username: string; realm: { name: string; type: string }; type: AuthenticationRecord["type"]; source: AuthenticationRecord["source"] };
+  run_as: {
+    username: string;
+    realm: { name: string; type: string };
+    type: AuthenticationRecord["type"];
+    source: AuthenticationRecord["source"];
+  };
   created_by: { username: string; realm: string };
   authorization: { api_key: { id: string; name: string | null } };
   created_at: string;
@@ -133,7 +138,12 @@ export class AlertService {
   async update(req: Request, id: string): Promise<AlertView> {
     const caller = this.deps.security.authenticationOf(req);
     const current = await this.find(caller, id);
-    const stored: AlertInput = { name: current.name, interval: current.interval, intervalMs: current.interval_ms, condition: current.condition };
+    const stored: AlertInput = {
+      name: current.name,
+      interval: current.interval,
+      intervalMs: current.interval_ms,
+      condition: current.condition,
+    };
     const input = parseAlertRequest(req.body, this.deps.minIntervalMs, stored);
     const box = await this.deps.box();
     if (current.api_key.managed) await this.ensureCanInvalidate(caller, current.run_as);
@@ -163,7 +173,8 @@ export class AlertService {
             api_key: { id: key.id, name: key.name, managed: key.managed, sealed: box.seal(key.encoded, id) },
             updated_at: now,
             // An update is how a failing alert is fixed (a fresh key): it resumes at once.
-            next_run_at: input.intervalMs !== current.interval_ms || current.health?.failing_since !== undefined ? now : current.next_run_at,
+            next_run_at:
+              input.intervalMs !== current.interval_ms || current.health?.failing_since !== undefined ? now : current.next_run_at,
             version: current.version + 1,
             health: { consecutive_failures: 0 },
           },
@@ -275,7 +286,11 @@ export class AlertService {
     const body = this.ownedByCaller(caller, owner) ? { ids: [keyId], owner: true } : { ids: [keyId] };
     const result = await this.deps.security.apiKeys.invalidate(caller, body);
     if (result.error_count > 0) {
-      throw new SecurityError(500, "exception", `API key [${keyId}] could not be invalidated: ${result.error_details?.[0]?.reason ?? "unknown error"}`);
+      throw new SecurityError(
+        500,
+        "exception",
+        `API key [${keyId}] could not be invalidated: ${result.error_details?.[0]?.reason ?? "unknown error"}`,
+      );
     }
     return result.invalidated_api_keys;
   }
@@ -286,7 +301,9 @@ export class AlertService {
     try {
       await this.invalidate(caller, key.id, owner);
     } catch (error) {
-      this.deps.warn(`API key [${key.id}] of a failed alert write could not be invalidated: ${error instanceof Error ? error.message : String(error)}`);
+      this.deps.warn(
+        `API key [${key.id}] of a failed alert write could not be invalidated: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }

@@ -46,7 +46,8 @@ export interface DemoAlerts {
 }
 
 export function createDemoAlerts(security: Security, connection: Connection, options: DemoAlertsOptions = {}): DemoAlerts {
-  const configured = options.encryptionKey !== undefined && options.encryptionKey !== "" ? decodeEncryptionKey(options.encryptionKey) : undefined;
+  const configured =
+    options.encryptionKey !== undefined && options.encryptionKey !== "" ? decodeEncryptionKey(options.encryptionKey) : undefined;
   const tickMs = options.tickMs ?? 1000;
   if (!Number.isInteger(tickMs) || tickMs < 0) throw new TypeError("demo: alerts.tickMs must be a non-negative integer");
   const failingAfter = options.failingAfter ?? 3;

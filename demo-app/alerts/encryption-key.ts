@@ -19,7 +19,7 @@ export function decodeEncryptionKey(value: string): Buffer {
   if (key.length !== 32) {
     throw new TypeError(
       "demo: KEYGUARD_DEMO_ENCRYPTION_KEY (option encryptionKey) must be 32 bytes, hex or base64 encoded; " +
-        'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64\'))"',
+        "generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64'))\"",
     );
   }
   return key;

@@ -34,13 +34,15 @@ function parseInterval(value: unknown, minIntervalMs: number): { interval: strin
 
 function parseCondition(value: unknown): AlertCondition {
   if (value === undefined) return {};
-  if (!isObject(value)) throw invalid("[condition] must be an object such as {\"item\":\"book\",\"min_quantity\":2}");
+  if (!isObject(value)) throw invalid('[condition] must be an object such as {"item":"book","min_quantity":2}');
   for (const key of Object.keys(value)) {
-    if (!CONDITION_FIELDS.includes(key)) throw invalid(`unknown field [condition.${key.slice(0, 64)}]; expected ${CONDITION_FIELDS.join(", ")}`);
+    if (!CONDITION_FIELDS.includes(key))
+      throw invalid(`unknown field [condition.${key.slice(0, 64)}]; expected ${CONDITION_FIELDS.join(", ")}`);
   }
   const condition: AlertCondition = {};
   if (value.item !== undefined) {
-    if (typeof value.item !== "string" || value.item.length === 0 || value.item.length > 200) throw invalid("[condition.item] must be a string of 1 to 200 characters");
+    if (typeof value.item !== "string" || value.item.length === 0 || value.item.length > 200)
+      throw invalid("[condition.item] must be a string of 1 to 200 characters");
     condition.item = value.item;
   }
   if (value.min_quantity !== undefined) {
@@ -63,10 +65,14 @@ export function parseAlertRequest(body: unknown, minIntervalMs: number, current?
   }
   let name = current?.name;
   if (body.name !== undefined || !current) {
-    if (typeof body.name !== "string" || body.name.trim().length === 0 || body.name.length > 200) throw invalid("[name] must be a string of 1 to 200 characters");
+    if (typeof body.name !== "string" || body.name.trim().length === 0 || body.name.length > 200)
+      throw invalid("[name] must be a string of 1 to 200 characters");
     name = body.name;
   }
-  const interval = body.interval !== undefined || !current ? parseInterval(body.interval, minIntervalMs) : { interval: current.interval, intervalMs: current.intervalMs };
+  const interval =
+    body.interval !== undefined || !current
+      ? parseInterval(body.interval, minIntervalMs)
+      : { interval: current.interval, intervalMs: current.intervalMs };
   const condition = body.condition !== undefined || !current ? parseCondition(body.condition) : current.condition;
   return { name: name as string, ...interval, condition };
 }
@@ -74,6 +80,7 @@ export function parseAlertRequest(body: unknown, minIntervalMs: number, current?
 /** Whether an order counts as a hit of `condition`. */
 export function matchesCondition(condition: AlertCondition, order: { item?: unknown; quantity?: unknown }): boolean {
   if (condition.item !== undefined && order.item !== condition.item) return false;
-  if (condition.min_quantity !== undefined && !(typeof order.quantity === "number" && order.quantity >= condition.min_quantity)) return false;
+  if (condition.min_quantity !== undefined && !(typeof order.quantity === "number" && order.quantity >= condition.min_quantity))
+    return false;
   return true;
 }

@@ -9,7 +9,7 @@ export function describeApiError(status: number, body: unknown, retryAfter: stri
   const error = isRecord(body) ? body.error : undefined;
   let text = "";
   if (isRecord(error)) {
-    text = typeof error.reason === "string" ? error.reason : (typeof error.type === "string" ? error.type : "");
+    text = typeof error.reason === "string" ? error.reason : typeof error.type === "string" ? error.type : "";
     let cause = error.caused_by;
     // Bounded: the chain comes from the network.
     for (let depth = 0; isRecord(cause) && depth < 5; depth++) {

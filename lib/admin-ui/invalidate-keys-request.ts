@@ -22,6 +22,7 @@ export function invalidationOutcome(answer: InvalidateApiKeysAnswer | null): { n
   let notice = "Invalidated " + done.length + (done.length === 1 ? " key." : " keys.");
   if (before.length > 0) notice += " " + before.length + " had been invalidated already.";
   const errors = answer?.error_count ?? 0;
-  const failure = errors > 0 ? errors + " could not be invalidated: " + (answer?.error_details ?? []).map((detail) => detail.reason).join("; ") : null;
+  const failure =
+    errors > 0 ? errors + " could not be invalidated: " + (answer?.error_details ?? []).map((detail) => detail.reason).join("; ") : null;
   return { notice, failure };
 }

@@ -26,7 +26,11 @@ export async function loadKeys(): Promise<void> {
   setBusy(true);
   show(el.listError, false);
   try {
-    const answer = await request<QueryApiKeysAnswer>("POST", "/_security/_query/api_key", buildKeyQuery(state.query, who, state.cursors[state.page] ?? null));
+    const answer = await request<QueryApiKeysAnswer>(
+      "POST",
+      "/_security/_query/api_key",
+      buildKeyQuery(state.query, who, state.cursors[state.page] ?? null),
+    );
     if (sequence !== state.sequence) return;
     const keys = answer?.api_keys ?? [];
     if (keys.length === 0 && state.page > 0) {

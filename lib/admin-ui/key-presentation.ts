@@ -21,7 +21,9 @@ export function shorten(text: string, max: number): string {
 export function metadataSummary(metadata: Record<string, unknown> | undefined): string {
   const entries = Object.entries(metadata ?? {});
   if (entries.length === 0) return "";
-  const parts = entries.slice(0, 3).map(([name, value]) => name + ": " + shorten(typeof value === "string" ? value : String(JSON.stringify(value)), 24));
+  const parts = entries
+    .slice(0, 3)
+    .map(([name, value]) => name + ": " + shorten(typeof value === "string" ? value : String(JSON.stringify(value)), 24));
   if (entries.length > 3) parts.push("+" + (entries.length - 3) + " more");
   return parts.join(", ");
 }

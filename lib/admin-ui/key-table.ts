@@ -50,7 +50,8 @@ function keyRow(key: ApiKeyInfo, who: Viewer, now: number): HTMLTableRowElement 
 
   const statusCell = cell("Status");
   const badge = make("span", "badge badge-" + status, status);
-  if (status === "invalidated" && typeof key.invalidation === "number") badge.title = "Invalidated " + new Date(key.invalidation).toISOString();
+  if (status === "invalidated" && typeof key.invalidation === "number")
+    badge.title = "Invalidated " + new Date(key.invalidation).toISOString();
   statusCell.append(badge);
 
   const meta = cell("Metadata", "metadata-cell");
@@ -124,7 +125,8 @@ export function selectAllOnPage(): void {
 
 function updateSortIndicators(): void {
   for (const th of document.querySelectorAll("th[data-sort-field]")) {
-    if (th.getAttribute("data-sort-field") === state.query.sortField) th.setAttribute("aria-sort", state.query.sortOrder === "asc" ? "ascending" : "descending");
+    if (th.getAttribute("data-sort-field") === state.query.sortField)
+      th.setAttribute("aria-sort", state.query.sortOrder === "asc" ? "ascending" : "descending");
     else th.removeAttribute("aria-sort");
   }
 }

@@ -16,7 +16,18 @@ export function pagerText(query: ListQuery, page: number, count: number, total: 
   if (count === 0) summary = total === 0 ? "No keys." : "";
   else {
     const order = query.sortOrder === "asc" ? "ascending" : "descending";
-    summary = "Showing " + (first + 1) + "\u2013" + (first + count) + " of " + total + " keys, sorted by " + SORT_LABELS[query.sortField].toLowerCase() + " (" + order + ").";
+    summary =
+      "Showing " +
+      (first + 1) +
+      "\u2013" +
+      (first + count) +
+      " of " +
+      total +
+      " keys, sorted by " +
+      SORT_LABELS[query.sortField].toLowerCase() +
+      " (" +
+      order +
+      ").";
   }
   return {
     summary,

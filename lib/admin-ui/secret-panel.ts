@@ -6,7 +6,9 @@ import { byId, el } from "./page-elements.js";
 export function showSecret(created: CreateApiKeyAnswer): void {
   el.secretName.textContent = created.name;
   el.secretId.textContent = created.id;
-  el.secretExpiration.replaceChildren(typeof created.expiration === "number" ? timeNode(created.expiration) : document.createTextNode("Never"));
+  el.secretExpiration.replaceChildren(
+    typeof created.expiration === "number" ? timeNode(created.expiration) : document.createTextNode("Never"),
+  );
   el.secretEncoded.value = created.encoded;
   el.secretApiKey.value = created.api_key;
   el.copyStatus.textContent = "";

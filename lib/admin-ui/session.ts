@@ -20,7 +20,9 @@ export async function signIn(credentials: Credentials, remember: boolean): Promi
   state.credentials = credentials;
   try {
     const me = await request<AuthenticateAnswer>("GET", "/_security/_authenticate");
-    const privileges = await request<HasPrivilegesAnswer>("POST", "/_security/user/_has_privileges", { cluster: CHECKED_CLUSTER_PRIVILEGES });
+    const privileges = await request<HasPrivilegesAnswer>("POST", "/_security/user/_has_privileges", {
+      cluster: CHECKED_CLUSTER_PRIVILEGES,
+    });
     if (!me) throw new Error("The server sent no answer to _authenticate.");
     state.me = me;
     state.can = privilegesFrom(privileges);
@@ -42,7 +44,8 @@ function scopeNote(me: AuthenticateAnswer): string {
 
 function enterKeysView(me: AuthenticateAnswer): void {
   el.whoName.textContent = me.username;
-  if (me.api_key) el.whoDetail.textContent = "with API key " + (me.api_key.name ? me.api_key.name + " (" + me.api_key.id + ")" : me.api_key.id);
+  if (me.api_key)
+    el.whoDetail.textContent = "with API key " + (me.api_key.name ? me.api_key.name + " (" + me.api_key.id + ")" : me.api_key.id);
   else el.whoDetail.textContent = "(realm " + (me.authentication_realm ? me.authentication_realm.name : "?") + ")";
   show(el.who, true);
 

@@ -57,7 +57,8 @@ export class AuthenticationService {
       throw error;
     }
     if (headers.runAs !== undefined && this.runAsEnabled) authentication = await this.runAs(authentication, headers.runAs);
-    if (!authentication.user.enabled) throw authenticationError(`unable to authenticate user [${authentication.user.username}] for REST request [${info.uri}]`);
+    if (!authentication.user.enabled)
+      throw authenticationError(`unable to authenticate user [${authentication.user.username}] for REST request [${info.uri}]`);
     const secondary = secondaryHeader ? await this.authenticateSecondary(secondaryHeader, info) : undefined;
     return secondary ? { authentication, secondary } : { authentication };
   }
@@ -81,7 +82,11 @@ export class AuthenticationService {
   async authenticateSecondary(value: string | ParsedAuthorization, info: AuthRequestInfo): Promise<Authentication> {
     try {
       const authorization = ParsedAuthorization.of(value);
-      const request = Object.freeze({ url: info.uri, originalUrl: info.uri, headers: Object.freeze({ authorization: authorization.header }) });
+      const request = Object.freeze({
+        url: info.uri,
+        originalUrl: info.uri,
+        headers: Object.freeze({ authorization: authorization.header }),
+      });
       const secondary = await this.chain.authenticate(authorization, { uri: info.uri, request }, false);
       if (!secondary.user.enabled) throw authenticationError(`user [${secondary.user.username}] is disabled`);
       return secondary;

@@ -165,7 +165,9 @@ export class AuthenticatorChain {
       // Presented credentials are answered on their own merit: a wrong password must not turn
       // into a success as whoever the browser's cookie names (nor reset its failure count).
       if (basic && this.cookieRealms.has(realm.name)) continue;
-      const input = basic ? { credentials: { username: basic.username, password: basic.password }, request: info.request } : { request: info.request };
+      const input = basic
+        ? { credentials: { username: basic.username, password: basic.password }, request: info.request }
+        : { request: info.request };
       const result = toRealmResult(await realm.authenticate(input));
       if (result.status === "success") {
         return new Authentication({ user: result.user, authenticationRealm: realmRef(realm), type: "realm" });
@@ -175,7 +177,14 @@ export class AuthenticatorChain {
 
     if (basic) throw authenticationError(`unable to authenticate user [${basic.username}] for REST request [${info.uri}]`);
     if (allowAnonymous && this.anonymous) {
-      const user: User = { username: this.anonymous.username, roles: [...this.anonymous.roles], full_name: null, email: null, metadata: {}, enabled: true };
+      const user: User = {
+        username: this.anonymous.username,
+        roles: [...this.anonymous.roles],
+        full_name: null,
+        email: null,
+        metadata: {},
+        enabled: true,
+      };
       return new Authentication({ user, authenticationRealm: { name: "__anonymous", type: "anonymous" }, type: "anonymous" });
     }
     throw authenticationError(`missing authentication credentials for REST request [${info.uri}]`);

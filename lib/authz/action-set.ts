@@ -36,12 +36,7 @@ export function actionSetsImply(granted: readonly ActionSet[], requested: Action
   return true;
 }
 
-function patternCoveredBySets(
-  pattern: string,
-  alsoExcluded: readonly string[],
-  granted: readonly ActionSet[],
-  depth: number,
-): boolean {
+function patternCoveredBySets(pattern: string, alsoExcluded: readonly string[], granted: readonly ActionSet[], depth: number): boolean {
   if (anyPatternCovers(alsoExcluded, pattern)) return true;
   for (const set of granted) {
     if (!anyPatternCovers(set.include, pattern)) continue;

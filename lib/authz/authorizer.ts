@@ -124,7 +124,10 @@ export class Authorizer {
       permission = assigned.length === 0 ? limitedBy : Permission.intersect(Permission.fromDescriptors(assigned, lookup), limitedBy);
     } else {
       const resolved = await this.resolveRoles(auth.user.roles);
-      permission = Permission.fromDescriptors(resolved.map((r) => r.descriptor), lookup);
+      permission = Permission.fromDescriptors(
+        resolved.map((r) => r.descriptor),
+        lookup,
+      );
     }
     if (epoch !== this.generation) return permission;
     if (this.permissions.size >= MAX_CACHED_PERMISSIONS) this.permissions.clear();
@@ -154,7 +157,8 @@ export class Authorizer {
     checkRequestedPrivileges(permission, request, {
       cluster: (privilege, granted) => granted || refuse(this.denied(auth, privilege)),
       index: (name, privilege, granted) => granted || refuse(this.denied(auth, privilege, [name])),
-      application: (application, resource, privilege, granted) => granted || refuse(this.deniedApplication(auth, application, privilege, [resource])),
+      application: (application, resource, privilege, granted) =>
+        granted || refuse(this.deniedApplication(auth, application, privilege, [resource])),
     });
     if (refusal) throw refusal;
     return permission;
@@ -163,7 +167,12 @@ export class Authorizer {
   /** Who to name in a 403 reason, in Elasticsearch's terms. */
   subjectOf(auth: Authentication): DeniedSubject {
     if (auth.isRunAs && auth.authenticatingUser) {
-      return { username: auth.authenticatingUser.username, roles: auth.user.roles, runAsTarget: auth.user.username, ...(auth.apiKey ? { apiKeyId: auth.apiKey.id } : {}) };
+      return {
+        username: auth.authenticatingUser.username,
+        roles: auth.user.roles,
+        runAsTarget: auth.user.username,
+        ...(auth.apiKey ? { apiKeyId: auth.apiKey.id } : {}),
+      };
     }
     if (auth.apiKey) return { username: auth.user.username, roles: [], apiKeyId: auth.apiKey.id };
     return { username: auth.user.username, roles: auth.user.roles };

@@ -42,8 +42,19 @@ const REMOTE_CLUSTER_BASE = [
 const TABLE: ReadonlyArray<readonly [name: string, include: string[], exclude?: string[], conditional?: true]> = [
   ["none", []],
   ["all", ALL_CLUSTER],
-  ["monitor", ["cluster:monitor/*", "indices:admin/template/get", "cluster:admin/component_template/get", "indices:admin/index_template/get"]],
-  ["monitor_connector", ["cluster:admin/xpack/connector/get", "cluster:admin/xpack/connector/list", "cluster:admin/xpack/connector/sync_job/get", "cluster:admin/xpack/connector/sync_job/list"]],
+  [
+    "monitor",
+    ["cluster:monitor/*", "indices:admin/template/get", "cluster:admin/component_template/get", "indices:admin/index_template/get"],
+  ],
+  [
+    "monitor_connector",
+    [
+      "cluster:admin/xpack/connector/get",
+      "cluster:admin/xpack/connector/list",
+      "cluster:admin/xpack/connector/sync_job/get",
+      "cluster:admin/xpack/connector/sync_job/list",
+    ],
+  ],
   ["monitor_inference", ["cluster:monitor/xpack/inference*", "cluster:monitor/xpack/ml/trained_models/deployment/infer"]],
   ["monitor_ml", ["cluster:monitor/xpack/ml/*"]],
   ["monitor_text_structure", ["cluster:monitor/text_structure/*"]],
@@ -56,7 +67,16 @@ const TABLE: ReadonlyArray<readonly [name: string, include: string[], exclude?: 
   ["monitor_stats", ["cluster:monitor/stats*", "cluster:monitor/xpack/usage*"]],
   ["manage", ALL_CLUSTER, [SECURITY + "*"]],
   ["manage_connector", ["cluster:admin/xpack/connector/*"], [...CONNECTOR_SECRETS_READ, ...CONNECTOR_SECRETS_WRITE]],
-  ["manage_inference", ["cluster:admin/xpack/inference/*", "cluster:monitor/xpack/inference*", "cluster:admin/xpack/ml/trained_models/deployment/start", "cluster:admin/xpack/ml/trained_models/deployment/stop", "cluster:monitor/xpack/ml/trained_models/deployment/infer"]],
+  [
+    "manage_inference",
+    [
+      "cluster:admin/xpack/inference/*",
+      "cluster:monitor/xpack/inference*",
+      "cluster:admin/xpack/ml/trained_models/deployment/start",
+      "cluster:admin/xpack/ml/trained_models/deployment/stop",
+      "cluster:monitor/xpack/ml/trained_models/deployment/infer",
+    ],
+  ],
   ["manage_ml", ["cluster:admin/xpack/ml/*", "cluster:monitor/xpack/ml/*"]],
   ["manage_esql", ["cluster:admin/xpack/esql/*", "cluster:monitor/xpack/esql/*"]],
   ["manage_data_frame_transforms", TRANSFORM_MANAGE],
@@ -90,7 +110,10 @@ const TABLE: ReadonlyArray<readonly [name: string, include: string[], exclude?: 
       SECURITY + "settings/get",
     ],
   ],
-  ["manage_saml", [SECURITY + "saml/*", SECURITY + "token/invalidate", SECURITY + "token/refresh", "cluster:monitor/xpack/security/saml/metadata"]],
+  [
+    "manage_saml",
+    [SECURITY + "saml/*", SECURITY + "token/invalidate", SECURITY + "token/refresh", "cluster:monitor/xpack/security/saml/metadata"],
+  ],
   ["manage_oidc", [SECURITY + "oidc/*"]],
   ["manage_api_key", [SECURITY + "api_key/*"]],
   ["grant_api_key", [SECURITY + "api_key/grant*"]],
@@ -119,7 +142,15 @@ const TABLE: ReadonlyArray<readonly [name: string, include: string[], exclude?: 
   ["manage_behavioral_analytics", ["cluster:admin/xpack/application/analytics/*"]],
   ["post_behavioral_analytics_event", ["cluster:admin/xpack/application/analytics/post_event"]],
   ["manage_search_query_rules", ["cluster:admin/xpack/query_rules/*"]],
-  ["cross_cluster_search", [...REMOTE_CLUSTER_BASE, "cluster:monitor/xpack/enrich/esql/resolve_policy", "cluster:internal:data/read/esql/open_exchange", "cluster:internal:data/read/esql/exchange"]],
+  [
+    "cross_cluster_search",
+    [
+      ...REMOTE_CLUSTER_BASE,
+      "cluster:monitor/xpack/enrich/esql/resolve_policy",
+      "cluster:internal:data/read/esql/open_exchange",
+      "cluster:internal:data/read/esql/exchange",
+    ],
+  ],
   ["cross_cluster_replication", [...REMOTE_CLUSTER_BASE, "cluster:monitor/state"]],
   ["read_connector_secrets", CONNECTOR_SECRETS_READ],
   ["write_connector_secrets", CONNECTOR_SECRETS_WRITE],

@@ -52,11 +52,15 @@ export function parseHasPrivilegesRequest(body: unknown, username = ""): HasPriv
     if (field === "cluster") {
       if (value === null) continue;
       if (!Array.isArray(value)) {
-        throw parseError(`${context}. could not parse [cluster] field. expected a string array but found [${tokenOf(value)}] value instead`);
+        throw parseError(
+          `${context}. could not parse [cluster] field. expected a string array but found [${tokenOf(value)}] value instead`,
+        );
       }
       const bad: unknown = (value as unknown[]).find((v) => typeof v !== "string");
       if (bad !== undefined) {
-        throw parseError(`${context}. could not parse [cluster] field. expected a string array but one of the value in the array is [${tokenOf(bad)}]`);
+        throw parseError(
+          `${context}. could not parse [cluster] field. expected a string array but one of the value in the array is [${tokenOf(bad)}]`,
+        );
       }
       cluster = value as string[];
     } else if (field === "index") {

@@ -306,7 +306,11 @@ export function parseApplicationPrivileges(roleName: string, field: string, valu
     for (const [key, entry] of Object.entries(item)) {
       if (key === "application") {
         if (typeof entry !== "string") {
-          throw new SecurityError(400, "x_content_parse_exception", `[application] application doesn't support values of type: ${tokenOf(entry)}`);
+          throw new SecurityError(
+            400,
+            "x_content_parse_exception",
+            `[application] application doesn't support values of type: ${tokenOf(entry)}`,
+          );
         }
         application = entry;
       } else if (key === "privileges" || key === "resources") {

@@ -31,7 +31,10 @@ export class Permission implements PermissionCheck {
   private readonly memo = new Map<string, boolean>();
   private superuser: boolean | undefined;
 
-  private constructor(descriptors: readonly RoleDescriptor[], private readonly lookup: ApplicationPrivilegeLookup) {
+  private constructor(
+    descriptors: readonly RoleDescriptor[],
+    private readonly lookup: ApplicationPrivilegeLookup,
+  ) {
     const cluster: ActionSet[] = [];
     let ownApiKey = false;
     const indexGroups: IndexGroup[] = [];

@@ -32,7 +32,10 @@ export function describeUserPrivileges(descriptors: readonly RoleDescriptor[]): 
   const cluster = new Set<string>();
   const runAs = new Set<string>();
   const global = new Map<string, Record<string, unknown>>();
-  const indices = new Map<string, { names: string[]; allowRestricted: boolean; privileges: Set<string>; fls: Map<string, FieldSecurity> | null; dls: Set<string> | null }>();
+  const indices = new Map<
+    string,
+    { names: string[]; allowRestricted: boolean; privileges: Set<string>; fls: Map<string, FieldSecurity> | null; dls: Set<string> | null }
+  >();
   const applications = new Map<string, { application: string; resources: string[]; privileges: Set<string> }>();
 
   for (const descriptor of descriptors) {

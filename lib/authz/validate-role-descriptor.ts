@@ -11,11 +11,7 @@ const MAX_DESCRIPTION_LENGTH = 1000;
  * trailing whitespace), or `undefined` when the name is valid.
  */
 export function roleNameError(name: string): string | undefined {
-  const valid =
-    name.length >= 1 &&
-    name.length <= MAX_ROLE_NAME_LENGTH &&
-    /^[\x20-\x7e]*$/.test(name) &&
-    name.trim() === name;
+  const valid = name.length >= 1 && name.length <= MAX_ROLE_NAME_LENGTH && /^[\x20-\x7e]*$/.test(name) && name.trim() === name;
   return valid
     ? undefined
     : `Role names must be at least 1 and no more than ${MAX_ROLE_NAME_LENGTH} characters. They can contain ` +

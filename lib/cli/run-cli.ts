@@ -114,11 +114,13 @@ export async function runCli(io: CliIo): Promise<number> {
   const uri = values["mongodb-uri"] ?? io.env.MONGODB_URI;
   if (!uri) return usage("no database: pass --mongodb-uri <uri> or set MONGODB_URI");
   const algorithm = values["hash-algorithm"] ?? "ssha256";
-  if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm)) return usage(`--hash-algorithm must be one of ${HASH_ALGORITHMS.join(", ")} (got "${algorithm}")`);
+  if (!(HASH_ALGORITHMS as readonly string[]).includes(algorithm))
+    return usage(`--hash-algorithm must be one of ${HASH_ALGORITHMS.join(", ")} (got "${algorithm}")`);
   let batchSize: number | undefined;
   if (values["batch-size"] !== undefined) {
     batchSize = Number(values["batch-size"]);
-    if (!/^\d+$/.test(values["batch-size"]) || batchSize < 1 || batchSize > 10_000) return usage(`--batch-size must be an integer from 1 to 10000 (got "${values["batch-size"]}")`);
+    if (!/^\d+$/.test(values["batch-size"]) || batchSize < 1 || batchSize > 10_000)
+      return usage(`--batch-size must be an integer from 1 to 10000 (got "${values["batch-size"]}")`);
   }
 
   let text: string;
@@ -168,7 +170,8 @@ export async function runCli(io: CliIo): Promise<number> {
   } catch (error) {
     const inserted = printer?.last?.inserted;
     io.stderr.write(`${PREFIX}failed: ${redact(error instanceof Error ? error.message : String(error))}\n`);
-    if (inserted !== undefined && inserted > 0) io.stderr.write(`${PREFIX}${inserted} keys were inserted before the failure; run the same import again to complete it\n`);
+    if (inserted !== undefined && inserted > 0)
+      io.stderr.write(`${PREFIX}${inserted} keys were inserted before the failure; run the same import again to complete it\n`);
     return EXIT.failed;
   } finally {
     await built?.security.close().catch(() => undefined);
@@ -184,7 +187,8 @@ export async function runCli(io: CliIo): Promise<number> {
   }
   if (result.conflicts.length > 0) {
     printProblems(io.stderr, result.conflicts.length === 1 ? "conflict with a stored key" : "conflicts with stored keys", result.conflicts);
-    const written = result.inserted > 0 ? `${result.inserted} keys were inserted before a concurrent writer was detected` : "nothing was written";
+    const written =
+      result.inserted > 0 ? `${result.inserted} keys were inserted before a concurrent writer was detected` : "nothing was written";
     io.stderr.write(`${PREFIX}${written} (${result.total} rows checked in ${seconds(elapsed)})\n`);
     return EXIT.rejected;
   }
@@ -192,6 +196,8 @@ export async function runCli(io: CliIo): Promise<number> {
   const outcome = result.dryRun
     ? `${result.total - result.unchanged} would be inserted, ${result.unchanged} unchanged (dry run, nothing written)`
     : `${result.inserted} inserted, ${result.unchanged} unchanged`;
-  io.stderr.write(`${PREFIX}done: ${result.total} rows, ${outcome}, in ${seconds(elapsed)} (${new Intl.NumberFormat("en-US").format(rate)} rows/s)\n`);
+  io.stderr.write(
+    `${PREFIX}done: ${result.total} rows, ${outcome}, in ${seconds(elapsed)} (${new Intl.NumberFormat("en-US").format(rate)} rows/s)\n`,
+  );
   return EXIT.ok;
 }

@@ -59,7 +59,9 @@ function succeed(deps: RequestAuthenticationDeps, req: Request, found: Authentic
     timestamp: new Date().toISOString(),
     ...auditActor(found.authentication),
     ...(found.authentication.apiKey ? { api_key_name: found.authentication.apiKey.name } : {}),
-    ...(found.secondary ? { secondary_username: found.secondary.user.username, secondary_realm: found.secondary.authenticationRealm.name } : {}),
+    ...(found.secondary
+      ? { secondary_username: found.secondary.user.username, secondary_realm: found.secondary.authenticationRealm.name }
+      : {}),
     ...requestInfo(req),
   }));
 }
@@ -97,8 +99,14 @@ const CREDENTIAL: Record<Credentials["scheme"] | "none", AuditCredential> = {
   none: "none",
 };
 
-export function createAuthenticateMiddleware(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, responder: Responder, options: AuthenticateOptions = {}): RequestHandler {
-  if (typeof options !== "object" || options === null) throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
+export function createAuthenticateMiddleware(
+  deps: RequestAuthenticationDeps,
+  limiter: FailureLimiter | undefined,
+  responder: Responder,
+  options: AuthenticateOptions = {},
+): RequestHandler {
+  if (typeof options !== "object" || options === null)
+    throw new TypeError("express-keyguard: authenticate(options) takes { optional?: boolean }");
   const optional = options.optional === true;
   const middleware = (req: Request, res: Response, next: NextFunction) => {
     if (req.security) return next();
@@ -133,7 +141,12 @@ export function createAuthenticateMiddleware(deps: RequestAuthenticationDeps, li
  * (`Authorization`, `es-secondary-authorization`) takes check slots; every 401 is counted for the
  * credential that failed. The whole of it, waiting for slots included, stays within `storeTimeout`.
  */
-export async function authenticateLimited(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, optional: boolean): Promise<void> {
+export async function authenticateLimited(
+  deps: RequestAuthenticationDeps,
+  limiter: FailureLimiter | undefined,
+  req: Request,
+  optional: boolean,
+): Promise<void> {
   const headers = readSecurityHeaders(req);
   const cached = deps.authentication.authenticateFromCache(headers);
   if (cached) {
@@ -146,8 +159,16 @@ export async function authenticateLimited(deps: RequestAuthenticationDeps, limit
 }
 
 /** {@link authenticateLimited} once the caches had no answer. */
-function authenticateUncached(deps: RequestAuthenticationDeps, limiter: FailureLimiter | undefined, req: Request, headers: RequestSecurityHeaders, optional: boolean): Promise<void> {
+function authenticateUncached(
+  deps: RequestAuthenticationDeps,
+  limiter: FailureLimiter | undefined,
+  req: Request,
+  headers: RequestSecurityHeaders,
+  optional: boolean,
+): Promise<void> {
   if (!limiter) return authenticateRequest(deps, req, headers, optional);
   const timeoutMs = deps.config.storeTimeoutMs;
-  return limiter.guard(req, headerClaim(headers), (waitedMs) => authenticateRequest(deps, req, headers, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0));
+  return limiter.guard(req, headerClaim(headers), (waitedMs) =>
+    authenticateRequest(deps, req, headers, optional, timeoutMs > 0 ? Math.max(1, timeoutMs - waitedMs) : 0),
+  );
 }

@@ -75,7 +75,9 @@ export function createBackgroundWork(core: SecurityCore): BackgroundWork {
     async grantApiKeyFor(req, request) {
       const subjects = subjectsOf(req);
       if (!subjects.secondary) {
-        throw illegalArgument("granting an API key on behalf of a user requires the user's credentials in the [es-secondary-authorization] header");
+        throw illegalArgument(
+          "granting an API key on behalf of a user requires the user's credentials in the [es-secondary-authorization] header",
+        );
       }
       return grantApiKeyFor(core.apiKeys, subjects.authentication, readSecurityHeaders(req).secondary?.header, request);
     },

@@ -14,7 +14,9 @@ export const MAX_BODY_NESTING = 1000;
 const MEDIA_TYPES = ["application/json", "application/*+json"];
 
 function nestingError(): SecurityError {
-  return xContentParseError(`Document nesting depth (${MAX_BODY_NESTING + 1}) exceeds the maximum allowed (${MAX_BODY_NESTING}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`);
+  return xContentParseError(
+    `Document nesting depth (${MAX_BODY_NESTING + 1}) exceeds the maximum allowed (${MAX_BODY_NESTING}, from \`StreamReadConstraints.getMaxNestingDepth()\`)`,
+  );
 }
 
 /**

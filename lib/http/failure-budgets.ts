@@ -128,7 +128,8 @@ export class FailureBudgets {
 
   /** Forgets `budget` when nothing about it is left to remember. */
   tidy(budget: Budget): void {
-    if (budget.inFlight === 0 && budget.waiting.length === 0 && budget.failures === 0 && budget.blockedUntil === 0) this.budgets.delete(budget.key);
+    if (budget.inFlight === 0 && budget.waiting.length === 0 && budget.failures === 0 && budget.blockedUntil === 0)
+      this.budgets.delete(budget.key);
   }
 
   /** A new window forgets the failures of the last one (the store counts per fixed window too). */

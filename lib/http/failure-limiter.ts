@@ -205,7 +205,9 @@ export class FailureLimiter {
     }
     if (full.waiting.length >= MAX_WAITING_PER_BUDGET) {
       table.tidy(full);
-      return new SecurityError(429, "es_rejected_execution_exception", "too many concurrent authentication attempts from this client", { headers: { "Retry-After": "1" } });
+      return new SecurityError(429, "es_rejected_execution_exception", "too many concurrent authentication attempts from this client", {
+        headers: { "Retry-After": "1" },
+      });
     }
     return new Promise((resolve) => {
       let timer: NodeJS.Timeout | undefined;
@@ -217,13 +219,16 @@ export class FailureLimiter {
       };
       full.waiting.push(waiter);
       if (deadline !== Infinity) {
-        timer = setTimeout(() => {
-          // Never admitted: leave the queue, so no slot is ever taken for a request already answered.
-          const index = full.waiting.indexOf(waiter);
-          if (index >= 0) full.waiting.splice(index, 1);
-          table.tidy(full);
-          resolve(storeTimeoutError(this.waitTimeoutMs));
-        }, Math.max(0, deadline - Date.now()));
+        timer = setTimeout(
+          () => {
+            // Never admitted: leave the queue, so no slot is ever taken for a request already answered.
+            const index = full.waiting.indexOf(waiter);
+            if (index >= 0) full.waiting.splice(index, 1);
+            table.tidy(full);
+            resolve(storeTimeoutError(this.waitTimeoutMs));
+          },
+          Math.max(0, deadline - Date.now()),
+        );
         timer.unref();
       }
     });
@@ -281,7 +286,10 @@ export class FailureLimiter {
     this.addresses.pump(addressBudget);
 
     this.countingKey.set(req, key);
-    const [sharedPair, sharedAddress] = await Promise.all([this.recordShared(this.pairLimiter, req, this.pairs), this.recordShared(this.addressLimiter, req, this.addresses)]);
+    const [sharedPair, sharedAddress] = await Promise.all([
+      this.recordShared(this.pairLimiter, req, this.pairs),
+      this.recordShared(this.addressLimiter, req, this.addresses),
+    ]);
     let refusal: SecurityError | undefined;
     if (sharedPair) {
       this.pairs.learn(pair, sharedPair.used, sharedPair.window);
@@ -303,7 +311,11 @@ export class FailureLimiter {
   }
 
   /** Counts the failure in one shared store; its count and window, or `undefined` when the store failed. */
-  private recordShared(limiter: RateLimitRequestHandler, req: Request, table: FailureBudgets): Promise<{ used: number; window: number } | undefined> {
+  private recordShared(
+    limiter: RateLimitRequestHandler,
+    req: Request,
+    table: FailureBudgets,
+  ): Promise<{ used: number; window: number } | undefined> {
     const res = req.res;
     if (!res) return Promise.resolve(undefined);
     return new Promise((resolve) => {

@@ -53,7 +53,13 @@ interface WalkState {
  * `requirePrivileges()`) would have run first, `unguarded` when a route of the app would answer
  * without one; `undefined` when nothing in `stack` decides.
  */
-function walk(stack: readonly LayerLike[], method: string, path: string, depth: number, state: WalkState): GuardKind | "unguarded" | undefined {
+function walk(
+  stack: readonly LayerLike[],
+  method: string,
+  path: string,
+  depth: number,
+  state: WalkState,
+): GuardKind | "unguarded" | undefined {
   for (const layer of stack) {
     const prefix = matchedPrefix(layer, path);
     if (prefix === undefined) continue;

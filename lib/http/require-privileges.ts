@@ -26,12 +26,19 @@ export interface PrivilegeRequirement {
  * attached by itself (a cookie realm's session, a remembered Basic login) must also show it is no
  * cross-site form post (see `crossSiteWriteError`).
  */
-export function createRequirePrivileges(core: SecurityCore, requirement: PrivilegeRequirement, responder: Responder, limiter?: FailureLimiter): RequestHandler {
+export function createRequirePrivileges(
+  core: SecurityCore,
+  requirement: PrivilegeRequirement,
+  responder: Responder,
+  limiter?: FailureLimiter,
+): RequestHandler {
   let parsed;
   try {
     parsed = parseHasPrivilegesRequest(requirement);
   } catch (error) {
-    throw new TypeError(`express-keyguard: requirePrivileges(${JSON.stringify(requirement)}) is invalid: ${error instanceof Error ? error.message : String(error)}`);
+    throw new TypeError(
+      `express-keyguard: requirePrivileges(${JSON.stringify(requirement)}) is invalid: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const request = parsed;
   // Permissions that passed every check of this guard. A permission object never changes (a role,

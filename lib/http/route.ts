@@ -40,7 +40,8 @@ export function createRoute(responder: Responder): Route {
         if (!allowedParams.includes(name) && !ALWAYS_ALLOWED.includes(name)) {
           throw illegalArgument(`request [/_security${req.path}] contains unrecognized parameter: [${name}]`);
         }
-        if (typeof value !== "string") throw illegalArgument(`request [/_security${req.path}] parameter [${name}] must be given once, as a plain value`);
+        if (typeof value !== "string")
+          throw illegalArgument(`request [/_security${req.path}] parameter [${name}] must be given once, as a plain value`);
         query[name] = value;
       }
       const auth = req.security?.authentication;
@@ -78,5 +79,8 @@ export function booleanParam(query: Record<string, string>, name: string, fallba
 /** Splits a comma-separated path parameter. */
 export function listParam(value: string | undefined): string[] | undefined {
   if (value === undefined || value === "" || value === "_all" || value === "*") return undefined;
-  return value.split(",").map((s) => s.trim()).filter((s) => s.length > 0);
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }

@@ -27,7 +27,12 @@ export type RouteMounter = (router: Router, core: SecurityCore) => void;
  * The routes live in an inner router mounted under one `/_security` layer: a host request
  * outside the API costs one prefix check, not a walk over every route of the API.
  */
-export function createSecurityRouter(core: SecurityCore, limiter: FailureLimiter | undefined, responder: Responder, extra: RouteMounter[]): Router {
+export function createSecurityRouter(
+  core: SecurityCore,
+  limiter: FailureLimiter | undefined,
+  responder: Responder,
+  extra: RouteMounter[],
+): Router {
   const api = express.Router();
   const route = createRoute(responder);
   api.use(

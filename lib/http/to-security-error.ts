@@ -16,7 +16,16 @@ const UNAVAILABLE_LABELS = ["RetryableWriteError", "ResetPool", "SystemOverloade
 // Socket errors the driver can let through unwrapped when the server goes away mid-write (seen:
 // a plain `Error` with code EPIPE from `Connection.writeCommand`). Requests open no other socket
 // than the store's, so here they always mean "the store cannot be reached".
-const SOCKET_CODES = new Set(["EPIPE", "ECONNRESET", "ECONNREFUSED", "ECONNABORTED", "ENOTCONN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH"]);
+const SOCKET_CODES = new Set([
+  "EPIPE",
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ECONNABORTED",
+  "ENOTCONN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 function hasLabel(error: object, labels: readonly string[]): boolean {
   const set = (error as { errorLabelSet?: unknown }).errorLabelSet;
@@ -53,16 +62,23 @@ export function toSecurityError(error: unknown): SecurityError {
     unavailableReply ||
     (/^Mongo/.test(name) && hasLabel(e, UNAVAILABLE_LABELS)) ||
     (typeof e.code === "string" && SOCKET_CODES.has(e.code)) ||
-    (name === "MongooseError" && /initial connection|bufferCommands|client was closed|not connected|force closed|connection closed/i.test(message))
+    (name === "MongooseError" &&
+      /initial connection|bufferCommands|client was closed|not connected|force closed|connection closed/i.test(message))
   ) {
     return unavailableError("security index is unavailable: the security store cannot be reached");
   }
   if (MONGO_ERROR.test(name) && e.code === BAD_VALUE) {
-    return new SecurityError(400, "illegal_argument_exception", "the security store cannot store a value of this request (for example nested arrays, or object keys containing [.])");
+    return new SecurityError(
+      400,
+      "illegal_argument_exception",
+      "the security store cannot store a value of this request (for example nested arrays, or object keys containing [.])",
+    );
   }
   if (e.type === "entity.too.large") return new SecurityError(413, "content_too_long_exception", "request body is too large");
-  if (e.type === "entity.parse.failed") return new SecurityError(400, "x_content_parse_exception", "failed to parse the request body as JSON");
-  if (e.type === "encoding.unsupported" || e.type === "charset.unsupported") return new SecurityError(415, "illegal_argument_exception", "unsupported request body encoding");
+  if (e.type === "entity.parse.failed")
+    return new SecurityError(400, "x_content_parse_exception", "failed to parse the request body as JSON");
+  if (e.type === "encoding.unsupported" || e.type === "charset.unsupported")
+    return new SecurityError(415, "illegal_argument_exception", "unsupported request body encoding");
   if (typeof e.status === "number" && e.status >= 400 && e.status < 500) {
     return new SecurityError(e.status, "illegal_argument_exception", "invalid request");
   }

@@ -113,7 +113,8 @@ export interface ApiKeyHashUpgradeEvent {
 }
 
 /** Every event of the audit trail. Switch on `type`. */
-export type AuditEvent = AuthenticationSuccessEvent | AuthenticationFailureEvent | ApiKeyAuditEvent | AccessDeniedEvent | ApiKeyHashUpgradeEvent;
+export type AuditEvent =
+  AuthenticationSuccessEvent | AuthenticationFailureEvent | ApiKeyAuditEvent | AccessDeniedEvent | ApiKeyHashUpgradeEvent;
 
 /**
  * Where audit events go: a function, or a logger with an `info(object, message)` method such as

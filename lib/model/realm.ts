@@ -17,9 +17,7 @@ export interface RealmInput {
  * - `terminate`: stop the chain with a 401 carrying `message` (e.g. a disabled account).
  */
 export type RealmResult =
-  | { status: "success"; user: User }
-  | { status: "continue"; message?: string }
-  | { status: "terminate"; message: string };
+  { status: "success"; user: User } | { status: "continue"; message?: string } | { status: "terminate"; message: string };
 
 /**
  * A source of users. The native realm (users in MongoDB) is built in; a host app adds its own to

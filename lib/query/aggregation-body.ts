@@ -22,7 +22,8 @@ export interface ParseState {
 
 export function countFilter(state: ParseState): void {
   state.filters++;
-  if (state.filters > MAX_FILTER_QUERIES) throw illegalArgument(`a request may hold at most [${MAX_FILTER_QUERIES}] filter queries in aggregations`);
+  if (state.filters > MAX_FILTER_QUERIES)
+    throw illegalArgument(`a request may hold at most [${MAX_FILTER_QUERIES}] filter queries in aggregations`);
 }
 
 export function checkKeys(body: JsonObject, type: string, allowed: readonly string[]): void {
@@ -68,10 +69,12 @@ export function direction(value: unknown, context: string): "asc" | "desc" {
 export function stringSet(value: unknown, key: string): ReadonlySet<string> | undefined {
   if (value === undefined) return undefined;
   if (Array.isArray(value)) {
-    return new Set(value.map((v) => {
-      if (!isScalar(v)) throw parsingError(`[${key}] values must be strings`);
-      return String(v);
-    }));
+    return new Set(
+      value.map((v) => {
+        if (!isScalar(v)) throw parsingError(`[${key}] values must be strings`);
+        return String(v);
+      }),
+    );
   }
   throw illegalArgument(`[${key}] regular expressions and partitions are not supported for API keys; give an array of values`);
 }

@@ -4,7 +4,16 @@
  */
 import { isDigit } from "../support/is-digit.js";
 import { illegalArgument } from "../support/security-error.js";
-import { localParts, pad, parseOffset, printOffset, type FieldParser, type FieldPrinter, type FormatAlternative, type ParsedFields } from "./format-alternative.js";
+import {
+  localParts,
+  pad,
+  parseOffset,
+  printOffset,
+  type FieldParser,
+  type FieldPrinter,
+  type FormatAlternative,
+  type ParsedFields,
+} from "./format-alternative.js";
 
 type PatternToken =
   | { kind: "literal"; text: string }

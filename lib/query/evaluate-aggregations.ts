@@ -19,7 +19,11 @@ export type { AggregationResult, EvaluateOptions } from "./eval-state.js";
  * Computes `aggs` over `docs` (the documents matching the request's query and scope).
  * @returns the response's `aggregations` object.
  */
-export function evaluateAggregations(aggs: AggregationRequest, docs: readonly StoredDocument[], options: EvaluateOptions): AggregationResult {
+export function evaluateAggregations(
+  aggs: AggregationRequest,
+  docs: readonly StoredDocument[],
+  options: EvaluateOptions,
+): AggregationResult {
   const state: EvalState = { options, buckets: 0, evaluateLevel, evaluateOne };
   return evaluateLevel(aggs, docs, state);
 }
@@ -75,7 +79,11 @@ function evaluateOne(agg: AggregationNode, docs: readonly StoredDocument[], stat
       return evaluateComposite(agg, docs, state);
     case "filter": {
       const matches = state.options.filterMatches.get(agg.query) ?? new Set<string>();
-      return singleBucket(agg, docs.filter((doc) => matches.has(idOf(doc))), state);
+      return singleBucket(
+        agg,
+        docs.filter((doc) => matches.has(idOf(doc))),
+        state,
+      );
     }
     case "filters":
       return evaluateFilters(agg, docs, state);

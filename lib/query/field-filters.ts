@@ -46,7 +46,13 @@ export function keywordIn(field: ApiKeyField, terms: readonly string[]): MongoFi
 }
 
 /** Documents whose (string) field matches an anchored regex we built; `matchesMissing` adds `type`'s missing docs. */
-export function keywordRegex(field: ApiKeyField, source: string, caseInsensitive: boolean, matchesMissing: boolean, extra?: MongoFilter): MongoFilter {
+export function keywordRegex(
+  field: ApiKeyField,
+  source: string,
+  caseInsensitive: boolean,
+  matchesMissing: boolean,
+  extra?: MongoFilter,
+): MongoFilter {
   const condition = caseInsensitive ? { $regex: source, $options: "i" } : { $regex: source };
   const filters = [fieldFilter(field, condition)];
   if (extra) filters.push(extra);
@@ -78,13 +84,17 @@ export function dateSpan(field: ApiKeyField, lower: number, upper: number): Mong
 }
 
 function rejectCaseInsensitive(field: ApiKeyField): never {
-  throw queryShardError(
-    `[${field.indexName}] field which is of type [${field.kind}], does not support case insensitive term queries`,
-  );
+  throw queryShardError(`[${field.indexName}] field which is of type [${field.kind}], does not support case insensitive term queries`);
 }
 
 /** The filter of a `term` query (also `match`, `terms` members, `simple_query_string` terms). */
-export function termFilter(field: ApiKeyField, value: ScalarValue, caseInsensitive: boolean, queryName: string, context: QueryContext): MongoFilter {
+export function termFilter(
+  field: ApiKeyField,
+  value: ScalarValue,
+  caseInsensitive: boolean,
+  queryName: string,
+  context: QueryContext,
+): MongoFilter {
   switch (field.kind) {
     case "date":
       if (caseInsensitive) rejectCaseInsensitive(field);

@@ -90,7 +90,11 @@ export function sortUsesJoined(sort: ApiKeySort | undefined, joined: JoinedField
  * joined collection per such condition; none when the filter has none.
  * @throws SecurityError 400 when one condition involves more than `max` keys.
  */
-export async function resolveJoinedFilter(filter: MongoFilter, joined: JoinedFields, max: number = DEFAULT_MAX_JOINED_KEYS): Promise<MongoFilter> {
+export async function resolveJoinedFilter(
+  filter: MongoFilter,
+  joined: JoinedFields,
+  max: number = DEFAULT_MAX_JOINED_KEYS,
+): Promise<MongoFilter> {
   if (!mentionsJoined(filter, joined.paths)) return filter;
   const parts: MongoFilter[] = [];
   for (const [key, value] of Object.entries(filter)) {

@@ -2,7 +2,16 @@
  * Elasticsearch's named date formats (`strict_date_optional_time`, `epoch_millis`, `date`, ...):
  * fixed layouts, read with anchored regular expressions built here (never from request text).
  */
-import { localParts, pad, parseOffset, printOffset, type FieldParser, type FieldPrinter, type FormatAlternative, type ParsedFields } from "./format-alternative.js";
+import {
+  localParts,
+  pad,
+  parseOffset,
+  printOffset,
+  type FieldParser,
+  type FieldPrinter,
+  type FormatAlternative,
+  type ParsedFields,
+} from "./format-alternative.js";
 
 const OFFSET = "(Z|z|[+-]\\d{2}(?::?\\d{2})?)";
 
@@ -50,9 +59,7 @@ function isoParser(strict: boolean, required: "year" | "date" | "datetime" | "da
 function optionalTimeParser(strict: boolean): FieldParser {
   const two = strict ? "(\\d{2})" : "(\\d{1,2})";
   const year = strict ? "(\\d{4})" : "([+-]?\\d{1,9})";
-  const regex = new RegExp(
-    `^${year}(?:-${two}(?:-${two}(?:T${two}(?::${two}(?::${two}(?:[.,](\\d{1,9}))?)?)?${OFFSET}?)?)?)?$`,
-  );
+  const regex = new RegExp(`^${year}(?:-${two}(?:-${two}(?:T${two}(?::${two}(?::${two}(?:[.,](\\d{1,9}))?)?)?${OFFSET}?)?)?)?$`);
   return (text) => {
     const m = regex.exec(text);
     if (!m) return undefined;

@@ -20,20 +20,76 @@ export type { AggregationNode, AggregationRequest } from "./aggregation-node.js"
 
 /** Aggregation types Elasticsearch has but refuses for API keys. */
 const KNOWN_UNSUPPORTED = new Set([
-  "adjacency_matrix", "auto_date_histogram", "avg", "boxplot", "categorize_text", "children", "date_histogram",
-  "diversified_sampler", "extended_stats", "frequent_item_sets", "geo_bounds", "geo_centroid", "geo_line",
-  "geohash_grid", "geohex_grid", "geotile_grid", "global", "histogram", "ip_prefix", "ip_range", "matrix_stats", "max",
-  "median_absolute_deviation", "min", "multi_terms", "nested", "parent", "percentile_ranks", "percentiles",
-  "random_sampler", "rare_terms", "rate", "reverse_nested", "sampler", "scripted_metric", "significant_terms",
-  "significant_text", "stats", "string_stats", "sum", "t_test", "time_series", "top_hits", "top_metrics",
-  "variable_width_histogram", "weighted_avg",
+  "adjacency_matrix",
+  "auto_date_histogram",
+  "avg",
+  "boxplot",
+  "categorize_text",
+  "children",
+  "date_histogram",
+  "diversified_sampler",
+  "extended_stats",
+  "frequent_item_sets",
+  "geo_bounds",
+  "geo_centroid",
+  "geo_line",
+  "geohash_grid",
+  "geohex_grid",
+  "geotile_grid",
+  "global",
+  "histogram",
+  "ip_prefix",
+  "ip_range",
+  "matrix_stats",
+  "max",
+  "median_absolute_deviation",
+  "min",
+  "multi_terms",
+  "nested",
+  "parent",
+  "percentile_ranks",
+  "percentiles",
+  "random_sampler",
+  "rare_terms",
+  "rate",
+  "reverse_nested",
+  "sampler",
+  "scripted_metric",
+  "significant_terms",
+  "significant_text",
+  "stats",
+  "string_stats",
+  "sum",
+  "t_test",
+  "time_series",
+  "top_hits",
+  "top_metrics",
+  "variable_width_histogram",
+  "weighted_avg",
 ]);
 
 const PIPELINES = new Set([
-  "avg_bucket", "bucket_correlation", "bucket_count_ks_test", "bucket_script", "bucket_selector", "bucket_sort",
-  "change_point", "cumulative_cardinality", "cumulative_sum", "derivative", "extended_stats_bucket", "inference",
-  "max_bucket", "min_bucket", "moving_fn", "moving_percentiles", "normalize", "percentiles_bucket", "serial_diff",
-  "stats_bucket", "sum_bucket",
+  "avg_bucket",
+  "bucket_correlation",
+  "bucket_count_ks_test",
+  "bucket_script",
+  "bucket_selector",
+  "bucket_sort",
+  "change_point",
+  "cumulative_cardinality",
+  "cumulative_sum",
+  "derivative",
+  "extended_stats_bucket",
+  "inference",
+  "max_bucket",
+  "min_bucket",
+  "moving_fn",
+  "moving_percentiles",
+  "normalize",
+  "percentiles_bucket",
+  "serial_diff",
+  "stats_bucket",
+  "sum_bucket",
 ]);
 
 const SUPPORTED = new Set(["terms", "range", "date_range", "missing", "cardinality", "value_count", "composite", "filter", "filters"]);
@@ -50,7 +106,11 @@ export const MAX_AGGREGATION_DEPTH = 10;
  *   [t]`, `Unsupported aggregation of type [t]` (pipelines), `Unknown aggregation type [t]`,
  *   `Unsupported script value source for [n] agg`, field errors, malformed definitions.
  */
-export function parseAggregations(aggs: unknown, now: number = Date.now(), budget: DateWorkBudget = new DateWorkBudget()): AggregationRequest {
+export function parseAggregations(
+  aggs: unknown,
+  now: number = Date.now(),
+  budget: DateWorkBudget = new DateWorkBudget(),
+): AggregationRequest {
   const state: ParseState = { count: 0, filters: 0, now, budget };
   return parseLevel(aggs, state, 0, undefined);
 }
@@ -63,7 +123,10 @@ function parseLevel(aggs: unknown, state: ParseState, depth: number, parentType:
     if (!/^[^[\]>]+$/.test(name)) {
       throw parsingError(`Invalid aggregation name [${name}]. Aggregation names can contain any character except '[', ']', and '>'`);
     }
-    if (!isPlainObject(definition)) throw parsingError(`Aggregation definition for [${name} starts with a [${definition === null ? "VALUE_NULL" : Array.isArray(definition) ? "START_ARRAY" : "VALUE"}], expected a [START_OBJECT].`);
+    if (!isPlainObject(definition))
+      throw parsingError(
+        `Aggregation definition for [${name} starts with a [${definition === null ? "VALUE_NULL" : Array.isArray(definition) ? "START_ARRAY" : "VALUE"}], expected a [START_OBJECT].`,
+      );
     state.count++;
     if (state.count > MAX_AGGREGATIONS) throw illegalArgument(`a request may hold at most [${MAX_AGGREGATIONS}] aggregations`);
     nodes.push(parseOne(name, definition, state, depth, parentType));

@@ -36,8 +36,20 @@ export const MAX_COMPOSITE_SOURCES = 16;
 
 export function parseTerms(name: string, body: JsonObject, base: AggregationBase, now: number): TermsAggregation {
   checkKeys(body, "terms", [
-    "field", "size", "shard_size", "min_doc_count", "shard_min_doc_count", "order", "missing", "include", "exclude",
-    "execution_hint", "collect_mode", "show_term_doc_count_error", "format", "value_type",
+    "field",
+    "size",
+    "shard_size",
+    "min_doc_count",
+    "shard_min_doc_count",
+    "order",
+    "missing",
+    "include",
+    "exclude",
+    "execution_hint",
+    "collect_mode",
+    "show_term_doc_count_error",
+    "format",
+    "value_type",
   ]);
   const field = valuesSourceField(name, body);
   const size = body.size === undefined ? 10 : positiveInteger(body.size, "size", name, false);
@@ -46,7 +58,8 @@ export function parseTerms(name: string, body: JsonObject, base: AggregationBase
   if (body.order !== undefined) {
     const list = Array.isArray(body.order) ? body.order : [body.order];
     for (const entry of list) {
-      if (!isPlainObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`Order must be an object with a single key in [${name}]`);
+      if (!isPlainObject(entry) || Object.keys(entry).length !== 1)
+        throw parsingError(`Order must be an object with a single key in [${name}]`);
       const [by, dir] = Object.entries(entry)[0] as [string, unknown];
       if (by === "_term") throw illegalArgument("Deprecated aggregation order key [_term] used, replaced by [_key]");
       if (by !== "_count" && by !== "_key") {
@@ -81,7 +94,13 @@ export function parseTerms(name: string, body: JsonObject, base: AggregationBase
   };
 }
 
-export function parseRange(name: string, type: "range" | "date_range", body: JsonObject, base: AggregationBase, state: ParseState): RangeAggregation {
+export function parseRange(
+  name: string,
+  type: "range" | "date_range",
+  body: JsonObject,
+  base: AggregationBase,
+  state: ParseState,
+): RangeAggregation {
   const { now, budget } = state;
   checkKeys(body, type, ["field", "ranges", "keyed", "format", "time_zone", "missing", "value_type"]);
   const field = valuesSourceField(name, body);
@@ -121,15 +140,19 @@ export function parseComposite(name: string, body: JsonObject, base: Aggregation
   checkKeys(body, "composite", ["sources", "size", "after"]);
   if (!Array.isArray(body.sources) || body.sources.length === 0) throw illegalArgument(`Composite [sources] cannot be null or empty`);
   if (body.sources.length > MAX_COMPOSITE_SOURCES) {
-    throw illegalArgument(`[composite] aggregation [${name}] has [${body.sources.length}] sources, the maximum is [${MAX_COMPOSITE_SOURCES}]`);
+    throw illegalArgument(
+      `[composite] aggregation [${name}] has [${body.sources.length}] sources, the maximum is [${MAX_COMPOSITE_SOURCES}]`,
+    );
   }
   const names = new Set<string>();
   const sources: CompositeSource[] = body.sources.map((entry) => {
-    if (!isPlainObject(entry) || Object.keys(entry).length !== 1) throw parsingError(`[composite] each source must be an object with a single name`);
+    if (!isPlainObject(entry) || Object.keys(entry).length !== 1)
+      throw parsingError(`[composite] each source must be an object with a single name`);
     const [sourceName, spec] = Object.entries(entry)[0] as [string, unknown];
     if (names.has(sourceName)) throw illegalArgument(`Composite source names must be unique, found duplicates: [${sourceName}]`);
     names.add(sourceName);
-    if (!isPlainObject(spec) || Object.keys(spec).length !== 1) throw parsingError(`[composite] source [${sourceName}] must hold one value source`);
+    if (!isPlainObject(spec) || Object.keys(spec).length !== 1)
+      throw parsingError(`[composite] source [${sourceName}] must hold one value source`);
     const [sourceType, options] = Object.entries(spec)[0] as [string, unknown];
     if (sourceType !== "terms") {
       throw illegalArgument(
@@ -208,11 +231,13 @@ export function parseFilters(body: JsonObject, base: AggregationBase, state: Par
     countFilter(state);
     translateApiKeyQuery(filter.query, state.now, { budget: state.budget });
   }
-  if (body.other_bucket !== undefined && typeof body.other_bucket !== "boolean") throw parsingError("[filters] failed to parse field [other_bucket]");
-  if (body.other_bucket_key !== undefined && typeof body.other_bucket_key !== "string") throw parsingError("[filters] failed to parse field [other_bucket_key]");
+  if (body.other_bucket !== undefined && typeof body.other_bucket !== "boolean")
+    throw parsingError("[filters] failed to parse field [other_bucket]");
+  if (body.other_bucket_key !== undefined && typeof body.other_bucket_key !== "string")
+    throw parsingError("[filters] failed to parse field [other_bucket_key]");
   if (body.keyed !== undefined && typeof body.keyed !== "boolean") throw parsingError("[filters] failed to parse field [keyed]");
   if (body.keyed === false) keyed = false;
   const otherBucket = body.other_bucket === true || body.other_bucket_key !== undefined;
-  const otherBucketKey = otherBucket ? ((body.other_bucket_key) ?? "_other_") : undefined;
+  const otherBucketKey = otherBucket ? (body.other_bucket_key ?? "_other_") : undefined;
   return { ...base, type: "filters", filters, keyed, otherBucketKey };
 }

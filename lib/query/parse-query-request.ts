@@ -93,7 +93,9 @@ export function parseQueryApiKeysRequest(body: unknown, params: QueryApiKeysPara
   };
   if (body === undefined || body === null) return empty;
   if (typeof body !== "object" || Array.isArray(body)) {
-    throw xContentParseError(`[${PARSER}] Expected START_OBJECT but was: ${Array.isArray(body) ? "START_ARRAY" : `VALUE_${jsonType(body).toUpperCase()}`}`);
+    throw xContentParseError(
+      `[${PARSER}] Expected START_OBJECT but was: ${Array.isArray(body) ? "START_ARRAY" : `VALUE_${jsonType(body).toUpperCase()}`}`,
+    );
   }
   const fields = body as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
@@ -108,7 +110,10 @@ export function parseQueryApiKeysRequest(body: unknown, params: QueryApiKeysPara
 
   const query = present("query") ? fields.query : undefined;
   if (query !== undefined) {
-    if (typeof query !== "object" || Array.isArray(query)) throw xContentParseError(`[${PARSER}] query doesn't support values of type: ${Array.isArray(query) ? "START_ARRAY" : `VALUE_${jsonType(query).toUpperCase()}`}`);
+    if (typeof query !== "object" || Array.isArray(query))
+      throw xContentParseError(
+        `[${PARSER}] query doesn't support values of type: ${Array.isArray(query) ? "START_ARRAY" : `VALUE_${jsonType(query).toUpperCase()}`}`,
+      );
     translateApiKeyQuery(query, now, { budget });
   }
   const from = present("from") ? intField(fields.from, "from") : undefined;
@@ -120,7 +125,9 @@ export function parseQueryApiKeysRequest(body: unknown, params: QueryApiKeysPara
   let searchAfter: unknown[] | undefined;
   if (present("search_after")) {
     if (!Array.isArray(fields.search_after)) {
-      throw xContentParseError(`[${PARSER}] search_after doesn't support values of type: VALUE_${jsonType(fields.search_after).toUpperCase()}`);
+      throw xContentParseError(
+        `[${PARSER}] search_after doesn't support values of type: VALUE_${jsonType(fields.search_after).toUpperCase()}`,
+      );
     }
     searchAfter = fields.search_after;
     if ((from ?? 0) > 0) problems.push("[from] parameter must be set to 0 when [search_after] is used");

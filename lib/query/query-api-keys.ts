@@ -9,7 +9,14 @@ import type { AggregationResult } from "./eval-state.js";
 import { runAggregations } from "./run-aggregations.js";
 import { DateWorkBudget } from "./date-work-budget.js";
 import type { StoredDocument } from "./document-values.js";
-import { attachJoinedValues, DEFAULT_MAX_JOINED_KEYS, resolveJoinedFilter, sortUsesJoined, tooManyToSort, type JoinedFields } from "./joined-fields.js";
+import {
+  attachJoinedValues,
+  DEFAULT_MAX_JOINED_KEYS,
+  resolveJoinedFilter,
+  sortUsesJoined,
+  tooManyToSort,
+  type JoinedFields,
+} from "./joined-fields.js";
 import { and, type MongoFilter } from "./mongo-filter.js";
 import type { QueryApiKeysRequest } from "./parse-query-request.js";
 import { translateApiKeyQuery } from "./translate-query.js";
@@ -132,7 +139,12 @@ export async function queryApiKeys<T extends object>(
   return result;
 }
 
-async function findHits(runner: ApiKeyQueryRunner, request: QueryApiKeysRequest, filter: MongoFilter, now: number): Promise<StoredDocument[]> {
+async function findHits(
+  runner: ApiKeyQueryRunner,
+  request: QueryApiKeysRequest,
+  filter: MongoFilter,
+  now: number,
+): Promise<StoredDocument[]> {
   const hitsFilter =
     request.searchAfter !== undefined ? and([filter, buildSearchAfterFilter(request.sort, request.searchAfter, now)]) : filter;
   const sortSpec = mongoSortSpec(request.sort);

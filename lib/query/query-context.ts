@@ -38,8 +38,10 @@ export function countClauses(context: QueryContext, n: number): void {
 export const COMMON_OPTIONS = ["boost", "_name"];
 
 export function checkCommonOption(queryName: string, key: string, value: unknown): void {
-  if (key === "boost" && typeof value !== "number") throw parsingError(`[${queryName}] query does not support [${key}] of type [${jsonType(value)}]`);
-  if (key === "_name" && typeof value !== "string") throw parsingError(`[${queryName}] query does not support [${key}] of type [${jsonType(value)}]`);
+  if (key === "boost" && typeof value !== "number")
+    throw parsingError(`[${queryName}] query does not support [${key}] of type [${jsonType(value)}]`);
+  if (key === "_name" && typeof value !== "string")
+    throw parsingError(`[${queryName}] query does not support [${key}] of type [${jsonType(value)}]`);
 }
 
 export function checkOnlyKeys(body: JsonObject, queryName: string, allowed: readonly string[]): void {

@@ -147,7 +147,11 @@ function compareToCursor(key: ApiKeySortKey, value: RawValue, cursor: RawValue):
  * done in memory: whether a document comes strictly after `searchAfter` in the order of
  * {@link compareForSort}.
  */
-export function searchAfterPredicate(sort: ApiKeySort | undefined, searchAfter: unknown, now: number = Date.now()): (doc: StoredDocument) => boolean {
+export function searchAfterPredicate(
+  sort: ApiKeySort | undefined,
+  searchAfter: unknown,
+  now: number = Date.now(),
+): (doc: StoredDocument) => boolean {
   const cursor = resolveSearchAfter(sort, searchAfter, now);
   const keys = sort ?? [];
   return (doc) => {

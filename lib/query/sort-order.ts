@@ -47,7 +47,10 @@ export function sortPartitions(sort: ApiKeySort | undefined): MongoFilter[] {
     if (!needsPartition(key) || !key.field || seen.has(key.path)) continue;
     seen.add(key.path);
     const field = key.field;
-    partitions = partitions.flatMap((parts) => [[...parts, presentFilter(field)], [...parts, missingFilter(field)]]);
+    partitions = partitions.flatMap((parts) => [
+      [...parts, presentFilter(field)],
+      [...parts, missingFilter(field)],
+    ]);
   }
   return partitions.map((parts) => and(parts));
 }

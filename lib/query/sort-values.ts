@@ -39,7 +39,7 @@ export function sortValuesFor(doc: StoredDocument, sort: ApiKeySort): SortValue[
     const raw = value.value;
     switch (key.kind) {
       case "date":
-        return key.format ? key.format.format(raw as number, UTC) : (raw);
+        return key.format ? key.format.format(raw as number, UTC) : raw;
       case "boolean":
         return raw === true ? 1 : 0;
       case "keyword":

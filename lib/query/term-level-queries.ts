@@ -51,7 +51,8 @@ export function translateTerms(body: JsonObject, context: QueryContext): MongoFi
     fieldName = key;
     values = value;
   }
-  if (fieldName === undefined) throw parsingError("[terms] query requires a field name, followed by array of terms or a document lookup specification");
+  if (fieldName === undefined)
+    throw parsingError("[terms] query requires a field name, followed by array of terms or a document lookup specification");
   if (isPlainObject(values)) throw illegalArgument("terms query with terms lookup is not currently supported in this context");
   if (!Array.isArray(values)) throw parsingError(`[terms] query does not support [${fieldName}]`);
   if (values.length > MAX_TERMS_COUNT) {
@@ -69,7 +70,10 @@ export function translateTerms(body: JsonObject, context: QueryContext): MongoFi
   if (scalars.length === 0) return matchNone();
   switch (field.kind) {
     case "keyword":
-      return keywordIn(field, scalars.map((value) => keywordValue(value, "terms")));
+      return keywordIn(
+        field,
+        scalars.map((value) => keywordValue(value, "terms")),
+      );
     case "boolean": {
       const booleans = [...new Set(scalars.map((value) => booleanValue(value)))];
       return fieldFilter(field, booleans.length === 1 ? { $eq: booleans[0] } : { $in: booleans });
@@ -80,8 +84,19 @@ export function translateTerms(body: JsonObject, context: QueryContext): MongoFi
 }
 
 const MATCH_OPTIONS = [
-  "query", "operator", "analyzer", "fuzziness", "prefix_length", "max_expansions", "fuzzy_transpositions", "lenient",
-  "zero_terms_query", "auto_generate_synonyms_phrase_query", "minimum_should_match", "fuzzy_rewrite", "cutoff_frequency",
+  "query",
+  "operator",
+  "analyzer",
+  "fuzziness",
+  "prefix_length",
+  "max_expansions",
+  "fuzzy_transpositions",
+  "lenient",
+  "zero_terms_query",
+  "auto_generate_synonyms_phrase_query",
+  "minimum_should_match",
+  "fuzzy_rewrite",
+  "cutoff_frequency",
 ];
 
 export function translateMatch(body: JsonObject, context: QueryContext): MongoFilter {
@@ -152,7 +167,9 @@ export function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" 
   if (field.missingAs !== undefined) {
     missingMatches =
       queryName === "prefix"
-        ? (caseInsensitive ? field.missingAs.toLowerCase().startsWith(text.toLowerCase()) : field.missingAs.startsWith(text))
+        ? caseInsensitive
+          ? field.missingAs.toLowerCase().startsWith(text.toLowerCase())
+          : field.missingAs.startsWith(text)
         : wildcardMatches(text, field.missingAs, caseInsensitive);
   }
   return keywordRegex(field, source, caseInsensitive, missingMatches);

@@ -16,7 +16,10 @@ function clauseList(value: unknown, context: QueryContext, depth: number, transl
 
 export function translateBool(body: JsonObject, context: QueryContext, depth: number, translateClause: ClauseTranslator): MongoFilter {
   checkOnlyKeys(body, "bool", [...BOOL_OCCURS, "minimum_should_match", "adjust_pure_negative"]);
-  const must = [...clauseList(body.must ?? [], context, depth, translateClause), ...clauseList(body.filter ?? [], context, depth, translateClause)];
+  const must = [
+    ...clauseList(body.must ?? [], context, depth, translateClause),
+    ...clauseList(body.filter ?? [], context, depth, translateClause),
+  ];
   const should = clauseList(body.should ?? [], context, depth, translateClause);
   const mustNot = clauseList(body.must_not ?? [], context, depth, translateClause);
   optionalBoolean(body, "adjust_pure_negative", "bool");

@@ -17,7 +17,14 @@ import { matchAll, type MongoFilter } from "./mongo-filter.js";
 import { checkOnlyKeys, countClauses, type JsonObject, type QueryContext } from "./query-context.js";
 import { parsingError } from "./query-errors.js";
 import { translateBool } from "./translate-bool.js";
-import { translateExists, translateIds, translateMatch, translatePrefixOrWildcard, translateTerm, translateTerms } from "./term-level-queries.js";
+import {
+  translateExists,
+  translateIds,
+  translateMatch,
+  translatePrefixOrWildcard,
+  translateTerm,
+  translateTerms,
+} from "./term-level-queries.js";
 import { translateRange } from "./translate-range.js";
 import { translateSimpleQueryString } from "./translate-simple-query-string.js";
 import type { RegexDialect } from "./wildcard-to-regex.js";
@@ -30,13 +37,54 @@ export const MAX_QUERY_DEPTH = 30;
 
 /** The query types Elasticsearch knows but refuses for API keys (the rest are "unknown query"). */
 const KNOWN_UNSUPPORTED_QUERIES = new Set([
-  "boosting", "combined_fields", "constant_score", "dis_max", "distance_feature", "function_score", "fuzzy",
-  "geo_bounding_box", "geo_distance", "geo_grid", "geo_polygon", "geo_shape", "has_child", "has_parent",
-  "intervals", "knn", "match_bool_prefix", "match_none", "match_phrase", "match_phrase_prefix", "more_like_this",
-  "multi_match", "nested", "parent_id", "percolate", "pinned", "query_string", "rank_feature", "regexp", "rule",
-  "script", "script_score", "semantic", "shape", "sparse_vector", "span_containing", "span_field_masking",
-  "span_first", "span_multi", "span_near", "span_not", "span_or", "span_term", "span_within", "terms_set",
-  "text_expansion", "weighted_tokens", "wrapper",
+  "boosting",
+  "combined_fields",
+  "constant_score",
+  "dis_max",
+  "distance_feature",
+  "function_score",
+  "fuzzy",
+  "geo_bounding_box",
+  "geo_distance",
+  "geo_grid",
+  "geo_polygon",
+  "geo_shape",
+  "has_child",
+  "has_parent",
+  "intervals",
+  "knn",
+  "match_bool_prefix",
+  "match_none",
+  "match_phrase",
+  "match_phrase_prefix",
+  "more_like_this",
+  "multi_match",
+  "nested",
+  "parent_id",
+  "percolate",
+  "pinned",
+  "query_string",
+  "rank_feature",
+  "regexp",
+  "rule",
+  "script",
+  "script_score",
+  "semantic",
+  "shape",
+  "sparse_vector",
+  "span_containing",
+  "span_field_masking",
+  "span_first",
+  "span_multi",
+  "span_near",
+  "span_not",
+  "span_or",
+  "span_term",
+  "span_within",
+  "terms_set",
+  "text_expansion",
+  "weighted_tokens",
+  "wrapper",
 ]);
 
 /** Options of {@link translateApiKeyQuery}. */
@@ -60,7 +108,12 @@ export interface TranslateQueryOptions {
  */
 export function translateApiKeyQuery(query: unknown, now: number, options: TranslateQueryOptions = {}): MongoFilter {
   if (query === undefined || query === null) return matchAll();
-  const context: QueryContext = { now, regexDialect: options.regexDialect ?? "portable", budget: options.budget ?? new DateWorkBudget(), clauses: 0 };
+  const context: QueryContext = {
+    now,
+    regexDialect: options.regexDialect ?? "portable",
+    budget: options.budget ?? new DateWorkBudget(),
+    clauses: 0,
+  };
   return translateClause(query, context, 0);
 }
 
@@ -112,6 +165,4 @@ function translateClause(query: unknown, context: QueryContext, depth: number): 
   }
 }
 
-const SUPPORTED = new Set([
-  "match_all", "term", "terms", "match", "ids", "prefix", "wildcard", "exists", "range", "simple_query_string",
-]);
+const SUPPORTED = new Set(["match_all", "term", "terms", "match", "ids", "prefix", "wildcard", "exists", "range", "simple_query_string"]);

@@ -51,8 +51,22 @@ export function translateRange(body: JsonObject, context: QueryContext): MongoFi
     const timeZone = zoneOption !== undefined ? parseTimeZone(zoneOption) : undefined;
     const condition: Record<string, number> = {};
     // Elasticsearch rounds exclusive lower and inclusive upper bounds up (`gt: now/d` = after today).
-    if (lower) condition[lower.inclusive ? "$gte" : "$gt"] = dateValue(lower.value, { now: context.now, roundUp: !lower.inclusive, format, timeZone, budget: context.budget });
-    if (upper) condition[upper.inclusive ? "$lte" : "$lt"] = dateValue(upper.value, { now: context.now, roundUp: upper.inclusive, format, timeZone, budget: context.budget });
+    if (lower)
+      condition[lower.inclusive ? "$gte" : "$gt"] = dateValue(lower.value, {
+        now: context.now,
+        roundUp: !lower.inclusive,
+        format,
+        timeZone,
+        budget: context.budget,
+      });
+    if (upper)
+      condition[upper.inclusive ? "$lte" : "$lt"] = dateValue(upper.value, {
+        now: context.now,
+        roundUp: upper.inclusive,
+        format,
+        timeZone,
+        budget: context.budget,
+      });
     return fieldFilter(field, condition);
   }
   if (field.kind === "boolean") {

@@ -4,15 +4,34 @@ import { resolveApiKeyFieldPattern, type ApiKeyField } from "./api-key-fields.js
 import { parseDateMathOrUndefined } from "./date-math.js";
 import { dateSpan, keywordRegex, termFilter } from "./field-filters.js";
 import { and, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
-import { MAX_QUERY_CLAUSES, checkOnlyKeys, countClauses, optionalBoolean, optionalString, type JsonObject, type QueryContext } from "./query-context.js";
+import {
+  MAX_QUERY_CLAUSES,
+  checkOnlyKeys,
+  countClauses,
+  optionalBoolean,
+  optionalString,
+  type JsonObject,
+  type QueryContext,
+} from "./query-context.js";
 import { parsingError, queryShardError } from "./query-errors.js";
 import { parseSimpleQueryString, type SimpleQueryNode } from "./simple-query-string.js";
 import { prefixToRegex } from "./wildcard-to-regex.js";
 
 const SIMPLE_QUERY_OPTIONS = [
-  "query", "fields", "default_operator", "analyzer", "flags", "lenient", "minimum_should_match", "quote_field_suffix",
-  "analyze_wildcard", "auto_generate_synonyms_phrase_query", "fuzzy_prefix_length", "fuzzy_max_expansions",
-  "fuzzy_transpositions", "type",
+  "query",
+  "fields",
+  "default_operator",
+  "analyzer",
+  "flags",
+  "lenient",
+  "minimum_should_match",
+  "quote_field_suffix",
+  "analyze_wildcard",
+  "auto_generate_synonyms_phrase_query",
+  "fuzzy_prefix_length",
+  "fuzzy_max_expansions",
+  "fuzzy_transpositions",
+  "type",
 ];
 
 export function translateSimpleQueryString(body: JsonObject, context: QueryContext): MongoFilter {
@@ -49,7 +68,12 @@ export function translateSimpleQueryString(body: JsonObject, context: QueryConte
   return filter ?? matchNone();
 }
 
-function translateSimpleNode(node: SimpleQueryNode, fields: readonly ApiKeyField[], lenient: boolean, context: QueryContext): MongoFilter | undefined {
+function translateSimpleNode(
+  node: SimpleQueryNode,
+  fields: readonly ApiKeyField[],
+  lenient: boolean,
+  context: QueryContext,
+): MongoFilter | undefined {
   switch (node.kind) {
     case "term": {
       // One clause per field, as Elasticsearch expands a multi-field term: a long text over many
@@ -76,7 +100,13 @@ function translateSimpleNode(node: SimpleQueryNode, fields: readonly ApiKeyField
   }
 }
 
-function simpleTermFilter(text: string, prefix: boolean, field: ApiKeyField, lenient: boolean, context: QueryContext): MongoFilter | undefined {
+function simpleTermFilter(
+  text: string,
+  prefix: boolean,
+  field: ApiKeyField,
+  lenient: boolean,
+  context: QueryContext,
+): MongoFilter | undefined {
   try {
     if (prefix) {
       if (field.kind !== "keyword") {

@@ -50,7 +50,8 @@ function sortKey(name: string, options: JsonObject | undefined): ApiKeySortKey {
         }
         missing = value;
       } else if (key === "mode") {
-        if (value !== "min" && value !== "max") throw illegalArgument(`[mode] sort value [${String(value)}] is not supported for API keys; use [min] or [max]`);
+        if (value !== "min" && value !== "max")
+          throw illegalArgument(`[mode] sort value [${String(value)}] is not supported for API keys; use [min] or [max]`);
       } else if (key === "format") {
         if (typeof value !== "string") throw xContentParseError("[field_sort] failed to parse field [format]");
         formatOption = value;

@@ -14,9 +14,7 @@ export const MAX_PATTERN_WILDCARDS = 16;
 
 function checkLength(pattern: string, queryName: string): void {
   if (pattern.length > MAX_PATTERN_LENGTH) {
-    throw illegalArgument(
-      `[${queryName}] pattern is too long: [${pattern.length}] characters, the maximum is [${MAX_PATTERN_LENGTH}]`,
-    );
+    throw illegalArgument(`[${queryName}] pattern is too long: [${pattern.length}] characters, the maximum is [${MAX_PATTERN_LENGTH}]`);
   }
 }
 

@@ -32,7 +32,13 @@ export interface ApiKeySelector {
 export type ApiKeyUpdate = Partial<
   Pick<
     ApiKeyDoc,
-    "role_descriptors" | "limited_by_role_descriptors" | "metadata" | "metadata_flattened" | "metadata_values" | "expiration_time" | "creator"
+    | "role_descriptors"
+    | "limited_by_role_descriptors"
+    | "metadata"
+    | "metadata_flattened"
+    | "metadata_values"
+    | "expiration_time"
+    | "creator"
   >
 >;
 
@@ -102,7 +108,10 @@ export class ApiKeyStore {
     if (!isPlausibleApiKeyId(id)) return null;
     const limit = storeTimeLimitOf(this.model);
     return limit.run(
-      this.model.collection.findOne<ApiKeyDoc>({ _id: id } as unknown as mongo.Filter<mongo.Document>, { projection: AUTHENTICATION_PROJECTION, ...limit.options }),
+      this.model.collection.findOne<ApiKeyDoc>({ _id: id } as unknown as mongo.Filter<mongo.Document>, {
+        projection: AUTHENTICATION_PROJECTION,
+        ...limit.options,
+      }),
     );
   }
 
@@ -165,7 +174,10 @@ export class ApiKeyStore {
    * update can never overwrite the invalidation with the document it read before (FerretDB
    * rewrites whole documents); `version` is where to start, from the read that selected the key.
    */
-  async invalidate(targets: ReadonlyArray<{ id: string; version: number }>, now: number): Promise<{ invalidated: string[]; previously: string[] }> {
+  async invalidate(
+    targets: ReadonlyArray<{ id: string; version: number }>,
+    now: number,
+  ): Promise<{ invalidated: string[]; previously: string[] }> {
     const invalidated: string[] = [];
     const previously: string[] = [];
     const CHUNK = 100;
@@ -207,7 +219,10 @@ export class ApiKeyStore {
           if (settled !== undefined) return settled;
         }
         await retryPause(++pauses);
-        const current = await this.model.findById(id, { version: 1, invalidated: 1 }).lean<Pick<ApiKeyDoc, "version" | "invalidated">>().exec();
+        const current = await this.model
+          .findById(id, { version: 1, invalidated: 1 })
+          .lean<Pick<ApiKeyDoc, "version" | "invalidated">>()
+          .exec();
         if (!current) return "missing";
         if (current.invalidated) return "previously";
         if (current.version !== version) {

@@ -135,7 +135,9 @@ export class ApiKeyUsageStore {
    */
   async idsMatching(condition: Record<string, unknown>, limit: number): Promise<string[]> {
     const timeLimit = storeTimeLimitOf(this.model);
-    const docs = await timeLimit.run(this.model.collection.find(condition, { projection: { _id: 1 }, limit: limit + 1, ...timeLimit.options }).toArray());
+    const docs = await timeLimit.run(
+      this.model.collection.find(condition, { projection: { _id: 1 }, limit: limit + 1, ...timeLimit.options }).toArray(),
+    );
     return docs.map((doc) => String(doc._id));
   }
 

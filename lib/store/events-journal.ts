@@ -4,13 +4,7 @@ import type { EventDoc } from "./models.js";
 
 /** What changed. Each instance evicts the matching cache entries when it sees the event. */
 export type SecurityEventKind =
-  | "api_key.invalidate"
-  | "api_key.update"
-  | "api_key.clear_cache"
-  | "user.change"
-  | "role.change"
-  | "privilege.change"
-  | "token.invalidate";
+  "api_key.invalidate" | "api_key.update" | "api_key.clear_cache" | "user.change" | "role.change" | "privilege.change" | "token.invalidate";
 
 export interface SecurityEvent {
   kind: SecurityEventKind;
@@ -83,7 +77,12 @@ export class EventsJournal {
     this.polling = true;
     try {
       const since = this.cursor - EventsJournal.OVERLAP_MS;
-      const docs = await this.model.find({ at: { $gt: since } }).sort({ at: 1 }).limit(10_000).lean().exec();
+      const docs = await this.model
+        .find({ at: { $gt: since } })
+        .sort({ at: 1 })
+        .limit(10_000)
+        .lean()
+        .exec();
       for (const doc of docs) {
         if (this.seen.has(doc._id)) continue;
         this.seen.set(doc._id, doc.at);

@@ -3,8 +3,6 @@ import { escapeRegex } from "../support/escape-regex.js";
 import type { LeaseDoc } from "./models.js";
 import { isDuplicateKey } from "./is-duplicate-key.js";
 
-
-
 /**
  * Named leases in the `leases` collection: at most one holder per name until `until` (epoch ms).
  *
@@ -36,7 +34,10 @@ export class LeaseStore {
     if (!(await this.insert(`${name}#${current.until}`, owner, now + TICKET_KEEP_MS))) return false;
     await this.model.deleteOne({ _id: name }).exec();
     const tickets = `^${escapeRegex(name)}#`;
-    void this.model.deleteMany({ _id: { $regex: tickets }, until: { $lt: now } }).exec().catch(() => undefined);
+    void this.model
+      .deleteMany({ _id: { $regex: tickets }, until: { $lt: now } })
+      .exec()
+      .catch(() => undefined);
     return this.insert(name, owner, until);
   }
 

@@ -295,10 +295,7 @@ export function createModels(connection: Connection, prefix: string, limit: Stor
   );
   events.index({ at: 1 });
 
-  const settings = new Schema<SettingDoc>(
-    { _id: { type: String, required: true }, value: { type: Schema.Types.Mixed } },
-    base,
-  );
+  const settings = new Schema<SettingDoc>({ _id: { type: String, required: true }, value: { type: Schema.Types.Mixed } }, base);
 
   const counters = new Schema<CounterDoc>(
     {

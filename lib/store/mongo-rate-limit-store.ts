@@ -66,7 +66,10 @@ export class MongoRateLimitStore implements Store {
 
   async decrement(key: string): Promise<void> {
     const { id } = this.window();
-    const one = await this.model.findOne({ _id: this.hits(key, id) }, { _id: 1 }).lean<Pick<CounterDoc, "_id">>().exec();
+    const one = await this.model
+      .findOne({ _id: this.hits(key, id) }, { _id: 1 })
+      .lean<Pick<CounterDoc, "_id">>()
+      .exec();
     if (one) await this.model.deleteOne({ _id: one._id }).exec();
   }
 

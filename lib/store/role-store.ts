@@ -7,7 +7,10 @@ export class RoleStore {
   constructor(private readonly model: Model<RoleDoc>) {}
 
   async get(names: string[]): Promise<Map<string, RoleDescriptor>> {
-    const docs = await this.model.find({ _id: { $in: names } }).lean<RoleDoc[]>().exec();
+    const docs = await this.model
+      .find({ _id: { $in: names } })
+      .lean<RoleDoc[]>()
+      .exec();
     return new Map(docs.map((d) => [d._id, d.descriptor]));
   }
 
@@ -18,9 +21,7 @@ export class RoleStore {
 
   /** Inserts or replaces; true when created. */
   async put(name: string, descriptor: RoleDescriptor): Promise<boolean> {
-    const result = await this.model
-      .updateOne({ _id: name }, { $set: { descriptor }, $inc: { version: 1 } }, { upsert: true })
-      .exec();
+    const result = await this.model.updateOne({ _id: name }, { $set: { descriptor }, $inc: { version: 1 } }, { upsert: true }).exec();
     return result.upsertedCount > 0;
   }
 

@@ -64,7 +64,20 @@ export function storeTimeLimitOf(model: object): StoreTimeLimit {
 }
 
 // Every query operation a store may use, `distinct` excepted (see the class comment).
-const QUERY_OPERATIONS: Array<"find" | "findOne" | "countDocuments" | "estimatedDocumentCount" | "updateOne" | "updateMany" | "replaceOne" | "deleteOne" | "deleteMany" | "findOneAndUpdate" | "findOneAndReplace" | "findOneAndDelete"> = [
+const QUERY_OPERATIONS: Array<
+  | "find"
+  | "findOne"
+  | "countDocuments"
+  | "estimatedDocumentCount"
+  | "updateOne"
+  | "updateMany"
+  | "replaceOne"
+  | "deleteOne"
+  | "deleteMany"
+  | "findOneAndUpdate"
+  | "findOneAndReplace"
+  | "findOneAndDelete"
+> = [
   "find",
   "findOne",
   "countDocuments",
@@ -93,9 +106,13 @@ export function installStoreTimeLimit<T>(schema: Schema<T>): void {
     const limit = storeTimeLimitOf(this.model());
     if (limit.ms > 0 && this.options.maxTimeMS === undefined) this.option({ maxTimeMS: limit.ms });
   });
-  schema.post(QUERY_OPERATIONS, { document: false, query: true, errorHandler: true }, function (this: Query<unknown, unknown>, error, _res, next) {
-    next(storeTimeLimitOf(this.model).translate(error) as Error);
-  });
+  schema.post(
+    QUERY_OPERATIONS,
+    { document: false, query: true, errorHandler: true },
+    function (this: Query<unknown, unknown>, error, _res, next) {
+      next(storeTimeLimitOf(this.model).translate(error) as Error);
+    },
+  );
   schema.post("aggregate", { errorHandler: true }, function (this: Aggregate<unknown>, error, _res, next) {
     next(storeTimeLimitOf(this.model()).translate(error) as Error);
   });

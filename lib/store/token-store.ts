@@ -58,7 +58,9 @@ export class TokenStore {
 
   /** Invalidates the access token `id`. `changed` is false when it already was; `found` false when there is no such token. */
   async invalidateAccess(id: string, now: number): Promise<{ found: boolean; changed: boolean }> {
-    const result = await this.model.updateOne({ _id: assertString(id, "id"), invalidated: false }, { $set: { invalidated: true, invalidation_time: now } }).exec();
+    const result = await this.model
+      .updateOne({ _id: assertString(id, "id"), invalidated: false }, { $set: { invalidated: true, invalidation_time: now } })
+      .exec();
     if (result.modifiedCount === 1) return { found: true, changed: true };
     const exists = await this.model.exists({ _id: id }).exec();
     return { found: exists !== null, changed: false };
@@ -66,7 +68,9 @@ export class TokenStore {
 
   /** Invalidates the refresh token of document `id` (the access token stays valid, as in Elasticsearch). */
   async invalidateRefresh(id: string): Promise<boolean> {
-    const result = await this.model.updateOne({ _id: assertString(id, "id"), refresh_invalidated: false }, { $set: { refresh_invalidated: true } }).exec();
+    const result = await this.model
+      .updateOne({ _id: assertString(id, "id"), refresh_invalidated: false }, { $set: { refresh_invalidated: true } })
+      .exec();
     return result.modifiedCount === 1;
   }
 

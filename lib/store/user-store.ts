@@ -46,9 +46,7 @@ export class UserStore {
   /** Creates the user only if absent; returns false when it already existed. */
   async createIfAbsent(doc: Omit<UserDoc, "version">): Promise<boolean> {
     try {
-      const result = await this.model
-        .updateOne({ _id: doc._id }, { $setOnInsert: { ...doc, version: 1 } }, { upsert: true })
-        .exec();
+      const result = await this.model.updateOne({ _id: doc._id }, { $setOnInsert: { ...doc, version: 1 } }, { upsert: true }).exec();
       return result.upsertedCount > 0;
     } catch (error) {
       // Two instances starting together both try to insert: MongoDB answers the loser with a
@@ -68,4 +66,3 @@ export class UserStore {
     return result.matchedCount > 0;
   }
 }
-

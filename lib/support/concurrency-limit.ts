@@ -20,7 +20,9 @@ export class ConcurrencyLimit {
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) {
       if (this.waiting.length >= this.maxQueue) {
-        throw new SecurityError(429, "es_rejected_execution_exception", "server is too busy to respond", { headers: { "Retry-After": "1" } });
+        throw new SecurityError(429, "es_rejected_execution_exception", "server is too busy to respond", {
+          headers: { "Retry-After": "1" },
+        });
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {

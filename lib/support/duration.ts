@@ -40,7 +40,10 @@ export function parseDuration(value: unknown, setting: string): number {
 /** Like {@link parseDuration} but for options: developer misuse is a TypeError. */
 export function optionDuration(value: string | number, option: string): number {
   if (typeof value === "number") {
-    if (!Number.isFinite(value) || value < 0) throw new TypeError(`express-keyguard: option ${option} must be a non-negative number of milliseconds or a duration such as "5m" (got ${value})`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new TypeError(
+        `express-keyguard: option ${option} must be a non-negative number of milliseconds or a duration such as "5m" (got ${value})`,
+      );
     return value;
   }
   try {

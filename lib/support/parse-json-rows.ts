@@ -98,7 +98,10 @@ function parseJsonArray(text: string, open: number): ParsedJsonRows {
     } catch (error) {
       const { offset, reason } = invalidJson(error, source, elementStart);
       const line = lineAt(starts, Math.min(offset, elementStart + source.length));
-      problems.push({ line, reason: line === lineAt(starts, elementStart) ? reason : `${reason} (in the row starting at line ${lineAt(starts, elementStart)})` });
+      problems.push({
+        line,
+        reason: line === lineAt(starts, elementStart) ? reason : `${reason} (in the row starting at line ${lineAt(starts, elementStart)})`,
+      });
     }
     elementStart = -1;
   };
@@ -152,7 +155,10 @@ function parseJsonArray(text: string, open: number): ParsedJsonRows {
   if (closed < 0) {
     problemAt(text.length, "invalid JSON: the array is not closed with ]");
   } else if (text.slice(closed + 1).trim() !== "") {
-    problemAt(closed + 1 + (text.slice(closed + 1).length - text.slice(closed + 1).trimStart().length), "invalid JSON: content after the closing ]");
+    problemAt(
+      closed + 1 + (text.slice(closed + 1).length - text.slice(closed + 1).trimStart().length),
+      "invalid JSON: content after the closing ]",
+    );
   }
   return { format: "json-array", rows, problems };
 }

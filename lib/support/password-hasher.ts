@@ -65,7 +65,9 @@ export class PasswordHasher {
   private run(task: HashTask): Promise<string | boolean> {
     if (this.closed) return Promise.reject(new Error("password hasher closed"));
     if (this.queue.length >= this.options.maxQueue) {
-      return Promise.reject(new SecurityError(429, "es_rejected_execution_exception", "server is too busy to respond", { headers: { "Retry-After": "1" } }));
+      return Promise.reject(
+        new SecurityError(429, "es_rejected_execution_exception", "server is too busy to respond", { headers: { "Retry-After": "1" } }),
+      );
     }
     return new Promise((resolve, reject) => {
       task.id = this.nextId++;

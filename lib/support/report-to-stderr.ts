@@ -9,6 +9,14 @@ export function reportToStderr(error: unknown, request: InternalErrorRequest): v
   const e = (typeof error === "object" && error !== null ? error : {}) as { name?: unknown; code?: unknown; stack?: unknown };
   const name = typeof e.name === "string" ? e.name : typeof error;
   const code = typeof e.code === "string" || typeof e.code === "number" ? ` (code ${e.code})` : "";
-  const frames = typeof e.stack === "string" ? e.stack.split("\n").filter((line) => /^\s+at /.test(line)).join("\n") : "";
-  process.stderr.write(`express-keyguard: internal error answering ${request.method} ${request.path}: ${name}${code}\n${frames ? frames + "\n" : ""}`);
+  const frames =
+    typeof e.stack === "string"
+      ? e.stack
+          .split("\n")
+          .filter((line) => /^\s+at /.test(line))
+          .join("\n")
+      : "";
+  process.stderr.write(
+    `express-keyguard: internal error answering ${request.method} ${request.path}: ${name}${code}\n${frames ? frames + "\n" : ""}`,
+  );
 }

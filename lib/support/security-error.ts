@@ -66,11 +66,7 @@ export class SecurityError extends Error {
 }
 
 /** The three challenges Elasticsearch sends with every 401. */
-export const WWW_AUTHENTICATE_CHALLENGES = [
-  'Basic realm="security", charset="UTF-8"',
-  'Bearer realm="security"',
-  "ApiKey",
-];
+export const WWW_AUTHENTICATE_CHALLENGES = ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"];
 
 export function authenticationError(reason: string, metadata?: ErrorMetadata, cause?: SecurityError): SecurityError {
   return new SecurityError(401, "security_exception", reason, {

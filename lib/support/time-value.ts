@@ -66,7 +66,9 @@ export function parseTimeValue(value: string, setting: string): TimeValue {
     throw illegalArgument(`failed to parse [${value}]`);
   }
   if (amount < -1n) {
-    throw illegalArgument(`failed to parse setting [${setting}] with value [${value}] as a time value: negative durations are not supported`);
+    throw illegalArgument(
+      `failed to parse setting [${setting}] with value [${value}] as a time value: negative durations are not supported`,
+    );
   }
   return timeValue(amount, nanos, value, setting);
 }

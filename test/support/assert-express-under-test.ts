@@ -18,7 +18,11 @@ export function assertExpressUnderTest(libraryRouter: { use: unknown }): string 
   const entry = import.meta.resolve("express");
   const manifest: unknown = JSON.parse(readFileSync(new URL("./package.json", entry), "utf8"));
   const version = typeof manifest === "object" && manifest !== null && "version" in manifest ? String(manifest.version) : "";
-  assert.equal(Number(version.split(".")[0]), EXPRESS_MAJOR_UNDER_TEST, `express resolved to ${version || "an unknown version"} (${entry})`);
+  assert.equal(
+    Number(version.split(".")[0]),
+    EXPRESS_MAJOR_UNDER_TEST,
+    `express resolved to ${version || "an unknown version"} (${entry})`,
+  );
   assert.equal(libraryRouter.use, express.Router().use, "the library's router was built by another Express than the app's");
   return version;
 }

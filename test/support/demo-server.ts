@@ -17,7 +17,11 @@ export interface DemoServer {
  * roles seeded through its own HTTP API (as `npm run demo` does). `close` stops everything and
  * drops the database.
  */
-export async function startDemoServer(label: string, password: string, options: Omit<DemoOptions, "connection" | "bootstrapPassword"> = {}): Promise<DemoServer> {
+export async function startDemoServer(
+  label: string,
+  password: string,
+  options: Omit<DemoOptions, "connection" | "bootstrapPassword"> = {},
+): Promise<DemoServer> {
   const db = await openTestDatabase(label);
   const demo = createDemoApp({ passwordHashCost: 4, ...options, connection: db.connection, bootstrapPassword: password });
   await demo.security.start();

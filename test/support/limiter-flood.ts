@@ -12,7 +12,11 @@ const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const LIMITS = { limit: 10, windowMs: 15 * 60_000, addressLimit: 200, addressWindowMs: 15 * 60_000 };
 // Requests without a response object are counted on this instance only: the stores are never reached.
 const model = {} as Model<CounterDoc>;
-const limiter = new FailureLimiter({ pairs: new MongoRateLimitStore(model, "authc:pair:"), addresses: new MongoRateLimitStore(model, "authc:address:") }, LIMITS, 0);
+const limiter = new FailureLimiter(
+  { pairs: new MongoRateLimitStore(model, "authc:pair:"), addresses: new MongoRateLimitStore(model, "authc:address:") },
+  LIMITS,
+  0,
+);
 const req = { ip: "203.0.113.7", socket: {}, headers: {} } as unknown as Request;
 const claim = (principal: string) => ({ principals: [principal], reserve: true, blame: () => 0 });
 const wrong = async (): Promise<never> => {

@@ -7,7 +7,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 // Compiled to build/test/support/: the script lives in <repo>/scripts/, outside build/.
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-const mongoServer = (await import(pathToFileURL(join(repoRoot, "scripts", "mongo-server.mjs")).href)) as typeof import("../../scripts/mongo-server.mjs");
+const mongoServer = (await import(
+  pathToFileURL(join(repoRoot, "scripts", "mongo-server.mjs")).href
+)) as typeof import("../../scripts/mongo-server.mjs");
 
 /**
  * A private MongoDB-compatible server that a fault test may stop, kill, freeze and restart on the

@@ -50,7 +50,12 @@ export async function startTestApp(
   db?: TestDatabase,
 ): Promise<TestApp> {
   const database = db ?? (await openTestDatabase(label));
-  const { security, core } = createSecurityInternals({ connection: database.connection, bootstrapPassword: ADMIN_PASSWORD, passwordHashCost: 4, ...options });
+  const { security, core } = createSecurityInternals({
+    connection: database.connection,
+    bootstrapPassword: ADMIN_PASSWORD,
+    passwordHashCost: 4,
+    ...options,
+  });
   await security.start();
   const app = express();
   app.use(security.authenticate());
@@ -89,7 +94,8 @@ export async function startTestApp(
     app,
     baseUrl,
     request,
-    admin: (method, path, body) => request(method, path, { auth: { user: "elastic", password: ADMIN_PASSWORD }, ...(body !== undefined ? { body } : {}) }),
+    admin: (method, path, body) =>
+      request(method, path, { auth: { user: "elastic", password: ADMIN_PASSWORD }, ...(body !== undefined ? { body } : {}) }),
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -111,7 +111,9 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
     if (snapshot.type !== "rest") {
       return {
         status: "terminate",
-        error: authenticationError(`authentication expected API key type of [rest], but API key [${snapshot.id}] has type [${snapshot.type}]`),
+        error: authenticationError(
+          `authentication expected API key type of [rest], but API key [${snapshot.id}] has type [${snapshot.type}]`,
+        ),
       };
     }
     if (snapshot.expirationTime !== null && snapshot.expirationTime <= now) {

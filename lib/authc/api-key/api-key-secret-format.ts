@@ -75,7 +75,9 @@ export class ApiKeySecretFormat {
 
   constructor(readonly prefix: string = DEFAULT_SECRET_PREFIX) {
     if (typeof prefix !== "string" || !SECRET_PREFIX_PATTERN.test(prefix)) {
-      throw new TypeError(`express-keyguard: API-key secret prefix must be 1 to 16 characters of [A-Za-z0-9_-] (got ${JSON.stringify(prefix)})`);
+      throw new TypeError(
+        `express-keyguard: API-key secret prefix must be 1 to 16 characters of [A-Za-z0-9_-] (got ${JSON.stringify(prefix)})`,
+      );
     }
     this.length = prefix.length + SECRET_BODY_LENGTH;
   }

@@ -98,6 +98,9 @@ export function parseAuthenticationRecord(value: unknown): AuthenticationRecord 
   const authenticationType = oneOf(value.authentication_type, "authentication_type", ["api_key", "token"] as const);
   if (!isObjectLiteral(value.api_key)) throw new InvalidAuthenticationRecordError("[api_key] must be an object {id, name}");
   onlyFields(value.api_key, ["id", "name"], "api_key.");
-  const apiKey = { id: text(value.api_key.id, "api_key.id"), name: value.api_key.name === null ? null : text(value.api_key.name, "api_key.name") };
+  const apiKey = {
+    id: text(value.api_key.id, "api_key.id"),
+    name: value.api_key.name === null ? null : text(value.api_key.name, "api_key.name"),
+  };
   return { version: 1, type, username, realm, authentication_type: authenticationType, source, captured_at: capturedAt, api_key: apiKey };
 }

@@ -33,7 +33,10 @@ export class AuthenticationRestorer {
   private async restoreUser(record: RealmAuthenticationRecord): Promise<Authentication> {
     const realm = this.deps.findRealm(record.realm.name);
     if (!realm || realm.type !== record.realm.type || !realm.lookup) {
-      throw new IdentityRevokedError("realm_not_found", `realm [${record.realm.name}] of type [${record.realm.type}] no longer exists or cannot look users up`);
+      throw new IdentityRevokedError(
+        "realm_not_found",
+        `realm [${record.realm.name}] of type [${record.realm.type}] no longer exists or cannot look users up`,
+      );
     }
     const found: User | null = await realm.lookup(record.username);
     if (!found || found.username !== record.username) {
@@ -51,13 +54,20 @@ export class AuthenticationRestorer {
     } catch (error) {
       if (!isSecurityError(error) || error.status !== 401) throw error;
       const detail = String(error.metadata.additional_unsuccessful_credentials ?? error.reason);
-      const cause = detail.includes("invalidated") ? "api_key_invalidated" : detail.includes("expired") ? "api_key_expired" : "api_key_not_found";
+      const cause = detail.includes("invalidated")
+        ? "api_key_invalidated"
+        : detail.includes("expired")
+          ? "api_key_expired"
+          : "api_key_not_found";
       throw new IdentityRevokedError(cause, `API key [${id}] can no longer be used: ${detail}`, error);
     }
     const creatorRealm = auth.apiKey?.creatorRealm;
     // The record is the host app's data: a key id pointing at someone else's key is not that owner's.
     if (auth.user.username !== record.username || creatorRealm?.name !== record.realm.name) {
-      throw new IdentityRevokedError("api_key_owner_changed", `API key [${id}] is not owned by user [${record.username}] of realm [${record.realm.name}]`);
+      throw new IdentityRevokedError(
+        "api_key_owner_changed",
+        `API key [${id}] is not owned by user [${record.username}] of realm [${record.realm.name}]`,
+      );
     }
     return auth;
   }

@@ -9,9 +9,7 @@ const TOKEN_ID = /^[A-Za-z0-9_-]{20}$/;
 
 /** What {@link verifyAccessToken} found. `expired` is only reported for an authentic token. */
 export type AccessTokenCheck =
-  | { status: "valid"; id: string; expiresAt: number }
-  | { status: "expired"; id: string }
-  | { status: "invalid" };
+  { status: "valid"; id: string; expiresAt: number } | { status: "expired"; id: string } | { status: "invalid" };
 
 export interface AccessTokenClaims {
   /** Token id (`jti`): the `tokens` document. */
@@ -26,11 +24,9 @@ export interface AccessTokenClaims {
 
 /** Signs an access token: HS256 JWT with `jti`, `sub`, `iat`, `exp`, `iss`. */
 export function signAccessToken(claims: AccessTokenClaims, key: KeyObject): string {
-  return jwt.sign(
-    { jti: claims.id, sub: claims.subject, iat: claims.issuedAt, exp: claims.expiresAt, iss: TOKEN_ISSUER },
-    key,
-    { algorithm: "HS256" },
-  );
+  return jwt.sign({ jti: claims.id, sub: claims.subject, iat: claims.issuedAt, exp: claims.expiresAt, iss: TOKEN_ISSUER }, key, {
+    algorithm: "HS256",
+  });
 }
 
 /**

@@ -9,7 +9,6 @@ export const SIGNING_KEY_SETTING = "token_signing_key";
 /** HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2). */
 export const MIN_SIGNING_KEY_BYTES = 32;
 
-
 /** Accepted forms of `tokens.signingKey`. */
 export type SigningKeyInput = string | Buffer | Uint8Array | KeyObject;
 
@@ -27,7 +26,8 @@ export function toSigningKey(input: unknown, option: string): KeyObject {
     return input;
   }
   if (typeof input === "string") {
-    if (Buffer.byteLength(input, "utf8") < MIN_SIGNING_KEY_BYTES) fail(`must be at least ${MIN_SIGNING_KEY_BYTES} bytes long (e.g. 64 random bytes, hex or base64 encoded)`);
+    if (Buffer.byteLength(input, "utf8") < MIN_SIGNING_KEY_BYTES)
+      fail(`must be at least ${MIN_SIGNING_KEY_BYTES} bytes long (e.g. 64 random bytes, hex or base64 encoded)`);
     return createSecretKey(Buffer.from(input, "utf8"));
   }
   if (input instanceof Uint8Array) {
@@ -36,7 +36,6 @@ export function toSigningKey(input: unknown, option: string): KeyObject {
   }
   return fail("must be a string, a Buffer or a secret KeyObject of at least 32 bytes");
 }
-
 
 /**
  * The key that signs and verifies access tokens: the configured one, or a secret generated once

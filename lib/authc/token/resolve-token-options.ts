@@ -26,7 +26,10 @@ export function resolveTokenOptions(options: TokenOptions | undefined): Resolved
   // Elasticsearch's xpack.security.authc.token.timeout: 1s to 1h, whole seconds (JWT `exp`).
   const accessTokenLifetimeMs = optionDuration(o.accessTokenLifetime ?? "20m", "tokens.accessTokenLifetime");
   if (accessTokenLifetimeMs < SECOND || accessTokenLifetimeMs > HOUR || accessTokenLifetimeMs % SECOND !== 0) {
-    fail("accessTokenLifetime", `must be whole seconds from "1s" to "1h", as in Elasticsearch (got ${JSON.stringify(o.accessTokenLifetime)})`);
+    fail(
+      "accessTokenLifetime",
+      `must be whole seconds from "1s" to "1h", as in Elasticsearch (got ${JSON.stringify(o.accessTokenLifetime)})`,
+    );
   }
   const refreshTokenLifetimeMs = optionDuration(o.refreshTokenLifetime ?? "24h", "tokens.refreshTokenLifetime");
   if (refreshTokenLifetimeMs < SECOND || refreshTokenLifetimeMs > MAX_REFRESH) {

@@ -65,7 +65,12 @@ function realmOf(value: unknown): RealmRef {
 }
 
 function userOf(value: unknown): User {
-  if (!isPlainObject(value) || typeof value.username !== "string" || !Array.isArray(value.roles) || !value.roles.every((r) => typeof r === "string")) {
+  if (
+    !isPlainObject(value) ||
+    typeof value.username !== "string" ||
+    !Array.isArray(value.roles) ||
+    !value.roles.every((r) => typeof r === "string")
+  ) {
     throw new Error("bad user");
   }
   return {

@@ -72,7 +72,9 @@ export interface AdminUiContext {
 export function createAdminUi(options: AdminUiOptions | undefined, context: AdminUiContext): RequestHandler {
   const resolved = resolveAdminUiOptions(options);
   if (!context.apiKeysEnabled) {
-    throw new TypeError("express-keyguard: adminUi() manages API keys, but option apiKeys.enabled is false; enable API keys or leave the admin UI out");
+    throw new TypeError(
+      "express-keyguard: adminUi() manages API keys, but option apiKeys.enabled is false; enable API keys or leave the admin UI out",
+    );
   }
   const scripts = readAdminUiScripts();
   const styles = staticAsset(ADMIN_UI_STYLES, "text/css; charset=utf-8");
@@ -119,7 +121,12 @@ export function createAdminUi(options: AdminUiOptions | undefined, context: Admi
     const mountPrefix = req.baseUrl;
     if (!SAFE_PREFIX.test(mountPrefix)) return next();
     const html = Buffer.from(
-      renderAdminPage({ assetBase: `${mountPrefix}${path}/${version}`, apiBase: resolved.apiBase ?? mountPrefix, entry: ADMIN_UI_ENTRY, preloads }),
+      renderAdminPage({
+        assetBase: `${mountPrefix}${path}/${version}`,
+        apiBase: resolved.apiBase ?? mountPrefix,
+        entry: ADMIN_UI_ENTRY,
+        preloads,
+      }),
       "utf8",
     );
     setCommon(res);

@@ -19,7 +19,9 @@ const MODULE_NAME = /^[a-z0-9-]+\.js$/;
  */
 export function readAdminUiScripts(dir: string = SCRIPTS_DIR): ReadonlyMap<string, StaticAsset> {
   if (!existsSync(join(dir, ADMIN_UI_ENTRY))) {
-    throw new Error(`express-keyguard: the admin UI's browser build is missing (${ADMIN_UI_ENTRY} next to the package's modules); build the package with its build script`);
+    throw new Error(
+      `express-keyguard: the admin UI's browser build is missing (${ADMIN_UI_ENTRY} next to the package's modules); build the package with its build script`,
+    );
   }
   const scripts = new Map<string, StaticAsset>();
   const files = readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile() && MODULE_NAME.test(entry.name));

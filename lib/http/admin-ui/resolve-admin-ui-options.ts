@@ -43,9 +43,13 @@ function urlPath(value: unknown, option: string, allowEmpty: boolean): string {
   if (trimmed === "" && allowEmpty) return "";
   if (trimmed.length > MAX_PATH_LENGTH) fail(option, `must be at most ${MAX_PATH_LENGTH} characters`);
   if (!SEGMENTS.test(trimmed)) {
-    fail(option, `must start with "/" and hold only letters, digits, "-", ".", "_", "~" and "/" between non-empty segments, such as ${example} (got ${JSON.stringify(value)})`);
+    fail(
+      option,
+      `must start with "/" and hold only letters, digits, "-", ".", "_", "~" and "/" between non-empty segments, such as ${example} (got ${JSON.stringify(value)})`,
+    );
   }
-  if (trimmed.split("/").some((segment) => segment === "." || segment === "..")) fail(option, `must not contain "." or ".." segments (got ${JSON.stringify(value)})`);
+  if (trimmed.split("/").some((segment) => segment === "." || segment === ".."))
+    fail(option, `must not contain "." or ".." segments (got ${JSON.stringify(value)})`);
   return trimmed;
 }
 
@@ -56,7 +60,9 @@ function urlPath(value: unknown, option: string, allowEmpty: boolean): string {
 export function resolveAdminUiOptions(options: unknown): ResolvedAdminUiOptions {
   if (options === undefined) return { path: "/_security/ui", apiBase: undefined };
   if (typeof options !== "object" || options === null || Array.isArray(options)) {
-    throw new TypeError(`express-keyguard: adminUi(options) takes { path?: string, apiBase?: string } (got ${JSON.stringify(options) ?? typeof options})`);
+    throw new TypeError(
+      `express-keyguard: adminUi(options) takes { path?: string, apiBase?: string } (got ${JSON.stringify(options) ?? typeof options})`,
+    );
   }
   const given = options as Record<string, unknown>;
   for (const key of Object.keys(given)) {

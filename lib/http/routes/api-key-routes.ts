@@ -33,19 +33,22 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, route: Rou
 
   router.get(
     "/api_key",
-    route(["id", "name", "username", "realm_name", "owner", "with_limited_by", "active_only", "with_profile_uid"], async ({ auth, query }) => {
-      const params = {
-        ...(query.id !== undefined ? { id: query.id } : {}),
-        ...(query.name !== undefined ? { name: query.name } : {}),
-        ...(query.username !== undefined ? { username: query.username } : {}),
-        ...(query.realm_name !== undefined ? { realm_name: query.realm_name } : {}),
-        owner: booleanParam(query, "owner"),
-        with_limited_by: booleanParam(query, "with_limited_by"),
-        active_only: booleanParam(query, "active_only"),
-        with_profile_uid: booleanParam(query, "with_profile_uid"),
-      };
-      return { body: await keys.get(auth, params) };
-    }),
+    route(
+      ["id", "name", "username", "realm_name", "owner", "with_limited_by", "active_only", "with_profile_uid"],
+      async ({ auth, query }) => {
+        const params = {
+          ...(query.id !== undefined ? { id: query.id } : {}),
+          ...(query.name !== undefined ? { name: query.name } : {}),
+          ...(query.username !== undefined ? { username: query.username } : {}),
+          ...(query.realm_name !== undefined ? { realm_name: query.realm_name } : {}),
+          owner: booleanParam(query, "owner"),
+          with_limited_by: booleanParam(query, "with_limited_by"),
+          active_only: booleanParam(query, "active_only"),
+          with_profile_uid: booleanParam(query, "with_profile_uid"),
+        };
+        return { body: await keys.get(auth, params) };
+      },
+    ),
   );
 
   router.delete(
@@ -74,7 +77,11 @@ export function mountApiKeyRoutes(router: Router, core: SecurityCore, route: Rou
       checkRefresh(params);
       const grant = () => keys.grant(auth, body);
       const principal = grantPrincipal(body);
-      return { body: await (limiter && principal !== undefined ? limiter.guard(req, bodyClaim(principal, isAuthenticationFailure), grant) : grant()) };
+      return {
+        body: await (limiter && principal !== undefined
+          ? limiter.guard(req, bodyClaim(principal, isAuthenticationFailure), grant)
+          : grant()),
+      };
     }),
   );
 

@@ -7,7 +7,10 @@ import type { Route } from "../route.js";
 
 /** `_authenticate`, `_has_privileges`, `_privileges`: open to every authenticated subject. */
 export function mountAuthenticateRoutes(router: Router, core: SecurityCore, route: Route): void {
-  router.get("/_authenticate", route([], ({ auth }) => Promise.resolve({ body: auth.toJSON() })));
+  router.get(
+    "/_authenticate",
+    route([], ({ auth }) => Promise.resolve({ body: auth.toJSON() })),
+  );
 
   const hasPrivileges = route([], async ({ auth, body, params }) => {
     if (params.username !== undefined && params.username !== auth.user.username) {

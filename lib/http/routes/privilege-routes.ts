@@ -9,7 +9,8 @@ export function mountPrivilegeRoutes(router: Router, core: SecurityCore, route: 
   router.post("/privilege", put);
 
   const get = route([], async ({ auth, params }) => {
-    const application = params.application === undefined || params.application === "_all" || params.application === "*" ? undefined : params.application;
+    const application =
+      params.application === undefined || params.application === "_all" || params.application === "*" ? undefined : params.application;
     const found = await core.privileges.get(auth, application, listParam(params.names));
     return found ? { body: found } : { status: 404, body: {} };
   });

@@ -26,7 +26,9 @@ export function mountTokenRoutes(router: Router, core: SecurityCore, route: Rout
       try {
         const create = () => tokens.create(auth, body);
         const principal = grantPrincipal(body);
-        return { body: await (limiter && principal !== undefined ? limiter.guard(req, bodyClaim(principal, isGrantFailure), create) : create()) };
+        return {
+          body: await (limiter && principal !== undefined ? limiter.guard(req, bodyClaim(principal, isGrantFailure), create) : create()),
+        };
       } catch (error) {
         if (error instanceof TokenRequestError) return { status: 400, body: error.toOAuth2Body() };
         throw error;

@@ -33,7 +33,10 @@ export function mountUserRoutes(router: Router, core: SecurityCore, route: Route
     }),
   );
 
-  for (const [suffix, enabled] of [["_enable", true], ["_disable", false]] as const) {
+  for (const [suffix, enabled] of [
+    ["_enable", true],
+    ["_disable", false],
+  ] as const) {
     const handler = route(["refresh"], async ({ auth, params }) => {
       const found = await core.users.setEnabled(auth, params.username as string, enabled);
       return found ? { body: {} } : { status: 404, body: notFound(params.username as string) };

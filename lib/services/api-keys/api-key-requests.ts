@@ -350,7 +350,7 @@ export function parseGrantRequest(body: unknown): ParsedGrantRequest {
   }
   const rawKey = input.api_key;
   if (rawKey !== undefined && rawKey !== null && !isPlainObject(rawKey)) throw wrongType(parser, "api_key", rawKey);
-  const key = parseCreateFields("api_key_request", (rawKey ?? {}));
+  const key = parseCreateFields("api_key_request", rawKey ?? {});
 
   // ApiKey request problems first, then the grant's (GrantApiKeyRequest.validate order).
   const problems = [...nameProblems(key.name), ...metadataProblems(key.fields.metadata)];

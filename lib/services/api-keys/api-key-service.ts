@@ -109,13 +109,18 @@ export class ApiKeyService {
       docTtlMs: deps.config.cacheTtlMs > 0 ? deps.config.docCacheTtlMs : 0,
     });
     this.usageStore = new ApiKeyUsageStore(deps.models.apiKeyUsage, leases);
-    this.usage = deps.config.usageFlushIntervalMs > 0 ? new ApiKeyUsageRecorder(this.usageStore, { intervalMs: deps.config.usageFlushIntervalMs }) : undefined;
+    this.usage =
+      deps.config.usageFlushIntervalMs > 0
+        ? new ApiKeyUsageRecorder(this.usageStore, { intervalMs: deps.config.usageFlushIntervalMs })
+        : undefined;
     this.secretFormat = new ApiKeySecretFormat(deps.config.secretPrefix);
     this.hashUpgrader = new ApiKeyHashUpgrader(this.store, this.hasher, this.cache, deps.audit, () => this.clock());
     this.authenticator = new ApiKeyAuthenticator(this.store, this.hasher, this.cache, () => this.clock(), {
       secretFormat: this.secretFormat,
       ...(this.usage ? { usage: this.usage } : {}),
-      ...(deps.config.upgradeHashes ? { onVerified: (snapshot: ApiKeySnapshot, secret: string) => this.hashUpgrader.consider(snapshot, secret) } : {}),
+      ...(deps.config.upgradeHashes
+        ? { onVerified: (snapshot: ApiKeySnapshot, secret: string) => this.hashUpgrader.consider(snapshot, secret) }
+        : {}),
     });
     this.remover = new ApiKeyRemover(this.store, leases, {
       retentionMs: deps.config.retentionMs,
@@ -142,7 +147,10 @@ export class ApiKeyService {
       config: this.config,
       clock: () => this.clock(),
     };
-    this.grantTypes.set("password", (grant) => "Basic " + Buffer.from(`${grant.username ?? ""}:${grant.password ?? ""}`, "utf8").toString("base64"));
+    this.grantTypes.set(
+      "password",
+      (grant) => "Basic " + Buffer.from(`${grant.username ?? ""}:${grant.password ?? ""}`, "utf8").toString("base64"),
+    );
     this.unsubscribe = this.journal.subscribe((event) => {
       if (event.kind !== "api_key.invalidate" && event.kind !== "api_key.clear_cache" && event.kind !== "api_key.update") return;
       if (event.keys.includes("*")) {
@@ -289,7 +297,8 @@ export class ApiKeyService {
     const fail = (message: string) => authenticationError(GENERIC_401, { additional_unsuccessful_credentials: `API key: ${message}` });
     if (!doc) throw fail(`unable to find apikey with id ${id}`);
     if (doc.invalidated) throw fail(`api key [${id}] has been invalidated`);
-    if (doc.type !== "rest") throw authenticationError(`authentication expected API key type of [rest], but API key [${id}] has type [${doc.type}]`);
+    if (doc.type !== "rest")
+      throw authenticationError(`authentication expected API key type of [rest], but API key [${id}] has type [${doc.type}]`);
     if (doc.expiration_time !== null && doc.expiration_time <= this.clock()) throw fail("api key is expired");
     return authenticationFromDoc(doc);
   }
@@ -298,7 +307,9 @@ export class ApiKeyService {
 
   private ensureEnabled(): void {
     if (!this.config.enabled) {
-      throw new SecurityError(400, "feature_not_enabled_exception", "api keys are not enabled", { metadata: { "disabled.feature": "api_keys" } });
+      throw new SecurityError(400, "feature_not_enabled_exception", "api keys are not enabled", {
+        metadata: { "disabled.feature": "api_keys" },
+      });
     }
   }
 }

@@ -24,7 +24,11 @@ const GRANT_REQUEST = Object.freeze({ method: "POST", url: GRANT_PATH, originalU
 export const GENERIC_401 = "unable to authenticate with provided credentials and anonymous access is not allowed for this request";
 
 /** Stores a new key owned by `owner` and answers with its secret (create and grant). */
-export async function createApiKeyFor(ctx: ApiKeyActionContext, owner: Authentication, request: ParsedCreateRequest): Promise<CreateApiKeyResponse> {
+export async function createApiKeyFor(
+  ctx: ApiKeyActionContext,
+  owner: Authentication,
+  request: ParsedCreateRequest,
+): Promise<CreateApiKeyResponse> {
   const key = keyOf(owner);
   const assigned = request.roleDescriptors ?? {};
   if (key) {
@@ -92,7 +96,12 @@ export async function authenticateGrant(
     if (!subjects) throw authenticationError(GENERIC_401);
     subject = subjects.authentication;
   } catch (error) {
-    if (grant.grantType === "password" && isSecurityError(error) && error.status === 401 && error.reason.startsWith("unable to authenticate user [")) {
+    if (
+      grant.grantType === "password" &&
+      isSecurityError(error) &&
+      error.status === 401 &&
+      error.reason.startsWith("unable to authenticate user [")
+    ) {
       throw authenticationError(`unable to authenticate user [${grant.username ?? ""}] for action [${API_KEY_ACTIONS.grant}]`);
     }
     throw error;
@@ -114,6 +123,13 @@ export function auditCreated(
 ): void {
   ctx.audit?.emit(() => {
     const { principal, realm } = creatorOf(owner);
-    return { type, timestamp: new Date().toISOString(), caller: auditActor(caller), owner: { username: principal, realm }, ids: [created.id], name: created.name };
+    return {
+      type,
+      timestamp: new Date().toISOString(),
+      caller: auditActor(caller),
+      owner: { username: principal, realm },
+      ids: [created.id],
+      name: created.name,
+    };
   });
 }

@@ -19,7 +19,10 @@ function merge(target: JsonObject, key: string, value: unknown): void {
     for (const [innerKey, inner] of Object.entries(value)) merge(existing, innerKey, inner);
     return;
   }
-  target[key] = [...(Array.isArray(existing) ? (existing as unknown[]) : [existing]), ...(Array.isArray(value) ? (value as unknown[]) : [value])];
+  target[key] = [
+    ...(Array.isArray(existing) ? (existing as unknown[]) : [existing]),
+    ...(Array.isArray(value) ? (value as unknown[]) : [value]),
+  ];
 }
 
 function expandValue(value: unknown, level: number): unknown {

@@ -44,11 +44,18 @@ export async function grantApiKeyFor(
   }
   switch (credentials.scheme) {
     case "basic":
-      return granter.grant(primary, { grant_type: "password", username: credentials.username, password: credentials.password, api_key: request });
+      return granter.grant(primary, {
+        grant_type: "password",
+        username: credentials.username,
+        password: credentials.password,
+        api_key: request,
+      });
     case "bearer":
       return granter.grant(primary, { grant_type: "access_token", access_token: credentials.token, api_key: request });
     case "apikey":
-      throw illegalArgument(`an API key in the [${SECONDARY}] header cannot be used to grant API keys: send the user's password (Basic) or access token (Bearer)`);
+      throw illegalArgument(
+        `an API key in the [${SECONDARY}] header cannot be used to grant API keys: send the user's password (Basic) or access token (Bearer)`,
+      );
     default:
       throw illegalArgument(`the [${SECONDARY}] header must carry Basic or Bearer credentials to grant an API key`);
   }

@@ -88,12 +88,19 @@ function expectedExpiration(row: ImportRow, creation: number): number | null {
  * unique-`_id` inserts: a crash part-way leaves whole keys only, and running the same input again
  * completes the import (rows already stored with the same content count as `unchanged`).
  */
-export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unknown[] | string, options: ImportApiKeysOptions = {}): Promise<ImportApiKeysResult> {
-  if (typeof input !== "string" && !Array.isArray(input)) throw new TypeError("apiKeys.import(rows): rows must be an array of rows or the text of a JSON array / NDJSON file");
+export async function importApiKeys(
+  deps: ImportApiKeysDeps,
+  input: readonly unknown[] | string,
+  options: ImportApiKeysOptions = {},
+): Promise<ImportApiKeysResult> {
+  if (typeof input !== "string" && !Array.isArray(input))
+    throw new TypeError("apiKeys.import(rows): rows must be an array of rows or the text of a JSON array / NDJSON file");
   if (options === null || typeof options !== "object") throw new TypeError("apiKeys.import(rows, options): options must be an object");
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new TypeError(`apiKeys.import: batchSize must be an integer from 1 to 10000 (got ${String(batchSize)})`);
-  if (options.onProgress !== undefined && typeof options.onProgress !== "function") throw new TypeError("apiKeys.import: onProgress must be a function");
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000)
+    throw new TypeError(`apiKeys.import: batchSize must be an integer from 1 to 10000 (got ${String(batchSize)})`);
+  if (options.onProgress !== undefined && typeof options.onProgress !== "function")
+    throw new TypeError("apiKeys.import: onProgress must be a function");
   const dryRun = options.dryRun === true;
   const started = Date.now();
   const importTime = deps.clock();
@@ -109,7 +116,18 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     raws = (input as unknown[]).map((value) => ({ value, line: undefined }));
   }
 
-  const progress: ImportProgress = { phase: "validate", total: raws.length, validated: 0, compared: 0, scanned: 0, stored: 0, toInsert: 0, inserted: 0, unchanged: 0, elapsedMs: 0 };
+  const progress: ImportProgress = {
+    phase: "validate",
+    total: raws.length,
+    validated: 0,
+    compared: 0,
+    scanned: 0,
+    stored: 0,
+    toInsert: 0,
+    inserted: 0,
+    unchanged: 0,
+    elapsedMs: 0,
+  };
   const report = (phase: ImportProgress["phase"]) => {
     progress.phase = phase;
     progress.elapsedMs = Date.now() - started;
@@ -143,13 +161,22 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
       const entry: Entry = { index, line, row, limitedBy: {}, id: row.id, status: undefined };
       if (row.id !== undefined) {
         const first = firstById.get(row.id);
-        if (first) throw new ImportRowError(`duplicate id [${row.id}] (first at ${first.line !== undefined ? `line ${first.line}` : `row ${first.index + 1}`})`);
+        if (first)
+          throw new ImportRowError(
+            `duplicate id [${row.id}] (first at ${first.line !== undefined ? `line ${first.line}` : `row ${first.index + 1}`})`,
+          );
         firstById.set(row.id, entry);
       }
       entries.push(entry);
     } catch (error) {
       if (!(error instanceof ImportRowError)) throw error;
-      errors.push(problemOf({ index, line }, error.reason, typeof (value as { id?: unknown } | null)?.id === "string" ? (value as { id: string }).id : undefined));
+      errors.push(
+        problemOf(
+          { index, line },
+          error.reason,
+          typeof (value as { id?: unknown } | null)?.id === "string" ? (value as { id: string }).id : undefined,
+        ),
+      );
     }
     progress.validated = index + 1;
     if ((index + 1) % batchSize === 0) report("validate");
@@ -165,7 +192,9 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     }
     const unknown = limited.roleNames.filter((name) => !roles.has(name));
     if (unknown.length > 0) {
-      errors.push(problemOf(entry, `[limited_by] names unknown role${unknown.length > 1 ? "s" : ""} [${unknown.join(", ")}]`, entry.row.id));
+      errors.push(
+        problemOf(entry, `[limited_by] names unknown role${unknown.length > 1 ? "s" : ""} [${unknown.join(", ")}]`, entry.row.id),
+      );
       continue;
     }
     for (const name of limited.roleNames) {
@@ -184,13 +213,15 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     if ((stored.type ?? "rest") !== "rest") out.push("type");
     if (stored.name !== row.name) out.push("name");
     const creator = stored.creator;
-    if (creator.principal !== row.owner.username || creator.realm !== row.owner.realm || creator.realm_type !== row.owner.realmType) out.push("owner");
+    if (creator.principal !== row.owner.username || creator.realm !== row.owner.realm || creator.realm_type !== row.owner.realmType)
+      out.push("owner");
     if (canonicalJson(decodeDescriptors(stored.role_descriptors)) !== canonicalJson(row.roleDescriptors)) out.push("role_descriptors");
     if (canonicalJson(decodeDescriptors(stored.limited_by_role_descriptors)) !== canonicalJson(entry.limitedBy)) out.push("limited_by");
     if (canonicalJson(decodeMetadata(stored.metadata)) !== canonicalJson(row.metadata)) out.push("metadata");
     if (row.creation !== undefined && stored.creation_time !== row.creation) out.push("creation");
     if ((stored.expiration_time ?? null) !== expectedExpiration(row, row.creation ?? stored.creation_time)) out.push("expiration");
-    const sameCredential = row.hash !== undefined ? constantTimeEqual(stored.hash, row.hash) : await deps.hasher.verify(row.secret as string, stored.hash);
+    const sameCredential =
+      row.hash !== undefined ? constantTimeEqual(stored.hash, row.hash) : await deps.hasher.verify(row.secret as string, stored.hash);
     if (!sameCredential) out.push(row.hash !== undefined ? "hash" : "secret");
     return out;
   };
@@ -219,7 +250,10 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
       const { owner, name } = entry.row;
       for (const candidate of candidates.get(ownerKey(owner.username, owner.realm, name)) ?? []) {
         if (claimed.has(candidate._id)) continue;
-        const matches = entry.row.hash !== undefined ? constantTimeEqual(candidate.hash, entry.row.hash) : await deps.hasher.verify(entry.row.secret as string, candidate.hash);
+        const matches =
+          entry.row.hash !== undefined
+            ? constantTimeEqual(candidate.hash, entry.row.hash)
+            : await deps.hasher.verify(entry.row.secret as string, candidate.hash);
         if (!matches) continue;
         claimed.add(candidate._id);
         await settle(entry, candidate);
@@ -256,7 +290,8 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
     // deadline answers (0: no limit).
     for await (const doc of deps.store.model.find({}).maxTimeMS(0).lean<ApiKeyDoc>().cursor({ batchSize }) as AsyncIterable<ApiKeyDoc>) {
       if (wantedIds.has(doc._id)) storedById.set(doc._id, doc);
-      if (wantedOwners.size > 0 && doc.creator && wantedOwners.has(ownerKey(doc.creator.principal, doc.creator.realm, doc.name))) candidates.push(doc);
+      if (wantedOwners.size > 0 && doc.creator && wantedOwners.has(ownerKey(doc.creator.principal, doc.creator.realm, doc.name)))
+        candidates.push(doc);
       if (++progress.scanned % batchSize === 0) report("compare");
     }
     await matchById(withId, storedById);
@@ -266,7 +301,10 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
   } else {
     for (let at = 0; at < withId.length; at += batchSize) {
       const batch = withId.slice(at, at + batchSize);
-      const found = await deps.store.model.find({ _id: { $in: batch.map((e) => e.row.id as string) } }).lean<ApiKeyDoc[]>().exec();
+      const found = await deps.store.model
+        .find({ _id: { $in: batch.map((e) => e.row.id as string) } })
+        .lean<ApiKeyDoc[]>()
+        .exec();
       await matchById(batch, new Map(found.map((doc) => [doc._id, doc])));
       progress.compared += batch.length;
       report("compare");
@@ -275,7 +313,10 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
       const batch = withoutId.slice(at, at + batchSize);
       const usernames = [...new Set(batch.map((e) => e.row.owner.username))];
       const names = [...new Set(batch.map((e) => e.row.name))];
-      const found = await deps.store.model.find({ "creator.principal": { $in: usernames }, name: { $in: names } }).lean<ApiKeyDoc[]>().exec();
+      const found = await deps.store.model
+        .find({ "creator.principal": { $in: usernames }, name: { $in: names } })
+        .lean<ApiKeyDoc[]>()
+        .exec();
       await matchByOwner(batch, groupByOwner(found));
       progress.compared += batch.length;
       report("compare");
@@ -304,7 +345,14 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
       metadata: encodeMetadata(row.metadata),
       metadata_flattened: flattenMetadata(row.metadata),
       metadata_values: metadataValues(row.metadata),
-      creator: { principal: row.owner.username, full_name: null, email: null, metadata: "{}", realm: row.owner.realm, realm_type: row.owner.realmType },
+      creator: {
+        principal: row.owner.username,
+        full_name: null,
+        email: null,
+        metadata: "{}",
+        realm: row.owner.realm,
+        realm_type: row.owner.realmType,
+      },
       version: 1,
     };
   };
@@ -339,7 +387,14 @@ export async function importApiKeys(deps: ImportApiKeysDeps, input: readonly unk
           // is fine, anything else is a conflict reported after the fact.
           const stored = await deps.store.model.findById(doc._id).lean<ApiKeyDoc>().exec();
           if (stored) await settle(entry, stored);
-          else conflicts.push(problemOf(entry, `API key [${doc._id}] could not be inserted (its id was taken, then removed); run the import again`, doc._id));
+          else
+            conflicts.push(
+              problemOf(
+                entry,
+                `API key [${doc._id}] could not be inserted (its id was taken, then removed); run the import again`,
+                doc._id,
+              ),
+            );
         }
         pending = retry;
         docs = retryDocs;

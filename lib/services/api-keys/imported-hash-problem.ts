@@ -21,7 +21,8 @@ function pbkdf2Problem(body: string, prefix: string): string | undefined {
     return `${prefix} iterations must be a whole number from 1 to ${PBKDF2_MAX_ITERATIONS}`;
   }
   const saltBytes = base64Bytes(salt);
-  if (saltBytes === undefined || saltBytes < PBKDF2_MIN_SALT_BYTES) return `${prefix} salt must be base64 of at least ${PBKDF2_MIN_SALT_BYTES} bytes`;
+  if (saltBytes === undefined || saltBytes < PBKDF2_MIN_SALT_BYTES)
+    return `${prefix} salt must be base64 of at least ${PBKDF2_MIN_SALT_BYTES} bytes`;
   const keyBytes = base64Bytes(key);
   if (keyBytes === undefined || keyBytes === 0 || keyBytes % 16 !== 0) return `${prefix} key must be base64 of a multiple of 16 bytes`;
   return undefined;
@@ -40,12 +41,14 @@ export function importedHashProblem(hash: string): string | undefined {
     const body = hash.slice("{SSHA256}".length);
     const salt = base64Bytes(body.slice(0, SSHA256_SALT_CHARS));
     const sumBytes = base64Bytes(body.slice(SSHA256_SALT_CHARS));
-    if (salt !== 8 || sumBytes !== SHA256_BYTES) return "a {SSHA256} hash is {SSHA256}<base64 of an 8-byte salt><base64 of a 32-byte SHA-256>";
+    if (salt !== 8 || sumBytes !== SHA256_BYTES)
+      return "a {SSHA256} hash is {SSHA256}<base64 of an 8-byte salt><base64 of a 32-byte SHA-256>";
     return undefined;
   }
   if (hash.startsWith("{PBKDF2_STRETCH}")) return pbkdf2Problem(hash.slice("{PBKDF2_STRETCH}".length), "{PBKDF2_STRETCH}");
   if (hash.startsWith("{PBKDF2}")) return pbkdf2Problem(hash.slice("{PBKDF2}".length), "{PBKDF2}");
   const bcrypt = hash.startsWith("{BCRYPT}") ? hash.slice("{BCRYPT}".length) : hash;
-  if (bcrypt.startsWith("$2")) return isBcryptHash(bcrypt) ? undefined : "a bcrypt hash is $2a$, $2b$ or $2y$, a two-digit cost and 53 characters";
+  if (bcrypt.startsWith("$2"))
+    return isBcryptHash(bcrypt) ? undefined : "a bcrypt hash is $2a$, $2b$ or $2y$, a two-digit cost and 53 characters";
   return "unsupported hash format: expected {SSHA256}, {PBKDF2}, {PBKDF2_STRETCH}, {BCRYPT} or a $2a$/$2b$/$2y$ bcrypt hash";
 }

@@ -15,7 +15,11 @@ import { isOwnKeyRequest, selectOwner } from "./own-key-request.js";
 const RECENT_INVALIDATION_MARGIN_MS = 10_000;
 
 /** `DELETE /_security/api_key`. */
-export async function invalidateApiKeys(ctx: ApiKeyActionContext, caller: Authentication, body: unknown): Promise<InvalidateApiKeyResponse> {
+export async function invalidateApiKeys(
+  ctx: ApiKeyActionContext,
+  caller: Authentication,
+  body: unknown,
+): Promise<InvalidateApiKeyResponse> {
   const request = parseInvalidateRequest(body);
   const own = isOwnKeyRequest(caller, request, (key) => request.ids !== undefined && request.ids.every((id) => id === key.id));
   const { permission } = await authorizeApiKeyAction(ctx.authorizer, caller, API_KEY_ACTIONS.invalidate, own);
@@ -39,7 +43,11 @@ export async function invalidateApiKeys(ctx: ApiKeyActionContext, caller: Authen
     if (doc.invalidated) {
       recentlyInvalidated.push(doc._id);
     } else if (doc.type === "cross_cluster" && !canManageCrossCluster) {
-      errors.push(illegalArgument(`Cannot invalidate cross-cluster API key [${doc._id}]. This requires [manage_security] cluster privilege or higher`));
+      errors.push(
+        illegalArgument(
+          `Cannot invalidate cross-cluster API key [${doc._id}]. This requires [manage_security] cluster privilege or higher`,
+        ),
+      );
     } else {
       targets.push({ id: doc._id, version: doc.version });
     }

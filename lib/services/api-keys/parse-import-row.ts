@@ -87,7 +87,8 @@ export function importIdProblem(id: string): string | undefined {
 function parseOwner(value: unknown, context: ImportRowContext): ImportRow["owner"] {
   if (value === undefined || value === null) fail("[owner] is required: {username, realm?, realm_type?}");
   if (!isPlainObject(value)) fail(`[owner] must be an object, not ${typeName(value)}`);
-  for (const key of Object.keys(value)) if (!OWNER_FIELDS.includes(key)) fail(`unknown field [owner.${key}] (expected ${OWNER_FIELDS.join(", ")})`);
+  for (const key of Object.keys(value))
+    if (!OWNER_FIELDS.includes(key)) fail(`unknown field [owner.${key}] (expected ${OWNER_FIELDS.join(", ")})`);
   const username = optionalString(value, "username");
   if (username === undefined) fail("[owner.username] is required");
   try {
@@ -128,7 +129,8 @@ function parseLimitedBy(value: unknown): ImportRow["limitedBy"] {
   }
   if (Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === "string")) {
     const names = [...new Set(value)];
-    for (const name of names) if (roleNameError(name) !== undefined) fail(`[limited_by] has an invalid role name: ${roleNameError(name) ?? ""}`);
+    for (const name of names)
+      if (roleNameError(name) !== undefined) fail(`[limited_by] has an invalid role name: ${roleNameError(name) ?? ""}`);
     return { roleNames: names };
   }
   const map = Array.isArray(value) && value.length === 1 && isPlainObject(value[0]) ? value[0] : value;
@@ -157,10 +159,14 @@ export function parseImportRow(raw: unknown, context: ImportRowContext): ImportR
   }
   const secret = optionalString(raw, "secret");
   const hash = optionalString(raw, "hash");
-  if ((secret === undefined) === (hash === undefined)) fail("exactly one of [secret] (plaintext) and [hash] (an Elasticsearch-format hash) is required");
-  if (secret !== undefined && (secret.length === 0 || secret.length > MAX_SECRET_LENGTH)) fail(`[secret] must be 1 to ${MAX_SECRET_LENGTH} characters`);
+  if ((secret === undefined) === (hash === undefined))
+    fail("exactly one of [secret] (plaintext) and [hash] (an Elasticsearch-format hash) is required");
+  if (secret !== undefined && (secret.length === 0 || secret.length > MAX_SECRET_LENGTH))
+    fail(`[secret] must be 1 to ${MAX_SECRET_LENGTH} characters`);
   if (secret !== undefined && context.refusesSecret?.(secret) === true) {
-    fail("[secret] has the shape of this library's checksummed secrets (configured prefix, issued length) but a bad checksum, so it could never authenticate");
+    fail(
+      "[secret] has the shape of this library's checksummed secrets (configured prefix, issued length) but a bad checksum, so it could never authenticate",
+    );
   }
   if (hash !== undefined) {
     const problem = importedHashProblem(hash);

@@ -42,7 +42,12 @@ interface UpdateResult {
 }
 
 /** `PUT /_security/api_key/{id}`: owner only, never via an API key. */
-export async function updateApiKey(ctx: ApiKeyActionContext, caller: Authentication, id: string, body?: unknown): Promise<{ updated: boolean }> {
+export async function updateApiKey(
+  ctx: ApiKeyActionContext,
+  caller: Authentication,
+  id: string,
+  body?: unknown,
+): Promise<{ updated: boolean }> {
   const fields = parseUpdateRequest(body);
   await authorizeApiKeyAction(ctx.authorizer, caller, API_KEY_ACTIONS.update, true);
   ensureNotApiKey(caller);
@@ -53,7 +58,11 @@ export async function updateApiKey(ctx: ApiKeyActionContext, caller: Authenticat
 }
 
 /** `POST /_security/api_key/_bulk_update`. */
-export async function bulkUpdateApiKeys(ctx: ApiKeyActionContext, caller: Authentication, body: unknown): Promise<BulkUpdateApiKeyResponse> {
+export async function bulkUpdateApiKeys(
+  ctx: ApiKeyActionContext,
+  caller: Authentication,
+  body: unknown,
+): Promise<BulkUpdateApiKeyResponse> {
   const request = parseBulkUpdateRequest(body);
   await authorizeApiKeyAction(ctx.authorizer, caller, API_KEY_ACTIONS.bulkUpdate, true);
   ensureNotApiKey(caller);
@@ -77,7 +86,12 @@ function ensureNotApiKey(caller: Authentication): void {
  * caller, neither invalidated nor expired, gets the new fields and a fresh owner snapshot, through
  * a compare-and-set on its version.
  */
-async function updateKeys(ctx: ApiKeyActionContext, caller: Authentication, ids: readonly string[], fields: ParsedKeyFields): Promise<UpdateResult> {
+async function updateKeys(
+  ctx: ApiKeyActionContext,
+  caller: Authentication,
+  ids: readonly string[],
+  fields: ParsedKeyFields,
+): Promise<UpdateResult> {
   const updated: string[] = [];
   const noops: string[] = [];
   const errors = new Map<string, SecurityError>();
@@ -137,7 +151,11 @@ async function updateKeys(ctx: ApiKeyActionContext, caller: Authentication, ids:
         }
       }
     }
-    if (!done) errors.set(id, new SecurityError(409, "version_conflict_engine_exception", `[${id}]: version conflict, the API key was changed concurrently`));
+    if (!done)
+      errors.set(
+        id,
+        new SecurityError(409, "version_conflict_engine_exception", `[${id}]: version conflict, the API key was changed concurrently`),
+      );
   }
   if (updated.length > 0) await ctx.journal.append({ kind: "api_key.update", keys: updated });
   ctx.audit?.emit(() => ({
@@ -155,7 +173,8 @@ async function updateKeys(ctx: ApiKeyActionContext, caller: Authentication, ids:
 /** Elasticsearch's `validateForUpdate` messages, or `undefined` when the key may be updated. */
 function updateProblem(doc: ApiKeyDocWithoutHash, now: number): string | undefined {
   if (doc.invalidated) return `cannot update invalidated API key [${doc._id}]`;
-  if (doc.expiration_time !== null && doc.expiration_time !== undefined && now > doc.expiration_time) return `cannot update expired API key [${doc._id}]`;
+  if (doc.expiration_time !== null && doc.expiration_time !== undefined && now > doc.expiration_time)
+    return `cannot update expired API key [${doc._id}]`;
   if (!doc.name) return `cannot update legacy API key [${doc._id}] without name`;
   const type = doc.type ?? "rest";
   if (type !== "rest") return `cannot update API key of type [${type}] while expected type is [rest]`;
@@ -177,7 +196,10 @@ function isNoop(doc: ApiKeyDocWithoutHash, fields: ParsedKeyFields, creator: Api
     return false;
   }
   if (fields.metadata !== undefined && canonicalJson(decodeMetadata(doc.metadata)) !== canonicalJson(fields.metadata)) return false;
-  if (fields.roleDescriptors !== undefined && canonicalJson(decodeDescriptors(doc.role_descriptors)) !== canonicalJson(fields.roleDescriptors)) {
+  if (
+    fields.roleDescriptors !== undefined &&
+    canonicalJson(decodeDescriptors(doc.role_descriptors)) !== canonicalJson(fields.roleDescriptors)
+  ) {
     return false;
   }
   return canonicalJson(decodeDescriptors(doc.limited_by_role_descriptors)) === canonicalJson(limitedBy);

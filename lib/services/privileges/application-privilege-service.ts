@@ -4,7 +4,11 @@ import type { EventsJournal } from "../../store/events-journal.js";
 import { assertSafeKeys, isPlainObject } from "../../support/json-input.js";
 import { getOwnKey, setOwnKey } from "../../support/set-own-key.js";
 import { parseError, validationError } from "../../support/security-error.js";
-import { validateApplicationAction, validateApplicationName, validateApplicationPrivilegeName } from "../../authz/application-privileges.js";
+import {
+  validateApplicationAction,
+  validateApplicationName,
+  validateApplicationPrivilegeName,
+} from "../../authz/application-privileges.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 
 const ACTION = "cluster:admin/xpack/security/privilege/";
@@ -47,24 +51,32 @@ export class ApplicationPrivilegeService {
     const parsed: ApplicationPrivilegeView[] = [];
     const errors: string[] = [];
     for (const [application, privileges] of Object.entries(body)) {
-      if (!isPlainObject(privileges)) throw parseError(`failed to parse application privileges. expected an object for application [${application}]`);
+      if (!isPlainObject(privileges))
+        throw parseError(`failed to parse application privileges. expected an object for application [${application}]`);
       for (const [name, definition] of Object.entries(privileges)) {
-        if (!isPlainObject(definition)) throw parseError(`failed to parse application privilege [${application}/${name}]. expected an object`);
+        if (!isPlainObject(definition))
+          throw parseError(`failed to parse application privilege [${application}/${name}]. expected an object`);
         for (const key of Object.keys(definition)) {
-          if (!["application", "name", "actions", "metadata"].includes(key)) throw parseError(`failed to parse application privilege [${application}/${name}]. unexpected field [${key}]`);
+          if (!["application", "name", "actions", "metadata"].includes(key))
+            throw parseError(`failed to parse application privilege [${application}/${name}]. unexpected field [${key}]`);
         }
         if (definition.application !== undefined && definition.application !== application) {
-          throw parseError(`failed to parse application privilege [${application}/${name}]. [application] in source does not match the application [${application}]`);
+          throw parseError(
+            `failed to parse application privilege [${application}/${name}]. [application] in source does not match the application [${application}]`,
+          );
         }
         if (definition.name !== undefined && definition.name !== name) {
-          throw parseError(`failed to parse application privilege [${application}/${name}]. [name] in source does not match the privilege name [${name}]`);
+          throw parseError(
+            `failed to parse application privilege [${application}/${name}]. [name] in source does not match the privilege name [${name}]`,
+          );
         }
         const actions = definition.actions;
         if (!Array.isArray(actions) || actions.some((a) => typeof a !== "string")) {
           throw parseError(`failed to parse application privilege [${application}/${name}]. [actions] must be an array of strings`);
         }
         const metadata = definition.metadata ?? {};
-        if (!isPlainObject(metadata)) throw parseError(`failed to parse application privilege [${application}/${name}]. [metadata] must be an object`);
+        if (!isPlainObject(metadata))
+          throw parseError(`failed to parse application privilege [${application}/${name}]. [metadata] must be an object`);
         errors.push(...collect(() => validateApplicationName(application)));
         errors.push(...collect(() => validateApplicationPrivilegeName(name)));
         if (actions.length === 0) errors.push(`Application privileges must have at least one action`);
@@ -89,7 +101,13 @@ export class ApplicationPrivilegeService {
     const docs = await this.store.list(application, names);
     if (application !== undefined && docs.length === 0) return undefined;
     const out: Nested<ApplicationPrivilegeView> = {};
-    for (const d of docs) setOwnKey(childOf(out, d.application), d.name, { application: d.application, name: d.name, actions: d.actions, metadata: d.metadata ?? {} });
+    for (const d of docs)
+      setOwnKey(childOf(out, d.application), d.name, {
+        application: d.application,
+        name: d.name,
+        actions: d.actions,
+        metadata: d.metadata ?? {},
+      });
     return out;
   }
 

@@ -201,7 +201,11 @@ export class TokenService {
       minted = await this.refresh(caller, request.refreshToken ?? "", now);
       responseAuthentication = minted.authentication;
     }
-    const response: CreateTokenResponse = { access_token: minted.accessToken, type: "Bearer", expires_in: minted.expiresIn } as CreateTokenResponse;
+    const response: CreateTokenResponse = {
+      access_token: minted.accessToken,
+      type: "Bearer",
+      expires_in: minted.expiresIn,
+    } as CreateTokenResponse;
     // Tokens always have the full scope; RFC 6749 wants it named when the client asked for one.
     if (request.scope !== undefined) response.scope = "full";
     if (minted.refreshToken !== undefined) response.refresh_token = minted.refreshToken;
@@ -323,8 +327,10 @@ export class TokenService {
     const successor = await this.store.get(successorId);
     if (!successor?.sealed_pair) throw invalidGrant(COULD_NOT_REFRESH);
     const refreshedAt = successor.creation_time;
-    if (now > refreshedAt + REFRESH_RETRY_WINDOW_MS) throw invalidGrant("token has already been refreshed more than 30 seconds in the past");
-    if (now < refreshedAt - REFRESH_RETRY_WINDOW_MS) throw invalidGrant("token has been refreshed more than 30 seconds in the future, clock skew too great");
+    if (now > refreshedAt + REFRESH_RETRY_WINDOW_MS)
+      throw invalidGrant("token has already been refreshed more than 30 seconds in the past");
+    if (now < refreshedAt - REFRESH_RETRY_WINDOW_MS)
+      throw invalidGrant("token has been refreshed more than 30 seconds in the future, clock skew too great");
     const pair = openSupersedingPair(refreshToken, successor.sealed_pair);
     if (!pair) throw invalidGrant(COULD_NOT_REFRESH);
     const check = verifyAccessToken(pair.accessToken, await this.signingKey.load(), now, true);
@@ -368,11 +374,16 @@ export class TokenService {
       const doc = await this.store.findByRefreshHash(hashRefreshToken(request.token));
       if (!doc) return { ...EMPTY };
       const changed = await this.store.invalidateRefresh(doc._id);
-      return changed ? { invalidated_tokens: 1, previously_invalidated_tokens: 0, error_count: 0 } : { invalidated_tokens: 0, previously_invalidated_tokens: 1, error_count: 0 };
+      return changed
+        ? { invalidated_tokens: 1, previously_invalidated_tokens: 0, error_count: 0 }
+        : { invalidated_tokens: 0, previously_invalidated_tokens: 1, error_count: 0 };
     }
 
     const ids = await this.store.findActive(
-      { ...(request.username !== undefined ? { username: request.username } : {}), ...(request.realmName !== undefined ? { realm: request.realmName } : {}) },
+      {
+        ...(request.username !== undefined ? { username: request.username } : {}),
+        ...(request.realmName !== undefined ? { realm: request.realmName } : {}),
+      },
       now,
     );
     const changed = await this.store.invalidateActive(ids, now);

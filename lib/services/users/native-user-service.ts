@@ -29,7 +29,9 @@ export function validateUsername(username: string): void {
   const printable = /^[\x20-\x7e]{1,507}$/.test(username);
   if (!printable || username.trim() !== username) {
     throw validationError(
-      "Invalid username [" + username.slice(0, 64) + "]... Usernames must be at least [1] and no more than [507] characters. " +
+      "Invalid username [" +
+        username.slice(0, 64) +
+        "]... Usernames must be at least [1] and no more than [507] characters. " +
         "They can contain alphanumeric characters (a-z, A-Z, 0-9), spaces, punctuation, and printable symbols in the Basic Latin (ASCII) block. " +
         "Leading or trailing whitespace is not allowed.",
     );
@@ -70,22 +72,27 @@ export class NativeUserService {
 
     const errors: string[] = [];
     if (password !== undefined && passwordHash !== undefined) errors.push("only one of [password, passwordHash] can be provided");
-    if (password !== undefined && password.length < MIN_PASSWORD) errors.push(`passwords must be at least [${MIN_PASSWORD}] characters long`);
+    if (password !== undefined && password.length < MIN_PASSWORD)
+      errors.push(`passwords must be at least [${MIN_PASSWORD}] characters long`);
     if (passwordHash !== undefined && !isBcryptHash(passwordHash)) {
-      errors.push("The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. The supported password hash algorithms are [bcrypt]");
+      errors.push(
+        "The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. The supported password hash algorithms are [bcrypt]",
+      );
     }
-    if (roles?.some((r) => r.length === 0 || r.length > 507)) errors.push("role names must be at least [1] and no more than [507] characters");
+    if (roles?.some((r) => r.length === 0 || r.length > 507))
+      errors.push("role names must be at least [1] and no more than [507] characters");
     const existing = await this.store.get(username);
-    if (!existing && password === undefined && passwordHash === undefined) errors.push("password must be specified unless you are updating an existing user");
+    if (!existing && password === undefined && passwordHash === undefined)
+      errors.push("password must be specified unless you are updating an existing user");
     if (errors.length > 0) throw validationError(errors);
 
-    const hash = password !== undefined ? await this.hasher.hash(password) : passwordHash ?? existing?.password_hash;
+    const hash = password !== undefined ? await this.hasher.hash(password) : (passwordHash ?? existing?.password_hash);
     const doc: Omit<UserDoc, "version"> = {
       _id: username,
       password_hash: hash as string,
       roles: roles ?? existing?.roles ?? [],
-      full_name: fullName !== undefined ? fullName : existing?.full_name ?? null,
-      email: email !== undefined ? email : existing?.email ?? null,
+      full_name: fullName !== undefined ? fullName : (existing?.full_name ?? null),
+      email: email !== undefined ? email : (existing?.email ?? null),
       metadata: metadata ?? existing?.metadata ?? {},
       enabled: enabled ?? existing?.enabled ?? true,
     };
@@ -131,8 +138,12 @@ export class NativeUserService {
     const errors: string[] = [];
     if (password === undefined && passwordHash === undefined) errors.push("password must be specified");
     if (password !== undefined && passwordHash !== undefined) errors.push("only one of [password, passwordHash] can be provided");
-    if (password !== undefined && password.length < MIN_PASSWORD) errors.push(`passwords must be at least [${MIN_PASSWORD}] characters long`);
-    if (passwordHash !== undefined && !isBcryptHash(passwordHash)) errors.push("The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. The supported password hash algorithms are [bcrypt]");
+    if (password !== undefined && password.length < MIN_PASSWORD)
+      errors.push(`passwords must be at least [${MIN_PASSWORD}] characters long`);
+    if (passwordHash !== undefined && !isBcryptHash(passwordHash))
+      errors.push(
+        "The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. The supported password hash algorithms are [bcrypt]",
+      );
     if (errors.length > 0) throw validationError(errors);
     const hash = password !== undefined ? await this.hasher.hash(password) : (passwordHash as string);
     const found = await this.store.update(target, { password_hash: hash });

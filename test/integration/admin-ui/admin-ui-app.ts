@@ -12,7 +12,11 @@ export interface AdminUiApp {
   security: Security;
   baseUrl: string;
   /** A JSON request to the app; `auth` is an `Authorization` header value. */
-  call(method: string, path: string, options?: { auth?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any; text: string }>;
+  call(
+    method: string,
+    path: string,
+    options?: { auth?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   /** `call` as the bootstrap superuser `elastic`. */
   admin(method: string, path: string, body?: unknown): Promise<{ status: number; headers: Headers; body: any; text: string }>;
   close(): Promise<void>;

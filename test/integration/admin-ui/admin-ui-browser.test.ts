@@ -35,9 +35,27 @@ interface BrowserGlobals {
 
 /** Text styles whose contrast is measured (every one is on the first page of the seeded list). */
 const CONTRAST_SELECTORS = [
-  ".brand", "#who-detail", "#sign-out", "#scope-note", ".hint", "#result-summary", ".sort-button", "thead th",
-  ".key-name", ".key-id", ".owner-realm", ".tag", ".badge-active", ".badge-expired", ".badge-invalidated",
-  ".button.primary", ".button.secondary", ".button.danger.small", ".button:disabled", ".key-details summary", "#page-info",
+  ".brand",
+  "#who-detail",
+  "#sign-out",
+  "#scope-note",
+  ".hint",
+  "#result-summary",
+  ".sort-button",
+  "thead th",
+  ".key-name",
+  ".key-id",
+  ".owner-realm",
+  ".tag",
+  ".badge-active",
+  ".badge-expired",
+  ".badge-invalidated",
+  ".button.primary",
+  ".button.secondary",
+  ".button.danger.small",
+  ".button:disabled",
+  ".key-details summary",
+  "#page-info",
 ];
 
 /**
@@ -63,7 +81,10 @@ function contrastRatios(selectors: string[]): Array<{ selector: string; ratio: n
         break;
       }
     }
-    const [light, dark] = [luminance(channels(g.getComputedStyle(node).color as string)), luminance(background)].sort((a, b) => b - a) as [number, number];
+    const [light, dark] = [luminance(channels(g.getComputedStyle(node).color as string)), luminance(background)].sort((a, b) => b - a) as [
+      number,
+      number,
+    ];
     return { selector, ratio: (light + 0.05) / (dark + 0.05) };
   });
 }
@@ -91,7 +112,11 @@ describe("admin UI in headless Chromium", { skip }, () => {
   // The page forbids eval (CSP), so browser-side code is passed as functions; the casts stand in
   // for the DOM library, which the test program is compiled without.
   const focusedId = () => page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.id);
-  const storedCounts = () => page.evaluate(() => [(globalThis as unknown as BrowserGlobals).localStorage.length, (globalThis as unknown as BrowserGlobals).sessionStorage.length]);
+  const storedCounts = () =>
+    page.evaluate(() => [
+      (globalThis as unknown as BrowserGlobals).localStorage.length,
+      (globalThis as unknown as BrowserGlobals).sessionStorage.length,
+    ]);
   const shot = (name: string, fullPage = true) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
   const rowNames = () => page.locator("#keys-body tr .key-name").allTextContents();
   const summary = () => page.locator("#result-summary").textContent();
@@ -101,7 +126,8 @@ describe("admin UI in headless Chromium", { skip }, () => {
   };
   const applyFilters = async (values: { name?: string; owner?: string; status?: string; sort?: string; size?: string }) => {
     await page.locator("#filter-name").fill(values.name ?? "");
-    if (await page.getByLabel("Owner", { exact: true }).isVisible()) await page.getByLabel("Owner", { exact: true }).fill(values.owner ?? "");
+    if (await page.getByLabel("Owner", { exact: true }).isVisible())
+      await page.getByLabel("Owner", { exact: true }).fill(values.owner ?? "");
     await page.getByLabel("Status").selectOption(values.status ?? "");
     await page.getByLabel("Sort by").selectOption(values.sort ?? "creation:desc");
     await page.getByLabel("Per page").selectOption(values.size ?? "10");
@@ -126,7 +152,10 @@ describe("admin UI in headless Chromium", { skip }, () => {
     mkdirSync(screenshots, { recursive: true });
     t = await startAdminUiApp("admin_ui_browser");
     assert.equal((await t.admin("PUT", "/_security/role/own_keys", { cluster: ["manage_own_api_key"] })).status, 200);
-    assert.equal((await t.admin("PUT", "/_security/user/ann", { password: ANN_PASSWORD, roles: ["own_keys"], full_name: "Ann" })).status, 200);
+    assert.equal(
+      (await t.admin("PUT", "/_security/user/ann", { password: ANN_PASSWORD, roles: ["own_keys"], full_name: "Ann" })).status,
+      200,
+    );
     const create = async (auth: string, body: Record<string, unknown>) => {
       const res = await t.call("POST", "/_security/api_key", { auth, body });
       assert.equal(res.status, 200, res.text);
@@ -134,7 +163,8 @@ describe("admin UI in headless Chromium", { skip }, () => {
       return res.body as { id: string; encoded: string };
     };
     const elastic = basic("elastic", ADMIN_PASSWORD);
-    for (const [i, name] of BATCH.entries()) await create(elastic, { name, metadata: { batch: i + 1, team: i % 2 === 0 ? "blue" : "green" } });
+    for (const [i, name] of BATCH.entries())
+      await create(elastic, { name, metadata: { batch: i + 1, team: i % 2 === 0 ? "blue" : "green" } });
     await create(elastic, { name: "old-expired", expiration: "1ms" });
     await create(elastic, { name: "old-invalidated" });
     assert.equal((await t.admin("DELETE", "/_security/api_key", { ids: [ids.get("old-invalidated")] })).status, 200);
@@ -159,7 +189,8 @@ describe("admin UI in headless Chromium", { skip }, () => {
     });
     page.on("pageerror", (error) => problems.push(String(error)));
     page.on("request", (request) => {
-      if (request.url().endsWith("/_security/_query/api_key")) queryBodies.push(JSON.parse(request.postData() ?? "{}") as Record<string, unknown>);
+      if (request.url().endsWith("/_security/_query/api_key"))
+        queryBodies.push(JSON.parse(request.postData() ?? "{}") as Record<string, unknown>);
       const path = new URL(request.url()).pathname;
       void request.allHeaders().then((headers) => {
         if (path.startsWith("/_security/ui")) pageCookies.push(headers.cookie);
@@ -241,7 +272,9 @@ describe("admin UI in headless Chromium", { skip }, () => {
   });
 
   it("sorts by name from the keyboard and pages with search_after", async () => {
-    const expected = (await t.admin("POST", "/_security/_query/api_key", { size: 100, sort: [{ name: "asc" }] })).body.api_keys.map((k: KeyInfo) => k.name) as string[];
+    const expected = (await t.admin("POST", "/_security/_query/api_key", { size: 100, sort: [{ name: "asc" }] })).body.api_keys.map(
+      (k: KeyInfo) => k.name,
+    ) as string[];
     assert.equal(expected.length, 16);
 
     queryBodies.length = 0;
@@ -293,8 +326,15 @@ describe("admin UI in headless Chromium", { skip }, () => {
     await page.getByLabel("Role descriptors (JSON)").fill(JSON.stringify(refused));
     await page.getByRole("button", { name: "Create key" }).click();
     await page.locator("#create-error").filter({ hasText: "The key was not created" }).waitFor();
-    assert.equal(await page.locator("#create-error").textContent(), "The key was not created: the server refused the role descriptors (see the message under that field).");
-    assert.equal(await page.locator("#create-role-descriptors-error").textContent(), apiError.body.error.reason, "the page shows Elasticsearch's reason by the field");
+    assert.equal(
+      await page.locator("#create-error").textContent(),
+      "The key was not created: the server refused the role descriptors (see the message under that field).",
+    );
+    assert.equal(
+      await page.locator("#create-role-descriptors-error").textContent(),
+      apiError.body.error.reason,
+      "the page shows Elasticsearch's reason by the field",
+    );
     assert.match(apiError.body.error.reason as string, /unknown cluster privilege \[no_such_privilege\]/);
     assert.equal(await focusedId(), "create-role-descriptors");
     await page.locator("#create-panel").evaluate((panel) => panel.scrollIntoView());
@@ -344,16 +384,16 @@ describe("admin UI in headless Chromium", { skip }, () => {
     assert.equal(await focusedId(), "confirm-cancel");
     await page.keyboard.press("Escape");
     assert.equal(await page.locator("#confirm-dialog").isVisible(), false);
-    assert.equal(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute("aria-label")), "Invalidate batch-01");
+    assert.equal(
+      await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.activeElement?.getAttribute("aria-label")),
+      "Invalidate batch-01",
+    );
     assert.equal((await keyByName("batch-01")).invalidated, false);
 
     await page.getByRole("checkbox", { name: "Select batch-02" }).check();
     await page.getByRole("checkbox", { name: "Select batch-03" }).check();
     await page.getByRole("button", { name: "Invalidate selected (2)" }).click();
-    assert.deepEqual(
-      (await page.locator("#confirm-list li strong").allTextContents()).sort(),
-      ["batch-02", "batch-03"],
-    );
+    assert.deepEqual((await page.locator("#confirm-list li strong").allTextContents()).sort(), ["batch-02", "batch-03"]);
     assert.equal(await page.locator("#confirm-text").textContent(), "Invalidate these 2 API keys?");
     await shot("05-confirm-desktop", false);
     await page.getByRole("button", { name: "Invalidate", exact: true }).click();
@@ -381,7 +421,11 @@ describe("admin UI in headless Chromium", { skip }, () => {
     await page.locator("#who-name").filter({ hasText: "elastic" }).waitFor();
     await settled();
     assert.equal((await rowNames()).length, 10);
-    const overflow = await page.evaluate(() => (globalThis as unknown as BrowserGlobals).document.documentElement.scrollWidth - (globalThis as unknown as BrowserGlobals).innerWidth);
+    const overflow = await page.evaluate(
+      () =>
+        (globalThis as unknown as BrowserGlobals).document.documentElement.scrollWidth -
+        (globalThis as unknown as BrowserGlobals).innerWidth,
+    );
     assert.ok(overflow <= 0, `no horizontal scrolling at 390px (overflow ${overflow}px)`);
     const card = await page.locator("#keys-body tr").first().boundingBox();
     assert.ok(card && card.width <= 390, "each key is a card within the screen");
@@ -433,8 +477,16 @@ describe("admin UI in headless Chromium", { skip }, () => {
     // The browser does send the cookie to this origin: the page's own requests carry it.
     assert.ok(pageCookies.includes("other_app_session=ride-along"), `page requests carried ${JSON.stringify(pageCookies)}`);
     assert.ok(apiCalls.length > 0, `the page's API calls were seen (${apiCalls.length})`);
-    assert.deepEqual(apiCalls.filter((call) => call.cookie !== undefined), [], "no API call carries a cookie");
-    assert.deepEqual(apiCalls.filter((call) => !/^(Basic|ApiKey) /.test(call.authorization ?? "")), [], "every API call is signed");
+    assert.deepEqual(
+      apiCalls.filter((call) => call.cookie !== undefined),
+      [],
+      "no API call carries a cookie",
+    );
+    assert.deepEqual(
+      apiCalls.filter((call) => !/^(Basic|ApiKey) /.test(call.authorization ?? "")),
+      [],
+      "every API call is signed",
+    );
   });
 
   it("raised no script error and no CSP violation", () => {

@@ -39,7 +39,13 @@ export async function createFixtures(t: TestApp): Promise<void> {
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
   for (const [user, userRoles] of Object.entries(USERS)) {
-    const res = await t.admin("PUT", `/_security/user/${user}`, { password: `${user}-pass`, roles: [...userRoles], full_name: `${user} full`, email: `${user}@example.com`, metadata: { tier: user } });
+    const res = await t.admin("PUT", `/_security/user/${user}`, {
+      password: `${user}-pass`,
+      roles: [...userRoles],
+      full_name: `${user} full`,
+      email: `${user}@example.com`,
+      metadata: { tier: user },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
 }
@@ -54,7 +60,9 @@ export interface CreatedKey {
 
 export async function createKey(t: TestApp, user: TestUser | "elastic", body: unknown): Promise<CreatedKey> {
   const res =
-    user === "elastic" ? await t.admin("POST", "/_security/api_key", body) : await t.request("POST", "/_security/api_key", { auth: as(user), body });
+    user === "elastic"
+      ? await t.admin("POST", "/_security/api_key", body)
+      : await t.request("POST", "/_security/api_key", { auth: as(user), body });
   assert.equal(res.status, 200, JSON.stringify(res.body));
   return res.body as CreatedKey;
 }

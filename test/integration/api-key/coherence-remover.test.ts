@@ -43,7 +43,8 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
     try {
       assert.equal((await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
       assert.deepEqual([reads, verifies], [1, 1]);
-      for (let i = 0; i < 20; i++) assert.equal((await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
+      for (let i = 0; i < 20; i++)
+        assert.equal((await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
       assert.deepEqual([reads, verifies], [1, 1], "20 more requests, all from the cache");
 
       // Measured hot path: the authenticator alone, cache hit.
@@ -74,18 +75,36 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
     assert.equal((await a.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
     const res = await a.request("DELETE", "/_security/api_key", { auth: as("owner"), body: { ids: [key.id], owner: true } });
     assert.deepEqual(res.body.invalidated_api_keys, [key.id]);
-    assertKeyRefused(await a.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }), `api key [${key.id}] has been invalidated`);
-    const took = await eventually(async () => (await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status === 401, 2000, 20);
+    assertKeyRefused(
+      await a.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }),
+      `api key [${key.id}] has been invalidated`,
+    );
+    const took = await eventually(
+      async () => (await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status === 401,
+      2000,
+      20,
+    );
     process.stdout.write(`# invalidation reached instance B after ${took} ms\n`);
-    assertKeyRefused(await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }), `api key [${key.id}] has been invalidated`);
+    assertKeyRefused(
+      await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }),
+      `api key [${key.id}] has been invalidated`,
+    );
   });
 
   it("an update through A changes B's answers within 2 s", async () => {
     const key = await createKey(a, "owner", { name: "coherent-update" });
     const canRead = async () =>
-      (await b.request("POST", "/_security/user/_has_privileges", { auth: { apiKey: key.encoded }, body: { index: [{ names: ["index-a"], privileges: ["read"] }] } })).body.index["index-a"].read;
+      (
+        await b.request("POST", "/_security/user/_has_privileges", {
+          auth: { apiKey: key.encoded },
+          body: { index: [{ names: ["index-a"], privileges: ["read"] }] },
+        })
+      ).body.index["index-a"].read;
     assert.equal(await canRead(), true);
-    const res = await a.request("PUT", `/_security/api_key/${key.id}`, { auth: as("owner"), body: { role_descriptors: { none: { indices: [{ names: ["index-z"], privileges: ["read"] }] } } } });
+    const res = await a.request("PUT", `/_security/api_key/${key.id}`, {
+      auth: as("owner"),
+      body: { role_descriptors: { none: { indices: [{ names: ["index-z"], privileges: ["read"] }] } } },
+    });
     assert.deepEqual(res.body, { updated: true });
     await eventually(async () => (await canRead()) === false, 2000, 20);
   });
@@ -106,7 +125,8 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
       const p = await createKey(pbkdf2, "owner", { name: "pbkdf2-key" });
       const c = await createKey(bcrypt, "owner", { name: "bcrypt-key" });
       const s = await createKey(a, "owner", { name: "ssha-key" });
-      const hashOf = async (id: string) => String((await db.connection.collection("security_api_keys").findOne({ _id: id } as never))?.hash);
+      const hashOf = async (id: string) =>
+        String((await db.connection.collection("security_api_keys").findOne({ _id: id } as never))?.hash);
       assert.match(await hashOf(p.id), /^\{PBKDF2\}10000\$[A-Za-z0-9+/]{43}=\$[A-Za-z0-9+/]{43}=$/);
       assert.match(await hashOf(c.id), /^\$2[aby]\$04\$/);
       assert.match(await hashOf(s.id), /^\{SSHA256\}[A-Za-z0-9+/]{11}=[A-Za-z0-9+/]{43}=$/);
@@ -114,7 +134,10 @@ describe("API keys: caches, two instances, hash formats, remover", () => {
         for (const key of [p, c, s]) {
           assert.equal((await app.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
           const wrong = Buffer.from(`${key.id}:${"x".repeat(22)}`).toString("base64");
-          assertKeyRefused(await app.request("GET", "/_security/_authenticate", { auth: { apiKey: wrong } }), `invalid credentials for API key [${key.id}]`);
+          assertKeyRefused(
+            await app.request("GET", "/_security/_authenticate", { auth: { apiKey: wrong } }),
+            `invalid credentials for API key [${key.id}]`,
+          );
         }
       }
       assert.equal(bcrypt.core.apiKeys.cache.size, 0, "cacheTtl 0 disables the cache");

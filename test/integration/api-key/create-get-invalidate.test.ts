@@ -89,10 +89,18 @@ describe("API keys: create, get, authenticate, invalidate", () => {
         [{ name: " padded" }, "Validation Failed: 1: api key name may not begin or end with whitespace;"],
         [{ name: "_hidden" }, "Validation Failed: 1: api key name may not begin with an underscore;"],
         [{ name: "ok", metadata: { _reserved: 1 } }, "Validation Failed: 1: API key metadata keys may not start with [_];"],
-        [{ name: "_x ", metadata: { _r: 1 } }, "Validation Failed: 1: api key name may not begin or end with whitespace;2: api key name may not begin with an underscore;3: API key metadata keys may not start with [_];"],
+        [
+          { name: "_x ", metadata: { _r: 1 } },
+          "Validation Failed: 1: api key name may not begin or end with whitespace;2: api key name may not begin with an underscore;3: API key metadata keys may not start with [_];",
+        ],
       ];
       for (const [body, reason] of cases) {
-        assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body }), 400, "action_request_validation_exception", reason);
+        assertError(
+          await t.request("POST", "/_security/api_key", { auth: as("owner"), body }),
+          400,
+          "action_request_validation_exception",
+          reason,
+        );
       }
       assert.equal((await createKey(t, "owner", { name: "x".repeat(256) })).name.length, 256);
     });
@@ -106,43 +114,116 @@ describe("API keys: create, get, authenticate, invalidate", () => {
         "illegal_argument_exception",
         "failed to parse setting [expiration] with value [1w] as a time value: unit is missing or unrecognized",
       );
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", expiration: "-5s" } }), 400, "illegal_argument_exception", /negative durations are not supported/);
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", expiration: 5 } }), 400, "x_content_parse_exception", "[api_key_request] expiration doesn't support values of type: VALUE_NUMBER");
       assertError(
-        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", role_descriptors: { r: { cluster: ["bogus"] } } } }),
+        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", expiration: "-5s" } }),
+        400,
+        "illegal_argument_exception",
+        /negative durations are not supported/,
+      );
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", expiration: 5 } }),
+        400,
+        "x_content_parse_exception",
+        "[api_key_request] expiration doesn't support values of type: VALUE_NUMBER",
+      );
+      assertError(
+        await t.request("POST", "/_security/api_key", {
+          auth: as("owner"),
+          body: { name: "k", role_descriptors: { r: { cluster: ["bogus"] } } },
+        }),
         400,
         "action_request_validation_exception",
         /^Validation Failed: 1: unknown cluster privilege \[bogus\]/,
       );
       assertError(
-        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", role_descriptors: { r: { cluster: "all" } } } }),
+        await t.request("POST", "/_security/api_key", {
+          auth: as("owner"),
+          body: { name: "k", role_descriptors: { r: { cluster: "all" } } },
+        }),
         400,
         "parse_exception",
         /failed to parse role \[r\]/,
       );
       assertError(
-        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", role_descriptors: { r: {}, s: { restriction: { workflows: ["search_application_query"] } } } } }),
+        await t.request("POST", "/_security/api_key", {
+          auth: as("owner"),
+          body: { name: "k", role_descriptors: { r: {}, s: { restriction: { workflows: ["search_application_query"] } } } },
+        }),
         400,
         "action_request_validation_exception",
         "Validation Failed: 1: combining role descriptors with and without restriction is not supported;",
       );
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", metadata: { a: { $where: "1" } } } }), 400, "parse_exception", "[metadata] may not contain the key [$where]");
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", metadata: { "a.$b": 1 } } }), 400, "parse_exception", "[metadata] may not contain the key [a.$b]");
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", metadata: "x" } }), 400, "x_content_parse_exception", /metadata/);
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", bogus: 1 } }), 400, "x_content_parse_exception", "[api_key_request] unknown field [bogus]");
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: 5 } }), 400, "x_content_parse_exception", /name/);
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", metadata: { a: { $where: "1" } } } }),
+        400,
+        "parse_exception",
+        "[metadata] may not contain the key [$where]",
+      );
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", metadata: { "a.$b": 1 } } }),
+        400,
+        "parse_exception",
+        "[metadata] may not contain the key [a.$b]",
+      );
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", metadata: "x" } }),
+        400,
+        "x_content_parse_exception",
+        /metadata/,
+      );
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "k", bogus: 1 } }),
+        400,
+        "x_content_parse_exception",
+        "[api_key_request] unknown field [bogus]",
+      );
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: 5 } }),
+        400,
+        "x_content_parse_exception",
+        /name/,
+      );
       assertError(await t.request("POST", "/_security/api_key", { auth: as("owner") }), 400, "parse_exception", "request body is required");
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("owner"), rawBody: "{oops", headers: { "content-type": "application/json" } }), 400, "x_content_parse_exception", /JSON/);
-      assertError(await t.request("POST", "/_security/api_key?refresh=soon", { auth: as("owner"), body: { name: "k" } }), 400, "illegal_argument_exception", "Unknown value for refresh: [soon].");
+      assertError(
+        await t.request("POST", "/_security/api_key", {
+          auth: as("owner"),
+          rawBody: "{oops",
+          headers: { "content-type": "application/json" },
+        }),
+        400,
+        "x_content_parse_exception",
+        /JSON/,
+      );
+      assertError(
+        await t.request("POST", "/_security/api_key?refresh=soon", { auth: as("owner"), body: { name: "k" } }),
+        400,
+        "illegal_argument_exception",
+        "Unknown value for refresh: [soon].",
+      );
       assert.equal(await count(), before);
     });
 
     it("stores descriptors normalized and returns them (index → indices, names as arrays, defaults)", async () => {
-      const key = await createKey(t, "owner", { name: "normalized", role_descriptors: { "role.a": { index: [{ names: "index-a", privileges: ["read"] }] } } });
+      const key = await createKey(t, "owner", {
+        name: "normalized",
+        role_descriptors: { "role.a": { index: [{ names: "index-a", privileges: ["read"] }] } },
+      });
       const res = await t.request("GET", `/_security/api_key?id=${key.id}&owner=true&with_limited_by=true`, { auth: as("owner") });
       assert.equal(res.status, 200);
       const info = res.body.api_keys[0];
-      assert.deepEqual(Object.keys(info), ["id", "name", "type", "creation", "invalidated", "username", "realm", "realm_type", "metadata", "role_descriptors", "limited_by"]);
+      assert.deepEqual(Object.keys(info), [
+        "id",
+        "name",
+        "type",
+        "creation",
+        "invalidated",
+        "username",
+        "realm",
+        "realm_type",
+        "metadata",
+        "role_descriptors",
+        "limited_by",
+      ]);
       assert.deepEqual(info.role_descriptors, {
         "role.a": {
           cluster: [],
@@ -155,7 +236,14 @@ describe("API keys: create, get, authenticate, invalidate", () => {
       });
       assert.ok(Array.isArray(info.limited_by) && info.limited_by.length === 1);
       assert.deepEqual(Object.keys(info.limited_by[0]), ["own_keys", "index_reader"]);
-      assert.deepEqual(info.limited_by[0].own_keys, { cluster: ["manage_own_api_key"], indices: [], applications: [], run_as: [], metadata: {}, transient_metadata: { enabled: true } });
+      assert.deepEqual(info.limited_by[0].own_keys, {
+        cluster: ["manage_own_api_key"],
+        indices: [],
+        applications: [],
+        run_as: [],
+        metadata: {},
+        transient_metadata: { enabled: true },
+      });
       assert.equal(info.type, "rest");
       assert.equal(info.username, "owner");
       assert.equal(info.realm, "native");
@@ -188,12 +276,26 @@ describe("API keys: create, get, authenticate, invalidate", () => {
       const call = async (method: string, init: { body?: string; type?: string } = {}): Promise<HttpResult> => {
         const headers: Record<string, string> = { authorization: basic(user, password) };
         if (init.type) headers["content-type"] = init.type;
-        const res = await fetch(`${baseUrl}/_security/api_key`, { method, headers, ...(init.body !== undefined ? { body: init.body } : {}) });
+        const res = await fetch(`${baseUrl}/_security/api_key`, {
+          method,
+          headers,
+          ...(init.body !== undefined ? { body: init.body } : {}),
+        });
         return { status: res.status, headers: res.headers, body: await res.json() };
       };
       assertError(await call("POST"), 400, "parse_exception", "request body is required");
-      assertError(await call("POST", { body: "name=k", type: "application/x-www-form-urlencoded" }), 400, "parse_exception", "request body is required");
-      assertError(await call("POST", { body: "{}", type: "application/json" }), 400, "action_request_validation_exception", "Validation Failed: 1: api key name is required;");
+      assertError(
+        await call("POST", { body: "name=k", type: "application/x-www-form-urlencoded" }),
+        400,
+        "parse_exception",
+        "request body is required",
+      );
+      assertError(
+        await call("POST", { body: "{}", type: "application/json" }),
+        400,
+        "action_request_validation_exception",
+        "Validation Failed: 1: api key name is required;",
+      );
       assertError(await call("DELETE"), 400, "parse_exception", "request body is required");
       const created = await call("POST", { body: JSON.stringify({ name: "behind-host-parser" }), type: "application/json" });
       assert.equal(created.status, 200, JSON.stringify(created.body));
@@ -205,23 +307,38 @@ describe("API keys: create, get, authenticate, invalidate", () => {
     it("refuses unknown ids, wrong secrets and malformed values with the generic 401 and the reason", async () => {
       const key = await createKey(t, "owner", { name: "auth-checks" });
       const encode = (value: string) => Buffer.from(value).toString("base64");
-      assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(`nosuchkeyid123456789:${key.api_key}`) } }), "unable to find apikey with id nosuchkeyid123456789");
-      assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(`${key.id}:wrong-secret-wrong-sec`) } }), `invalid credentials for API key [${key.id}]`);
-      assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(`${key.id}${key.api_key}`) } }), "invalid ApiKey value");
+      assertKeyRefused(
+        await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(`nosuchkeyid123456789:${key.api_key}`) } }),
+        "unable to find apikey with id nosuchkeyid123456789",
+      );
+      assertKeyRefused(
+        await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(`${key.id}:wrong-secret-wrong-sec`) } }),
+        `invalid credentials for API key [${key.id}]`,
+      );
+      assertKeyRefused(
+        await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(`${key.id}${key.api_key}`) } }),
+        "invalid ApiKey value",
+      );
       assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: "ApiKey ###" }), "invalid ApiKey value");
       // The right secret still works after wrong ones (a failure is never cached as success, nor the reverse).
       assert.equal((await t.request("GET", "/_security/_authenticate", { auth: "apikey " + key.encoded })).status, 200);
       // Truncated rather than altered: an altered secret would fail its checksum before the cache.
-      const wrongAfter = await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(`${key.id}:${key.api_key.slice(0, -1)}`) } });
+      const wrongAfter = await t.request("GET", "/_security/_authenticate", {
+        auth: { apiKey: encode(`${key.id}:${key.api_key.slice(0, -1)}`) },
+      });
       assertKeyRefused(wrongAfter, `invalid credentials for API key [${key.id}]`);
-      assert.deepEqual(wrongAfter.body.error.header["WWW-Authenticate"], ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"]);
+      assert.deepEqual(wrongAfter.body.error.header["WWW-Authenticate"], [
+        'Basic realm="security", charset="UTF-8"',
+        'Bearer realm="security"',
+        "ApiKey",
+      ]);
     });
 
     it("expires keys: an expired key is refused with 'api key is expired'", async () => {
       const key = await createKey(t, "owner", { name: "short", expiration: "1s" });
       assert.ok(key.expiration !== undefined);
       assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);
-      await sleep(Math.max(0, (key.expiration) - Date.now()) + 50);
+      await sleep(Math.max(0, key.expiration - Date.now()) + 50);
       assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }), "api key is expired");
       // Sub-second expirations truncate to whole seconds: "900ms" expires at creation.
       const instant = await createKey(t, "owner", { name: "instant", expiration: "900ms" });
@@ -271,26 +388,55 @@ describe("API keys: create, get, authenticate, invalidate", () => {
 
     it("validates parameter combinations with Elasticsearch's messages", async () => {
       const cases: Array<[string, string]> = [
-        ["?id=a&username=u", "Validation Failed: 1: username or realm name must not be specified when the api key id or api key name is specified;"],
-        ["?name=a&realm_name=r", "Validation Failed: 1: username or realm name must not be specified when the api key id or api key name is specified;"],
+        [
+          "?id=a&username=u",
+          "Validation Failed: 1: username or realm name must not be specified when the api key id or api key name is specified;",
+        ],
+        [
+          "?name=a&realm_name=r",
+          "Validation Failed: 1: username or realm name must not be specified when the api key id or api key name is specified;",
+        ],
         ["?id=a&name=b", "Validation Failed: 1: only one of [api key id, api key name] can be specified;"],
-        ["?owner=true&username=u", "Validation Failed: 1: neither username nor realm-name may be specified when retrieving owned API keys;"],
+        [
+          "?owner=true&username=u",
+          "Validation Failed: 1: neither username nor realm-name may be specified when retrieving owned API keys;",
+        ],
         [
           "?id=a&owner=true&realm_name=r",
           "Validation Failed: 1: username or realm name must not be specified when the api key id or api key name is specified;2: neither username nor realm-name may be specified when retrieving owned API keys;",
         ],
       ];
       for (const [query, reason] of cases) {
-        assertError(await t.request("GET", `/_security/api_key${query}`, { auth: as("manager") }), 400, "action_request_validation_exception", reason);
+        assertError(
+          await t.request("GET", `/_security/api_key${query}`, { auth: as("manager") }),
+          400,
+          "action_request_validation_exception",
+          reason,
+        );
       }
-      assertError(await t.request("GET", "/_security/api_key?owner=maybe", { auth: as("manager") }), 400, "illegal_argument_exception", "Failed to parse value [maybe] as only [true] or [false] are allowed.");
-      assertError(await t.request("GET", "/_security/api_key?bogus=1", { auth: as("manager") }), 400, "illegal_argument_exception", "request [/_security/api_key] contains unrecognized parameter: [bogus]");
+      assertError(
+        await t.request("GET", "/_security/api_key?owner=maybe", { auth: as("manager") }),
+        400,
+        "illegal_argument_exception",
+        "Failed to parse value [maybe] as only [true] or [false] are allowed.",
+      );
+      assertError(
+        await t.request("GET", "/_security/api_key?bogus=1", { auth: as("manager") }),
+        400,
+        "illegal_argument_exception",
+        "request [/_security/api_key] contains unrecognized parameter: [bogus]",
+      );
     });
 
     it("reads query parameters as plain name=value pairs, whichever Express parses the app's query", async () => {
       // Express 4's default parser would nest these under `owner` and `id`; Elasticsearch sees the names as written.
       const unknown = async (query: string, name: string) =>
-        assertError(await t.request("GET", `/_security/api_key${query}`, { auth: as("manager") }), 400, "illegal_argument_exception", `request [/_security/api_key] contains unrecognized parameter: [${name}]`);
+        assertError(
+          await t.request("GET", `/_security/api_key${query}`, { auth: as("manager") }),
+          400,
+          "illegal_argument_exception",
+          `request [/_security/api_key] contains unrecognized parameter: [${name}]`,
+        );
       await unknown("?owner[x]=true", "owner[x]");
       await unknown("?id[]=a", "id[]");
       await unknown("?name.first=a", "name.first");
@@ -317,7 +463,10 @@ describe("API keys: create, get, authenticate, invalidate", () => {
       let res = await t.request("DELETE", "/_security/api_key", { auth: as("manager"), body: { ids: [k1.id, "unknownid"] } });
       assert.equal(res.status, 200);
       assert.deepEqual(res.body, { invalidated_api_keys: [k1.id], previously_invalidated_api_keys: [], error_count: 0 });
-      assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: k1.encoded } }), `api key [${k1.id}] has been invalidated`);
+      assertKeyRefused(
+        await t.request("GET", "/_security/_authenticate", { auth: { apiKey: k1.encoded } }),
+        `api key [${k1.id}] has been invalidated`,
+      );
 
       res = await t.request("DELETE", "/_security/api_key", { auth: as("manager"), body: { ids: [k1.id] } });
       assert.deepEqual(res.body, { invalidated_api_keys: [], previously_invalidated_api_keys: [], error_count: 0 });
@@ -341,12 +490,32 @@ describe("API keys: create, get, authenticate, invalidate", () => {
 
     it("validates the body with Elasticsearch's messages", async () => {
       const cases: Array<[unknown, string, string]> = [
-        [{}, "action_request_validation_exception", "Validation Failed: 1: One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag is false;"],
-        [{ ids: ["a"], username: "u" }, "action_request_validation_exception", "Validation Failed: 1: username or realm name must not be specified when the api key id(s) or api key name is specified;"],
-        [{ ids: ["a"], name: "n" }, "action_request_validation_exception", "Validation Failed: 1: only one of [api key id(s), api key name] can be specified;"],
-        [{ owner: true, realm_name: "r" }, "action_request_validation_exception", "Validation Failed: 1: neither username nor realm-name may be specified when invalidating owned API keys;"],
+        [
+          {},
+          "action_request_validation_exception",
+          "Validation Failed: 1: One of [api key id(s), api key name, username, realm name] must be specified if [owner] flag is false;",
+        ],
+        [
+          { ids: ["a"], username: "u" },
+          "action_request_validation_exception",
+          "Validation Failed: 1: username or realm name must not be specified when the api key id(s) or api key name is specified;",
+        ],
+        [
+          { ids: ["a"], name: "n" },
+          "action_request_validation_exception",
+          "Validation Failed: 1: only one of [api key id(s), api key name] can be specified;",
+        ],
+        [
+          { owner: true, realm_name: "r" },
+          "action_request_validation_exception",
+          "Validation Failed: 1: neither username nor realm-name may be specified when invalidating owned API keys;",
+        ],
         [{ ids: [] }, "action_request_validation_exception", "Validation Failed: 1: Field [ids] cannot be an empty array;"],
-        [{ ids: ["a", " "] }, "action_request_validation_exception", "Validation Failed: 1: Field [ids] must not contain blank id, but got blank id at index position: [1];"],
+        [
+          { ids: ["a", " "] },
+          "action_request_validation_exception",
+          "Validation Failed: 1: Field [ids] must not contain blank id, but got blank id at index position: [1];",
+        ],
         [{ id: "a", ids: ["b"] }, "illegal_argument_exception", "Must use either [id] or [ids], not both at the same time"],
         [{ ids: [{ $ne: 1 }] }, "x_content_parse_exception", /ids/ as unknown as string],
         [{ bogus: 1 }, "x_content_parse_exception", "[invalidate_api_key] unknown field [bogus]"],
@@ -354,7 +523,12 @@ describe("API keys: create, get, authenticate, invalidate", () => {
       for (const [body, type, reason] of cases) {
         assertError(await t.request("DELETE", "/_security/api_key", { auth: as("manager"), body }), 400, type, reason);
       }
-      assertError(await t.request("DELETE", "/_security/api_key", { auth: as("manager") }), 400, "parse_exception", "request body is required");
+      assertError(
+        await t.request("DELETE", "/_security/api_key", { auth: as("manager") }),
+        400,
+        "parse_exception",
+        "request body is required",
+      );
     });
   });
 });

@@ -44,7 +44,10 @@ describe("API keys through the official Elasticsearch client (unchanged)", () =>
       assert.equal(me.username, "owner");
       assert.equal(me.authentication_type, "api_key");
       assert.deepEqual(me.api_key, { id: created.id, name: "client-key" });
-      const has = await asKey.security.hasPrivileges({ index: [{ names: ["index-a", "index-b"], privileges: ["read"] }], cluster: ["monitor"] });
+      const has = await asKey.security.hasPrivileges({
+        index: [{ names: ["index-a", "index-b"], privileges: ["read"] }],
+        cluster: ["monitor"],
+      });
       assert.equal(has.username, "owner");
       assert.deepEqual(has.index, { "index-a": { read: true }, "index-b": { read: false } });
       assert.deepEqual(has.cluster, { monitor: false });
@@ -64,7 +67,10 @@ describe("API keys through the official Elasticsearch client (unchanged)", () =>
     assert.ok(all.api_keys.length >= 3);
 
     const queried = await owner.security.queryApiKeys({ query: { prefix: { name: "cq-" } }, sort: [{ name: { order: "asc" } }], size: 10 });
-    assert.deepEqual(queried.api_keys.map((k) => k.name), ["cq-1", "cq-2"]);
+    assert.deepEqual(
+      queried.api_keys.map((k) => k.name),
+      ["cq-1", "cq-2"],
+    );
     assert.equal(queried.total, 2);
     const aggs = await admin.security.queryApiKeys({ size: 0, aggs: { names: { terms: { field: "name" } } } });
     assert.ok(aggs.aggregations);
@@ -82,7 +88,12 @@ describe("API keys through the official Elasticsearch client (unchanged)", () =>
 
   it("grantApiKey, invalidateApiKey, clearApiKeyCache", async () => {
     const granter = client({ username: "granter", password: "granter-pass" });
-    const granted = await granter.security.grantApiKey({ grant_type: "password", username: "plain", password: "plain-pass", api_key: { name: "granted-by-client" } });
+    const granted = await granter.security.grantApiKey({
+      grant_type: "password",
+      username: "plain",
+      password: "plain-pass",
+      api_key: { name: "granted-by-client" },
+    });
     assert.equal(granted.name, "granted-by-client");
     const asGranted = client({ apiKey: granted.encoded });
     assert.equal((await asGranted.security.authenticate()).username, "plain");

@@ -26,7 +26,10 @@ function hashPbkdf2Stretch(secret: string): string {
  * Stores a key the way an import of a pre-existing key would: an Elasticsearch-format secret
  * (22 characters, no prefix, no checksum) and a hash in another format than the configured one.
  */
-async function insertLegacyKey(t: TestApp, hash: (secret: string) => string | Promise<string>): Promise<{ id: string; secret: string; encoded: string }> {
+async function insertLegacyKey(
+  t: TestApp,
+  hash: (secret: string) => string | Promise<string>,
+): Promise<{ id: string; secret: string; encoded: string }> {
   const id = randomId();
   const secret = randomSecret();
   const doc: ApiKeyDoc = {
@@ -77,7 +80,10 @@ describe("API keys: hash upgrade on use", () => {
     assert.ok(verifySsha256(key.secret, doc.hash), "the new hash is of the same secret");
     assert.equal(doc.version, 2, "the upgrade is a write: it bumps version");
     assert.equal(doc.invalidated, false);
-    assert.deepEqual(upgrades(key.id).map((e) => [e.from, e.to, e.outcome]), [["pbkdf2", "ssha256", "upgraded"]]);
+    assert.deepEqual(
+      upgrades(key.id).map((e) => [e.from, e.to, e.outcome]),
+      [["pbkdf2", "ssha256", "upgraded"]],
+    );
 
     // The cache holds the new hash with the verified secret: no more hash verification at all.
     const service = t.core.apiKeys;
@@ -96,7 +102,10 @@ describe("API keys: hash upgrade on use", () => {
       assert.equal(verifies, 1);
       await service.hashUpgrader.idle();
       assert.equal(upgrades(key.id).length, 1);
-      assertKeyRefused(await authenticate(Buffer.from(`${key.id}:${randomSecret()}`).toString("base64")), `invalid credentials for API key [${key.id}]`);
+      assertKeyRefused(
+        await authenticate(Buffer.from(`${key.id}:${randomSecret()}`).toString("base64")),
+        `invalid credentials for API key [${key.id}]`,
+      );
     } finally {
       service.hasher.verify = verify;
     }
@@ -117,12 +126,20 @@ describe("API keys: hash upgrade on use", () => {
       await t.core.apiKeys.hashUpgrader.idle();
       assert.equal((await authenticate(key.encoded)).status, 200);
     }
-    assert.deepEqual(upgrades(crypt.id).map((e) => e.from), ["bcrypt"]);
+    assert.deepEqual(
+      upgrades(crypt.id).map((e) => e.from),
+      ["bcrypt"],
+    );
   });
 
   it("a configured pbkdf2 upgrades {SSHA256} keys to {PBKDF2}10000; upgradeHashes: false leaves them", async () => {
     const pbkdf2 = await startTestApp("ak_upgrade", { failureRateLimit: false, apiKeys: { hashAlgorithm: "pbkdf2" } }, undefined, t.db);
-    const off = await startTestApp("ak_upgrade", { failureRateLimit: false, apiKeys: { hashAlgorithm: "pbkdf2", upgradeHashes: false } }, undefined, t.db);
+    const off = await startTestApp(
+      "ak_upgrade",
+      { failureRateLimit: false, apiKeys: { hashAlgorithm: "pbkdf2", upgradeHashes: false } },
+      undefined,
+      t.db,
+    );
     try {
       const key = await insertLegacyKey(t, (secret) => hashSsha256(secret));
       assert.equal((await off.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })).status, 200);

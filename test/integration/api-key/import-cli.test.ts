@@ -30,7 +30,8 @@ function runCli(args: string[], env: Record<string, string | undefined> = {}): P
   child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
     stderr += chunk;
-    for (const line of chunk.split("\n")) if (/ (validated|compared|read|inserted) [\d,]+\//.test(line)) progressAt.push(Date.now() - started);
+    for (const line of chunk.split("\n"))
+      if (/ (validated|compared|read|inserted) [\d,]+\//.test(line)) progressAt.push(Date.now() - started);
   });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 90_000);
@@ -54,7 +55,15 @@ describe("express-keyguard import (CLI)", () => {
     file = join(dir, "keys.ndjson");
     let text = "";
     for (let i = 0; i < ROWS; i++) {
-      text += JSON.stringify({ id: `cli-${i}`, name: `cli key ${i}`, secret: secretOf(i), owner: { username: `user${i % 20}` }, limited_by: ["superuser"], metadata: { n: i } }) + "\n";
+      text +=
+        JSON.stringify({
+          id: `cli-${i}`,
+          name: `cli key ${i}`,
+          secret: secretOf(i),
+          owner: { username: `user${i % 20}` },
+          limited_by: ["superuser"],
+          metadata: { n: i },
+        }) + "\n";
     }
     writeFileSync(file, text);
   });
@@ -71,7 +80,8 @@ describe("express-keyguard import (CLI)", () => {
     assert.ok(first.progressAt.length >= 1, first.stderr);
     // At most one progress line per 250 ms (plus the first).
     assert.ok(first.progressAt.length <= Math.ceil(first.elapsedMs / 250) + 1, `${first.progressAt.length} lines in ${first.elapsedMs} ms`);
-    for (let i = 1; i < first.progressAt.length; i++) assert.ok((first.progressAt[i] as number) - (first.progressAt[i - 1] as number) >= 200, first.stderr);
+    for (let i = 1; i < first.progressAt.length; i++)
+      assert.ok((first.progressAt[i] as number) - (first.progressAt[i - 1] as number) >= 200, first.stderr);
     assert.doesNotMatch(first.stderr, /cli-secret-/, "no secret is printed");
     assert.equal(await db.connection.collection("security_api_keys").countDocuments(), ROWS);
     const stored = await db.connection.collection("security_api_keys").findOne({ _id: "cli-4321" } as never);
@@ -91,7 +101,10 @@ describe("express-keyguard import (CLI)", () => {
 
   it("exits 1 with line-numbered problems and writes nothing when a row is bad", async () => {
     const bad = join(dir, "bad.json");
-    writeFileSync(bad, '[\n  {"id": "fresh-1", "name": "ok", "secret": "fresh-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]},\n  {"id": "cli-1", "name": "changed", "secret": "other-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]},\n  {"name": "no owner", "secret": "s", "limited_by": ["superuser"]}\n]\n');
+    writeFileSync(
+      bad,
+      '[\n  {"id": "fresh-1", "name": "ok", "secret": "fresh-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]},\n  {"id": "cli-1", "name": "changed", "secret": "other-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]},\n  {"name": "no owner", "secret": "s", "limited_by": ["superuser"]}\n]\n',
+    );
     const before = await db.connection.collection("security_api_keys").countDocuments();
     const run = await runCli(["import", bad, "--mongodb-uri", db.uri]);
     assert.equal(run.code, 1, run.stderr);
@@ -99,10 +112,16 @@ describe("express-keyguard import (CLI)", () => {
     assert.match(run.stderr, /nothing was written/);
     assert.doesNotMatch(run.stderr, /fresh-secret|other-secret/);
 
-    writeFileSync(bad, '{"id": "fresh-1", "name": "ok", "secret": "fresh-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]}\n{"id": "cli-1", "name": "changed", "secret": "other-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]}\n');
+    writeFileSync(
+      bad,
+      '{"id": "fresh-1", "name": "ok", "secret": "fresh-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]}\n{"id": "cli-1", "name": "changed", "secret": "other-secret", "owner": {"username": "u"}, "limited_by": ["superuser"]}\n',
+    );
     const conflict = await runCli(["import", bad, "--mongodb-uri", db.uri]);
     assert.equal(conflict.code, 1, conflict.stderr);
-    assert.match(conflict.stderr, /1 conflict with a stored key:\n {2}line 2: API key \[cli-1\] already exists with a different name, owner, metadata, secret/);
+    assert.match(
+      conflict.stderr,
+      /1 conflict with a stored key:\n {2}line 2: API key \[cli-1\] already exists with a different name, owner, metadata, secret/,
+    );
     assert.equal(await db.connection.collection("security_api_keys").countDocuments(), before);
   });
 

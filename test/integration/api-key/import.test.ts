@@ -69,11 +69,14 @@ describe("API keys: import", () => {
     assert.deepEqual(result.conflicts, []);
     assert.equal(result.inserted, 3);
     assert.equal(result.unchanged, 0);
-    assert.deepEqual(result.keys.map((k) => [k.id, k.status]), [
-      ["legacy-plain-1", "inserted"],
-      ["legacy-ssha-1", "inserted"],
-      ["legacy-pbkdf2-1", "inserted"],
-    ]);
+    assert.deepEqual(
+      result.keys.map((k) => [k.id, k.status]),
+      [
+        ["legacy-plain-1", "inserted"],
+        ["legacy-ssha-1", "inserted"],
+        ["legacy-pbkdf2-1", "inserted"],
+      ],
+    );
     assert.deepEqual([...new Set(phases)], ["validate", "compare", "write", "done"]);
 
     const plain = await keys().findOne({ _id: "legacy-plain-1" } as never);
@@ -84,7 +87,8 @@ describe("API keys: import", () => {
     assert.equal(plain.expiration_time, yesterday + 30 * 86_400_000, "a time value counts from the creation time");
     assert.equal((await keys().findOne({ _id: "legacy-ssha-1" } as never))?.hash, rows[1]?.hash, "a given hash is stored as is");
 
-    const who = async (id: string, secret: string) => t.request("GET", "/_security/_authenticate", { auth: { apiKey: encoded(id, secret) } });
+    const who = async (id: string, secret: string) =>
+      t.request("GET", "/_security/_authenticate", { auth: { apiKey: encoded(id, secret) } });
     const a = await who("legacy-plain-1", "hand-rolled-secret-1");
     assert.equal(a.status, 200, JSON.stringify(a.body));
     assert.equal(a.body.username, "ann");
@@ -114,7 +118,10 @@ describe("API keys: import", () => {
     assert.deepEqual(Object.keys(info.limited_by[0]), ["log_reader"]);
     const queried = await t.admin("POST", "/_security/_query/api_key", { query: { term: { username: "ann" } }, sort: ["name"] });
     assert.equal(queried.status, 200);
-    assert.deepEqual(queried.body.api_keys.map((k: { id: string }) => k.id), ["legacy-pbkdf2-1", "legacy-plain-1"]);
+    assert.deepEqual(
+      queried.body.api_keys.map((k: { id: string }) => k.id),
+      ["legacy-pbkdf2-1", "legacy-plain-1"],
+    );
     assert.equal(queried.body.api_keys[1].metadata.team, "ops");
   });
 
@@ -136,15 +143,27 @@ describe("API keys: import", () => {
     assert.deepEqual(second.conflicts, []);
     assert.equal(second.inserted, 0);
     assert.equal(second.unchanged, 3);
-    assert.deepEqual(second.keys.map((k) => k.id), first.keys.map((k) => k.id), "rows without id find the keys they created");
+    assert.deepEqual(
+      second.keys.map((k) => k.id),
+      first.keys.map((k) => k.id),
+      "rows without id find the keys they created",
+    );
     assert.equal(await keys().countDocuments({ "creator.principal": "carl" }), 3);
     assert.deepEqual(await keys().find({ "creator.principal": "carl" }).project({ version: 1 }).toArray(), versions);
-    const auth = await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encoded(generated[1] as string, "no-id-secret-2") } });
+    const auth = await t.request("GET", "/_security/_authenticate", {
+      auth: { apiKey: encoded(generated[1] as string, "no-id-secret-2") },
+    });
     assert.equal(auth.status, 200);
   });
 
   it("an import cut short is completed by running it again; a concurrent twin is absorbed", async () => {
-    const rows = Array.from({ length: 6 }, (_, i) => ({ id: `resume-${i}`, name: `resume ${i}`, secret: `resume-secret-${i}`, owner: { username: "hal" }, limited_by: ["log_reader"] }));
+    const rows = Array.from({ length: 6 }, (_, i) => ({
+      id: `resume-${i}`,
+      name: `resume ${i}`,
+      secret: `resume-secret-${i}`,
+      owner: { username: "hal" },
+      limited_by: ["log_reader"],
+    }));
     // What a crash after the first batch leaves: whole keys for some rows, none for the rest.
     assert.equal((await t.security.apiKeys.import(rows.slice(0, 2))).inserted, 2);
     const rest = await t.security.apiKeys.import(rows, { batchSize: 2 });
@@ -152,8 +171,17 @@ describe("API keys: import", () => {
 
     // Two imports of the same new rows at once: both find nothing stored, both insert; the loser
     // of each id gets a duplicate-key error, compares, and counts the key unchanged.
-    const twins = Array.from({ length: 30 }, (_, i) => ({ id: `twin-${i}`, name: "twin", secret: `twin-secret-${i}`, owner: { username: "hal" }, limited_by: ["log_reader"] }));
-    const [a, b] = await Promise.all([t.security.apiKeys.import(twins, { batchSize: 7 }), t.security.apiKeys.import(twins, { batchSize: 5 })]);
+    const twins = Array.from({ length: 30 }, (_, i) => ({
+      id: `twin-${i}`,
+      name: "twin",
+      secret: `twin-secret-${i}`,
+      owner: { username: "hal" },
+      limited_by: ["log_reader"],
+    }));
+    const [a, b] = await Promise.all([
+      t.security.apiKeys.import(twins, { batchSize: 7 }),
+      t.security.apiKeys.import(twins, { batchSize: 5 }),
+    ]);
     assert.deepEqual([...a.conflicts, ...b.conflicts], []);
     assert.equal(a.inserted + b.inserted, 30);
     assert.equal(a.unchanged + b.unchanged, 30);
@@ -165,16 +193,18 @@ describe("API keys: import", () => {
     const first = await t.security.apiKeys.import([{ id: "conflict-1", secret: "first-secret", ...base }]);
     assert.equal(first.inserted, 1);
     const before = await keys().countDocuments();
-    const result = await t.security.apiKeys.import(
-      [
-        { id: "conflict-new", secret: "new-secret", ...base },
-        { id: "conflict-1", secret: "other-secret", ...base, metadata: { changed: true } },
-      ],
-    );
+    const result = await t.security.apiKeys.import([
+      { id: "conflict-new", secret: "new-secret", ...base },
+      { id: "conflict-1", secret: "other-secret", ...base, metadata: { changed: true } },
+    ]);
     assert.equal(result.inserted, 0);
     assert.deepEqual(result.keys, []);
     assert.equal(result.conflicts.length, 1);
-    assert.deepEqual(result.conflicts[0], { row: 2, id: "conflict-1", reason: "API key [conflict-1] already exists with a different metadata, secret" });
+    assert.deepEqual(result.conflicts[0], {
+      row: 2,
+      id: "conflict-1",
+      reason: "API key [conflict-1] already exists with a different metadata, secret",
+    });
     assert.ok(!JSON.stringify(result).includes("other-secret"));
     assert.equal(await keys().countDocuments(), before);
     assert.equal(await keys().countDocuments({ _id: "conflict-new" } as never), 0);
@@ -203,24 +233,31 @@ describe("API keys: import", () => {
     const result = await t.security.apiKeys.import(text);
     assert.equal(result.inserted, 0);
     const expected: Array<[number, string]> = [
-        [3, "[id] must be 1 to 512 characters from A-Z a-z 0-9 _ - . ~"],
-        [4, "Validation Failed: 1: api key name may not begin with an unde"],
-        [8, "[hash] a {SSHA256} hash is {SSHA256}<base64 of an 8-byte salt"],
-        [9, "[limited_by] names unknown role [no_such_role]"],
-        [10, "Validation Failed: 1: unknown cluster privilege [bogus]. a pri"],
-        [11, "duplicate id [ok-1] (first at line 2)"],
-        [12, "exactly one of [secret] (plaintext) and [hash] (an Elasticsea"],
-        [13, "[owner.realm_type] is required: realm [corp] is not configure"],
-        [14, "[secret] has the shape of this library's checksummed secrets"],
-        [15, "invalid JSON"],
+      [3, "[id] must be 1 to 512 characters from A-Z a-z 0-9 _ - . ~"],
+      [4, "Validation Failed: 1: api key name may not begin with an unde"],
+      [8, "[hash] a {SSHA256} hash is {SSHA256}<base64 of an 8-byte salt"],
+      [9, "[limited_by] names unknown role [no_such_role]"],
+      [10, "Validation Failed: 1: unknown cluster privilege [bogus]. a pri"],
+      [11, "duplicate id [ok-1] (first at line 2)"],
+      [12, "exactly one of [secret] (plaintext) and [hash] (an Elasticsea"],
+      [13, "[owner.realm_type] is required: realm [corp] is not configure"],
+      [14, "[secret] has the shape of this library's checksummed secrets"],
+      [15, "invalid JSON"],
     ];
-    assert.deepEqual(result.errors.map((e) => e.line), expected.map(([line]) => line), JSON.stringify(result.errors));
-    result.errors.forEach((error, i) => assert.ok(error.reason.startsWith((expected[i] as [number, string])[1]), `line ${error.line}: ${error.reason}`));
+    assert.deepEqual(
+      result.errors.map((e) => e.line),
+      expected.map(([line]) => line),
+      JSON.stringify(result.errors),
+    );
+    result.errors.forEach((error, i) =>
+      assert.ok(error.reason.startsWith((expected[i] as [number, string])[1]), `line ${error.line}: ${error.reason}`),
+    );
     assert.ok(!/leaky-?secret/.test(JSON.stringify(result)), "no secret in any reason");
     assert.equal(await keys().countDocuments(), before, "nothing was written");
     assert.equal(await keys().countDocuments({ _id: "ok-1" } as never), 0);
 
-    const ndjson = '{"name": "a", "secret": "x", "owner": {"username": "eve"}, "limited_by": []}\n\n{"name": "b", "secret": "x", "limited_by": []}\n';
+    const ndjson =
+      '{"name": "a", "secret": "x", "owner": {"username": "eve"}, "limited_by": []}\n\n{"name": "b", "secret": "x", "limited_by": []}\n';
     const nd = await t.security.apiKeys.import(ndjson, { dryRun: true });
     assert.deepEqual(nd.errors, [{ line: 3, row: 2, reason: "[owner] is required: {username, realm?, realm_type?}" }]);
   });
@@ -232,12 +269,21 @@ describe("API keys: import", () => {
       { dryRun: true },
     );
     assert.equal(result.dryRun, true);
-    assert.deepEqual(result.keys.map((k) => k.status), ["new"]);
+    assert.deepEqual(
+      result.keys.map((k) => k.status),
+      ["new"],
+    );
     assert.equal(await keys().countDocuments(), before);
   });
 
   it("a store much larger than the input is compared by batched lookups, with the same outcomes", async () => {
-    const filler = Array.from({ length: 20 }, (_, i) => ({ id: `filler-${i}`, name: "filler", secret: `filler-${i}`, owner: { username: "gus" }, limited_by: [] }));
+    const filler = Array.from({ length: 20 }, (_, i) => ({
+      id: `filler-${i}`,
+      name: "filler",
+      secret: `filler-${i}`,
+      owner: { username: "gus" },
+      limited_by: [],
+    }));
     assert.equal((await t.security.apiKeys.import(filler)).inserted, 20);
     const stored = await keys().countDocuments();
     const rows = [
@@ -248,7 +294,10 @@ describe("API keys: import", () => {
     const same = await t.security.apiKeys.import(rows);
     assert.deepEqual([same.inserted, same.unchanged, same.conflicts.length], [0, 2, 0]);
     const changed = await t.security.apiKeys.import([{ ...rows[0], name: "renamed" }]);
-    assert.deepEqual(changed.conflicts.map((c) => c.reason), ["API key [again-1] already exists with a different name"]);
+    assert.deepEqual(
+      changed.conflicts.map((c) => c.reason),
+      ["API key [again-1] already exists with a different name"],
+    );
     assert.equal(await keys().countDocuments(), stored);
   });
 

@@ -42,7 +42,12 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
       res = await t.request("GET", "/_security/api_key?username=owner&realm_name=native", { auth: as("owner") });
       assert.deepEqual(ids(res), [ownerKey.id]);
       for (const query of ["", "?username=other&realm_name=native", `?id=${ownerKey.id}`, "?username=owner", "?name=owner-key"]) {
-        assertError(await t.request("GET", `/_security/api_key${query}`, { auth: as("owner") }), 403, "security_exception", denied(A + "get", "owner", "index_reader,own_keys", GET_PRIVS));
+        assertError(
+          await t.request("GET", `/_security/api_key${query}`, { auth: as("owner") }),
+          403,
+          "security_exception",
+          denied(A + "get", "owner", "index_reader,own_keys", GET_PRIVS),
+        );
       }
     });
 
@@ -66,7 +71,10 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
       res = await t.request("DELETE", "/_security/api_key", { auth: as("owner"), body: { ids: [k.id], owner: true } });
       assert.deepEqual(res.body.invalidated_api_keys, [k.id]);
       const k2 = await createKey(t, "owner", { name: "owner-disposable-2" });
-      res = await t.request("DELETE", "/_security/api_key", { auth: as("owner"), body: { username: "owner", realm_name: "native", name: undefined } });
+      res = await t.request("DELETE", "/_security/api_key", {
+        auth: as("owner"),
+        body: { username: "owner", realm_name: "native", name: undefined },
+      });
       assert.ok(res.body.invalidated_api_keys.includes(k2.id));
       assert.ok(!res.body.invalidated_api_keys.includes(otherKey.id));
       ownerKey = await createKey(t, "owner", { name: "owner-key" });
@@ -74,7 +82,10 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
 
     it("cannot grant, not even to itself, nor clear caches", async () => {
       assertError(
-        await t.request("POST", "/_security/api_key/grant", { auth: as("owner"), body: { grant_type: "password", username: "owner", password: "owner-pass", api_key: { name: "self" } } }),
+        await t.request("POST", "/_security/api_key/grant", {
+          auth: as("owner"),
+          body: { grant_type: "password", username: "owner", password: "owner-pass", api_key: { name: "self" } },
+        }),
         403,
         "security_exception",
         denied(A + "grant", "owner", "index_reader,own_keys", GRANT_PRIVS),
@@ -93,7 +104,12 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
       const res = await t.request("GET", "/_security/api_key", { auth: as("reader") });
       assert.equal(res.status, 200);
       for (const id of [ownerKey.id, otherKey.id, managerKey.id]) assert.ok(ids(res).includes(id));
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("reader"), body: { name: "x" } }), 403, "security_exception", denied(A + "create", "reader", "read_security", MANAGE_PRIVS));
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("reader"), body: { name: "x" } }),
+        403,
+        "security_exception",
+        denied(A + "create", "reader", "read_security", MANAGE_PRIVS),
+      );
       assertError(
         await t.request("DELETE", "/_security/api_key", { auth: as("reader"), body: { ids: [otherKey.id] } }),
         403,
@@ -116,28 +132,64 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
         "resource_not_found_exception",
         `no API key owned by requesting user found for ID [${otherKey.id}]`,
       );
-      res = await t.request("POST", "/_security/api_key/grant", { auth: as("manager"), body: { grant_type: "password", username: "plain", password: "plain-pass", api_key: { name: "granted" } } });
+      res = await t.request("POST", "/_security/api_key/grant", {
+        auth: as("manager"),
+        body: { grant_type: "password", username: "plain", password: "plain-pass", api_key: { name: "granted" } },
+      });
       assert.equal(res.status, 200, JSON.stringify(res.body));
     });
 
     it("grant_api_key grants and does nothing else", async () => {
-      const res = await t.request("POST", "/_security/api_key/grant", { auth: as("granter"), body: { grant_type: "password", username: "plain", password: "plain-pass", api_key: { name: "granted-2" } } });
+      const res = await t.request("POST", "/_security/api_key/grant", {
+        auth: as("granter"),
+        body: { grant_type: "password", username: "plain", password: "plain-pass", api_key: { name: "granted-2" } },
+      });
       assert.equal(res.status, 200, JSON.stringify(res.body));
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("granter"), body: { name: "x" } }), 403, "security_exception", denied(A + "create", "granter", "granter", MANAGE_PRIVS));
-      assertError(await t.request("GET", "/_security/api_key?owner=true", { auth: as("granter") }), 403, "security_exception", denied(A + "get", "granter", "granter", GET_PRIVS));
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("granter"), body: { name: "x" } }),
+        403,
+        "security_exception",
+        denied(A + "create", "granter", "granter", MANAGE_PRIVS),
+      );
+      assertError(
+        await t.request("GET", "/_security/api_key?owner=true", { auth: as("granter") }),
+        403,
+        "security_exception",
+        denied(A + "get", "granter", "granter", GET_PRIVS),
+      );
     });
 
     it("a user without API-key privileges gets 403 everywhere", async () => {
-      assertError(await t.request("POST", "/_security/api_key", { auth: as("plain"), body: { name: "x" } }), 403, "security_exception", denied(A + "create", "plain", "index_reader", MANAGE_PRIVS));
-      assertError(await t.request("GET", "/_security/api_key?owner=true", { auth: as("plain") }), 403, "security_exception", denied(A + "get", "plain", "index_reader", GET_PRIVS));
-      assertError(await t.request("POST", "/_security/_query/api_key", { auth: as("plain"), body: {} }), 403, "security_exception", denied(A + "query", "plain", "index_reader", GET_PRIVS));
+      assertError(
+        await t.request("POST", "/_security/api_key", { auth: as("plain"), body: { name: "x" } }),
+        403,
+        "security_exception",
+        denied(A + "create", "plain", "index_reader", MANAGE_PRIVS),
+      );
+      assertError(
+        await t.request("GET", "/_security/api_key?owner=true", { auth: as("plain") }),
+        403,
+        "security_exception",
+        denied(A + "get", "plain", "index_reader", GET_PRIVS),
+      );
+      assertError(
+        await t.request("POST", "/_security/_query/api_key", { auth: as("plain"), body: {} }),
+        403,
+        "security_exception",
+        denied(A + "query", "plain", "index_reader", GET_PRIVS),
+      );
       assertError(
         await t.request("POST", "/_security/api_key/_bulk_update", { auth: as("plain"), body: { ids: ["a"] } }),
         403,
         "security_exception",
         denied(A + "bulk_update", "plain", "index_reader", MANAGE_PRIVS),
       );
-      assertError(await t.request("PUT", "/_security/api_key/abc", { auth: as("plain"), body: {} }), 403, "security_exception", denied(A + "update", "plain", "index_reader", MANAGE_PRIVS));
+      assertError(
+        await t.request("PUT", "/_security/api_key/abc", { auth: as("plain"), body: {} }),
+        403,
+        "security_exception",
+        denied(A + "update", "plain", "index_reader", MANAGE_PRIVS),
+      );
     });
 
     it("manage_security clears caches", async () => {
@@ -161,20 +213,40 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
       let res = await t.request("GET", `/_security/api_key?id=${key.id}`, { auth });
       assert.equal(res.status, 200);
       assert.deepEqual(ids(res), [key.id]);
-      for (const query of ["?owner=true", `?id=${ownerKey.id}`, `?id=${key.id}&with_limited_by=true`, "?username=owner&realm_name=native"]) {
-        assertError(await t.request("GET", `/_security/api_key${query}`, { auth }), 403, "security_exception", deniedKey(A + "get", key.id, "owner", GET_PRIVS));
+      for (const query of [
+        "?owner=true",
+        `?id=${ownerKey.id}`,
+        `?id=${key.id}&with_limited_by=true`,
+        "?username=owner&realm_name=native",
+      ]) {
+        assertError(
+          await t.request("GET", `/_security/api_key${query}`, { auth }),
+          403,
+          "security_exception",
+          deniedKey(A + "get", key.id, "owner", GET_PRIVS),
+        );
       }
       res = await t.request("POST", "/_security/_query/api_key", { auth, body: {} });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(ids(res), [key.id]);
-      assertError(await t.request("POST", "/_security/_query/api_key?with_limited_by=true", { auth, body: {} }), 403, "security_exception", deniedKey(A + "query", key.id, "owner", GET_PRIVS));
+      assertError(
+        await t.request("POST", "/_security/_query/api_key?with_limited_by=true", { auth, body: {} }),
+        403,
+        "security_exception",
+        deniedKey(A + "query", key.id, "owner", GET_PRIVS),
+      );
       assertError(
         await t.request("DELETE", "/_security/api_key", { auth, body: { ids: [ownerKey.id] } }),
         403,
         "security_exception",
         deniedKey(A + "invalidate", key.id, "owner", MANAGE_PRIVS),
       );
-      assertError(await t.request("DELETE", "/_security/api_key", { auth, body: { owner: true } }), 403, "security_exception", deniedKey(A + "invalidate", key.id, "owner", MANAGE_PRIVS));
+      assertError(
+        await t.request("DELETE", "/_security/api_key", { auth, body: { owner: true } }),
+        403,
+        "security_exception",
+        deniedKey(A + "invalidate", key.id, "owner", MANAGE_PRIVS),
+      );
       assertError(
         await t.request("PUT", `/_security/api_key/${key.id}`, { auth, body: {} }),
         400,
@@ -193,7 +265,9 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
     });
 
     it("a manage_api_key key sees limited-by descriptors (its own included) but never grants", async () => {
-      const res = await t.request("GET", `/_security/api_key?id=${managerKey.id}&with_limited_by=true`, { auth: { apiKey: managerKey.encoded } });
+      const res = await t.request("GET", `/_security/api_key?id=${managerKey.id}&with_limited_by=true`, {
+        auth: { apiKey: managerKey.encoded },
+      });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.deepEqual(Object.keys(res.body.api_keys[0].limited_by[0]), ["manage_keys"]);
       for (const key of [managerKey, ownerKey]) {
@@ -214,7 +288,12 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
     it("derived keys need explicitly empty descriptors, get an empty limited-by and can do nothing", async () => {
       const auth = { apiKey: ownerKey.encoded };
       const message = "creating derived api keys requires an explicit role descriptor that is empty (has no privileges)";
-      for (const body of [{ name: "d" }, { name: "d", role_descriptors: {} }, { name: "d", role_descriptors: { r: { cluster: ["monitor"] } } }, { name: "d", role_descriptors: { r: { metadata: { a: 1 } } } }]) {
+      for (const body of [
+        { name: "d" },
+        { name: "d", role_descriptors: {} },
+        { name: "d", role_descriptors: { r: { cluster: ["monitor"] } } },
+        { name: "d", role_descriptors: { r: { metadata: { a: 1 } } } },
+      ]) {
         assertError(await t.request("POST", "/_security/api_key", { auth, body }), 400, "illegal_argument_exception", message);
       }
       const res = await t.request("POST", "/_security/api_key", { auth, body: { name: "derived", role_descriptors: { noop: {} } } });
@@ -224,10 +303,18 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
       assert.equal(who.status, 200);
       assert.equal(who.body.username, "owner");
       assert.deepEqual(who.body.api_key, { id: derived.id, name: "derived" });
-      const privs = await t.request("POST", "/_security/user/_has_privileges", { auth: { apiKey: derived.encoded }, body: { cluster: ["monitor"], index: [{ names: ["index-a"], privileges: ["read"] }] } });
+      const privs = await t.request("POST", "/_security/user/_has_privileges", {
+        auth: { apiKey: derived.encoded },
+        body: { cluster: ["monitor"], index: [{ names: ["index-a"], privileges: ["read"] }] },
+      });
       assert.equal(privs.body.has_all_requested, false);
       assert.deepEqual(privs.body.cluster, { monitor: false });
-      assertError(await t.request("GET", `/_security/api_key?id=${derived.id}`, { auth: { apiKey: derived.encoded } }), 403, "security_exception", deniedKey(A + "get", derived.id, "owner", GET_PRIVS));
+      assertError(
+        await t.request("GET", `/_security/api_key?id=${derived.id}`, { auth: { apiKey: derived.encoded } }),
+        403,
+        "security_exception",
+        deniedKey(A + "get", derived.id, "owner", GET_PRIVS),
+      );
       const info = await t.request("GET", `/_security/api_key?id=${derived.id}&with_limited_by=true`, { auth: as("reader") });
       assert.deepEqual(info.body.api_keys[0].limited_by, [{}]);
       assert.equal(info.body.api_keys[0].realm, "_es_api_key");
@@ -259,28 +346,50 @@ describe("API keys: privilege matrix, derived keys, limited-by intersection", ()
     it("assigned descriptors can only narrow, never widen", async () => {
       const wide = await createKey(t, "owner", {
         name: "wide",
-        role_descriptors: { everything: { cluster: ["all"], indices: [{ names: ["*"], privileges: ["all"] }], applications: [{ application: "*", privileges: ["*"], resources: ["*"] }] } },
+        role_descriptors: {
+          everything: {
+            cluster: ["all"],
+            indices: [{ names: ["*"], privileges: ["all"] }],
+            applications: [{ application: "*", privileges: ["*"], resources: ["*"] }],
+          },
+        },
       });
       let body = await check({ apiKey: wide.encoded });
       assert.deepEqual(body.cluster, { monitor: true, manage: false, manage_own_api_key: true });
       assert.deepEqual(body.index, { "index-a": { read: true }, "index-b": { read: true }, "index-c": { read: false } });
       assert.deepEqual(body.application, { shop: { orders: { "data:read/me": true, "data:write/me": false } } });
 
-      const narrow = await createKey(t, "owner", { name: "narrow", role_descriptors: { a_only: { indices: [{ names: ["index-a", "index-c"], privileges: ["read"] }] } } });
+      const narrow = await createKey(t, "owner", {
+        name: "narrow",
+        role_descriptors: { a_only: { indices: [{ names: ["index-a", "index-c"], privileges: ["read"] }] } },
+      });
       body = await check({ apiKey: narrow.encoded });
       assert.deepEqual(body.cluster, { monitor: false, manage: false, manage_own_api_key: false });
       assert.deepEqual(body.index, { "index-a": { read: true }, "index-b": { read: false }, "index-c": { read: false } });
       assert.deepEqual(body.application, { shop: { orders: { "data:read/me": false, "data:write/me": false } } });
       assert.equal(body.has_all_requested, false);
-      assertError(await t.request("POST", "/_security/api_key", { auth: { apiKey: narrow.encoded }, body: { name: "n", role_descriptors: { noop: {} } } }), 403, "security_exception", deniedKey(A + "create", narrow.id, "owner", MANAGE_PRIVS));
+      assertError(
+        await t.request("POST", "/_security/api_key", {
+          auth: { apiKey: narrow.encoded },
+          body: { name: "n", role_descriptors: { noop: {} } },
+        }),
+        403,
+        "security_exception",
+        deniedKey(A + "create", narrow.id, "owner", MANAGE_PRIVS),
+      );
     });
 
     it("limited-by is a snapshot: later role changes do not reach the key until it is updated", async () => {
       assert.equal((await t.admin("PUT", "/_security/role/snap_role", { cluster: ["manage_own_api_key"] })).status, 200);
       assert.equal((await t.admin("PUT", "/_security/user/snap", { password: "snap-pass", roles: ["snap_role"] })).status, 200);
-      const key = await t.request("POST", "/_security/api_key", { auth: { user: "snap", password: "snap-pass" }, body: { name: "snap-key" } });
+      const key = await t.request("POST", "/_security/api_key", {
+        auth: { user: "snap", password: "snap-pass" },
+        body: { name: "snap-key" },
+      });
       const encoded = key.body.encoded as string;
-      const monitor = async () => (await t.request("POST", "/_security/user/_has_privileges", { auth: { apiKey: encoded }, body: { cluster: ["monitor"] } })).body.cluster.monitor;
+      const monitor = async () =>
+        (await t.request("POST", "/_security/user/_has_privileges", { auth: { apiKey: encoded }, body: { cluster: ["monitor"] } })).body
+          .cluster.monitor;
       assert.equal(await monitor(), false);
       assert.equal((await t.admin("PUT", "/_security/role/snap_role", { cluster: ["manage_own_api_key", "monitor"] })).status, 200);
       assert.equal(await monitor(), false);

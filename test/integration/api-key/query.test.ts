@@ -31,7 +31,12 @@ describe("API keys: _query/api_key through the service (scoping, rendering)", ()
   it("renders ApiKeyInfo like Get, with _sort when sorting and limited_by on request", async () => {
     const res = await t.request("POST", "/_security/_query/api_key?with_limited_by=true", {
       auth: as("reader"),
-      body: { query: { bool: { must: [{ prefix: { name: "q-" } }, { term: { "metadata.env": "prod" } }] } }, sort: [{ name: "desc" }], from: 0, size: 10 },
+      body: {
+        query: { bool: { must: [{ prefix: { name: "q-" } }, { term: { "metadata.env": "prod" } }] } },
+        sort: [{ name: "desc" }],
+        from: 0,
+        size: 10,
+      },
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.deepEqual(names(res), ["q-gamma", "q-alpha"]);
@@ -82,12 +87,20 @@ describe("API keys: _query/api_key through the service (scoping, rendering)", ()
       "illegal_argument_exception",
       "Field [api_key_hash] is not allowed for querying or aggregation",
     );
-    assertError(await t.request("POST", "/_security/_query/api_key", { auth: as("reader"), body: { bogus: 1 } }), 400, "x_content_parse_exception", "[query_api_key_request_payload] unknown field [bogus]");
+    assertError(
+      await t.request("POST", "/_security/_query/api_key", { auth: as("reader"), body: { bogus: 1 } }),
+      400,
+      "x_content_parse_exception",
+      "[query_api_key_request_payload] unknown field [bogus]",
+    );
   });
 
   it("is the programmatic API too", async () => {
     const caller = await t.security.apiKeys.authenticationForKey(keys[0]?.id as string);
     const result = await t.security.apiKeys.query(caller, { query: { match_all: {} } });
-    assert.deepEqual(result.api_keys.map((k) => k.name), ["q-alpha"]);
+    assert.deepEqual(
+      result.api_keys.map((k) => k.name),
+      ["q-alpha"],
+    );
   });
 });

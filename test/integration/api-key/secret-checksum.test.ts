@@ -39,7 +39,11 @@ describe("API keys: checksummed, recognisable secrets", () => {
     monitored.getClient().on("commandStarted", (event) => {
       if (event.command[event.commandName] === KEYS) keyCommands.push(event.commandName);
     });
-    t = await startTestApp("ak_checksum", { failureRateLimit: false }, undefined, { connection: monitored, uri: base.uri, drop: () => base.drop() });
+    t = await startTestApp("ak_checksum", { failureRateLimit: false }, undefined, {
+      connection: monitored,
+      uri: base.uri,
+      drop: () => base.drop(),
+    });
     await createFixtures(t);
   });
   after(async () => {
@@ -50,7 +54,12 @@ describe("API keys: checksummed, recognisable secrets", () => {
 
   it("created and granted keys carry the prefix and a valid checksum; encoded stays base64(id:secret)", async () => {
     const created = await createKey(t, "owner", { name: "fmt" });
-    const granted = (await t.request("POST", "/_security/api_key/grant", { auth: as("granter"), body: { grant_type: "password", username: "plain", password: "plain-pass", api_key: { name: "fmt-grant" } } })).body;
+    const granted = (
+      await t.request("POST", "/_security/api_key/grant", {
+        auth: as("granter"),
+        body: { grant_type: "password", username: "plain", password: "plain-pass", api_key: { name: "fmt-grant" } },
+      })
+    ).body;
     for (const key of [created, granted]) {
       assert.match(key.api_key, /^kg_[0-9A-Za-z]{28}$/);
       assert.ok(hasValidChecksum(key.api_key));
@@ -77,7 +86,10 @@ describe("API keys: checksummed, recognisable secrets", () => {
       const garbage = [typo(key.api_key), typo(key.api_key, 20), typo(key.api_key, key.api_key.length - 1), "kg_" + "x".repeat(28)];
       for (const secret of garbage) {
         for (const id of [key.id, randomId()]) {
-          assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(id, secret) } }), `invalid credentials for API key [${id}]: the secret fails its checksum`);
+          assertKeyRefused(
+            await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(id, secret) } }),
+            `invalid credentials for API key [${id}]: the secret fails its checksum`,
+          );
         }
       }
       assert.equal(keyCommands.length, 0, `no command reached the api_keys collection: ${keyCommands.join(",")}`);
@@ -87,7 +99,10 @@ describe("API keys: checksummed, recognisable secrets", () => {
       // Control: the counters do see the normal path. A truncated secret (another length) and an
       // unprefixed one are not "ours", so they are looked up and fail on the hash.
       for (const secret of [key.api_key.slice(0, -1), "AbCdEfGhIjKlMnOpQrStUv"]) {
-        assertKeyRefused(await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(key.id, secret) } }), `invalid credentials for API key [${key.id}]`);
+        assertKeyRefused(
+          await t.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(key.id, secret) } }),
+          `invalid credentials for API key [${key.id}]`,
+        );
       }
       assert.ok(keyCommands.includes("find"), `the control reads: ${keyCommands.join(",")}`);
       assert.ok(storeReads >= 1);
@@ -99,7 +114,12 @@ describe("API keys: checksummed, recognisable secrets", () => {
 
   it("keys issued under an earlier prefix, and unprefixed legacy keys, keep authenticating after a prefix change", async () => {
     const old = await createKey(t, "owner", { name: "before-rename" });
-    const renamed = await startTestApp("ak_checksum", { failureRateLimit: false, apiKeys: { secretPrefix: "acme_live_" } }, undefined, base);
+    const renamed = await startTestApp(
+      "ak_checksum",
+      { failureRateLimit: false, apiKeys: { secretPrefix: "acme_live_" } },
+      undefined,
+      base,
+    );
     try {
       const fresh = (await renamed.request("POST", "/_security/api_key", { auth: as("owner"), body: { name: "after-rename" } })).body;
       assert.match(fresh.api_key, /^acme_live_[0-9A-Za-z]{28}$/);
@@ -111,8 +131,14 @@ describe("API keys: checksummed, recognisable secrets", () => {
       }
       // On the renamed app, a broken old-prefix secret is not recognised as "ours": it takes the
       // normal path (a read) and fails on its hash, with Elasticsearch's message.
-      assertKeyRefused(await renamed.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(old.id, typo(old.api_key)) } }), `invalid credentials for API key [${old.id}]`);
-      assertKeyRefused(await renamed.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(fresh.id, typo(fresh.api_key, 15)) } }), `invalid credentials for API key [${fresh.id}]: the secret fails its checksum`);
+      assertKeyRefused(
+        await renamed.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(old.id, typo(old.api_key)) } }),
+        `invalid credentials for API key [${old.id}]`,
+      );
+      assertKeyRefused(
+        await renamed.request("GET", "/_security/_authenticate", { auth: { apiKey: encode(fresh.id, typo(fresh.api_key, 15)) } }),
+        `invalid credentials for API key [${fresh.id}]: the secret fails its checksum`,
+      );
     } finally {
       await renamed.close();
     }

@@ -127,20 +127,31 @@ describe("API keys: last-used tracking across two instances", () => {
     it("returns last_used and use_count on hits, and nothing for a key never used", async () => {
       const res = await query({ query: scope, sort: ["name"] });
       const hits = res.body.api_keys as KeyInfo[];
-      assert.deepEqual(hits.map((k) => [k.name, k.last_used, k.use_count]), [
-        ["usage-q-0", undefined, undefined],
-        ["usage-q-1", t(1), 2],
-        ["usage-q-2", t(2), 1],
-        ["usage-q-3", t(3), 1],
-      ]);
+      assert.deepEqual(
+        hits.map((k) => [k.name, k.last_used, k.use_count]),
+        [
+          ["usage-q-0", undefined, undefined],
+          ["usage-q-1", t(1), 2],
+          ["usage-q-2", t(2), 1],
+          ["usage-q-3", t(3), 1],
+        ],
+      );
       assert.equal("last_used" in (hits[0] as KeyInfo), false);
     });
 
     it("sorts by last_used both ways, never-used keys last", async () => {
-      assert.deepEqual(names(await query({ query: scope, sort: [{ last_used: "desc" }] })), ["usage-q-3", "usage-q-2", "usage-q-1", "usage-q-0"]);
+      assert.deepEqual(names(await query({ query: scope, sort: [{ last_used: "desc" }] })), [
+        "usage-q-3",
+        "usage-q-2",
+        "usage-q-1",
+        "usage-q-0",
+      ]);
       const asc = await query({ query: scope, sort: [{ last_used: { order: "asc" } }] });
       assert.deepEqual(names(asc), ["usage-q-1", "usage-q-2", "usage-q-3", "usage-q-0"]);
-      assert.deepEqual((asc.body.api_keys as KeyInfo[]).map((k) => k._sort?.[0]), [t(1), t(2), t(3), 2 ** 63]);
+      assert.deepEqual(
+        (asc.body.api_keys as KeyInfo[]).map((k) => k._sort?.[0]),
+        [t(1), t(2), t(3), 2 ** 63],
+      );
       assert.equal(asc.body.total, 4);
       const first = await query({ query: scope, sort: [{ last_used: { order: "desc", missing: "_first" } }], size: 2 });
       assert.deepEqual(names(first), ["usage-q-0", "usage-q-3"]);
@@ -148,7 +159,11 @@ describe("API keys: last-used tracking across two instances", () => {
     });
 
     it("pages with search_after through a last_used sort", async () => {
-      for (const sort of [[{ last_used: "asc" }, "_doc"], [{ last_used: "desc" }, "_doc"], [{ last_used: "desc" }, { name: "asc" }]]) {
+      for (const sort of [
+        [{ last_used: "asc" }, "_doc"],
+        [{ last_used: "desc" }, "_doc"],
+        [{ last_used: "desc" }, { name: "asc" }],
+      ]) {
         const all = names(await query({ query: scope, sort }));
         const paged: string[] = [];
         let after: unknown[] | undefined;
@@ -176,10 +191,10 @@ describe("API keys: last-used tracking across two instances", () => {
       assert.deepEqual(await match({ simple_query_string: { query: String(t(2)), fields: ["last_used"] } }), ["usage-q-2"]);
       assert.deepEqual(await match({ bool: { must_not: { exists: { field: "last_used" } } } }), ["usage-q-0"]);
       assert.deepEqual(await match({ bool: { must_not: { range: { last_used: { gte: t(2) } } } } }), ["usage-q-0", "usage-q-1"]);
-      assert.deepEqual(
-        await match({ bool: { should: [{ term: { name: "usage-q-0" } }, { range: { last_used: { gte: t(3) } } }] } }),
-        ["usage-q-0", "usage-q-3"],
-      );
+      assert.deepEqual(await match({ bool: { should: [{ term: { name: "usage-q-0" } }, { range: { last_used: { gte: t(3) } } }] } }), [
+        "usage-q-0",
+        "usage-q-3",
+      ]);
       const counted = await query({ query: { bool: { filter: [scope, { range: { last_used: { gte: t(2) } } }] } }, size: 0 });
       assert.equal(counted.body.total, 2);
       assert.equal(counted.body.count, 0);
@@ -212,7 +227,10 @@ describe("API keys: last-used tracking across two instances", () => {
     });
 
     it("scopes to the caller's own keys like any other field", async () => {
-      const res = await a.request("POST", "/_security/_query/api_key", { auth: as("other"), body: { query: { exists: { field: "last_used" } } } });
+      const res = await a.request("POST", "/_security/_query/api_key", {
+        auth: as("other"),
+        body: { query: { exists: { field: "last_used" } } },
+      });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       assert.equal(res.body.total, 0, "manage_own_api_key sees only its own keys, none of them used");
     });
@@ -237,7 +255,9 @@ describe("API keys: last-used tracking across two instances", () => {
     };
     const flushing = Promise.all([hammer(a), hammer(b)]);
     await sleep(20);
-    const results = await Promise.all(keys.map((key) => a.request("DELETE", "/_security/api_key", { auth: as("owner"), body: { ids: [key.id], owner: true } })));
+    const results = await Promise.all(
+      keys.map((key) => a.request("DELETE", "/_security/api_key", { auth: as("owner"), body: { ids: [key.id], owner: true } })),
+    );
     await sleep(50);
     stop = true;
     await flushing;
@@ -248,21 +268,35 @@ describe("API keys: last-used tracking across two instances", () => {
       assert.deepEqual(res.body.invalidated_api_keys, [keys[i]?.id]);
     }
     const ids = keys.map((k) => k.id);
-    const docs = await db.connection.collection(KEYS).find({ _id: { $in: ids } } as never).toArray();
+    const docs = await db.connection
+      .collection(KEYS)
+      .find({ _id: { $in: ids } } as never)
+      .toArray();
     assert.equal(docs.length, n);
-    assert.ok(docs.every((doc) => doc.invalidated === true), "every invalidation stuck");
+    assert.ok(
+      docs.every((doc) => doc.invalidated === true),
+      "every invalidation stuck",
+    );
     assert.equal(await db.connection.collection(USAGE).countDocuments({ _id: { $in: ids } } as never), n, "usage was written meanwhile");
     for (const key of keys) {
-      assertKeyRefused(await a.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }), `api key [${key.id}] has been invalidated`);
+      assertKeyRefused(
+        await a.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }),
+        `api key [${key.id}] has been invalidated`,
+      );
     }
     // The invalidations ran in parallel, so their journal events reach B in any order and over
     // several polls: wait until B refuses every key, then check each refusal's reason.
     await eventually(async () => {
-      const statuses = await Promise.all(keys.map((key) => b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })));
+      const statuses = await Promise.all(
+        keys.map((key) => b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } })),
+      );
       return statuses.every((res) => res.status === 401);
     }, 5000);
     for (const key of keys) {
-      assertKeyRefused(await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }), `api key [${key.id}] has been invalidated`);
+      assertKeyRefused(
+        await b.request("GET", "/_security/_authenticate", { auth: { apiKey: key.encoded } }),
+        `api key [${key.id}] has been invalidated`,
+      );
     }
   });
 

@@ -22,7 +22,8 @@ const FORM = { ...SESSION, origin: "https://evil.example", "content-type": "appl
 describe("cookie realm: state-changing requests must not be cross-site form posts", () => {
   let t: TestApp;
   let orders = 0;
-  const carolWorks = async () => (await t.request("GET", "/_security/_authenticate", { auth: basic("carol", "carol-pass") })).status === 200;
+  const carolWorks = async () =>
+    (await t.request("GET", "/_security/_authenticate", { auth: basic("carol", "carol-pass") })).status === 200;
 
   before(async () => {
     t = await startTestApp("session_csrf", { failureRateLimit: false, realms: [cookieRealm] }, (app, security) => {
@@ -43,7 +44,10 @@ describe("cookie realm: state-changing requests must not be cross-site form post
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal(res.body.error.type, "security_exception");
       assert.equal(res.body.status, 403);
-      assert.match(res.body.error.reason, /authenticated by the cookies of realm \[session\]: a state-changing request authenticated by cookies must have a JSON content type/);
+      assert.match(
+        res.body.error.reason,
+        /authenticated by the cookies of realm \[session\]: a state-changing request authenticated by cookies must have a JSON content type/,
+      );
       assert.ok(await carolWorks(), "carol must still be enabled");
     }
     const enable = await t.request("POST", "/_security/user/carol/_enable", { headers: FORM });
@@ -80,7 +84,10 @@ describe("cookie realm: state-changing requests must not be cross-site form post
     for (const headers of crossSite) {
       const res = await t.request("POST", "/_security/user/carol/_disable", { auth: admin, headers });
       assert.equal(res.status, 403, JSON.stringify(headers));
-      assert.match(res.body.error.reason, /^refusing \[POST\] request from another site authenticated by Basic credentials a browser may have sent by itself/);
+      assert.match(
+        res.body.error.reason,
+        /^refusing \[POST\] request from another site authenticated by Basic credentials a browser may have sent by itself/,
+      );
       assert.ok(await carolWorks());
     }
     const key = await t.admin("POST", "/_security/api_key", { name: "admin-key" });
@@ -88,7 +95,10 @@ describe("cookie realm: state-changing requests must not be cross-site form post
     const allowed: Array<{ auth: string; headers: Record<string, string> }> = [
       { auth: admin, headers: {} }, // a client that is not a browser: no Origin, no Sec-Fetch-Site
       { auth: admin, headers: { origin: "https://evil.example", "content-type": "application/json" } },
-      { auth: `ApiKey ${key.body.encoded}`, headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" } },
+      {
+        auth: `ApiKey ${key.body.encoded}`,
+        headers: { origin: "https://evil.example", "content-type": "application/x-www-form-urlencoded" },
+      },
     ];
     for (const { auth, headers } of allowed) {
       const res = await t.request("POST", "/_security/user/carol/_disable", { auth, headers });
@@ -101,7 +111,10 @@ describe("cookie realm: state-changing requests must not be cross-site form post
   it("guards host routes on state-changing methods, on the first and on cached requests", async () => {
     assert.equal((await t.request("POST", "/orders", { headers: FORM })).status, 403);
     assert.equal(orders, 0);
-    assert.equal((await t.request("POST", "/orders", { headers: { ...SESSION, "content-type": "application/json" }, rawBody: "{}" })).status, 200);
+    assert.equal(
+      (await t.request("POST", "/orders", { headers: { ...SESSION, "content-type": "application/json" }, rawBody: "{}" })).status,
+      200,
+    );
     assert.equal(orders, 1);
     // The subject's permission has now passed this guard (the synchronous path): still refused.
     const again = await t.request("POST", "/orders", { headers: FORM });
@@ -119,7 +132,9 @@ describe("cookie realm: state-changing requests must not be cross-site form post
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.error.reason, "unable to authenticate user [elastic] for REST request [/_security/_authenticate]");
     // A secondary header is its own credential: a junk one fails even though the cookie is valid.
-    const secondary = await t.request("GET", "/_security/_authenticate", { headers: { ...SESSION, "es-secondary-authorization": "Custom junk" } });
+    const secondary = await t.request("GET", "/_security/_authenticate", {
+      headers: { ...SESSION, "es-secondary-authorization": "Custom junk" },
+    });
     assert.equal(secondary.status, 401);
     assert.equal(secondary.body.error.reason, "Failed to authenticate secondary user");
     const plain = await t.request("GET", "/_security/_authenticate", { headers: SESSION });

@@ -36,7 +36,11 @@ const cookie = (sid: string) => ({ cookie: `sid=${sid}` });
 describe("custom session realm: identities are (realm, username), never the username alone", () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp("session_identity", { failureRateLimit: false, realms: [sessionRealm], roles: { own_keys: { cluster: ["manage_own_api_key"] } } });
+    t = await startTestApp("session_identity", {
+      failureRateLimit: false,
+      realms: [sessionRealm],
+      roles: { own_keys: { cluster: ["manage_own_api_key"] } },
+    });
     assert.equal((await t.admin("PUT", "/_security/user/nancy", { password: "nancy-pass", roles: ["superuser"] })).status, 200);
     assert.equal((await t.admin("PUT", "/_security/user/keyowner", { password: "keyowner-pass", roles: ["own_keys"] })).status, 200);
     assert.equal((await t.admin("PUT", "/_security/user/carol", { password: "carol-pass", roles: [] })).status, 200);
@@ -53,7 +57,10 @@ describe("custom session realm: identities are (realm, username), never the user
       const res = await t.request("PUT", path, { headers: cookie("s-elastic"), body: { password: "attacker-pass" } });
       assert.equal(res.status, 403, `${path}: ${JSON.stringify(res.body)}`);
       assert.equal(res.body.error.type, "security_exception");
-      assert.match(res.body.error.reason, /action \[cluster:admin\/xpack\/security\/user\/change_password\] is unauthorized for user \[elastic\]/);
+      assert.match(
+        res.body.error.reason,
+        /action \[cluster:admin\/xpack\/security\/user\/change_password\] is unauthorized for user \[elastic\]/,
+      );
     }
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: basic("elastic", ADMIN_PASSWORD) })).status, 200);
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: basic("elastic", "attacker-pass") })).status, 401);
@@ -82,7 +89,9 @@ describe("custom session realm: identities are (realm, username), never the user
     assert.equal(self.status, 400, JSON.stringify(self.body));
     assert.equal(self.body.error.reason, "users may not update the enabled status of their own account");
     // ...while the session realm's nancy is somebody else: an administrator acting on another user.
-    const other = await t.request("POST", "/_security/user/nancy/_disable", { headers: { ...cookie("s-nancy"), "content-type": "application/json" } });
+    const other = await t.request("POST", "/_security/user/nancy/_disable", {
+      headers: { ...cookie("s-nancy"), "content-type": "application/json" },
+    });
     assert.equal(other.status, 200, JSON.stringify(other.body));
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: basic("nancy", "nancy-pass") })).status, 401);
     assert.equal((await t.admin("POST", "/_security/user/nancy/_enable")).status, 200);
@@ -90,23 +99,38 @@ describe("custom session realm: identities are (realm, username), never the user
   });
 
   it("manage_own_api_key: a session user's own keys are not the native namesake's", async () => {
-    const native = await t.request("POST", "/_security/api_key", { auth: basic("keyowner", "keyowner-pass"), body: { name: "native-key" } });
+    const native = await t.request("POST", "/_security/api_key", {
+      auth: basic("keyowner", "keyowner-pass"),
+      body: { name: "native-key" },
+    });
     assert.equal(native.status, 200);
     const session = await t.request("POST", "/_security/api_key", { headers: { ...cookie("s-keys") }, body: { name: "session-key" } });
     assert.equal(session.status, 200, JSON.stringify(session.body));
 
     const mine = await t.request("GET", "/_security/api_key?owner=true", { headers: cookie("s-keys") });
     assert.equal(mine.status, 200);
-    assert.deepEqual(mine.body.api_keys.map((k: { name: string; realm: string }) => [k.name, k.realm]), [["session-key", "session"]]);
+    assert.deepEqual(
+      mine.body.api_keys.map((k: { name: string; realm: string }) => [k.name, k.realm]),
+      [["session-key", "session"]],
+    );
     const queried = await t.request("POST", "/_security/_query/api_key", { headers: cookie("s-keys"), body: {} });
     assert.equal(queried.status, 200);
-    assert.deepEqual(queried.body.api_keys.map((k: { name: string }) => k.name), ["session-key"]);
+    assert.deepEqual(
+      queried.body.api_keys.map((k: { name: string }) => k.name),
+      ["session-key"],
+    );
 
     const byName = await t.request("GET", "/_security/api_key?username=keyowner&realm_name=native", { headers: cookie("s-keys") });
     assert.equal(byName.status, 403);
-    const invalidate = await t.request("DELETE", "/_security/api_key", { headers: cookie("s-keys"), body: { username: "keyowner", realm_name: "native" } });
+    const invalidate = await t.request("DELETE", "/_security/api_key", {
+      headers: cookie("s-keys"),
+      body: { username: "keyowner", realm_name: "native" },
+    });
     assert.equal(invalidate.status, 403);
-    const update = await t.request("PUT", `/_security/api_key/${native.body.id}`, { headers: cookie("s-keys"), body: { metadata: { taken: true } } });
+    const update = await t.request("PUT", `/_security/api_key/${native.body.id}`, {
+      headers: cookie("s-keys"),
+      body: { metadata: { taken: true } },
+    });
     assert.equal(update.status, 404);
     assert.equal(update.body.error.reason, `no API key owned by requesting user found for ID [${native.body.id}]`);
     const stillValid = await t.request("GET", "/_security/_authenticate", { auth: { apiKey: native.body.encoded } });

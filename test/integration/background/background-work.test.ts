@@ -45,7 +45,10 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
         }
       });
       app.post("/grant-for", (req, res) => {
-        security.grantApiKeyFor(req, req.body).then((key) => res.json(key), (error: unknown) => renderSecurityError(res, error));
+        security.grantApiKeyFor(req, req.body).then(
+          (key) => res.json(key),
+          (error: unknown) => renderSecurityError(res, error),
+        );
       });
     });
     const setup: Array<[string, string, unknown]> = [
@@ -65,7 +68,10 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
   });
 
   const capture = async (primary: string | { user: string; password: string } | { apiKey: string }, secondary?: string) => {
-    const res = await t.request("POST", "/capture", { auth: primary, ...(secondary ? { headers: { "es-secondary-authorization": secondary } } : {}) });
+    const res = await t.request("POST", "/capture", {
+      auth: primary,
+      ...(secondary ? { headers: { "es-secondary-authorization": secondary } } : {}),
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res;
   };
@@ -95,10 +101,16 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
     assert.ok(!text.includes(key.body.api_key) && !text.includes(key.body.encoded), "the key's secret must not be captured");
 
     // A junk secondary never reaches the handler.
-    const junk = await t.request("POST", "/capture", { auth: as("dashboard"), headers: { "es-secondary-authorization": basic("carol", "wrong") } });
+    const junk = await t.request("POST", "/capture", {
+      auth: as("dashboard"),
+      headers: { "es-secondary-authorization": basic("carol", "wrong") },
+    });
     assert.equal(junk.status, 401);
     assert.equal(junk.body.error.reason, "Failed to authenticate secondary user");
-    assert.throws(() => t.security.captureAuthentication({ originalUrl: "/x" } as Request), (error: SecurityError) => error.status === 401);
+    assert.throws(
+      () => t.security.captureAuthentication({ originalUrl: "/x" } as Request),
+      (error: SecurityError) => error.status === 401,
+    );
   });
 
   it("restores a user with current roles, and reports disabled or deleted users as revoked", async () => {
@@ -144,7 +156,10 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
     assert.equal((await t.security.hasPrivileges(restored, SHOP_READ)).has_all_requested, true);
 
     await revoked(t.security.restoreAuthentication({ ...record, username: "carol" }), "api_key_owner_changed");
-    await revoked(t.security.restoreAuthentication({ ...record, api_key: { id: "AAAAAAAAAAAAAAAAAAAA", name: null } }), "api_key_not_found");
+    await revoked(
+      t.security.restoreAuthentication({ ...record, api_key: { id: "AAAAAAAAAAAAAAAAAAAA", name: null } }),
+      "api_key_not_found",
+    );
 
     const invalidated = await t.request("DELETE", "/_security/api_key", { auth: as("dave"), body: { ids: [key.body.id], owner: true } });
     assert.deepEqual(invalidated.body.invalidated_api_keys, [key.body.id]);
@@ -161,7 +176,10 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
 
   it("refuses malformed records with a 400 before touching the database", async () => {
     for (const bad of [null, "carol", { version: 1, type: "realm", username: { $ne: null } }, { version: 9 }]) {
-      await assert.rejects(t.security.restoreAuthentication(bad), (error: unknown) => error instanceof InvalidAuthenticationRecordError && error.status === 400);
+      await assert.rejects(
+        t.security.restoreAuthentication(bad),
+        (error: unknown) => error instanceof InvalidAuthenticationRecordError && error.status === 400,
+      );
     }
   });
 
@@ -195,7 +213,11 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
     assert.deepEqual(record.realm, { name: "native", type: "native" });
     assert.ok(!JSON.stringify(record).includes(token.body.access_token), "the token is not captured");
 
-    const granted = await t.request("POST", "/grant-for", { auth: as("dashboard"), headers: { "es-secondary-authorization": bearer }, body: { name: "via-token" } });
+    const granted = await t.request("POST", "/grant-for", {
+      auth: as("dashboard"),
+      headers: { "es-secondary-authorization": bearer },
+      body: { name: "via-token" },
+    });
     assert.equal(granted.status, 200, JSON.stringify(granted.body));
     const invalidated = await t.admin("DELETE", "/_security/oauth2/token", { token: token.body.access_token });
     assert.equal(invalidated.body.invalidated_tokens, 1, JSON.stringify(invalidated.body));
@@ -206,7 +228,11 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
     assert.equal(restored.user.username, "carol");
     assert.equal(restored.type, "realm");
 
-    const stale = await t.request("POST", "/grant-for", { auth: as("dashboard"), headers: { "es-secondary-authorization": bearer }, body: { name: "after-invalidation" } });
+    const stale = await t.request("POST", "/grant-for", {
+      auth: as("dashboard"),
+      headers: { "es-secondary-authorization": bearer },
+      body: { name: "after-invalidation" },
+    });
     assert.equal(stale.status, 401);
     assert.equal(stale.body.error.reason, "Failed to authenticate secondary user");
   });
@@ -215,11 +241,18 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
     const countCarolKeys = async () => ((await t.admin("GET", "/_security/api_key?username=carol")).body.api_keys as unknown[]).length;
     const before = await countCarolKeys();
     const grant = (auth: RequestOptions["auth"], secondary?: string) =>
-      t.request("POST", "/grant-for", { auth, body: { name: "x" }, ...(secondary ? { headers: { "es-secondary-authorization": secondary } } : {}) });
+      t.request("POST", "/grant-for", {
+        auth,
+        body: { name: "x" },
+        ...(secondary ? { headers: { "es-secondary-authorization": secondary } } : {}),
+      });
 
     const noPrivilege = await grant(as("dave"), basic("carol", pass("carol")));
     assert.equal(noPrivilege.status, 403);
-    assert.match(noPrivilege.body.error.reason, /action \[cluster:admin\/xpack\/security\/api_key\/grant\] is unauthorized for user \[dave\]/);
+    assert.match(
+      noPrivilege.body.error.reason,
+      /action \[cluster:admin\/xpack\/security\/api_key\/grant\] is unauthorized for user \[dave\]/,
+    );
 
     const noSecondary = await grant(as("dashboard"));
     assert.equal(noSecondary.status, 400);
@@ -228,7 +261,10 @@ describe("background work: capture, restore and grantApiKeyFor", () => {
     const daveKey = await t.request("POST", "/_security/api_key", { auth: as("dave"), body: { name: "as-secondary" } });
     const keySecondary = await grant(as("dashboard"), `ApiKey ${daveKey.body.encoded}`);
     assert.equal(keySecondary.status, 400);
-    assert.match(keySecondary.body.error.reason, /an API key in the \[es-secondary-authorization\] header cannot be used to grant API keys/);
+    assert.match(
+      keySecondary.body.error.reason,
+      /an API key in the \[es-secondary-authorization\] header cannot be used to grant API keys/,
+    );
 
     const keyPrimary = await grant({ apiKey: daveKey.body.encoded }, basic("carol", pass("carol")));
     assert.equal(keyPrimary.status, 400);

@@ -48,7 +48,13 @@ async function runRevokedAlert(label: string, simulatedMs: number, options: { fa
   const started = Date.now();
   const clock = () => started + (Date.now() - started) * SPEED;
   const running = await startDemoServer(label, PASSWORD, {
-    alerts: { encryptionKey: randomBytes(32).toString("base64"), tickMs: 10, clock, maxBackoffMs: 60_000, ...(failingAfter !== undefined ? { failingAfter } : {}) },
+    alerts: {
+      encryptionKey: randomBytes(32).toString("base64"),
+      tickMs: 10,
+      clock,
+      maxBackoffMs: 60_000,
+      ...(failingAfter !== undefined ? { failingAfter } : {}),
+    },
   });
   const { demo, base } = running;
   const call = caller(base);
@@ -59,7 +65,10 @@ async function runRevokedAlert(label: string, simulatedMs: number, options: { fa
   const revoked = await call("DELETE", "/_security/api_key", basic("elastic", PASSWORD), { ids: [created.body.authorization.api_key.id] });
   assert.equal(revoked.body.invalidated_api_keys.length, 1);
   for (let i = 0; i < 5; i++) {
-    const res = await call("PUT", `/_security/user/erin${i}`, basic("elastic", PASSWORD), { password: `erin${i}-password`, roles: ["shop_reader"] });
+    const res = await call("PUT", `/_security/user/erin${i}`, basic("elastic", PASSWORD), {
+      password: `erin${i}-password`,
+      roles: ["shop_reader"],
+    });
     assert.equal(res.status, 200, res.text);
   }
 
@@ -70,7 +79,8 @@ async function runRevokedAlert(label: string, simulatedMs: number, options: { fa
   const id = created.body.id as string;
   const runCount = () => running.db.connection.collection("demo_alert_runs").countDocuments({ alert_id: id });
   // At least `simulatedMs`, and (on a loaded machine, where runs are slower) until `minRuns` ran, for at most a real minute.
-  const enough = async (elapsed: number) => elapsed >= simulatedMs && (minRuns === 0 || (await runCount()) >= minRuns || Date.now() - runStarted > 60_000);
+  const enough = async (elapsed: number) =>
+    elapsed >= simulatedMs && (minRuns === 0 || (await runCount()) >= minRuns || Date.now() - runStarted > 60_000);
   for (let elapsed = 0; !(await enough(elapsed)); elapsed = (Date.now() - runStarted) * SPEED) {
     bystanders.push((await call("GET", "/orders", carol)).status);
     bystanders.push((await call("GET", "/_security/_authenticate", basic("dave", DEMO_USERS.dave.password))).status);
@@ -99,7 +109,10 @@ describe("demo alerts: a revoked key backs off and never locks anyone else out",
       assert.equal(fresh, 5, "five first logins from the same address during the run");
       assert.deepEqual([...new Set(bystanders)], [200], `bystander statuses: ${JSON.stringify(bystanders.filter((s) => s !== 200))}`);
       assert.ok(statuses.length >= 3, `${statuses.length} runs`);
-      assert.ok(statuses.every((s) => s === 401), `run statuses ${statuses.join(",")}`);
+      assert.ok(
+        statuses.every((s) => s === 401),
+        `run statuses ${statuses.join(",")}`,
+      );
       // Without back-off a "1s" alert runs 180 times in three minutes.
       assert.ok(statuses.length <= 15, `${statuses.length} runs in 3 minutes: the failing alert backs off`);
       const shown = await call("GET", `/alerts/${id}`, dashboard);
@@ -108,7 +121,9 @@ describe("demo alerts: a revoked key backs off and never locks anyone else out",
       assert.ok(!Number.isNaN(Date.parse(shown.body.health.failing_since)));
       assert.equal(shown.body.health.last_failure.status, 401);
       assert.match(shown.body.health.last_failure.error, /has been invalidated/);
-      process.stdout.write(`# revoked-key alert, interval 1s, 3 simulated minutes: ${statuses.length} runs (${statuses.join(",")}); ${bystanders.length} bystander requests from the same address, all 200\n`);
+      process.stdout.write(
+        `# revoked-key alert, interval 1s, 3 simulated minutes: ${statuses.length} runs (${statuses.join(",")}); ${bystanders.length} bystander requests from the same address, all 200\n`,
+      );
 
       // Updating the alert (a fresh key) clears the failing state and it runs again at once.
       const updated = await call("PUT", `/alerts/${id}`, dashboard, {}, carol);
@@ -128,9 +143,17 @@ describe("demo alerts: a revoked key backs off and never locks anyone else out",
       assert.deepEqual([...new Set(bystanders)], [200], `bystander statuses: ${JSON.stringify(bystanders.filter((s) => s !== 200))}`);
       // The key's own pair is refused after the default 10 failures; nobody else is.
       assert.ok(statuses.length > 20, `${statuses.length} runs`);
-      assert.deepEqual(statuses.slice(0, 10), Array.from({ length: 10 }, () => 401));
-      assert.ok(statuses.slice(10).every((s) => s === 429), `run statuses ${statuses.join(",")}`);
-      process.stdout.write(`# revoked-key alert without back-off, at least 1 simulated minute: ${statuses.length} runs (10 × 401, then 429); ${bystanders.length} bystander requests, all 200\n`);
+      assert.deepEqual(
+        statuses.slice(0, 10),
+        Array.from({ length: 10 }, () => 401),
+      );
+      assert.ok(
+        statuses.slice(10).every((s) => s === 429),
+        `run statuses ${statuses.join(",")}`,
+      );
+      process.stdout.write(
+        `# revoked-key alert without back-off, at least 1 simulated minute: ${statuses.length} runs (10 × 401, then 429); ${bystanders.length} bystander requests, all 200\n`,
+      );
     } finally {
       await stop(running);
     }

@@ -49,9 +49,14 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
     if (options.as) headers.authorization = basic(options.as);
     if (options.apiKey) headers.authorization = `ApiKey ${options.apiKey}`;
     if (options.authorization) headers.authorization = options.authorization;
-    if (options.secondary) headers["es-secondary-authorization"] = options.secondary in DEMO_USERS ? basic(options.secondary as DemoUser) : options.secondary;
+    if (options.secondary)
+      headers["es-secondary-authorization"] = options.secondary in DEMO_USERS ? basic(options.secondary as DemoUser) : options.secondary;
     if (options.body !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(base + path, { method, headers, ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}) });
+    const res = await fetch(base + path, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, text, body: text ? JSON.parse(text) : undefined };
   }
@@ -87,7 +92,11 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
   it("walks the story: create as carol, run as carol, rotate, lose the privilege, revoke, delete", async () => {
     // The dashboard (grant_api_key, no shop access at all) sets up an alert for carol.
     assert.equal((await call("GET", "/orders", { as: "dashboard" })).status, 403);
-    const created = await call("POST", "/alerts", { as: "dashboard", secondary: "carol", body: { name: "books", interval: "10s", condition: { item: "book" } } });
+    const created = await call("POST", "/alerts", {
+      as: "dashboard",
+      secondary: "carol",
+      body: { name: "books", interval: "10s", condition: { item: "book" } },
+    });
     assert.equal(created.status, 201, created.text);
     const alert = created.body;
     assert.equal(alert.name, "books");
@@ -153,7 +162,13 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
     assert.equal(runs.status, 200);
     assert.deepEqual(
       runs.body.runs.map((r: { status: number; username: string; hits: number | null }) => [r.status, r.username, r.hits]),
-      [[401, "carol", null], [200, "carol", 1], [403, "carol", null], [200, "carol", 1], [200, "carol", 1]],
+      [
+        [401, "carol", null],
+        [200, "carol", 1],
+        [403, "carol", null],
+        [200, "carol", 1],
+        [200, "carol", 1],
+      ],
     );
     for (const run of runs.body.runs) assert.ok(!Number.isNaN(Date.parse(run.at)));
     assert.ok(!runs.text.includes(newEncoded));
@@ -168,15 +183,31 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
   });
 
   it("sets up an alert from the end user's access token (Bearer) that keeps running after the token is gone", async () => {
-    const token = await call("POST", "/_security/oauth2/token", { as: "elastic", body: { grant_type: "password", username: "carol", password: DEMO_USERS.carol.password } });
+    const token = await call("POST", "/_security/oauth2/token", {
+      as: "elastic",
+      body: { grant_type: "password", username: "carol", password: DEMO_USERS.carol.password },
+    });
     assert.equal(token.status, 200, token.text);
-    const created = await call("POST", "/alerts", { as: "dashboard", secondary: `Bearer ${token.body.access_token}`, body: { name: "pens", interval: "1m", condition: { item: "pen" } } });
+    const created = await call("POST", "/alerts", {
+      as: "dashboard",
+      secondary: `Bearer ${token.body.access_token}`,
+      body: { name: "pens", interval: "1m", condition: { item: "pen" } },
+    });
     assert.equal(created.status, 201, created.text);
-    assert.deepEqual(created.body.run_as, { username: "carol", realm: { name: "native", type: "native" }, type: "realm", source: "secondary" });
+    assert.deepEqual(created.body.run_as, {
+      username: "carol",
+      realm: { name: "native", type: "native" },
+      type: "realm",
+      source: "secondary",
+    });
     const stored = JSON.stringify(await db.connection.collection("demo_alerts").findOne({ _id: created.body.id as never }));
     assert.ok(!stored.includes(token.body.access_token), "the token is not stored");
 
-    assert.equal((await call("DELETE", "/_security/oauth2/token", { as: "elastic", body: { token: token.body.access_token } })).body.invalidated_tokens, 1);
+    assert.equal(
+      (await call("DELETE", "/_security/oauth2/token", { as: "elastic", body: { token: token.body.access_token } })).body
+        .invalidated_tokens,
+      1,
+    );
     assert.equal((await call("GET", "/_security/_authenticate", { authorization: `Bearer ${token.body.access_token}` })).status, 401);
     assert.deepEqual(pick(await demo.alerts.runNow(created.body.id)), { status: 200, username: "carol", hits: 1 });
     const deleted = await call("DELETE", `/alerts/${created.body.id}`, { as: "dashboard" });
@@ -191,13 +222,17 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
       ids.push(res.body.id);
     }
     for (let round = 0; round < 2; round++) {
-      for (const id of ids) assert.equal((await call("PUT", `/alerts/${id}`, { as: "dashboard", secondary: "carol", body: {} })).status, 200);
+      for (const id of ids)
+        assert.equal((await call("PUT", `/alerts/${id}`, { as: "dashboard", secondary: "carol", body: {} })).status, 200);
     }
     assert.equal((await call("DELETE", `/alerts/${ids[1]}`, { as: "dashboard" })).status, 200);
 
     // A failed update gives its claim back; racing updates and deletes: one wins, the rest get 409.
     const daveKey = await call("POST", "/_security/api_key", { as: "dave", body: { name: "not-a-grant" } });
-    assert.equal((await call("PUT", `/alerts/${ids[0]}`, { as: "dashboard", secondary: `ApiKey ${daveKey.body.encoded}`, body: {} })).status, 400);
+    assert.equal(
+      (await call("PUT", `/alerts/${ids[0]}`, { as: "dashboard", secondary: `ApiKey ${daveKey.body.encoded}`, body: {} })).status,
+      400,
+    );
     const raced = await Promise.all([
       call("PUT", `/alerts/${ids[0]}`, { as: "dashboard", secondary: "carol", body: {} }),
       call("PUT", `/alerts/${ids[0]}`, { as: "dashboard", secondary: "carol", body: {} }),
@@ -221,7 +256,12 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
   it("runs as the caller without a secondary header: a key created for it, or its own API key", async () => {
     const created = await call("POST", "/alerts", { as: "dave", body: { name: "all orders", interval: "30s" } });
     assert.equal(created.status, 201, created.text);
-    assert.deepEqual(created.body.run_as, { username: "dave", realm: { name: "native", type: "native" }, type: "realm", source: "primary" });
+    assert.deepEqual(created.body.run_as, {
+      username: "dave",
+      realm: { name: "native", type: "native" },
+      type: "realm",
+      source: "primary",
+    });
     const keyId = created.body.authorization.api_key.id;
     assert.deepEqual(await validKeysOf("dave"), [keyId]);
     assert.deepEqual(pick(await demo.alerts.runNow(created.body.id)), { status: 200, username: "dave", hits: 2 });
@@ -230,7 +270,10 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
 
     // Authenticated by an API key: the alert uses that key and never invalidates it.
     const own = await call("POST", "/_security/api_key", { as: "dave", body: { name: "dave-cli" } });
-    const viaKey = await call("POST", "/alerts", { apiKey: own.body.encoded, body: { name: "via key", interval: "30s", condition: { min_quantity: 5 } } });
+    const viaKey = await call("POST", "/alerts", {
+      apiKey: own.body.encoded,
+      body: { name: "via key", interval: "30s", condition: { min_quantity: 5 } },
+    });
     assert.equal(viaKey.status, 201, viaKey.text);
     assert.deepEqual(viaKey.body.authorization.api_key, { id: own.body.id, name: "dave-cli" });
     assert.equal(viaKey.body.run_as.type, "api_key");
@@ -266,7 +309,12 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
     const noGrant = await call("POST", "/alerts", { as: "dave", secondary: "carol", body });
     assert.equal(noGrant.status, 403, noGrant.text);
 
-    for (const bad of [{ name: "x", interval: "500ms" }, { name: "x", interval: "10s", condition: { $where: "1" } }, { interval: "10s" }, { name: "x", interval: "10s", extra: 1 }]) {
+    for (const bad of [
+      { name: "x", interval: "500ms" },
+      { name: "x", interval: "10s", condition: { $where: "1" } },
+      { interval: "10s" },
+      { name: "x", interval: "10s", extra: 1 },
+    ]) {
       const res = await call("POST", "/alerts", { as: "dashboard", secondary: "carol", body: bad });
       assert.equal(res.status, 400, res.text);
     }
@@ -284,7 +332,10 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
       assert.deepEqual((await call("GET", "/alerts", { as: user })).body.alerts, []);
     }
     assert.equal((await call("GET", "/alerts/%24where", { as: "dashboard" })).status, 404);
-    assert.deepEqual((await call("GET", "/alerts", { as: "dashboard" })).body.alerts.map((a: { id: string }) => a.id), [id]);
+    assert.deepEqual(
+      (await call("GET", "/alerts", { as: "dashboard" })).body.alerts.map((a: { id: string }) => a.id),
+      [id],
+    );
     assert.equal((await call("DELETE", `/alerts/${id}`, { as: "dashboard" })).status, 200);
   });
 
@@ -301,7 +352,10 @@ describe("demo alerts: background work as the end user, with no dangling keys", 
     assert.equal(here + there, ids.length);
     for (const id of ids) {
       const runs = await call("GET", `/alerts/${id}/runs`, { as: "dashboard" });
-      assert.deepEqual(runs.body.runs.map((r: { status: number; username: string }) => [r.status, r.username]), [[200, "carol"]]);
+      assert.deepEqual(
+        runs.body.runs.map((r: { status: number; username: string }) => [r.status, r.username]),
+        [[200, "carol"]],
+      );
     }
     // Nothing is due again before the interval has passed.
     assert.equal(await demo.alerts.runDue(), 0);

@@ -43,7 +43,10 @@ describe("demo ClaimStore on a real server", () => {
     const store = new ClaimStore(models.claims, () => now);
     for (const at of [1, 2, 3]) assert.equal(await store.claim("a3", `run@${at}`, at), true);
     await store.prune("a3", 3);
-    assert.deepEqual((await models.claims.find({ alert_id: "a3" }).lean().exec()).map((c) => c.at), [3]);
+    assert.deepEqual(
+      (await models.claims.find({ alert_id: "a3" }).lean().exec()).map((c) => c.at),
+      [3],
+    );
     await store.prune("a3");
     assert.equal(await models.claims.countDocuments({ alert_id: "a3" }), 0);
   });

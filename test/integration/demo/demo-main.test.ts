@@ -74,7 +74,10 @@ describe("npm run demo (demo-app/main.js): seeding, tour, scheduler across a res
     demo = await startDemo({ MONGODB_URI: db.uri, KEYGUARD_BOOTSTRAP_PASSWORD: "main-test-pass" });
     const dashboard = basic("dashboard", DEMO_USERS.dashboard.password);
     const carol = basic("carol", DEMO_USERS.carol.password);
-    assert.match(demo.output(), /curl -u dashboard:dashboard-password -H "es-secondary-authorization: Basic \$\(printf carol:carol-password \| base64\)"/);
+    assert.match(
+      demo.output(),
+      /curl -u dashboard:dashboard-password -H "es-secondary-authorization: Basic \$\(printf carol:carol-password \| base64\)"/,
+    );
 
     const created = await fetch(`${demo.base}/alerts`, {
       method: "POST",

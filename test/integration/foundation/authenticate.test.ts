@@ -9,7 +9,18 @@ describe("authentication chain (Basic, native realm)", () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp("authn", { failureRateLimit: false });
-    assert.equal((await t.admin("PUT", "/_security/user/alice", { password: "alice-pass", roles: ["viewer"], full_name: "Alice A", email: "alice@example.com", metadata: { team: "red" } })).status, 200);
+    assert.equal(
+      (
+        await t.admin("PUT", "/_security/user/alice", {
+          password: "alice-pass",
+          roles: ["viewer"],
+          full_name: "Alice A",
+          email: "alice@example.com",
+          metadata: { team: "red" },
+        })
+      ).status,
+      200,
+    );
   });
   after(() => t.close());
 
@@ -121,10 +132,16 @@ describe("authentication chain (Basic, native realm)", () => {
 
   it("lets users change their own password without manage_security", async () => {
     await t.admin("PUT", "/_security/user/erin", { password: "erin-pass-1", roles: [] });
-    const res = await t.request("PUT", "/_security/user/_password", { auth: { user: "erin", password: "erin-pass-1" }, body: { password: "erin-pass-2" } });
+    const res = await t.request("PUT", "/_security/user/_password", {
+      auth: { user: "erin", password: "erin-pass-1" },
+      body: { password: "erin-pass-2" },
+    });
     assert.equal(res.status, 200);
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: basic("erin", "erin-pass-2") })).status, 200);
-    const other = await t.request("PUT", "/_security/user/alice/_password", { auth: { user: "erin", password: "erin-pass-2" }, body: { password: "hijacked" } });
+    const other = await t.request("PUT", "/_security/user/alice/_password", {
+      auth: { user: "erin", password: "erin-pass-2" },
+      body: { password: "hijacked" },
+    });
     assert.equal(other.status, 403);
   });
 

@@ -19,14 +19,26 @@ const sessionRealm: Realm = {
 describe("authorization: guards, has_privileges, run-as, secondary, custom realms", () => {
   let t: TestApp;
   before(async () => {
-    t = await startTestApp("authz", { failureRateLimit: false, realms: [sessionRealm], roles: { static_reader: { indices: [{ names: ["index-a"], privileges: ["read"] }] } } }, (app, security) => {
-      app.get("/logs", security.requirePrivileges({ index: [{ names: ["index-a"], privileges: ["read"] }] }), (req, res) => {
-        res.json({ ok: true, user: req.security?.authentication.user.username });
-      });
-      app.get("/shop", security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }), (_req, res) => {
-        res.json({ ok: true });
-      });
-    });
+    t = await startTestApp(
+      "authz",
+      {
+        failureRateLimit: false,
+        realms: [sessionRealm],
+        roles: { static_reader: { indices: [{ names: ["index-a"], privileges: ["read"] }] } },
+      },
+      (app, security) => {
+        app.get("/logs", security.requirePrivileges({ index: [{ names: ["index-a"], privileges: ["read"] }] }), (req, res) => {
+          res.json({ ok: true, user: req.security?.authentication.user.username });
+        });
+        app.get(
+          "/shop",
+          security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }),
+          (_req, res) => {
+            res.json({ ok: true });
+          },
+        );
+      },
+    );
     await t.admin("PUT", "/_security/privilege", { shop: { read: { actions: ["data:read/*"] } } });
     await t.admin("PUT", "/_security/role/shopper", { applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }] });
     await t.admin("PUT", "/_security/role/impersonator", { run_as: ["target*"] });
@@ -69,7 +81,10 @@ describe("authorization: guards, has_privileges, run-as, secondary, custom realm
       index: { "index-a": { read: true, write: false }, "*": { read: false, write: false } },
       application: {},
     });
-    const bad = await t.request("POST", "/_security/user/_has_privileges", { auth: { user: "reader", password: "reader-pass" }, body: { cluster: "monitor", index: { $gt: "" } } });
+    const bad = await t.request("POST", "/_security/user/_has_privileges", {
+      auth: { user: "reader", password: "reader-pass" },
+      body: { cluster: "monitor", index: { $gt: "" } },
+    });
     assert.equal(bad.status, 400);
   });
 
@@ -82,21 +97,33 @@ describe("authorization: guards, has_privileges, run-as, secondary, custom realm
   });
 
   it("runs as another user only when a role grants run_as for them", async () => {
-    const ok = await t.request("GET", "/_security/_authenticate", { auth: { user: "imp", password: "imp-pass" }, headers: { "es-security-runas-user": "target1" } });
+    const ok = await t.request("GET", "/_security/_authenticate", {
+      auth: { user: "imp", password: "imp-pass" },
+      headers: { "es-security-runas-user": "target1" },
+    });
     assert.equal(ok.status, 200);
     assert.equal(ok.body.username, "target1");
     assert.equal(ok.body.full_name, "Target One");
     assert.deepEqual(ok.body.authentication_realm, { name: "native", type: "native" });
     assert.deepEqual(ok.body.lookup_realm, { name: "native", type: "native" });
-    const asTarget = await t.request("GET", "/shop", { auth: { user: "imp", password: "imp-pass" }, headers: { "es-security-runas-user": "target1" } });
+    const asTarget = await t.request("GET", "/shop", {
+      auth: { user: "imp", password: "imp-pass" },
+      headers: { "es-security-runas-user": "target1" },
+    });
     assert.equal(asTarget.status, 200, "the action is authorized with the target's roles");
-    const denied = await t.request("GET", "/_security/_authenticate", { auth: { user: "imp", password: "imp-pass" }, headers: { "es-security-runas-user": "other" } });
+    const denied = await t.request("GET", "/_security/_authenticate", {
+      auth: { user: "imp", password: "imp-pass" },
+      headers: { "es-security-runas-user": "other" },
+    });
     assert.equal(denied.status, 403);
     assert.equal(
       denied.body.error.reason,
       "action [cluster:admin/xpack/security/user/authenticate] is unauthorized for user [imp] with effective roles [impersonator], because user [imp] is unauthorized to run as [other]",
     );
-    const missing = await t.request("GET", "/_security/_authenticate", { auth: { user: "imp", password: "imp-pass" }, headers: { "es-security-runas-user": "target-missing" } });
+    const missing = await t.request("GET", "/_security/_authenticate", {
+      auth: { user: "imp", password: "imp-pass" },
+      headers: { "es-security-runas-user": "target-missing" },
+    });
     assert.equal(missing.status, 403);
   });
 
@@ -113,7 +140,10 @@ describe("authorization: guards, has_privileges, run-as, secondary, custom realm
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.body, { primary: "reader", secondary: "shopper" });
     for (const value of ["Basic " + Buffer.from("shopper:nope").toString("base64"), "junk", "ApiKey !!"]) {
-      const bad = await t.request("GET", "/whoami", { auth: { user: "reader", password: "reader-pass" }, headers: { "es-secondary-authorization": value } });
+      const bad = await t.request("GET", "/whoami", {
+        auth: { user: "reader", password: "reader-pass" },
+        headers: { "es-secondary-authorization": value },
+      });
       assert.equal(bad.status, 401, value);
       assert.equal(bad.body.error.reason, "Failed to authenticate secondary user");
       assert.equal(bad.body.error.caused_by.type, "security_exception");
@@ -124,7 +154,15 @@ describe("authorization: guards, has_privileges, run-as, secondary, custom realm
     const { default: express } = await import("express");
     const inner = express();
     inner.use((req, _res, next) => {
-      if (req.headers["x-session"] === "valid") (req as Request & { sessionUser?: User }).sessionUser = { username: "sess", roles: ["shopper"], full_name: null, email: null, metadata: {}, enabled: true };
+      if (req.headers["x-session"] === "valid")
+        (req as Request & { sessionUser?: User }).sessionUser = {
+          username: "sess",
+          roles: ["shopper"],
+          full_name: null,
+          email: null,
+          metadata: {},
+          enabled: true,
+        };
       next();
     });
     inner.use(t.security.authenticate());

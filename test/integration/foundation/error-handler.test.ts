@@ -26,7 +26,13 @@ interface Running {
 
 /** The README's mount, plus a public route before the security layer and the host's own error handler after it. */
 async function start(db: TestDatabase, options: Partial<SecurityOptions>, hostLimit: string, strict = true): Promise<Running> {
-  const security = createSecurity({ connection: db.connection, bootstrapPassword: PASSWORD, passwordHashCost: 4, failureRateLimit: false, ...options });
+  const security = createSecurity({
+    connection: db.connection,
+    bootstrapPassword: PASSWORD,
+    passwordHashCost: 4,
+    failureRateLimit: false,
+    ...options,
+  });
   await security.start();
   const app = express();
   app.use(express.json({ limit: hostLimit, strict }));
@@ -55,7 +61,10 @@ async function start(db: TestDatabase, options: Partial<SecurityOptions>, hostLi
   app.use("/shop", shop);
   app.use(security.errorHandler());
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    res.status(500).type("text/plain").send(`host handler: ${error instanceof Error ? error.message : String(error)}`);
+    res
+      .status(500)
+      .type("text/plain")
+      .send(`host handler: ${error instanceof Error ? error.message : String(error)}`);
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
@@ -102,7 +111,12 @@ describe("security.errorHandler() behind the app's own body parser", () => {
   });
 
   it("answers the app parser's malformed JSON on /_security as a 400 x_content_parse_exception", async () => {
-    const res = await send(app.base, { method: "POST", path: "/_security/user/_has_privileges", headers: { authorization: ADMIN, "content-type": "application/json" }, body: '{"cluster": [' });
+    const res = await send(app.base, {
+      method: "POST",
+      path: "/_security/user/_has_privileges",
+      headers: { authorization: ADMIN, "content-type": "application/json" },
+      body: '{"cluster": [',
+    });
     assertShaped(res, 400, "x_content_parse_exception", "malformed");
     assert.equal(res.headers["x-elastic-product"], "Elasticsearch");
   });
@@ -110,14 +124,34 @@ describe("security.errorHandler() behind the app's own body parser", () => {
   it("answers a 2 MB body as a 413, on /_security and on a guarded route", async () => {
     const big = JSON.stringify({ a: "x".repeat(2 * 1024 * 1024) });
     const headers = { authorization: ADMIN, "content-type": "application/json" };
-    assertShaped(await send(app.base, { method: "PUT", path: "/_security/role/big", headers, body: big }), 413, "content_too_long_exception", "/_security");
-    assertShaped(await send(app.base, { method: "POST", path: "/shop/orders", headers, body: big }), 413, "content_too_long_exception", "guarded");
+    assertShaped(
+      await send(app.base, { method: "PUT", path: "/_security/role/big", headers, body: big }),
+      413,
+      "content_too_long_exception",
+      "/_security",
+    );
+    assertShaped(
+      await send(app.base, { method: "POST", path: "/shop/orders", headers, body: big }),
+      413,
+      "content_too_long_exception",
+      "guarded",
+    );
   });
 
   it("answers an unsupported charset or content encoding as a 415", async () => {
-    const charset = await send(app.base, { method: "POST", path: "/shop/orders", headers: { authorization: ADMIN, "content-type": "application/json; charset=x-bogus" }, body: "{}" });
+    const charset = await send(app.base, {
+      method: "POST",
+      path: "/shop/orders",
+      headers: { authorization: ADMIN, "content-type": "application/json; charset=x-bogus" },
+      body: "{}",
+    });
     assertShaped(charset, 415, "illegal_argument_exception", "charset");
-    const encoding = await send(app.base, { method: "POST", path: "/_security/api_key", headers: { authorization: ADMIN, "content-type": "application/json", "content-encoding": "x-bogus" }, body: "{}" });
+    const encoding = await send(app.base, {
+      method: "POST",
+      path: "/_security/api_key",
+      headers: { authorization: ADMIN, "content-type": "application/json", "content-encoding": "x-bogus" },
+      body: "{}",
+    });
     assertShaped(encoding, 415, "illegal_argument_exception", "encoding");
   });
 
@@ -132,7 +166,12 @@ describe("security.errorHandler() behind the app's own body parser", () => {
   });
 
   it("renders a SecurityError thrown by any of the app's routes", async () => {
-    assertShaped(await send(app.base, { method: "GET", path: "/public/security-error" }), 409, "version_conflict_engine_exception", "host SecurityError");
+    assertShaped(
+      await send(app.base, { method: "GET", path: "/public/security-error" }),
+      409,
+      "version_conflict_engine_exception",
+      "host SecurityError",
+    );
   });
 
   it("answers an unexpected error on a /_security path with the opaque 500 and reports it", async () => {
@@ -150,16 +189,31 @@ describe("security.errorHandler() behind the app's own body parser", () => {
     assertShaped(res, 500, "exception", "prefixed boom");
     assert.doesNotMatch(res.text, /s3cret/);
     assert.equal(reports.length, 1);
-    const malformed = await send(app.base, { method: "POST", path: "/es/_security/api_key", headers: { authorization: ADMIN, "content-type": "application/json" }, body: "{" });
+    const malformed = await send(app.base, {
+      method: "POST",
+      path: "/es/_security/api_key",
+      headers: { authorization: ADMIN, "content-type": "application/json" },
+      body: "{",
+    });
     assertShaped(malformed, 400, "x_content_parse_exception", "prefixed malformed");
   });
 
   it("still applies the router's own size limit to a body the app's parser read", async () => {
     const body = JSON.stringify({ metadata: { pad: "x".repeat(5000) } });
-    const plain = await send(app.base, { method: "POST", path: "/_security/api_key", headers: { authorization: ADMIN, "content-type": "application/json" }, body });
+    const plain = await send(app.base, {
+      method: "POST",
+      path: "/_security/api_key",
+      headers: { authorization: ADMIN, "content-type": "application/json" },
+      body,
+    });
     assertShaped(plain, 413, "content_too_long_exception", "over bodyLimit");
     const zipped = gzipSync(body);
-    const compressed = await send(app.base, { method: "POST", path: "/_security/api_key", headers: { authorization: ADMIN, "content-type": "application/json", "content-encoding": "gzip" }, body: zipped });
+    const compressed = await send(app.base, {
+      method: "POST",
+      path: "/_security/api_key",
+      headers: { authorization: ADMIN, "content-type": "application/json", "content-encoding": "gzip" },
+      body: zipped,
+    });
     assertShaped(compressed, 413, "content_too_long_exception", "compressed, over bodyLimit once inflated");
   });
 
@@ -175,12 +229,22 @@ describe("security.errorHandler() behind the app's own body parser", () => {
   });
 
   it("refuses a bare JSON value that a non-strict app parser let through", async () => {
-    const res = await send(quiet.base, { method: "PUT", path: "/_security/role/bare", headers: { authorization: ADMIN, "content-type": "application/json" }, body: '"just a string"' });
+    const res = await send(quiet.base, {
+      method: "PUT",
+      path: "/_security/role/bare",
+      headers: { authorization: ADMIN, "content-type": "application/json" },
+      body: '"just a string"',
+    });
     assertShaped(res, 400, "x_content_parse_exception", "bare value");
   });
 
   it("follows elasticProductHeader: no x-elastic-product when it is off", async () => {
-    const res = await send(quiet.base, { method: "POST", path: "/_security/api_key", headers: { authorization: ADMIN, "content-type": "application/json" }, body: "{" });
+    const res = await send(quiet.base, {
+      method: "POST",
+      path: "/_security/api_key",
+      headers: { authorization: ADMIN, "content-type": "application/json" },
+      body: "{",
+    });
     assertShaped(res, 400, "x_content_parse_exception", "quiet");
     assert.equal(res.headers["x-elastic-product"], undefined);
   });
@@ -188,7 +252,10 @@ describe("security.errorHandler() behind the app's own body parser", () => {
   it("answers a /_security path without a handler in Elasticsearch's shape, not with the host's 404 page", async () => {
     const res = await send(app.base, { method: "PATCH", path: "/_security/no_such_api?x=1", headers: { authorization: ADMIN } });
     assertShaped(res, 400, "illegal_argument_exception", "no handler");
-    assert.equal((res.body as { error: { reason: string } }).error.reason, "no handler found for uri [/_security/no_such_api] and method [PATCH]");
+    assert.equal(
+      (res.body as { error: { reason: string } }).error.reason,
+      "no handler found for uri [/_security/no_such_api] and method [PATCH]",
+    );
   });
 
   it("registers the whole API under one /_security layer of the router", () => {

@@ -52,13 +52,17 @@ describe("failed-authentication limit keyed on what is being guessed", () => {
     try {
       await createUser(t, "admin", ["superuser"]);
       await createUser(t, "ops", []);
-      const authenticate = (client: string, authorization: string) => t.request("GET", "/_security/_authenticate", { auth: authorization, headers: { "x-forwarded-for": client } });
+      const authenticate = (client: string, authorization: string) =>
+        t.request("GET", "/_security/_authenticate", { auth: authorization, headers: { "x-forwarded-for": client } });
       assert.equal((await authenticate(A, basic("admin", "admin-pass"))).status, 200, "the admin is verified once before the attack");
 
       const started = Date.now();
       const attempts = Array.from({ length: 2000 }, (_, i) => () => {
         const n = Math.floor(i / 2) % 500;
-        const credential = i % 2 === 0 ? basic(`user-${n}`, `guess-${i}`) : `ApiKey ${Buffer.from(`made-up-key-id-${String(n).padStart(5, "0")}:guess-${i}`).toString("base64")}`;
+        const credential =
+          i % 2 === 0
+            ? basic(`user-${n}`, `guess-${i}`)
+            : `ApiKey ${Buffer.from(`made-up-key-id-${String(n).padStart(5, "0")}:guess-${i}`).toString("base64")}`;
         return authenticate(A, credential);
       });
       const results = await inParallel(attempts, 16);
@@ -69,7 +73,9 @@ describe("failed-authentication limit keyed on what is being guessed", () => {
       // Check slots hold the address to its ceiling exactly: 200 checks ran, the rest waited out the window.
       assert.equal(unauthorized, 200, `${unauthorized} wrong credentials were checked (ceiling 200)`);
       for (const res of limited) assertRetryAfter(res, "a refused guess");
-      process.stdout.write(`# spray from one address: 2000 wrong credentials (1000 passwords over 500 usernames, 1000 over 500 API key ids) in ${elapsed} ms: ${unauthorized} answered 401, ${limited.length} answered 429\n`);
+      process.stdout.write(
+        `# spray from one address: 2000 wrong credentials (1000 passwords over 500 usernames, 1000 over 500 API key ids) in ${elapsed} ms: ${unauthorized} answered 401, ${limited.length} answered 429\n`,
+      );
 
       const admin = await authenticate(A, basic("admin", "admin-pass"));
       assert.equal(admin.status, 200, `the admin from A: ${JSON.stringify(admin.body)}`);
@@ -97,8 +103,16 @@ describe("failed-authentication limit keyed on what is being guessed", () => {
         statuses.push(res.status);
         if (res.status === 429) assertRetryAfter(res, `wrong password ${i + 1}`);
       }
-      assert.deepEqual(statuses.slice(0, 10), Array.from({ length: 10 }, () => 401), "the first 10 (the default limit) are checked");
-      assert.deepEqual(statuses.slice(10), Array.from({ length: 40 }, () => 429), "the rest are refused");
+      assert.deepEqual(
+        statuses.slice(0, 10),
+        Array.from({ length: 10 }, () => 401),
+        "the first 10 (the default limit) are checked",
+      );
+      assert.deepEqual(
+        statuses.slice(10),
+        Array.from({ length: 40 }, () => 429),
+        "the rest are refused",
+      );
       assertRetryAfter(await authenticate(A, "ann", "ann-pass"), "ann with the right password from A");
       assert.equal((await authenticate(B, "ann", "ann-pass")).status, 200, "ann with the right password from B");
       assert.equal((await authenticate(A, "bob", "bob-pass")).status, 200, "bob with the right password from A");
@@ -108,7 +122,13 @@ describe("failed-authentication limit keyed on what is being guessed", () => {
       const middleware = t.security.authenticate();
       const direct = (user: string, password: string) => {
         const answer = { next: false, status: 0, retryAfter: "" };
-        const req = { headers: { authorization: basic(user, password) }, ip: A, socket: {}, method: "GET", originalUrl: "/_security/_authenticate" };
+        const req = {
+          headers: { authorization: basic(user, password) },
+          ip: A,
+          socket: {},
+          method: "GET",
+          originalUrl: "/_security/_authenticate",
+        };
         const res = {
           headersSent: false,
           setHeader: (name: string, value: string) => void (name === "Retry-After" && (answer.retryAfter = value)),
@@ -137,11 +157,16 @@ describe("failed-authentication limit keyed on what is being guessed", () => {
     const reported: string[] = [];
     const original = console.error;
     console.error = (...args: unknown[]) => {
-      reported.push(args.map((a) => (a instanceof Error ? `${(a as Error & { code?: string }).code ?? ""} ${a.message}` : String(a))).join(" "));
+      reported.push(
+        args.map((a) => (a instanceof Error ? `${(a as Error & { code?: string }).code ?? ""} ${a.message}` : String(a))).join(" "),
+      );
     };
     try {
       for (let i = 0; i < 3; i++) {
-        const res = await t.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: "wrong-password" }, headers: { "x-forwarded-for": `10.30.0.${i + 1}` } });
+        const res = await t.request("GET", "/_security/_authenticate", {
+          auth: { user: "elastic", password: "wrong-password" },
+          headers: { "x-forwarded-for": `10.30.0.${i + 1}` },
+        });
         assert.equal(res.status, 401);
       }
     } finally {

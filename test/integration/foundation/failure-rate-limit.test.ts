@@ -68,7 +68,11 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
     // Set-up comes from its own client address, so it never spends a scenario's budget.
     const setup = { "x-forwarded-for": "10.9.255.1" };
     const admin = (method: string, path: string, body?: unknown) =>
-      t.request(method, path, { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, ...(body !== undefined ? { body } : {}) });
+      t.request(method, path, {
+        auth: { user: "elastic", password: ADMIN_PASSWORD },
+        headers: setup,
+        ...(body !== undefined ? { body } : {}),
+      });
     for (const [name, body] of Object.entries({
       client: { cluster: ["manage_token", "grant_api_key"] },
       own_keys: { cluster: ["manage_own_api_key"] },
@@ -79,12 +83,19 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
     for (const [user, roles] of Object.entries({ client: ["client"], alice: ["own_keys"], reader: ["reader"] })) {
       assert.equal((await admin("PUT", `/_security/user/${user}`, { password: `${user}-pass`, roles })).status, 200);
     }
-    const key = await t.request("POST", "/_security/api_key", { auth: { user: "alice", password: "alice-pass" }, headers: setup, body: { name: "alice-key" } });
+    const key = await t.request("POST", "/_security/api_key", {
+      auth: { user: "alice", password: "alice-pass" },
+      headers: setup,
+      body: { name: "alice-key" },
+    });
     assert.equal(key.status, 200, JSON.stringify(key.body));
     apiKey = key.body.id as string;
     apiKeyEncoded = key.body.encoded as string;
     // Warm the caller's credential, as a real client's would be: its check costs no bcrypt.
-    assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "client", password: "client-pass" }, headers: setup })).status, 200);
+    assert.equal(
+      (await t.request("GET", "/_security/_authenticate", { auth: { user: "client", password: "client-pass" }, headers: setup })).status,
+      200,
+    );
 
     // A host route guarded without authenticate() in front: the guard authenticates by itself.
     const guarded = express();
@@ -105,7 +116,10 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
     await t.close();
   });
 
-  const from = (client: string, options: RequestOptions = {}): RequestOptions => ({ ...options, headers: { ...options.headers, "x-forwarded-for": client } });
+  const from = (client: string, options: RequestOptions = {}): RequestOptions => ({
+    ...options,
+    headers: { ...options.headers, "x-forwarded-for": client },
+  });
   const wrongApiKey = () => `ApiKey ${Buffer.from(`${apiKey}:not-the-secret-00000000`).toString("base64")}`;
   const caller = { user: "client", password: "client-pass" };
 
@@ -155,29 +169,80 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
     },
     {
       name: "POST /_security/oauth2/token grant_type password",
-      fail: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "wrong-password" } })),
+      fail: (c) =>
+        t.request(
+          "POST",
+          "/_security/oauth2/token",
+          from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "wrong-password" } }),
+        ),
       failStatus: 401,
-      sameRight: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass" } })),
-      other: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "password", username: "reader", password: "reader-pass" } })),
+      sameRight: (c) =>
+        t.request(
+          "POST",
+          "/_security/oauth2/token",
+          from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass" } }),
+        ),
+      other: (c) =>
+        t.request(
+          "POST",
+          "/_security/oauth2/token",
+          from(c, { auth: caller, body: { grant_type: "password", username: "reader", password: "reader-pass" } }),
+        ),
     },
     {
       name: "POST /_security/oauth2/token grant_type refresh_token",
-      fail: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "refresh_token", refresh_token: "A".repeat(43) } })),
+      fail: (c) =>
+        t.request(
+          "POST",
+          "/_security/oauth2/token",
+          from(c, { auth: caller, body: { grant_type: "refresh_token", refresh_token: "A".repeat(43) } }),
+        ),
       failStatus: 400,
       other: (c) => t.request("POST", "/_security/oauth2/token", from(c, { auth: caller, body: { grant_type: "client_credentials" } })),
     },
     {
       name: "POST /_security/api_key/grant grant_type password",
-      fail: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "wrong-password", api_key: { name: "g" } } })),
+      fail: (c) =>
+        t.request(
+          "POST",
+          "/_security/api_key/grant",
+          from(c, {
+            auth: caller,
+            body: { grant_type: "password", username: "alice", password: "wrong-password", api_key: { name: "g" } },
+          }),
+        ),
       failStatus: 401,
-      sameRight: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } })),
-      other: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "reader", password: "reader-pass", api_key: { name: "g" } } })),
+      sameRight: (c) =>
+        t.request(
+          "POST",
+          "/_security/api_key/grant",
+          from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } }),
+        ),
+      other: (c) =>
+        t.request(
+          "POST",
+          "/_security/api_key/grant",
+          from(c, { auth: caller, body: { grant_type: "password", username: "reader", password: "reader-pass", api_key: { name: "g" } } }),
+        ),
     },
     {
       name: "POST /_security/api_key/grant grant_type access_token",
-      fail: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "access_token", access_token: "not-a-token-this-library-issued", api_key: { name: "g" } } })),
+      fail: (c) =>
+        t.request(
+          "POST",
+          "/_security/api_key/grant",
+          from(c, {
+            auth: caller,
+            body: { grant_type: "access_token", access_token: "not-a-token-this-library-issued", api_key: { name: "g" } },
+          }),
+        ),
       failStatus: 401,
-      other: (c) => t.request("POST", "/_security/api_key/grant", from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } })),
+      other: (c) =>
+        t.request(
+          "POST",
+          "/_security/api_key/grant",
+          from(c, { auth: caller, body: { grant_type: "password", username: "alice", password: "alice-pass", api_key: { name: "g" } } }),
+        ),
     },
     {
       name: "requirePrivileges authenticating by itself",
@@ -216,7 +281,15 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
 
   it("a password and the password grants of one username add up to one count per (address, username)", async () => {
     const client = newClient();
-    const [basicPath, , , , tokenPassword, , grantPassword] = scenarios as [Scenario, Scenario, Scenario, Scenario, Scenario, Scenario, Scenario];
+    const [basicPath, , , , tokenPassword, , grantPassword] = scenarios as [
+      Scenario,
+      Scenario,
+      Scenario,
+      Scenario,
+      Scenario,
+      Scenario,
+      Scenario,
+    ];
     assert.equal((await basicPath.fail(client)).status, 401);
     assert.equal((await tokenPassword.fail(client)).status, 401);
     assert.equal((await grantPassword.fail(client)).status, 401);
@@ -229,7 +302,16 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
     const client = newClient();
     const fresh = { user: "fresh", password: "fresh-pass" };
     const setup = { "x-forwarded-for": "10.9.255.1" };
-    assert.equal((await t.request("PUT", "/_security/user/fresh", { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { password: fresh.password, roles: [] } })).status, 200);
+    assert.equal(
+      (
+        await t.request("PUT", "/_security/user/fresh", {
+          auth: { user: "elastic", password: ADMIN_PASSWORD },
+          headers: setup,
+          body: { password: fresh.password, roles: [] },
+        })
+      ).status,
+      200,
+    );
     const wrong = () => authenticate(client, { auth: { user: "fresh", password: "wrong-password" } });
     for (let i = 0; i < LIMIT - 1; i++) assert.equal((await wrong()).status, 401);
     // First verification of this password: a real check, which resets the count.
@@ -241,7 +323,11 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
   it("a 403 is not a failed authentication: it keeps Elasticsearch's reason and never turns into a 429", async () => {
     const client = newClient();
     for (let i = 0; i < LIMIT + 2; i++) {
-      const res = await t.request("PUT", "/_security/user/someone", from(client, { auth: { user: "reader", password: "reader-pass" }, body: { password: "someone-pass" } }));
+      const res = await t.request(
+        "PUT",
+        "/_security/user/someone",
+        from(client, { auth: { user: "reader", password: "reader-pass" }, body: { password: "someone-pass" } }),
+      );
       assert.equal(res.status, 403);
       assert.equal(res.body.error.type, "security_exception");
       assert.equal(
@@ -250,7 +336,14 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
       );
     }
     // The same holds for a refused grant: the caller lacks the privilege, no credential was wrong.
-    const grant = await t.request("POST", "/_security/oauth2/token", from(client, { auth: { user: "reader", password: "reader-pass" }, body: { grant_type: "password", username: "alice", password: "wrong-password" } }));
+    const grant = await t.request(
+      "POST",
+      "/_security/oauth2/token",
+      from(client, {
+        auth: { user: "reader", password: "reader-pass" },
+        body: { grant_type: "password", username: "alice", password: "wrong-password" },
+      }),
+    );
     assert.equal(grant.status, 403);
     assert.equal(
       grant.body.error.reason,
@@ -266,21 +359,59 @@ describe("failed-authentication limit: parallel bursts", () => {
 
   it(`${BURST} parallel wrong passwords against limit ${BURST_LIMIT}: at most ${BURST_LIMIT} password checks run, the rest 429`, async () => {
     // bcrypt cost 8 (~15 ms a check on one worker): the burst is all in flight before the first check ends.
-    const t = await startTestApp("ratelimit_burst", { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m" } }, trustLoopbackProxy);
+    const t = await startTestApp(
+      "ratelimit_burst",
+      { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m" } },
+      trustLoopbackProxy,
+    );
     try {
       const setup = { "x-forwarded-for": "10.8.255.1" };
-      await t.request("PUT", "/_security/role/client", { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { cluster: ["manage_token", "grant_api_key"] } });
+      await t.request("PUT", "/_security/role/client", {
+        auth: { user: "elastic", password: ADMIN_PASSWORD },
+        headers: setup,
+        body: { cluster: ["manage_token", "grant_api_key"] },
+      });
       for (const user of ["client", "alice", "bob"]) {
-        const res = await t.request("PUT", `/_security/user/${user}`, { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { password: `${user}-pass`, roles: user === "client" ? ["client"] : [] } });
+        const res = await t.request("PUT", `/_security/user/${user}`, {
+          auth: { user: "elastic", password: ADMIN_PASSWORD },
+          headers: setup,
+          body: { password: `${user}-pass`, roles: user === "client" ? ["client"] : [] },
+        });
         assert.equal(res.status, 200);
       }
-      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "client", password: "client-pass" }, headers: setup })).status, 200);
+      assert.equal(
+        (await t.request("GET", "/_security/_authenticate", { auth: { user: "client", password: "client-pass" }, headers: setup })).status,
+        200,
+      );
       const checks = spyOnPasswordChecks(t.core);
       const caller = { user: "client", password: "client-pass" };
       const bursts: Array<[string, (client: string) => Promise<HttpResult>]> = [
-        ["Basic", (c) => t.request("GET", "/_security/_authenticate", { auth: { user: "alice", password: "wrong-password" }, headers: { "x-forwarded-for": c } })],
-        ["oauth2/token password", (c) => t.request("POST", "/_security/oauth2/token", { auth: caller, headers: { "x-forwarded-for": c }, body: { grant_type: "password", username: "alice", password: "wrong-password" } })],
-        ["api_key/grant password", (c) => t.request("POST", "/_security/api_key/grant", { auth: caller, headers: { "x-forwarded-for": c }, body: { grant_type: "password", username: "alice", password: "wrong-password", api_key: { name: "g" } } })],
+        [
+          "Basic",
+          (c) =>
+            t.request("GET", "/_security/_authenticate", {
+              auth: { user: "alice", password: "wrong-password" },
+              headers: { "x-forwarded-for": c },
+            }),
+        ],
+        [
+          "oauth2/token password",
+          (c) =>
+            t.request("POST", "/_security/oauth2/token", {
+              auth: caller,
+              headers: { "x-forwarded-for": c },
+              body: { grant_type: "password", username: "alice", password: "wrong-password" },
+            }),
+        ],
+        [
+          "api_key/grant password",
+          (c) =>
+            t.request("POST", "/_security/api_key/grant", {
+              auth: caller,
+              headers: { "x-forwarded-for": c },
+              body: { grant_type: "password", username: "alice", password: "wrong-password", api_key: { name: "g" } },
+            }),
+        ],
       ];
       for (const [index, [name, attempt]] of bursts.entries()) {
         const client = `10.8.0.${index + 1}`;
@@ -293,38 +424,84 @@ describe("failed-authentication limit: parallel bursts", () => {
         assert.ok(ran <= BURST_LIMIT, `${name}: ${ran} password checks ran for ${BURST} parallel guesses (limit ${BURST_LIMIT})`);
         assert.equal(unauthorized, BURST_LIMIT, `${name}: the first ${BURST_LIMIT} guesses are answered 401`);
         for (const res of results.filter((r) => r.status === 429)) assertRateLimited(res, name);
-        process.stdout.write(`# burst ${name}: ${BURST} parallel wrong passwords, limit ${BURST_LIMIT}: ${ran} bcrypt checks ran (at most ${checks.maxInFlight} at once), ${unauthorized} answered 401, ${BURST - unauthorized} answered 429\n`);
+        process.stdout.write(
+          `# burst ${name}: ${BURST} parallel wrong passwords, limit ${BURST_LIMIT}: ${ran} bcrypt checks ran (at most ${checks.maxInFlight} at once), ${unauthorized} answered 401, ${BURST - unauthorized} answered 429\n`,
+        );
       }
 
       // A burst of right credentials is never refused: checks beyond the limit wait for a slot.
-      const good = await Promise.all(Array.from({ length: BURST }, () => t.request("GET", "/_security/_authenticate", { auth: { user: "bob", password: "bob-pass" }, headers: { "x-forwarded-for": "10.8.1.1" } })));
-      assert.deepEqual(good.map((r) => r.status), Array.from({ length: BURST }, () => 200));
+      const good = await Promise.all(
+        Array.from({ length: BURST }, () =>
+          t.request("GET", "/_security/_authenticate", {
+            auth: { user: "bob", password: "bob-pass" },
+            headers: { "x-forwarded-for": "10.8.1.1" },
+          }),
+        ),
+      );
+      assert.deepEqual(
+        good.map((r) => r.status),
+        Array.from({ length: BURST }, () => 200),
+      );
     } finally {
       await t.close();
     }
   });
 
   it(`${BURST} parallel wrong passwords for ${BURST} users from one address against an address ceiling of ${BURST_LIMIT}: at most ${BURST_LIMIT} password checks run`, async () => {
-    const t = await startTestApp("ratelimit_burst_address", { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m", address: { limit: BURST_LIMIT } } }, trustLoopbackProxy);
+    const t = await startTestApp(
+      "ratelimit_burst_address",
+      { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m", address: { limit: BURST_LIMIT } } },
+      trustLoopbackProxy,
+    );
     try {
       const setup = { "x-forwarded-for": "10.7.255.1" };
       for (let i = 0; i < BURST; i++) {
-        const res = await t.request("PUT", `/_security/user/user${i}`, { auth: { user: "elastic", password: ADMIN_PASSWORD }, headers: setup, body: { password: `user${i}-pass`, roles: [] } });
+        const res = await t.request("PUT", `/_security/user/user${i}`, {
+          auth: { user: "elastic", password: ADMIN_PASSWORD },
+          headers: setup,
+          body: { password: `user${i}-pass`, roles: [] },
+        });
         assert.equal(res.status, 200);
       }
       const checks = spyOnPasswordChecks(t.core);
       const client = "10.7.0.1";
       const results = await Promise.all(
-        Array.from({ length: BURST }, (_, i) => t.request("GET", "/_security/_authenticate", { auth: { user: `user${i}`, password: "wrong-password" }, headers: { "x-forwarded-for": client } })),
+        Array.from({ length: BURST }, (_, i) =>
+          t.request("GET", "/_security/_authenticate", {
+            auth: { user: `user${i}`, password: "wrong-password" },
+            headers: { "x-forwarded-for": client },
+          }),
+        ),
       );
       const unauthorized = results.filter((r) => r.status === 401).length;
       assert.equal(unauthorized + results.filter((r) => r.status === 429).length, BURST);
-      assert.ok(checks.calls <= BURST_LIMIT, `${checks.calls} password checks ran for ${BURST} parallel guesses of ${BURST} users (ceiling ${BURST_LIMIT})`);
+      assert.ok(
+        checks.calls <= BURST_LIMIT,
+        `${checks.calls} password checks ran for ${BURST} parallel guesses of ${BURST} users (ceiling ${BURST_LIMIT})`,
+      );
       assert.equal(unauthorized, BURST_LIMIT);
-      process.stdout.write(`# burst over ${BURST} users from one address, ceiling ${BURST_LIMIT}: ${checks.calls} bcrypt checks ran (at most ${checks.maxInFlight} at once), ${unauthorized} answered 401\n`);
+      process.stdout.write(
+        `# burst over ${BURST} users from one address, ceiling ${BURST_LIMIT}: ${checks.calls} bcrypt checks ran (at most ${checks.maxInFlight} at once), ${unauthorized} answered 401\n`,
+      );
       // The address is over its ceiling: a user never verified waits, from that address only.
-      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "user0", password: "user0-pass" }, headers: { "x-forwarded-for": client } })).status, 429);
-      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "user0", password: "user0-pass" }, headers: { "x-forwarded-for": "10.7.0.2" } })).status, 200);
+      assert.equal(
+        (
+          await t.request("GET", "/_security/_authenticate", {
+            auth: { user: "user0", password: "user0-pass" },
+            headers: { "x-forwarded-for": client },
+          })
+        ).status,
+        429,
+      );
+      assert.equal(
+        (
+          await t.request("GET", "/_security/_authenticate", {
+            auth: { user: "user0", password: "user0-pass" },
+            headers: { "x-forwarded-for": "10.7.0.2" },
+          })
+        ).status,
+        200,
+      );
     } finally {
       await t.close();
     }
@@ -339,14 +516,22 @@ describe("failed-authentication limit: parallel bursts", () => {
       const checksA = spyOnPasswordChecks(a.core);
       const checksB = spyOnPasswordChecks(b.core);
       const bad = { auth: { user: "elastic", password: "wrong-password" } };
-      const results = await Promise.all(Array.from({ length: BURST }, (_, i) => (i % 2 === 0 ? a : b).request("GET", "/_security/_authenticate", bad)));
+      const results = await Promise.all(
+        Array.from({ length: BURST }, (_, i) => (i % 2 === 0 ? a : b).request("GET", "/_security/_authenticate", bad)),
+      );
       const ran = checksA.calls + checksB.calls;
       const unauthorized = results.filter((r) => r.status === 401).length;
       assert.equal(unauthorized + results.filter((r) => r.status === 429).length, BURST);
       assert.ok(checksA.calls <= BURST_LIMIT && checksB.calls <= BURST_LIMIT, `${checksA.calls} + ${checksB.calls} checks`);
       assert.ok(unauthorized <= BURST_LIMIT, `${unauthorized} answered 401`);
-      process.stdout.write(`# burst over 2 instances: ${BURST} parallel wrong passwords, limit ${BURST_LIMIT}: ${ran} bcrypt checks ran (${checksA.calls} + ${checksB.calls}), ${unauthorized} answered 401\n`);
-      for (const app of [a, b]) assert.equal((await app.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: ADMIN_PASSWORD } })).status, 429);
+      process.stdout.write(
+        `# burst over 2 instances: ${BURST} parallel wrong passwords, limit ${BURST_LIMIT}: ${ran} bcrypt checks ran (${checksA.calls} + ${checksB.calls}), ${unauthorized} answered 401\n`,
+      );
+      for (const app of [a, b])
+        assert.equal(
+          (await app.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: ADMIN_PASSWORD } })).status,
+          429,
+        );
     } finally {
       await a.close();
       await b.close();
@@ -365,7 +550,11 @@ describe("failed-authentication limit: parallel bursts", () => {
         return null;
       },
     };
-    const t = await startTestApp("ratelimit_wait", { storeTimeout: `${STORE_TIMEOUT_MS}ms`, realms: [stalling], failureRateLimit: { limit: 1, window: "1m" } });
+    const t = await startTestApp("ratelimit_wait", {
+      storeTimeout: `${STORE_TIMEOUT_MS}ms`,
+      realms: [stalling],
+      failureRateLimit: { limit: 1, window: "1m" },
+    });
     try {
       const started = Date.now();
       // Limit 1: one check of this client runs, the other two wait for its slot.
@@ -380,7 +569,10 @@ describe("failed-authentication limit: parallel bursts", () => {
         assert.ok(r.ms < STORE_TIMEOUT_MS + 300, `answered after ${r.ms} ms (storeTimeout ${STORE_TIMEOUT_MS} ms)`);
       }
       // A 503 is not a failed authentication: the client is not limited.
-      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: ADMIN_PASSWORD } })).status, 200);
+      assert.equal(
+        (await t.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: ADMIN_PASSWORD } })).status,
+        200,
+      );
     } finally {
       await t.close();
     }
@@ -397,7 +589,10 @@ describe("failed-authentication limit: parallel bursts", () => {
       assert.equal(limited.status, 429);
       assert.equal(limited.headers.get("retry-after"), "1");
       await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
-      assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: ADMIN_PASSWORD } })).status, 200);
+      assert.equal(
+        (await t.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: ADMIN_PASSWORD } })).status,
+        200,
+      );
     } finally {
       await t.close();
     }

@@ -9,12 +9,20 @@ describe("hot-path shortcuts stay correct", () => {
   let t: TestApp;
   before(async () => {
     t = await startTestApp("hot_path", { failureRateLimit: false }, (app, security) => {
-      app.get("/orders", security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }), (_req, res) => {
-        res.json({ ok: true });
-      });
-      app.post("/orders", security.requirePrivileges({ application: [{ application: "shop", privileges: ["write"], resources: ["orders"] }] }), (_req, res) => {
-        res.json({ ok: true });
-      });
+      app.get(
+        "/orders",
+        security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }),
+        (_req, res) => {
+          res.json({ ok: true });
+        },
+      );
+      app.post(
+        "/orders",
+        security.requirePrivileges({ application: [{ application: "shop", privileges: ["write"], resources: ["orders"] }] }),
+        (_req, res) => {
+          res.json({ ok: true });
+        },
+      );
     });
     await t.admin("PUT", "/_security/privilege", { shop: { read: { actions: ["data:read/*"] }, write: { actions: ["data:write/*"] } } });
     await t.admin("PUT", "/_security/role/shop_reader", {
@@ -60,7 +68,8 @@ describe("hot-path shortcuts stay correct", () => {
 
   it("a cached password stops working when it is changed", async () => {
     await t.admin("PUT", "/_security/user/bob", { password: "bob-password-1", roles: ["shop_reader"] });
-    for (let i = 0; i < 3; i++) assert.equal((await t.request("GET", "/orders", { auth: { user: "bob", password: "bob-password-1" } })).status, 200);
+    for (let i = 0; i < 3; i++)
+      assert.equal((await t.request("GET", "/orders", { auth: { user: "bob", password: "bob-password-1" } })).status, 200);
     assert.equal((await t.request("GET", "/orders", { auth: { user: "bob", password: "wrong-password" } })).status, 401);
     await t.admin("PUT", "/_security/user/bob/_password", { password: "bob-password-2" });
     assert.equal((await t.request("GET", "/orders", { auth: { user: "bob", password: "bob-password-1" } })).status, 401);

@@ -58,7 +58,11 @@ describe("onInternalError: every opaque 500 is reported, never lost", () => {
   it("does not report what it answers itself (401, 400)", async () => {
     reports.length = 0;
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { user: "nobody", password: "x" } })).status, 401);
-    assert.equal((await t.request("PUT", "/_security/role/x", { auth: { user: "elastic", password: "admin-password" }, body: { cluster: ["bogus"] } })).status, 400);
+    assert.equal(
+      (await t.request("PUT", "/_security/role/x", { auth: { user: "elastic", password: "admin-password" }, body: { cluster: ["bogus"] } }))
+        .status,
+      400,
+    );
     assert.equal(reports.length, 0);
   });
 

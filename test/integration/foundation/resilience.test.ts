@@ -21,9 +21,15 @@ describe("brute-force protection and database outages", () => {
       assert.equal(limited.body.status, 429);
       assert.match(limited.body.error.reason, /too many failed authentication attempts/);
       // Once blocked, even good credentials wait: the point is to stop guessing.
-      assert.equal((await b.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: "admin-password" } })).status, 429);
+      assert.equal(
+        (await b.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: "admin-password" } })).status,
+        429,
+      );
       // Instance A learnt the shared count (3, the limit) at its own last failure: it refuses too.
-      assert.equal((await a.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: "admin-password" } })).status, 429);
+      assert.equal(
+        (await a.request("GET", "/_security/_authenticate", { auth: { user: "elastic", password: "admin-password" } })).status,
+        429,
+      );
       assert.equal((await a.request("GET", "/_security/_authenticate", bad)).status, 429);
     } finally {
       await a.close();
@@ -36,7 +42,11 @@ describe("brute-force protection and database outages", () => {
     const db = await openTestDatabase("outage");
     // The security layer gets its own connection, so the test can cut it and still clean up.
     const connection = await mongoose.createConnection(db.uri, { serverSelectionTimeoutMS: 2000 }).asPromise();
-    const t = await startTestApp("outage", { failureRateLimit: false }, undefined, { connection, uri: db.uri, drop: async () => undefined });
+    const t = await startTestApp("outage", { failureRateLimit: false }, undefined, {
+      connection,
+      uri: db.uri,
+      drop: async () => undefined,
+    });
     try {
       await t.admin("PUT", "/_security/user/u1", { password: "u1-password", roles: [] });
       await connection.close(true);
@@ -47,7 +57,10 @@ describe("brute-force protection and database outages", () => {
       assert.ok(Date.now() - started < 3000, "fails fast instead of hanging");
       assert.doesNotMatch(JSON.stringify(res.body), /at .*\.js:\d+/, "no stack trace in the response");
       // The admin's credentials are cached, so the request reaches the store and must not succeed.
-      const write = await t.request("PUT", "/_security/user/u2", { auth: { user: "elastic", password: "admin-password" }, body: { password: "u2-password" } });
+      const write = await t.request("PUT", "/_security/user/u2", {
+        auth: { user: "elastic", password: "admin-password" },
+        body: { password: "u2-password" },
+      });
       assert.equal(write.status, 503);
     } finally {
       await t.close();

@@ -84,7 +84,9 @@ describe("role names as cache and table keys (demo app, seeded roles)", () => {
 
   it("native roles named like Object.prototype members grant what they define, and are listed by name", async () => {
     for (const role of ["toString", "constructor", "__proto__"]) {
-      const put = await call("PUT", `/_security/role/${encodeURIComponent(role)}`, admin, { applications: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] });
+      const put = await call("PUT", `/_security/role/${encodeURIComponent(role)}`, admin, {
+        applications: [{ application: "shop", privileges: ["read"], resources: ["orders"] }],
+      });
       assert.equal(put.status, 200, `${role}: ${JSON.stringify(put.body)}`);
       const username = `native_${role.replace(/_/g, "")}`;
       await putUser(username, [role]);
@@ -102,7 +104,9 @@ describe("role names as cache and table keys (demo app, seeded roles)", () => {
     const one = await call("GET", "/_security/role/constructor", admin);
     assert.equal(one.status, 200);
     assert.deepEqual(Object.keys(one.body ?? {}), ["constructor"]);
-    assert.deepEqual((one.body?.constructor as { applications?: unknown }).applications, [{ application: "shop", privileges: ["read"], resources: ["orders"] }]);
+    assert.deepEqual((one.body?.constructor as { applications?: unknown }).applications, [
+      { application: "shop", privileges: ["read"], resources: ["orders"] },
+    ]);
     // The built-in role stays reserved, and a name that only looks like a table member is not.
     assert.equal((await call("PUT", "/_security/role/superuser", admin, {})).status, 400);
     assert.equal((await call("DELETE", "/_security/role/toString", admin)).status, 200);
@@ -151,7 +155,13 @@ describe("static roles (the roles option) looked up by user-given names", () => 
   before(async () => {
     t = await startTestApp(
       "role_keys_static",
-      { failureRateLimit: false, roles: { valueOf: { applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }] }, shop_reader: { applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }] } } },
+      {
+        failureRateLimit: false,
+        roles: {
+          valueOf: { applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }] },
+          shop_reader: { applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }] },
+        },
+      },
       (app, security) => {
         app.get("/orders", security.requirePrivileges(ORDERS_READ), (_req, res) => {
           res.json({ ok: true });
@@ -171,7 +181,10 @@ describe("static roles (the roles option) looked up by user-given names", () => 
       assert.equal((await t.admin("PUT", `/_security/user/${username}`, { password: "static-pass", roles: [...roles] })).status, 200);
       const res = await t.request("GET", "/orders", { auth: { user: username, password: "static-pass" } });
       assert.equal(res.status, expected, `${username}: ${JSON.stringify(res.body)}`);
-      const has = await t.request("POST", "/_security/user/_has_privileges", { auth: { user: username, password: "static-pass" }, body: ORDERS_READ });
+      const has = await t.request("POST", "/_security/user/_has_privileges", {
+        auth: { user: username, password: "static-pass" },
+        body: ORDERS_READ,
+      });
       assert.equal(has.status, 200);
       assert.equal(has.body.has_all_requested, expected === 200);
     }

@@ -10,13 +10,21 @@ describe("users, roles and application privileges APIs", () => {
   after(() => t.close());
 
   it("creates, reads, updates and deletes a user with ES responses", async () => {
-    const created = await t.admin("PUT", "/_security/user/bob", { password: "bob-pass", roles: ["a", "b"], full_name: "Bob", email: null, metadata: { n: 1 } });
+    const created = await t.admin("PUT", "/_security/user/bob", {
+      password: "bob-pass",
+      roles: ["a", "b"],
+      full_name: "Bob",
+      email: null,
+      metadata: { n: 1 },
+    });
     assert.equal(created.status, 200);
     assert.deepEqual(created.body, { created: true });
     const updated = await t.admin("POST", "/_security/user/bob", { roles: ["a"] });
     assert.deepEqual(updated.body, { created: false });
     const got = await t.admin("GET", "/_security/user/bob");
-    assert.deepEqual(got.body, { bob: { username: "bob", roles: ["a"], full_name: "Bob", email: null, metadata: { n: 1 }, enabled: true } });
+    assert.deepEqual(got.body, {
+      bob: { username: "bob", roles: ["a"], full_name: "Bob", email: null, metadata: { n: 1 }, enabled: true },
+    });
     assert.equal(JSON.stringify(got.body).includes("password"), false, "no hash ever leaves the store");
     const all = await t.admin("GET", "/_security/user");
     assert.ok(all.body.bob && all.body.elastic);
@@ -33,7 +41,12 @@ describe("users, roles and application privileges APIs", () => {
     const cases: Array<[unknown, number, string, RegExp]> = [
       [{ password: "short", roles: [] }, 400, "action_request_validation_exception", /passwords must be at least \[6\] characters long/],
       [{ roles: [] }, 400, "action_request_validation_exception", /password must be specified unless you are updating an existing user/],
-      [{ username: "other", password: "longenough" }, 400, "illegal_argument_exception", /\[username\] in source does not match the username provided \[val\]/],
+      [
+        { username: "other", password: "longenough" },
+        400,
+        "illegal_argument_exception",
+        /\[username\] in source does not match the username provided \[val\]/,
+      ],
       [{ password: "longenough", roles: "admin", full_name: 5 }, 400, "parse_exception", /full_name/],
       [{ password: { $gt: "" } }, 400, "parse_exception", /password/],
       [{ password: "longenough", metadata: { $where: "1" } }, 400, "parse_exception", /\$where/],
@@ -55,10 +68,17 @@ describe("users, roles and application privileges APIs", () => {
   });
 
   it("rejects malformed JSON, oversize bodies and unknown query parameters", async () => {
-    const malformed = await t.request("PUT", "/_security/user/x", { auth: { user: "elastic", password: "admin-password" }, rawBody: "{not json", headers: { "content-type": "application/json" } });
+    const malformed = await t.request("PUT", "/_security/user/x", {
+      auth: { user: "elastic", password: "admin-password" },
+      rawBody: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     assert.equal(malformed.status, 400);
     assert.equal(malformed.body.error.type, "x_content_parse_exception");
-    const huge = await t.request("PUT", "/_security/user/x", { auth: { user: "elastic", password: "admin-password" }, body: { password: "longenough", metadata: { blob: "x".repeat(2_000_000) } } });
+    const huge = await t.request("PUT", "/_security/user/x", {
+      auth: { user: "elastic", password: "admin-password" },
+      body: { password: "longenough", metadata: { blob: "x".repeat(2_000_000) } },
+    });
     assert.equal(huge.status, 413);
     const param = await t.admin("GET", "/_security/user?bogus=1");
     assert.equal(param.status, 400);
@@ -76,7 +96,11 @@ describe("users, roles and application privileges APIs", () => {
   });
 
   it("manages roles, refusing unknown privileges and reserved names", async () => {
-    const put = await t.admin("PUT", "/_security/role/reader", { cluster: ["monitor"], index: [{ names: "logs-*", privileges: ["read"] }], metadata: { v: 1 } });
+    const put = await t.admin("PUT", "/_security/role/reader", {
+      cluster: ["monitor"],
+      index: [{ names: "logs-*", privileges: ["read"] }],
+      metadata: { v: 1 },
+    });
     assert.equal(put.status, 200);
     assert.deepEqual(put.body, { role: { created: true } });
     const got = await t.admin("GET", "/_security/role/reader");
@@ -111,11 +135,16 @@ describe("users, roles and application privileges APIs", () => {
     );
     const plain = await t.request("GET", "/_security/role", { auth: { user: "plain", password: "plain-pass" } });
     assert.equal(plain.status, 403);
-    assert.match(plain.body.error.reason, /^action \[cluster:admin\/xpack\/security\/role\/get\] is unauthorized for user \[plain\] with effective roles \[\], this action is granted by the cluster privileges \[read_security,manage_security,all\]$/);
+    assert.match(
+      plain.body.error.reason,
+      /^action \[cluster:admin\/xpack\/security\/role\/get\] is unauthorized for user \[plain\] with effective roles \[\], this action is granted by the cluster privileges \[read_security,manage_security,all\]$/,
+    );
   });
 
   it("defines application privileges and resolves names to actions", async () => {
-    const put = await t.admin("PUT", "/_security/privilege", { myapp: { read: { actions: ["data:read/*"] }, write: { actions: ["data:write/*"], metadata: { k: "v" } } } });
+    const put = await t.admin("PUT", "/_security/privilege", {
+      myapp: { read: { actions: ["data:read/*"] }, write: { actions: ["data:write/*"], metadata: { k: "v" } } },
+    });
     assert.equal(put.status, 200);
     assert.deepEqual(put.body, { myapp: { read: { created: true }, write: { created: true } } });
     const get = await t.admin("GET", "/_security/privilege/myapp/read");
@@ -123,11 +152,15 @@ describe("users, roles and application privileges APIs", () => {
     assert.equal((await t.admin("GET", "/_security/privilege/nope")).status, 404);
     const bad = await t.admin("PUT", "/_security/privilege", { "1bad": { read: { actions: ["data:read/*"] } } });
     assert.equal(bad.status, 400);
-    await t.admin("PUT", "/_security/role/myapp_reader", { applications: [{ application: "myapp", privileges: ["read"], resources: ["*"] }] });
+    await t.admin("PUT", "/_security/role/myapp_reader", {
+      applications: [{ application: "myapp", privileges: ["read"], resources: ["*"] }],
+    });
     await t.admin("PUT", "/_security/user/appuser", { password: "appuser-pass", roles: ["myapp_reader"] });
     const check = await t.request("POST", "/_security/user/_has_privileges", {
       auth: { user: "appuser", password: "appuser-pass" },
-      body: { application: [{ application: "myapp", privileges: ["data:read/me", "data:write/me", "read"], resources: ["*", "some-other-res"] }] },
+      body: {
+        application: [{ application: "myapp", privileges: ["data:read/me", "data:write/me", "read"], resources: ["*", "some-other-res"] }],
+      },
     });
     assert.equal(check.status, 200);
     assert.deepEqual(check.body, {

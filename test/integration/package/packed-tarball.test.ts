@@ -40,7 +40,10 @@ describe("the packed package", () => {
     db = await openTestDatabase("packed");
     work = mkdtempSync(join(tmpdir(), "keyguard-pack-"));
     // npm pack runs the prepack build, so the tarball holds what a user would install.
-    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" }).trim().split("\n").pop() as string;
+    const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", work], { cwd: root, encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .pop() as string;
     const consumer = join(work, "app");
     execFileSync("mkdir", ["-p", join(consumer, "node_modules")]);
     writeFileSync(join(consumer, "package.json"), JSON.stringify({ name: "consumer", private: true }));
@@ -61,8 +64,18 @@ describe("the packed package", () => {
 
   for (const file of ["app.mjs", "app.cjs"]) {
     it(`authenticates a request and serves the admin UI from ${file === "app.mjs" ? "ESM import" : "CommonJS require"}`, () => {
-      const out = execFileSync(process.execPath, [file], { cwd: join(work, "app"), env: { ...process.env, DB_URI: db.uri }, encoding: "utf8", timeout: 60_000 });
-      const result = JSON.parse(out.trim().split("\n").pop() as string) as { ok: number; body: { user: string }; denied: number; script: [number, string] };
+      const out = execFileSync(process.execPath, [file], {
+        cwd: join(work, "app"),
+        env: { ...process.env, DB_URI: db.uri },
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+      const result = JSON.parse(out.trim().split("\n").pop() as string) as {
+        ok: number;
+        body: { user: string };
+        denied: number;
+        script: [number, string];
+      };
       // The admin UI finds its browser modules inside the installed package.
       assert.deepEqual(result, { ok: 200, body: { user: "elastic" }, denied: 401, script: [200, "text/javascript; charset=utf-8"] });
     });
@@ -79,6 +92,9 @@ describe("the packed package", () => {
     assert.ok(files.includes("dist/http/admin-ui/admin-ui-styles.js"));
     assert.ok(files.includes("dist/admin-ui/admin-ui.js"));
     assert.ok(files.includes("dist/admin-ui/key-table.js"));
-    assert.equal(files.some((f) => f.startsWith("lib/") || f.startsWith("test/")), false);
+    assert.equal(
+      files.some((f) => f.startsWith("lib/") || f.startsWith("test/")),
+      false,
+    );
   });
 });

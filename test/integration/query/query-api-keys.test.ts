@@ -86,8 +86,24 @@ const DOCS = [
   key("k09", "old-key-2", "alice", 9, T0 + 2 * DAY, {}, { invalidated: true, invalidation_time: T0 + 40 * HOUR }),
   key("k10", "alice-ci", "alice", 10, null, { env: "ci", tier: "5" }),
   key("k11", "alice-deploy", "alice", 11, T0 + 20 * DAY, { env: "prod", tier: 5 }),
-  key("k12", "bob-1", "bob", 12, T0 + 4 * DAY, {}, { creator: { principal: "bob", full_name: "Bob", email: null, metadata: {}, realm: "ldap1", realm_type: "ldap" } }),
-  key("k13", "bob-2", "bob", 13, null, {}, { creator: { principal: "bob", full_name: "Bob", email: null, metadata: {}, realm: "ldap1", realm_type: "ldap" } }),
+  key(
+    "k12",
+    "bob-1",
+    "bob",
+    12,
+    T0 + 4 * DAY,
+    {},
+    { creator: { principal: "bob", full_name: "Bob", email: null, metadata: {}, realm: "ldap1", realm_type: "ldap" } },
+  ),
+  key(
+    "k13",
+    "bob-2",
+    "bob",
+    13,
+    null,
+    {},
+    { creator: { principal: "bob", full_name: "Bob", email: null, metadata: {}, realm: "ldap1", realm_type: "ldap" } },
+  ),
   key("k14", "remote-cluster", "admin", 14, null, {}, { type: "cross_cluster" }),
   key("k15", "legacy-key", "admin", 15, T0 + 6 * DAY, { legacy: "yes" }, { type: undefined }),
   key("k16", null, "admin", 16, null, {}),
@@ -103,7 +119,12 @@ describe("queryApiKeys against the test server", () => {
   let db: TestDatabase;
   let collection: mongo.Collection<mongo.Document>;
 
-  async function run(body: unknown, params: QueryApiKeysParams = {}, scopeFilter: MongoFilter = {}, max?: number): Promise<QueryApiKeysResult<Info>> {
+  async function run(
+    body: unknown,
+    params: QueryApiKeysParams = {},
+    scopeFilter: MongoFilter = {},
+    max?: number,
+  ): Promise<QueryApiKeysResult<Info>> {
     const request = parseQueryApiKeysRequest(body, params, NOW);
     return queryApiKeys(collection, request, { scopeFilter, now: NOW, render, maxAggregationDocuments: max });
   }
@@ -113,7 +134,12 @@ describe("queryApiKeys against the test server", () => {
     db = await openTestDatabase("query api keys");
     collection = db.connection.collection("api_keys");
     await collection.insertMany(DOCS);
-    await collection.insertOne({ _id: "not-a-key" as unknown as mongo.ObjectId, doc_type: "other", name: "user9-api-key", creator: { principal: "x" } });
+    await collection.insertOne({
+      _id: "not-a-key" as unknown as mongo.ObjectId,
+      doc_type: "other",
+      name: "user9-api-key",
+      creator: { principal: "x" },
+    });
   });
 
   after(async () => {
@@ -125,8 +151,14 @@ describe("queryApiKeys against the test server", () => {
     assert.equal(result.total, 20);
     assert.equal(result.count, 10);
     assert.deepEqual(ids(result), ["k01", "k02", "k03", "k04", "k05", "k06", "k07", "k08", "k09", "k10"]);
-    assert.ok(result.api_keys.every((k) => !k.hasHash), "hash must never be read");
-    assert.ok(result.api_keys.every((k) => !("_sort" in k)), "no _sort without a sort");
+    assert.ok(
+      result.api_keys.every((k) => !k.hasHash),
+      "hash must never be read",
+    );
+    assert.ok(
+      result.api_keys.every((k) => !("_sort" in k)),
+      "no _sort without a sort",
+    );
     assert.equal(result.aggregations, undefined);
     assert.equal((await run(undefined)).total, 20);
   });
@@ -145,7 +177,10 @@ describe("queryApiKeys against the test server", () => {
     assert.equal(result.total, 1);
     assert.deepEqual(ids(result), ["k01"]);
     assert.deepEqual(result.api_keys[0]?._sort, ["manager-api-key"]);
-    const many = await run({ query: { bool: { filter: { term: { username: "alice" } }, must_not: { term: { invalidated: true } } } }, sort: "name" });
+    const many = await run({
+      query: { bool: { filter: { term: { username: "alice" } }, must_not: { term: { invalidated: true } } } },
+      sort: "name",
+    });
     assert.deepEqual(ids(many), ["k10", "k11"]);
   });
 
@@ -190,7 +225,12 @@ describe("queryApiKeys against the test server", () => {
     assert.deepEqual(ids(first), ["k04", "k05"]);
 
     // Page 3 at a time with search_after and compare with the one-shot order.
-    for (const sort of [["expiration", "_doc"], [{ expiration: "desc" }, "_doc"], [{ name: "asc" }, "_doc"], [{ type: "desc" }, { "metadata.env": "asc" }, "_doc"]]) {
+    for (const sort of [
+      ["expiration", "_doc"],
+      [{ expiration: "desc" }, "_doc"],
+      [{ name: "asc" }, "_doc"],
+      [{ type: "desc" }, { "metadata.env": "asc" }, "_doc"],
+    ]) {
       const whole = ids(await run({ sort, size: 100 }));
       assert.equal(whole.length, 20);
       const paged: string[] = [];
@@ -207,7 +247,10 @@ describe("queryApiKeys against the test server", () => {
 
   test("date formats in _sort, and from/size across partitions", async () => {
     const result = await run({ query: { ids: { values: ["k02", "k04"] } }, sort: [{ expiration: { format: "date_time" } }] });
-    assert.deepEqual(result.api_keys.map((k) => k._sort), [["2024-01-02T02:00:00.000Z"], ["+292278994-08-17T07:12:55.807Z"]]);
+    assert.deepEqual(
+      result.api_keys.map((k) => k._sort),
+      [["2024-01-02T02:00:00.000Z"], ["+292278994-08-17T07:12:55.807Z"]],
+    );
     const page = await run({ sort: "expiration", from: 12, size: 4 });
     assert.deepEqual(ids(page), ["k11", "k04", "k05", "k10"]);
   });
@@ -233,11 +276,20 @@ describe("queryApiKeys against the test server", () => {
     assert.ok(ids(rest).includes("k15"));
     assert.deepEqual(ids(await run({ query: { term: { type: "cross_cluster" } } })), ["k14"]);
     const sorted = await run({ query: { terms: { name: ["legacy-key", "remote-cluster"] } }, sort: "type" });
-    assert.deepEqual(sorted.api_keys.map((k) => [k.id, k._sort]), [["k14", ["cross_cluster"]], ["k15", ["rest"]]]);
+    assert.deepEqual(
+      sorted.api_keys.map((k) => [k.id, k._sort]),
+      [
+        ["k14", ["cross_cluster"]],
+        ["k15", ["rest"]],
+      ],
+    );
   });
 
   test("case-insensitive terms, escaped regexes, ranges, simple_query_string", async () => {
-    assert.deepEqual(ids(await run({ query: { term: { name: { value: "MIXED.CASE(KEY)", case_insensitive: true } } } })).sort(), ["k17", "k18"]);
+    assert.deepEqual(ids(await run({ query: { term: { name: { value: "MIXED.CASE(KEY)", case_insensitive: true } } } })).sort(), [
+      "k17",
+      "k18",
+    ]);
     assert.deepEqual(ids(await run({ query: { term: { name: "Mixed.Case(key)" } } })), ["k17"]);
     assert.deepEqual(ids(await run({ query: { wildcard: { name: "mixed.case(*)" } } })), ["k18"]);
     assert.deepEqual(ids(await run({ query: { wildcard: { name: "mixed?case*" } } })), ["k18"]);
@@ -249,7 +301,9 @@ describe("queryApiKeys against the test server", () => {
     assert.equal((await run({ query: { range: { creation: { gt: "now-5d/d" } } } })).total, 0);
     const future = await run({ query: { range: { expiration: { gt: "now" } } } });
     assert.deepEqual(ids(future).sort(), ["k01", "k11", "k17", "k18", "k20", "k15"].sort());
-    const sqs = await run({ query: { simple_query_string: { query: "prod -svc*", fields: ["metadata", "name"], default_operator: "and" } } });
+    const sqs = await run({
+      query: { simple_query_string: { query: "prod -svc*", fields: ["metadata", "name"], default_operator: "and" } },
+    });
     assert.deepEqual(ids(sqs), ["k11"]);
     const anyField = await run({ query: { simple_query_string: { query: "bob | ldap1" } } });
     assert.deepEqual(ids(anyField), ["k12", "k13"]);
@@ -276,7 +330,10 @@ describe("queryApiKeys against the test server", () => {
     const request = parseQueryApiKeysRequest({ query: { wildcard: { name: "*a*b*-*key" } } }, {}, NOW);
     // Were the first answer remembered, FerretDB would now be sent an atomic group and fail.
     const result = await queryApiKeys(fresh, request, { scopeFilter: {}, now: NOW, render });
-    assert.deepEqual(result.api_keys.map((info) => info.id), ["p01"]);
+    assert.deepEqual(
+      result.api_keys.map((info) => info.id),
+      ["p01"],
+    );
     const dialect = await detectRegexDialect(fresh);
     if (process.env.KEYGUARD_TEST_SERVER === "ferretdb") assert.equal(dialect, "portable");
     else if (process.env.KEYGUARD_TEST_SERVER === "mongod") assert.equal(dialect, "pcre");
@@ -297,7 +354,10 @@ describe("queryApiKeys against the test server", () => {
     assert.equal(result.total, 4);
     assert.deepEqual(ids(result), ["k08", "k09", "k10", "k11"]);
     const buckets = (result.aggregations?.names as { buckets: Array<{ key: string }> }).buckets;
-    assert.deepEqual(buckets.map((b) => b.key), ["alice-ci", "alice-deploy", "old-key", "old-key-2"]);
+    assert.deepEqual(
+      buckets.map((b) => b.key),
+      ["alice-ci", "alice-deploy", "old-key", "old-key-2"],
+    );
   });
 
   test("size 0 + composite terms on name (21_query_with_aggs.yml)", async () => {
@@ -395,7 +455,9 @@ describe("queryApiKeys against the test server", () => {
       ],
     });
     assert.deepEqual(aggs["date_range#created"], {
-      buckets: [{ key: "2024-01-01-2024-01-06", from: T0, from_as_string: "2024-01-01", to: NOW, to_as_string: "2024-01-06", doc_count: 20 }],
+      buckets: [
+        { key: "2024-01-01-2024-01-06", from: T0, from_as_string: "2024-01-01", to: NOW, to_as_string: "2024-01-06", doc_count: 20 },
+      ],
     });
     assert.deepEqual(aggs["missing#no_expiry"], { doc_count: 7 });
     assert.deepEqual(aggs["sterms#envs"], {

@@ -36,7 +36,9 @@ describe("_query/api_key: hostile requests are cheap to refuse", () => {
   /** Sends `body` as `user` and, 5 ms later, a ping; returns the answer and both durations. */
   async function timed(body: unknown, user: TestUser): Promise<{ res: HttpResult; ms: number; pingMs: number }> {
     const started = performance.now();
-    const hostile = t.request("POST", "/_security/_query/api_key", { auth: as(user), body }).then((res) => ({ res, ms: performance.now() - started }));
+    const hostile = t
+      .request("POST", "/_security/_query/api_key", { auth: as(user), body })
+      .then((res) => ({ res, ms: performance.now() - started }));
     await new Promise((resolve) => setTimeout(resolve, 5));
     const pingStarted = performance.now();
     const ping = await t.admin("GET", "/ping");
@@ -55,10 +57,20 @@ describe("_query/api_key: hostile requests are cheap to refuse", () => {
 
   it("a caller without API-key privileges gets the 403 before the body is parsed (ReDoS date format)", async () => {
     const result = await timed(redosQuery, "plain");
-    assertError(result.res, 403, "security_exception", /^action \[cluster:admin\/xpack\/security\/api_key\/query\] is unauthorized for user \[plain\]/);
+    assertError(
+      result.res,
+      403,
+      "security_exception",
+      /^action \[cluster:admin\/xpack\/security\/api_key\/query\] is unauthorized for user \[plain\]/,
+    );
     assertFast(result, "unprivileged ReDoS format");
     // Not even a malformed body is looked at before the privilege check.
-    assertError(await t.request("POST", "/_security/_query/api_key", { auth: as("plain"), body: { bogus: true } }), 403, "security_exception", /is unauthorized for user \[plain\]/);
+    assertError(
+      await t.request("POST", "/_security/_query/api_key", { auth: as("plain"), body: { bogus: true } }),
+      403,
+      "security_exception",
+      /is unauthorized for user \[plain\]/,
+    );
   });
 
   it("a custom date format is read without backtracking: range, sort format with search_after, date_range", async () => {
@@ -71,12 +83,18 @@ describe("_query/api_key: hostile requests are cheap to refuse", () => {
     assertError(sorted.res, 400, "illegal_argument_exception", "Failed to parse search_after value for field [creation_time].");
     assertFast(sorted, "search_after with a ReDoS sort format");
 
-    const aggs = await timed({ aggs: { d: { date_range: { field: "creation", format: REDOS_FORMAT, ranges: [{ from: REDOS_DATE }] } } } }, "reader");
+    const aggs = await timed(
+      { aggs: { d: { date_range: { field: "creation", format: REDOS_FORMAT, ranges: [{ from: REDOS_DATE }] } } } },
+      "reader",
+    );
     assertError(aggs.res, 400, "parse_exception", reason);
     assertFast(aggs, "date_range with a ReDoS format");
 
     // The format still reads what it should.
-    const ok = await t.request("POST", "/_security/_query/api_key", { auth: as("reader"), body: { query: { range: { creation: { gte: "2000011", format: "yyyyMd" } } } } });
+    const ok = await t.request("POST", "/_security/_query/api_key", {
+      auth: as("reader"),
+      body: { query: { range: { creation: { gte: "2000011", format: "yyyyMd" } } } },
+    });
     assert.equal(ok.status, 200, JSON.stringify(ok.body));
   });
 
@@ -87,7 +105,10 @@ describe("_query/api_key: hostile requests are cheap to refuse", () => {
   });
 
   it("date math is bounded per date and, in IANA time zones, per request", async () => {
-    const long = await timed({ query: { range: { creation: { gte: `now${"+1d".repeat(30_000)}`, time_zone: "Europe/Paris" } } } }, "reader");
+    const long = await timed(
+      { query: { range: { creation: { gte: `now${"+1d".repeat(30_000)}`, time_zone: "Europe/Paris" } } } },
+      "reader",
+    );
     assertError(long.res, 400, "parse_exception", /longer than \[512\] characters/);
     assertFast(long, "30,000 date-math terms");
 
@@ -97,19 +118,35 @@ describe("_query/api_key: hostile requests are cheap to refuse", () => {
     // Within each bound, but thousands of them: the request's allowance runs out first.
     const clause = { range: { creation: { gte: `now${"+1d".repeat(32)}`, time_zone: "Europe/Paris" } } };
     const wide = await timed({ query: { bool: { should: Array.from({ length: 300 }, () => clause) } } }, "reader");
-    assertError(wide.res, 400, "illegal_argument_exception", /date math in time zones other than a fixed offset is limited to \[256\] steps per request/);
+    assertError(
+      wide.res,
+      400,
+      "illegal_argument_exception",
+      /date math in time zones other than a fixed offset is limited to \[256\] steps per request/,
+    );
     assertFast(wide, "300 zoned date-math clauses");
   });
 
   it("wildcards over large metadata: runs of ? and * are one bounded step each", async () => {
     const big = "ab".repeat(10_000);
-    await createKey(t, "owner", { name: "big-meta", metadata: { blob: big, list: Array.from({ length: 50 }, (_, i) => `${i}-${"c".repeat(1000)}`) } });
+    await createKey(t, "owner", {
+      name: "big-meta",
+      metadata: { blob: big, list: Array.from({ length: 50 }, (_, i) => `${i}-${"c".repeat(1000)}`) },
+    });
     for (const field of ["metadata.blob", "metadata"]) {
       // What finding and returning the large key costs by itself: the wildcard may add little to it.
       let baseline = Infinity;
       for (let i = 0; i < 2; i++) {
         const started = performance.now();
-        assert.equal((await t.request("POST", "/_security/_query/api_key", { auth: as("owner"), body: { query: { bool: { filter: [{ term: { name: "big-meta" } }, { exists: { field } }] } } } })).status, 200);
+        assert.equal(
+          (
+            await t.request("POST", "/_security/_query/api_key", {
+              auth: as("owner"),
+              body: { query: { bool: { filter: [{ term: { name: "big-meta" } }, { exists: { field } }] } } },
+            })
+          ).status,
+          200,
+        );
         baseline = Math.min(baseline, performance.now() - started);
       }
       for (const value of ["?*?*?*?*?*?*?*?*?", "*?*?*?*?*?*?*?*?*z", "*a*b*a*b*a*b*a*b*z"]) {
@@ -122,7 +159,10 @@ describe("_query/api_key: hostile requests are cheap to refuse", () => {
           assert.ok(result.pingMs < BOUND_MS, `wildcard ${value} on ${field}: a concurrent request waited ${result.pingMs.toFixed(1)} ms`);
           ms = Math.min(ms, result.ms);
         }
-        assert.ok(ms < baseline + BOUND_MS, `wildcard ${value} on ${field}: ${ms.toFixed(1)} ms, the same key found by name ${baseline.toFixed(1)} ms`);
+        assert.ok(
+          ms < baseline + BOUND_MS,
+          `wildcard ${value} on ${field}: ${ms.toFixed(1)} ms, the same key found by name ${baseline.toFixed(1)} ms`,
+        );
       }
     }
   });

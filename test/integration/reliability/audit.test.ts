@@ -22,8 +22,19 @@ describe("audit trail", () => {
   const events: AuditEvent[] = [];
   const secrets: string[] = [ADMIN, WRONG, ...Object.values(PASSWORDS)];
 
-  const call = async (method: string, path: string, authorization: string, body?: unknown, headers: Record<string, string> = {}): Promise<RawResult> =>
-    send(t.baseUrl, { method, path, headers: { authorization, "content-type": "application/json", ...headers }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const call = async (
+    method: string,
+    path: string,
+    authorization: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<RawResult> =>
+    send(t.baseUrl, {
+      method,
+      path,
+      headers: { authorization, "content-type": "application/json", ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   const as = (user: keyof typeof PASSWORDS) => basic(user, PASSWORDS[user]);
   /** The events emitted while `action` ran. */
   const during = async (action: () => Promise<unknown>): Promise<AuditEvent[]> => {
@@ -34,9 +45,17 @@ describe("audit trail", () => {
   const only = <T extends AuditEvent["type"]>(list: AuditEvent[], type: T): Array<Of<T>> => list.filter((e): e is Of<T> => e.type === type);
 
   before(async () => {
-    t = await startTestApp("audit", { failureRateLimit: false, bootstrapPassword: ADMIN, audit: (event) => void events.push(event) }, (app, security) => {
-      app.get("/orders", security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }), (_req, res) => void res.json({ ok: true }));
-    });
+    t = await startTestApp(
+      "audit",
+      { failureRateLimit: false, bootstrapPassword: ADMIN, audit: (event) => void events.push(event) },
+      (app, security) => {
+        app.get(
+          "/orders",
+          security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }),
+          (_req, res) => void res.json({ ok: true }),
+        );
+      },
+    );
     const admin = basic("elastic", ADMIN);
     const put = async (path: string, body: unknown) => assert.equal((await call("PUT", path, admin, body)).status, 200);
     await put("/_security/role/own_keys", { cluster: ["manage_own_api_key"] });
@@ -96,7 +115,10 @@ describe("audit trail", () => {
     assert.deepEqual(create.owner, { username: "owner", realm: "native" });
     assert.equal(create.caller.username, "owner");
 
-    const [keyAuth] = only(await during(() => call("GET", "/_security/_authenticate", `ApiKey ${created!.encoded}`)), "authentication_success");
+    const [keyAuth] = only(
+      await during(() => call("GET", "/_security/_authenticate", `ApiKey ${created!.encoded}`)),
+      "authentication_success",
+    );
     assert.equal(keyAuth?.realm, "_es_api_key");
     assert.equal(keyAuth?.authentication_type, "api_key");
     assert.equal(keyAuth?.api_key_id, created.id);
@@ -104,13 +126,21 @@ describe("audit trail", () => {
     assert.equal(keyAuth?.username, "owner");
 
     const wrongSecret = Buffer.from(`${created.id}:${WRONG}`).toString("base64");
-    const [keyFailure] = only(await during(() => call("GET", "/_security/_authenticate", `ApiKey ${wrongSecret}`)), "authentication_failure");
+    const [keyFailure] = only(
+      await during(() => call("GET", "/_security/_authenticate", `ApiKey ${wrongSecret}`)),
+      "authentication_failure",
+    );
     assert.equal(keyFailure?.credential, "api_key");
     assert.equal(keyFailure?.api_key_id, created.id);
 
     let granted = "";
     const onGrant = await during(async () => {
-      const res = await call("POST", "/_security/api_key/grant", as("granter"), { grant_type: "password", username: "owner", password: PASSWORDS.owner, api_key: { name: "granted" } });
+      const res = await call("POST", "/_security/api_key/grant", as("granter"), {
+        grant_type: "password",
+        username: "owner",
+        password: PASSWORDS.owner,
+        api_key: { name: "granted" },
+      });
       assert.equal(res.status, 200, res.text);
       granted = res.body.id as string;
       secrets.push(res.body.api_key as string, res.body.encoded as string);
@@ -130,22 +160,37 @@ describe("audit trail", () => {
     assert.equal(update?.caller.username, "owner");
     assert.deepEqual(update?.owner, { username: "owner", realm: "native" });
 
-    const onInvalidate = await during(() => call("DELETE", "/_security/api_key", as("owner"), { ids: [created!.id, granted], owner: true }));
+    const onInvalidate = await during(() =>
+      call("DELETE", "/_security/api_key", as("owner"), { ids: [created!.id, granted], owner: true }),
+    );
     const [invalidate] = only(onInvalidate, "api_key_invalidate");
     assert.deepEqual([...(invalidate?.ids ?? [])].sort(), [created.id, granted].sort());
     assert.equal(invalidate?.caller.username, "owner");
-    const again = only(await during(() => call("DELETE", "/_security/api_key", as("owner"), { ids: [created!.id], owner: true })), "api_key_invalidate");
+    const again = only(
+      await during(() => call("DELETE", "/_security/api_key", as("owner"), { ids: [created!.id], owner: true })),
+      "api_key_invalidate",
+    );
     assert.deepEqual(again[0]?.ids, [], "a repeated invalidation invalidates nothing, and says so");
   });
 
   it("token authentication is audited with its type; a tampered token is an authentication_failure", async () => {
-    const token = await call("POST", "/_security/oauth2/token", basic("elastic", ADMIN), { grant_type: "password", username: "owner", password: PASSWORDS.owner });
+    const token = await call("POST", "/_security/oauth2/token", basic("elastic", ADMIN), {
+      grant_type: "password",
+      username: "owner",
+      password: PASSWORDS.owner,
+    });
     assert.equal(token.status, 200, token.text);
     secrets.push(token.body.access_token as string, token.body.refresh_token as string);
-    const [ok] = only(await during(() => call("GET", "/_security/_authenticate", `Bearer ${token.body.access_token as string}`)), "authentication_success");
+    const [ok] = only(
+      await during(() => call("GET", "/_security/_authenticate", `Bearer ${token.body.access_token as string}`)),
+      "authentication_success",
+    );
     assert.equal(ok?.authentication_type, "token");
     assert.equal(ok?.username, "owner");
-    const [bad] = only(await during(() => call("GET", "/_security/_authenticate", `Bearer ${token.body.access_token as string}x`)), "authentication_failure");
+    const [bad] = only(
+      await during(() => call("GET", "/_security/_authenticate", `Bearer ${token.body.access_token as string}x`)),
+      "authentication_failure",
+    );
     assert.equal(bad?.credential, "bearer");
     assert.equal(bad?.status, 401);
   });
@@ -163,16 +208,25 @@ describe("audit trail", () => {
     assert.equal(guard[0]?.action, "read");
     assert.deepEqual(guard[0]?.resources, ["orders"]);
 
-    const runAs = only(await during(() => call("GET", "/_security/_authenticate", as("imp"), undefined, { "es-security-runas-user": "plain" })), "access_denied");
+    const runAs = only(
+      await during(() => call("GET", "/_security/_authenticate", as("imp"), undefined, { "es-security-runas-user": "plain" })),
+      "access_denied",
+    );
     assert.equal(runAs.length, 1);
     assert.equal(runAs[0]?.run_as, "plain");
     assert.equal(runAs[0]?.username, "imp");
     assert.equal(runAs[0]?.action, "cluster:admin/xpack/security/user/authenticate");
-    const allowed = only(await during(() => call("GET", "/_security/_authenticate", as("imp"), undefined, { "es-security-runas-user": "owner" })), "authentication_success");
+    const allowed = only(
+      await during(() => call("GET", "/_security/_authenticate", as("imp"), undefined, { "es-security-runas-user": "owner" })),
+      "authentication_success",
+    );
     assert.equal(allowed[0]?.username, "owner");
     assert.equal(allowed[0]?.run_by_username, "imp");
 
-    const secondary = only(await during(() => call("GET", "/_security/_authenticate", as("imp"), undefined, { "es-secondary-authorization": as("plain") })), "authentication_success");
+    const secondary = only(
+      await during(() => call("GET", "/_security/_authenticate", as("imp"), undefined, { "es-secondary-authorization": as("plain") })),
+      "authentication_success",
+    );
     assert.equal(secondary[0]?.secondary_username, "plain");
   });
 
@@ -185,7 +239,9 @@ describe("audit trail", () => {
     }
     const counts = new Map<string, number>();
     for (const e of events) counts.set(e.type, (counts.get(e.type) ?? 0) + 1);
-    report(`audit: ${events.length} events (${[...counts].map(([k, n]) => `${k}×${n}`).join(", ")}), scanned for ${all.length} secrets and hashes: none found`);
+    report(
+      `audit: ${events.length} events (${[...counts].map(([k, n]) => `${k}×${n}`).join(", ")}), scanned for ${all.length} secrets and hashes: none found`,
+    );
   });
 
   it("a failing audit sink never breaks a request (throwing, rejecting, or a logger that throws)", async () => {
@@ -194,16 +250,33 @@ describe("audit trail", () => {
         throw new Error("audit sink down");
       },
       () => Promise.reject(new Error("audit sink down (async)")),
-      { info: () => { throw new Error("logger down"); } },
+      {
+        info: () => {
+          throw new Error("logger down");
+        },
+      },
     ];
     for (const audit of sinks) {
       const other = await startTestApp("audit_fail", { failureRateLimit: false, bootstrapPassword: ADMIN, audit: audit as never });
       try {
-        const ok = await send(other.baseUrl, { method: "GET", path: "/_security/_authenticate", headers: { authorization: basic("elastic", ADMIN) } });
+        const ok = await send(other.baseUrl, {
+          method: "GET",
+          path: "/_security/_authenticate",
+          headers: { authorization: basic("elastic", ADMIN) },
+        });
         assert.equal(ok.status, 200);
-        const bad = await send(other.baseUrl, { method: "GET", path: "/_security/_authenticate", headers: { authorization: basic("elastic", WRONG) } });
+        const bad = await send(other.baseUrl, {
+          method: "GET",
+          path: "/_security/_authenticate",
+          headers: { authorization: basic("elastic", WRONG) },
+        });
         assert.equal(bad.status, 401);
-        const created = await send(other.baseUrl, { method: "POST", path: "/_security/api_key", headers: { authorization: basic("elastic", ADMIN), "content-type": "application/json" }, body: JSON.stringify({ name: "k" }) });
+        const created = await send(other.baseUrl, {
+          method: "POST",
+          path: "/_security/api_key",
+          headers: { authorization: basic("elastic", ADMIN), "content-type": "application/json" },
+          body: JSON.stringify({ name: "k" }),
+        });
         assert.equal(created.status, 200);
         await new Promise((r) => setImmediate(r));
         assert.ok(other.core.audit.failures >= 3, `failures counted: ${other.core.audit.failures}`);
@@ -229,8 +302,17 @@ describe("audit trail", () => {
   });
 
   it("the option is validated at construction", () => {
-    assert.throws(() => createSecurity({ connection: t.db.connection, audit: 42 as never }), (e: unknown) => e instanceof TypeError && /option audit/.test(e.message));
-    assert.throws(() => createSecurity({ connection: t.db.connection, audit: { log() {} } as never }), (e: unknown) => e instanceof TypeError && /info\(event\)/.test(e.message));
-    assert.throws(() => createSecurity({ connection: t.db.connection, storeTimeout: "soon" }), (e: unknown) => e instanceof TypeError && /storeTimeout/.test(e.message));
+    assert.throws(
+      () => createSecurity({ connection: t.db.connection, audit: 42 as never }),
+      (e: unknown) => e instanceof TypeError && /option audit/.test(e.message),
+    );
+    assert.throws(
+      () => createSecurity({ connection: t.db.connection, audit: { log() {} } as never }),
+      (e: unknown) => e instanceof TypeError && /info\(event\)/.test(e.message),
+    );
+    assert.throws(
+      () => createSecurity({ connection: t.db.connection, storeTimeout: "soon" }),
+      (e: unknown) => e instanceof TypeError && /storeTimeout/.test(e.message),
+    );
   });
 });

@@ -38,7 +38,8 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
     return res;
   };
   const pick = (i: number) => (i % 2 === 0 ? a : b);
-  const authStatus = async (app: TestApp, authorization: string) => (await call(app, "GET", "/_security/_authenticate", authorization)).status;
+  const authStatus = async (app: TestApp, authorization: string) =>
+    (await call(app, "GET", "/_security/_authenticate", authorization)).status;
   const createKey = async (app: TestApp, name: string): Promise<Key> => {
     const res = await call(app, "POST", "/_security/api_key", owner, { name });
     assert.equal(res.status, 200, res.text);
@@ -79,7 +80,15 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
     const key = await createKey(a, "contended");
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        call(pick(i), "PUT", `/_security/api_key/${key.id}`, owner, i % 2 === 0 ? { metadata: { n: i } } : { role_descriptors: { [`r${i}`]: { indices: [{ names: [`index-${i}`], privileges: ["read"] }] } } }),
+        call(
+          pick(i),
+          "PUT",
+          `/_security/api_key/${key.id}`,
+          owner,
+          i % 2 === 0
+            ? { metadata: { n: i } }
+            : { role_descriptors: { [`r${i}`]: { indices: [{ names: [`index-${i}`], privileges: ["read"] }] } } },
+        ),
       ),
     );
     const updated = results.flatMap((r, i) => (r.status === 200 && r.body.updated === true ? [i] : []));
@@ -106,7 +115,9 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
     const keys = await Promise.all(Array.from({ length: 10 }, (_, i) => createKey(a, `doomed-${i}`)));
     for (const k of keys) assert.equal(await authStatus(b, `ApiKey ${k.encoded}`), 200);
     const ids = keys.map((k) => k.id);
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => call(pick(i), "DELETE", "/_security/api_key", owner, { ids, owner: true })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => call(pick(i), "DELETE", "/_security/api_key", owner, { ids, owner: true })),
+    );
     const invalidatedBy = new Map<string, number>();
     for (const r of results) {
       assert.equal(r.status, 200, r.text);
@@ -146,7 +157,8 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
       await storm;
       for (const r of late) {
         if (r.app === "a" && r.started > invalidatedAt) assert.equal(r.status, 401, "instance A accepted the key after invalidating it");
-        if (r.app === "b" && r.started > invalidatedAt + 2000) assert.equal(r.status, 401, "instance B accepted the key 2 s after the invalidation");
+        if (r.app === "b" && r.started > invalidatedAt + 2000)
+          assert.equal(r.status, 401, "instance B accepted the key 2 s after the invalidation");
       }
       assert.equal(await authStatus(a, auth), 401);
       await eventually(async () => (await authStatus(b, auth)) === 401, 2000);
@@ -192,23 +204,37 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
       assert.equal(await authStatus(a, basic("sleeper", password)), 401);
       await eventually(async () => (await authStatus(b, basic("sleeper", password))) === 401, 2000);
       await sleep(300);
-      for (const app of [a, b]) assert.equal(await authStatus(app, basic("sleeper", password)), 401, "a disabled user came back from a cache");
+      for (const app of [a, b])
+        assert.equal(await authStatus(app, basic("sleeper", password)), 401, "a disabled user came back from a cache");
     }
   });
 
   it("a role change racing 200 privilege checks: the new role is enforced afterwards", async () => {
     assert.equal((await call(a, "PUT", "/_security/user/checker", admin, { password: PASS, roles: ["reader"] })).status, 200);
     const canRead = async (app: TestApp) =>
-      (await call(app, "POST", "/_security/user/_has_privileges", basic("checker", PASS), { index: [{ names: ["index-a"], privileges: ["read"] }] })).body.has_all_requested as boolean;
+      (
+        await call(app, "POST", "/_security/user/_has_privileges", basic("checker", PASS), {
+          index: [{ names: ["index-a"], privileges: ["read"] }],
+        })
+      ).body.has_all_requested as boolean;
     for (let round = 0; round < 3; round++) {
-      assert.equal((await call(a, "PUT", "/_security/role/reader", admin, { indices: [{ names: ["index-a"], privileges: ["read"] }] })).status, 200);
+      assert.equal(
+        (await call(a, "PUT", "/_security/role/reader", admin, { indices: [{ names: ["index-a"], privileges: ["read"] }] })).status,
+        200,
+      );
       await eventually(async () => (await canRead(a)) && (await canRead(b)), 2000);
       // Re-putting the same role empties the caches: the storm's checks all load it while it changes.
-      assert.equal((await call(a, "PUT", "/_security/role/reader", admin, { indices: [{ names: ["index-a"], privileges: ["read"] }] })).status, 200);
+      assert.equal(
+        (await call(a, "PUT", "/_security/role/reader", admin, { indices: [{ names: ["index-a"], privileges: ["read"] }] })).status,
+        200,
+      );
       const storm = Promise.all(Array.from({ length: 200 }, (_, i) => canRead(pick(i))));
       storm.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       await sleep(5);
-      assert.equal((await call(a, "PUT", "/_security/role/reader", admin, { indices: [{ names: ["index-z"], privileges: ["read"] }] })).status, 200);
+      assert.equal(
+        (await call(a, "PUT", "/_security/role/reader", admin, { indices: [{ names: ["index-z"], privileges: ["read"] }] })).status,
+        200,
+      );
       await storm;
       assert.equal(await canRead(a), false, "instance A still grants the old role");
       await eventually(async () => (await canRead(b)) === false, 2000);
@@ -221,13 +247,19 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
     for (let round = 0; round < 3; round++) {
       const key = await createKey(a, `narrowed-${round}`);
       const canRead = async (app: TestApp) =>
-        (await call(app, "POST", "/_security/user/_has_privileges", `ApiKey ${key.encoded}`, { index: [{ names: ["index-a"], privileges: ["read"] }] })).body.has_all_requested as boolean;
+        (
+          await call(app, "POST", "/_security/user/_has_privileges", `ApiKey ${key.encoded}`, {
+            index: [{ names: ["index-a"], privileges: ["read"] }],
+          })
+        ).body.has_all_requested as boolean;
       assert.equal(await canRead(a), true);
       assert.equal(await canRead(b), true);
       const storm = Promise.all(Array.from({ length: 200 }, (_, i) => canRead(pick(i))));
       storm.catch(() => undefined); // awaited below; never an unhandled rejection meanwhile
       await sleep(5);
-      const res = await call(a, "PUT", `/_security/api_key/${key.id}`, owner, { role_descriptors: { narrow: { indices: [{ names: ["index-z"], privileges: ["read"] }] } } });
+      const res = await call(a, "PUT", `/_security/api_key/${key.id}`, owner, {
+        role_descriptors: { narrow: { indices: [{ names: ["index-z"], privileges: ["read"] }] } },
+      });
       assert.deepEqual(res.body, { updated: true });
       await storm;
       assert.equal(await canRead(a), false, "instance A still grants the key's old descriptors");
@@ -241,7 +273,11 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
     const first = await call(a, "POST", "/_security/oauth2/token", admin, { grant_type: "password", username: "owner", password: PASS });
     assert.equal(first.status, 200, first.text);
     const before = await db.connection.collection("security_tokens").countDocuments({});
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => call(pick(i), "POST", "/_security/oauth2/token", admin, { grant_type: "refresh_token", refresh_token: first.body.refresh_token })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        call(pick(i), "POST", "/_security/oauth2/token", admin, { grant_type: "refresh_token", refresh_token: first.body.refresh_token }),
+      ),
+    );
     const ok = results.filter((r) => r.status === 200);
     for (const r of results) assert.ok(r.status === 200 || (r.status === 400 && r.body.error === "invalid_grant"), r.text);
     assert.ok(ok.length > 0);
@@ -278,7 +314,11 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
           jobs.push(authStatus(app, `ApiKey ${seed.encoded}`).then((s) => assert.ok(s === 200 || s === 401)));
           break;
         case 2:
-          jobs.push(call(app, "PUT", `/_security/api_key/${seed.id}`, owner, { metadata: { i } }).then((r) => assert.ok([200, 400, 409].includes(r.status), r.text)));
+          jobs.push(
+            call(app, "PUT", `/_security/api_key/${seed.id}`, owner, { metadata: { i } }).then((r) =>
+              assert.ok([200, 400, 409].includes(r.status), r.text),
+            ),
+          );
           break;
         default:
           if (i % 8 === 3) {
@@ -292,7 +332,9 @@ describe("concurrency: hundreds of parallel operations on the same keys and user
     }
     await Promise.all(jobs);
     assert.equal(created.length, 40);
-    const stored = await apiKeys().find({ name: { $regex: "^storm-" } } as never).toArray();
+    const stored = await apiKeys()
+      .find({ name: { $regex: "^storm-" } } as never)
+      .toArray();
     assert.equal(stored.length, 20 + 40, "every create stored exactly one key");
     const storedInvalidated = stored.filter((d) => d.invalidated === true).map((d) => String(d._id));
     assert.deepEqual(storedInvalidated.sort(), [...invalidated].sort(), "the keys reported invalidated are exactly the invalidated ones");

@@ -30,7 +30,12 @@ describe("database faults: stop, kill and freeze the server mid-traffic", () => 
 
   const call = async (method: string, path: string, authorization: string, body?: unknown): Promise<RawResult> => {
     requests++;
-    const res = await send(t.baseUrl, { method, path, headers: { authorization, "content-type": "application/json" }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await send(t.baseUrl, {
+      method,
+      path,
+      headers: { authorization, "content-type": "application/json" },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
     assert.notEqual(res.status, 500, `${method} ${path}: ${res.text}`);
     assert.doesNotMatch(res.text, /\bat .+:\d+:\d+|node_modules|Mongo\w*Error/, "no internals in the response");
@@ -69,12 +74,25 @@ describe("database faults: stop, kill and freeze the server mid-traffic", () => 
         audit: (event) => void audit.push(event),
       },
       (app, security) => {
-        app.get("/orders", security.requirePrivileges({ index: [{ names: ["orders"], privileges: ["read"] }] }), (_req, res) => void res.json({ ok: true }));
+        app.get(
+          "/orders",
+          security.requirePrivileges({ index: [{ names: ["orders"], privileges: ["read"] }] }),
+          (_req, res) => void res.json({ ok: true }),
+        );
       },
       { connection, uri: server.uri, drop: async () => undefined },
     );
-    assert.equal((await call("PUT", "/_security/role/reader", admin, { cluster: ["manage_own_api_key"], indices: [{ names: ["orders"], privileges: ["read"] }] })).status, 200);
-    for (const user of ["owner", "cold", "late"]) assert.equal((await call("PUT", `/_security/user/${user}`, admin, { password: PASS, roles: ["reader"] })).status, 200);
+    assert.equal(
+      (
+        await call("PUT", "/_security/role/reader", admin, {
+          cluster: ["manage_own_api_key"],
+          indices: [{ names: ["orders"], privileges: ["read"] }],
+        })
+      ).status,
+      200,
+    );
+    for (const user of ["owner", "cold", "late"])
+      assert.equal((await call("PUT", `/_security/user/${user}`, admin, { password: PASS, roles: ["reader"] })).status, 200);
   });
 
   after(async () => {
@@ -82,12 +100,20 @@ describe("database faults: stop, kill and freeze the server mid-traffic", () => 
     await t?.close();
     await connection?.close(true).catch(() => undefined);
     await server?.close();
-    const counts = [...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ");
-    report(`database faults: ${faults} faults injected (kill, stop, freeze) on a private ${server?.kind ?? "?"}, ${requests} requests (${counts}); 0 500s, no request waited past storeTimeout`);
+    const counts = [...statuses.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" ");
+    report(
+      `database faults: ${faults} faults injected (kill, stop, freeze) on a private ${server?.kind ?? "?"}, ${requests} requests (${counts}); 0 500s, no request waited past storeTimeout`,
+    );
   });
 
   it("kill mid-traffic: uncached credentials and writes fail closed (503), cached identities hold only within their bounds, then it recovers", async () => {
-    const key = (await call("POST", "/_security/api_key", basic("owner", PASS), { name: "cached-key" })).body as { id: string; encoded: string };
+    const key = (await call("POST", "/_security/api_key", basic("owner", PASS), { name: "cached-key" })).body as {
+      id: string;
+      encoded: string;
+    };
     // Warm this instance's caches: Basic credentials, the key, the role.
     for (const auth of [basic("owner", PASS), `ApiKey ${key.encoded}`]) {
       assert.equal((await call("GET", "/_security/_authenticate", auth)).status, 200);
@@ -114,12 +140,18 @@ describe("database faults: stop, kill and freeze the server mid-traffic", () => 
     assert.equal((await call("GET", "/orders", basic("owner", PASS))).status, 200, "cached permission");
     assert.ok(Date.now() - killedAt < FRESH_MS, "the cached checks ran within the bounds");
     assertUnavailable(await call("GET", "/_security/_authenticate", basic("late", PASS)), "uncached Basic credentials");
-    assertUnavailable(await call("GET", "/_security/_authenticate", basic("late", "wrong-password")), "a wrong password is not a 401 when it cannot be checked");
+    assertUnavailable(
+      await call("GET", "/_security/_authenticate", basic("late", "wrong-password")),
+      "a wrong password is not a 401 when it cannot be checked",
+    );
     assertUnavailable(await call("PUT", "/_security/user/ghost", admin, { password: PASS, roles: ["superuser"] }), "a write");
     assertUnavailable(await call("POST", "/_security/api_key", basic("owner", PASS), { name: "during-outage" }), "an API-key create");
     // Past them, they fail closed too.
     await sleep(Math.max(0, killedAt + FRESH_MS + 200 - Date.now()));
-    assertUnavailable(await call("GET", "/_security/_authenticate", basic("owner", PASS)), "cached Basic credentials past credentialCacheTtl");
+    assertUnavailable(
+      await call("GET", "/_security/_authenticate", basic("owner", PASS)),
+      "cached Basic credentials past credentialCacheTtl",
+    );
     assertUnavailable(await call("GET", "/_security/_authenticate", `ApiKey ${key.encoded}`), "a cached API key past docCacheTtl");
     stop = true;
     await traffic;
@@ -128,12 +160,16 @@ describe("database faults: stop, kill and freeze the server mid-traffic", () => 
     await server.start();
     const took = await recovered();
     report(`recovered ${took} ms after the server came back`);
-    for (const auth of [basic("late", PASS), basic("owner", PASS), `ApiKey ${key.encoded}`]) assert.equal((await call("GET", "/_security/_authenticate", auth)).status, 200);
+    for (const auth of [basic("late", PASS), basic("owner", PASS), `ApiKey ${key.encoded}`])
+      assert.equal((await call("GET", "/_security/_authenticate", auth)).status, 200);
     assert.equal((await call("GET", "/_security/_authenticate", basic("late", "wrong-password"))).status, 401);
     // A write answered 503 has an unknown outcome (it may still run once the server is back, as
     // with any timed-out request): it either never happened or happened whole.
     const ghost = await call("GET", "/_security/user/ghost", admin);
-    assert.ok(ghost.status === 404 || (ghost.status === 200 && ghost.body.ghost?.roles?.[0] === "superuser" && ghost.body.ghost.enabled === true), ghost.text);
+    assert.ok(
+      ghost.status === 404 || (ghost.status === 200 && ghost.body.ghost?.roles?.[0] === "superuser" && ghost.body.ghost.enabled === true),
+      ghost.text,
+    );
     const failures = audit.filter((e) => e.type === "authentication_failure" && e.status === 503);
     assert.ok(failures.length > 0, "outage failures are audited with status 503");
   });
@@ -195,11 +231,19 @@ describe("database faults: stop, kill and freeze the server mid-traffic", () => 
       assert.ok(repeats < 20, "the invalidation never completed");
     }
     assert.equal(new Set(reported).size, reported.length, "no key reported invalidated twice");
-    const docs = await connection.collection("security_api_keys").find({ _id: { $in: ids } } as never).toArray();
+    const docs = await connection
+      .collection("security_api_keys")
+      .find({ _id: { $in: ids } } as never)
+      .toArray();
     assert.equal(docs.length, 60);
-    assert.ok(docs.every((d) => d.invalidated === true && typeof d.invalidation_time === "number"), "every key invalidated, with its time");
+    assert.ok(
+      docs.every((d) => d.invalidated === true && typeof d.invalidation_time === "number"),
+      "every key invalidated, with its time",
+    );
     for (const k of keys.slice(0, 10)) assert.equal((await call("GET", "/_security/_authenticate", `ApiKey ${k.encoded}`)).status, 401);
-    report(`interrupted invalidation: first call ${interrupted.status}, ${repeats} repeat(s) until done, ${reported.length} keys reported invalidated once each, all 60 invalidated`);
+    report(
+      `interrupted invalidation: first call ${interrupted.status}, ${repeats} repeat(s) until done, ${reported.length} keys reported invalidated once each, all 60 invalidated`,
+    );
   });
 
   it("interrupted creates: every key is whole or absent, and a key whose secret was never returned is unusable", async () => {
@@ -221,12 +265,20 @@ describe("database faults: stop, kill and freeze the server mid-traffic", () => 
         assert.equal(res.body.encoded, undefined);
       }
     }
-    const docs = await connection.collection("security_api_keys").find({ name: { $regex: "^interrupted-" } } as never).toArray();
+    const docs = await connection
+      .collection("security_api_keys")
+      .find({ name: { $regex: "^interrupted-" } } as never)
+      .toArray();
     for (const d of docs) {
-      assert.ok(typeof d.hash === "string" && d.hash.length > 20 && d.creator && d.version >= 1 && typeof d.creation_time === "number", `half-written key ${String(d._id)}`);
+      assert.ok(
+        typeof d.hash === "string" && d.hash.length > 20 && d.creator && d.version >= 1 && typeof d.creation_time === "number",
+        `half-written key ${String(d._id)}`,
+      );
     }
     assert.ok(docs.length >= returned, "every returned key is stored");
     assert.equal(new Set(docs.map((d) => d.name)).size, docs.length, "no create stored twice");
-    report(`interrupted creates: ${returned} of 40 returned, ${docs.length} stored whole, ${docs.length - returned} stored but never returned (unusable: nobody has their secret)`);
+    report(
+      `interrupted creates: ${returned} of 40 returned, ${docs.length} stored whole, ${docs.length - returned} stored but never returned (unusable: nobody has their secret)`,
+    );
   });
 });

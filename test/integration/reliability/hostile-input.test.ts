@@ -95,7 +95,14 @@ const hostileValueArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...HOSTILE_VALUES) },
   { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
   { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.dictionary(fc.constantFrom("$gt", "$where", "__proto__", "constructor", "$ne", "a", "$", "$$ROOT"), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 }) },
+  {
+    weight: 1,
+    arbitrary: fc.dictionary(
+      fc.constantFrom("$gt", "$where", "__proto__", "constructor", "$ne", "a", "$", "$$ROOT"),
+      fc.jsonValue({ maxDepth: 2 }),
+      { maxKeys: 3 },
+    ),
+  },
 );
 
 /** `{"a":{"a":…}}` or `[[[…]]]` nested `depth` levels, as text (what JSON.parse will face). */
@@ -165,7 +172,12 @@ describe("hostile input at the router (generated with fast-check)", () => {
   before(async () => {
     t = await startTestApp("hostile", { failureRateLimit: false, bootstrapPassword: ADMIN });
     const put = async (path: string, body: unknown) => {
-      const res = await send(t.baseUrl, { method: "PUT", path, headers: { authorization: admin, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await send(t.baseUrl, {
+        method: "PUT",
+        path,
+        headers: { authorization: admin, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       assert.equal(res.status, 200, res.text);
     };
     await put("/_security/role/fuzz_own_keys", { cluster: ["manage_own_api_key"], indices: [{ names: ["i-*"], privileges: ["read"] }] });
@@ -173,7 +185,12 @@ describe("hostile input at the router (generated with fast-check)", () => {
     await put("/_security/user/nobody", { password: NOBODY, roles: [] });
     await put("/_security/user/sleeper", { password: NOBODY, roles: [], enabled: false });
     const create = async (auth: string, body: unknown): Promise<Key> => {
-      const res = await send(t.baseUrl, { method: "POST", path: "/_security/api_key", headers: { authorization: auth, "content-type": "application/json" }, body: JSON.stringify(body) });
+      const res = await send(t.baseUrl, {
+        method: "POST",
+        path: "/_security/api_key",
+        headers: { authorization: auth, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
       assert.equal(res.status, 200, res.text);
       return res.body as Key;
     };
@@ -182,48 +199,96 @@ describe("hostile input at the router (generated with fast-check)", () => {
     const extra: Key[] = [];
     // Names that make wildcard and prefix patterns work hard if they were ever regexes.
     for (const name of ["a".repeat(200) + "!", "a".repeat(255), "ab".repeat(100), "x.y*z?[]()", "é😀\\u0000"]) {
-      extra.push(await create(basic("owner", OWNER), { name, metadata: { tag: name.slice(0, 10), n: extra.length, nested: { deep: [1, "two"] } } }));
+      extra.push(
+        await create(basic("owner", OWNER), { name, metadata: { tag: name.slice(0, 10), n: extra.length, nested: { deep: [1, "two"] } } }),
+      );
     }
-    const token = await send(t.baseUrl, { method: "POST", path: "/_security/oauth2/token", headers: { authorization: admin, "content-type": "application/json" }, body: JSON.stringify({ grant_type: "password", username: "owner", password: OWNER }) });
+    const token = await send(t.baseUrl, {
+      method: "POST",
+      path: "/_security/oauth2/token",
+      headers: { authorization: admin, "content-type": "application/json" },
+      body: JSON.stringify({ grant_type: "password", username: "owner", password: OWNER }),
+    });
     assert.equal(token.status, 200, token.text);
     accessToken = token.body.access_token as string;
-    secrets = [ADMIN, OWNER, NOBODY, accessToken, token.body.refresh_token as string, ...[ownerKey, adminKey, ...extra].flatMap((k) => [k.api_key, k.encoded]), ...(await storedHashes(t.db.connection))];
+    secrets = [
+      ADMIN,
+      OWNER,
+      NOBODY,
+      accessToken,
+      token.body.refresh_token as string,
+      ...[ownerKey, adminKey, ...extra].flatMap((k) => [k.api_key, k.encoded]),
+      ...(await storedHashes(t.db.connection)),
+    ];
     baseline = await snapshot(t.db.connection);
   });
 
   after(async () => {
     closeAgent();
     await t.close();
-    const counts = [...statuses.entries()].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ");
-    report(`hostile input: ${tried} requests tried (${rejected} rejected, ${accepted} accepted, statuses ${counts}); 0 5xx, 0 crashes, nothing changed by a rejection`);
+    const counts = [...statuses.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([s, n]) => `${s}×${n}`)
+      .join(" ");
+    report(
+      `hostile input: ${tried} requests tried (${rejected} rejected, ${accepted} accepted, statuses ${counts}); 0 5xx, 0 crashes, nothing changed by a rejection`,
+    );
   });
 
   /** Authorization values: bad base64, no colon, huge, control characters, unicode, wrong schemes, near misses. */
   function authorizationArb(): fc.Arbitrary<string> {
-    const scheme = fc.constantFrom("Basic", "basic", "BASIC", "ApiKey", "apikey", "APIKEY", "Bearer", "bearer", "Digest", "Negotiate", "Token", "", "Basic:", "ApiKey=");
+    const scheme = fc.constantFrom(
+      "Basic",
+      "basic",
+      "BASIC",
+      "ApiKey",
+      "apikey",
+      "APIKEY",
+      "Bearer",
+      "bearer",
+      "Digest",
+      "Negotiate",
+      "Token",
+      "",
+      "Basic:",
+      "ApiKey=",
+    );
     const anyText = fc.string({ unit: "binary", maxLength: 64 });
-    const nearMiss = fc.tuple(fc.constantFrom(ownerKey, adminKey), fc.integer({ min: 0, max: 5 }), fc.string({ minLength: 1, maxLength: 4 })).map(([key, how, junk]) => {
-      const flip = (s: string) => s.slice(0, -1) + (s.endsWith("A") ? "B" : "A");
-      switch (how) {
-        case 0: return b64(`${key.id}:${flip(key.api_key)}`);
-        case 1: return b64(`${key.id}:${key.api_key}${junk}`);
-        case 2: return b64(`${flip(key.id)}:${key.api_key}`);
-        case 3: return b64(`${key.id}:${key.api_key.toUpperCase() === key.api_key ? key.api_key.toLowerCase() : key.api_key.toUpperCase()}`);
-        case 4: return b64(`${key.id}::${key.api_key}`);
-        default: return b64(`elastic:${ADMIN}${junk}`);
-      }
-    });
+    const nearMiss = fc
+      .tuple(fc.constantFrom(ownerKey, adminKey), fc.integer({ min: 0, max: 5 }), fc.string({ minLength: 1, maxLength: 4 }))
+      .map(([key, how, junk]) => {
+        const flip = (s: string) => s.slice(0, -1) + (s.endsWith("A") ? "B" : "A");
+        switch (how) {
+          case 0:
+            return b64(`${key.id}:${flip(key.api_key)}`);
+          case 1:
+            return b64(`${key.id}:${key.api_key}${junk}`);
+          case 2:
+            return b64(`${flip(key.id)}:${key.api_key}`);
+          case 3:
+            return b64(`${key.id}:${key.api_key.toUpperCase() === key.api_key ? key.api_key.toLowerCase() : key.api_key.toUpperCase()}`);
+          case 4:
+            return b64(`${key.id}::${key.api_key}`);
+          default:
+            return b64(`elastic:${ADMIN}${junk}`);
+        }
+      });
     // Junk that ends in whitespace would be trimmed off the header value by Node, leaving the valid
     // token: the near miss must stay a miss on the wire.
     const tokenJunk = fc.string({ minLength: 1, maxLength: 4 }).filter((s) => s.trimEnd().length === s.length);
     const tokenNearMiss = fc.tuple(fc.integer({ min: 0, max: 4 }), tokenJunk).map(([how, junk]) => {
       const [header = "", payload = "", signature = ""] = accessToken.split(".");
       switch (how) {
-        case 0: return `${header}.${payload}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
-        case 1: return `${accessToken}${junk}`;
-        case 2: return `${header}.${Buffer.from(JSON.stringify({ sub: "elastic", exp: 9_999_999_999 })).toString("base64url")}.${signature}`;
-        case 3: return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${payload}.`;
-        default: return `${header}.${payload}`;
+        case 0:
+          return `${header}.${payload}.${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
+        case 1:
+          return `${accessToken}${junk}`;
+        case 2:
+          return `${header}.${Buffer.from(JSON.stringify({ sub: "elastic", exp: 9_999_999_999 })).toString("base64url")}.${signature}`;
+        case 3:
+          return `${Buffer.from('{"alg":"none","typ":"JWT"}').toString("base64url")}.${payload}.`;
+        default:
+          return `${header}.${payload}`;
       }
     });
     const credentials = fc.oneof(
@@ -235,7 +300,9 @@ describe("hostile input at the router (generated with fast-check)", () => {
       fc.base64String({ maxLength: 40 }).map((s) => s.replace(/=+$/, "")),
       // Past the 8 KiB credential limit, but under Node's 16 KiB header limit (beyond it Node's
       // HTTP parser answers 431 before any middleware runs).
-      fc.tuple(fc.integer({ min: 8000, max: 12000 }), fc.constantFrom("A", "=", ":", "QUJD", "%")).map(([n, c]) => c.repeat(Math.ceil(n / c.length))),
+      fc
+        .tuple(fc.integer({ min: 8000, max: 12000 }), fc.constantFrom("A", "=", ":", "QUJD", "%"))
+        .map(([n, c]) => c.repeat(Math.ceil(n / c.length))),
       fc.integer({ min: 100, max: 600 }).map((n) => "é😀".repeat(n)),
       nearMiss,
       fc.constantFrom('{"$gt":""}', '{"$ne":null}', "elastic\u0000", "*", "$where").map((s) => b64(`${s}:${s}`)),
@@ -255,7 +322,12 @@ describe("hostile input at the router (generated with fast-check)", () => {
     await fc.assert(
       fc.asyncProperty(authorizationArb(), fc.nat(requests.length - 1), async (authorization, which) => {
         const r = requests[which] as (typeof requests)[number];
-        const res = await send(t.baseUrl, { method: r.method, path: r.path, headers: { authorization, "content-type": "application/json" }, ...(r.body ? { body: r.body } : {}) });
+        const res = await send(t.baseUrl, {
+          method: r.method,
+          path: r.path,
+          headers: { authorization, "content-type": "application/json" },
+          ...(r.body ? { body: r.body } : {}),
+        });
         await check(res, `${r.method} ${r.path} with Authorization ${JSON.stringify(authorization.slice(0, 80))}`);
         assert.equal(res.status, 401, res.text.slice(0, 300));
       }),
@@ -266,13 +338,32 @@ describe("hostile input at the router (generated with fast-check)", () => {
   it("es-security-runas-user: a real target or a 403, whatever the value", async () => {
     const target = fc.oneof(
       fc.string({ unit: "binary", maxLength: 40 }),
-      fc.constantFrom("owner", "nobody", "elastic", "sleeper", "*", "_all", "owner*", "", " ", '{"$ne":null}', "$where", "__proto__", "constructor", "owner\u0000"),
+      fc.constantFrom(
+        "owner",
+        "nobody",
+        "elastic",
+        "sleeper",
+        "*",
+        "_all",
+        "owner*",
+        "",
+        " ",
+        '{"$ne":null}',
+        "$where",
+        "__proto__",
+        "constructor",
+        "owner\u0000",
+      ),
       fc.integer({ min: 1000, max: 12000 }).map((n) => "u".repeat(n)),
     );
     await fc.assert(
       fc.asyncProperty(target, async (raw) => {
         const runAs = toHeaderValue(raw);
-        const res = await send(t.baseUrl, { method: "GET", path: "/_security/_authenticate", headers: { authorization: admin, "es-security-runas-user": runAs } });
+        const res = await send(t.baseUrl, {
+          method: "GET",
+          path: "/_security/_authenticate",
+          headers: { authorization: admin, "es-security-runas-user": runAs },
+        });
         await check(res, `run-as ${JSON.stringify(runAs.slice(0, 80))}`);
         // Node trims the header's surrounding whitespace before anyone sees it.
         const effective = runAs.replace(/^[\t ]+|[\t ]+$/g, "");
@@ -293,7 +384,11 @@ describe("hostile input at the router (generated with fast-check)", () => {
   it("es-secondary-authorization: anything but valid credentials is one 401", async () => {
     await fc.assert(
       fc.asyncProperty(authorizationArb(), async (secondary) => {
-        const res = await send(t.baseUrl, { method: "GET", path: "/_security/_authenticate", headers: { authorization: admin, "es-secondary-authorization": secondary } });
+        const res = await send(t.baseUrl, {
+          method: "GET",
+          path: "/_security/_authenticate",
+          headers: { authorization: admin, "es-secondary-authorization": secondary },
+        });
         await check(res, `secondary ${JSON.stringify(secondary.slice(0, 80))}`);
         if (secondary.trim() === "") {
           assert.equal(res.status, 200);
@@ -308,45 +403,126 @@ describe("hostile input at the router (generated with fast-check)", () => {
 
   it("JSON bodies: wrong types, deep nesting, __proto__/constructor keys, MongoDB operators in every field, oversize", async () => {
     const endpoints: Endpoint[] = [
-      { method: "POST", path: "/_security/api_key", template: { name: "fuzz-key", expiration: "1d", role_descriptors: { r: { cluster: ["all"], indices: [{ names: ["i"], privileges: ["read"] }] } }, metadata: { a: { b: 1 } } } },
-      { method: "PUT", path: `/_security/api_key/${adminKey.id}`, template: { metadata: { a: 1 }, role_descriptors: {}, expiration: "2d" } },
+      {
+        method: "POST",
+        path: "/_security/api_key",
+        template: {
+          name: "fuzz-key",
+          expiration: "1d",
+          role_descriptors: { r: { cluster: ["all"], indices: [{ names: ["i"], privileges: ["read"] }] } },
+          metadata: { a: { b: 1 } },
+        },
+      },
+      {
+        method: "PUT",
+        path: `/_security/api_key/${adminKey.id}`,
+        template: { metadata: { a: 1 }, role_descriptors: {}, expiration: "2d" },
+      },
       { method: "POST", path: "/_security/api_key/_bulk_update", template: { ids: [adminKey.id], metadata: { a: 1 } } },
       { method: "DELETE", path: "/_security/api_key", template: { ids: ["no-such-key-id"], name: "none", owner: false } },
-      { method: "POST", path: "/_security/api_key/grant", template: { grant_type: "password", username: "owner", password: "not-the-password", run_as: "nobody", api_key: { name: "granted", metadata: { a: 1 } } } },
-      { method: "PUT", path: "/_security/user/fuzz-user", template: { password: "fuzz-password", roles: ["r1"], full_name: "F", email: "f@example.com", metadata: { a: 1 }, enabled: true } },
+      {
+        method: "POST",
+        path: "/_security/api_key/grant",
+        template: {
+          grant_type: "password",
+          username: "owner",
+          password: "not-the-password",
+          run_as: "nobody",
+          api_key: { name: "granted", metadata: { a: 1 } },
+        },
+      },
+      {
+        method: "PUT",
+        path: "/_security/user/fuzz-user",
+        template: { password: "fuzz-password", roles: ["r1"], full_name: "F", email: "f@example.com", metadata: { a: 1 }, enabled: true },
+      },
       { method: "PUT", path: "/_security/user/fuzz-user/_password", template: { password: "fuzz-password-2" } },
-      { method: "PUT", path: "/_security/role/fuzz-role", template: { cluster: ["monitor"], indices: [{ names: ["i"], privileges: ["read"], field_security: { grant: ["*"] }, query: '{"match_all":{}}' }], applications: [{ application: "app", privileges: ["read"], resources: ["*"] }], run_as: ["x"], metadata: { a: 1 } } },
+      {
+        method: "PUT",
+        path: "/_security/role/fuzz-role",
+        template: {
+          cluster: ["monitor"],
+          indices: [{ names: ["i"], privileges: ["read"], field_security: { grant: ["*"] }, query: '{"match_all":{}}' }],
+          applications: [{ application: "app", privileges: ["read"], resources: ["*"] }],
+          run_as: ["x"],
+          metadata: { a: 1 },
+        },
+      },
       { method: "PUT", path: "/_security/privilege", template: { app: { read: { actions: ["data:read/*"], metadata: { a: 1 } } } } },
-      { method: "POST", path: "/_security/oauth2/token", template: { grant_type: "password", username: "owner", password: "not-the-password", scope: "x" } },
+      {
+        method: "POST",
+        path: "/_security/oauth2/token",
+        template: { grant_type: "password", username: "owner", password: "not-the-password", scope: "x" },
+      },
       { method: "POST", path: "/_security/oauth2/token", template: { grant_type: "refresh_token", refresh_token: "not-a-refresh-token" } },
-      { method: "DELETE", path: "/_security/oauth2/token", template: { token: "not-a-token", refresh_token: "not-a-refresh-token", realm_name: "native", username: "nobody" } },
-      { method: "POST", path: "/_security/user/_has_privileges", template: { cluster: ["monitor"], index: [{ names: ["i"], privileges: ["read"] }], application: [{ application: "app", privileges: ["read"], resources: ["r"] }] } },
+      {
+        method: "DELETE",
+        path: "/_security/oauth2/token",
+        template: { token: "not-a-token", refresh_token: "not-a-refresh-token", realm_name: "native", username: "nobody" },
+      },
+      {
+        method: "POST",
+        path: "/_security/user/_has_privileges",
+        template: {
+          cluster: ["monitor"],
+          index: [{ names: ["i"], privileges: ["read"] }],
+          application: [{ application: "app", privileges: ["read"], resources: ["r"] }],
+        },
+      },
     ];
     const oversize = JSON.stringify({ name: "big", metadata: { blob: "x".repeat(1_100_000) } });
     const contentType = fc.oneof(
       { weight: 8, arbitrary: fc.constant("application/json") },
-      { weight: 1, arbitrary: fc.constantFrom("application/vnd.elasticsearch+json; compatible-with=9", "application/json; charset=utf-16", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "application/json; charset=klingon") },
+      {
+        weight: 1,
+        arbitrary: fc.constantFrom(
+          "application/vnd.elasticsearch+json; compatible-with=9",
+          "application/json; charset=utf-16",
+          "text/plain",
+          "application/x-www-form-urlencoded",
+          "application/json; charset=latin1",
+          "application/json; charset=klingon",
+        ),
+      },
     );
     const bodyFor = (endpoint: Endpoint): fc.Arbitrary<string> => {
       const allPaths = paths(endpoint.template);
       return fc.oneof(
         { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.stringify(v)) },
-        { weight: 6, arbitrary: fc.tuple(fc.constantFrom(...allPaths), hostileValueArb).map(([p, v]) => hostileJson(replaceAt(endpoint.template, p, v))) },
+        {
+          weight: 6,
+          arbitrary: fc
+            .tuple(fc.constantFrom(...allPaths), hostileValueArb)
+            .map(([p, v]) => hostileJson(replaceAt(endpoint.template, p, v))),
+        },
         {
           weight: 2,
           arbitrary: fc
-            .tuple(fc.constantFrom(...allPaths.filter((p) => p.length > 0)), fc.integer({ min: 20, max: 20_000 }), fc.constantFrom("object" as const, "array" as const))
-            .map(([p, depth, kind]) => hostileJson(replaceAt(endpoint.template, p, "__NESTED__")).replace('"__NESTED__"', nested(depth, kind))),
+            .tuple(
+              fc.constantFrom(...allPaths.filter((p) => p.length > 0)),
+              fc.integer({ min: 20, max: 20_000 }),
+              fc.constantFrom("object" as const, "array" as const),
+            )
+            .map(([p, depth, kind]) =>
+              hostileJson(replaceAt(endpoint.template, p, "__NESTED__")).replace('"__NESTED__"', nested(depth, kind)),
+            ),
         },
         { weight: 1, arbitrary: fc.string({ unit: "binary", maxLength: 60 }) },
         { weight: 1, arbitrary: fc.nat(60).map((n) => JSON.stringify(endpoint.template).slice(0, n)) },
         { weight: 1, arbitrary: fc.constant(oversize) },
       );
     };
-    const arb = fc.nat(endpoints.length - 1).chain((i) => fc.tuple(fc.constant(endpoints[i] as Endpoint), bodyFor(endpoints[i] as Endpoint), contentType));
+    const arb = fc
+      .nat(endpoints.length - 1)
+      .chain((i) => fc.tuple(fc.constant(endpoints[i] as Endpoint), bodyFor(endpoints[i] as Endpoint), contentType));
     await fc.assert(
       fc.asyncProperty(arb, async ([endpoint, body, type]) => {
-        const res = await send(t.baseUrl, { method: endpoint.method, path: endpoint.path, headers: { authorization: admin, "content-type": type }, body });
+        const res = await send(t.baseUrl, {
+          method: endpoint.method,
+          path: endpoint.path,
+          headers: { authorization: admin, "content-type": type },
+          body,
+        });
         await check(res, `${endpoint.method} ${endpoint.path} (${type}) ${body.slice(0, 200)}`, { mayChange: true });
         if (body === oversize && type === "application/json") assert.equal(res.status, 413, res.text.slice(0, 300));
       }),
@@ -359,18 +535,55 @@ describe("hostile input at the router (generated with fast-check)", () => {
     // router deliberately does not own every /_security path: the admin UI lives there too).
     const segment = fc.oneof(
       fc.string({ unit: "binary", minLength: 1, maxLength: 30 }).map(encodeURIComponent),
-      fc.constantFrom("%", "%E0%A4%A", "%00", "..", "%2e%2e", "%2F", "%24gt", "_all", "*", "%7B%22%24gt%22%3A%22%22%7D", "__proto__", "constructor", "a,b,,c", ",", "%FF%FE"),
+      fc.constantFrom(
+        "%",
+        "%E0%A4%A",
+        "%00",
+        "..",
+        "%2e%2e",
+        "%2F",
+        "%24gt",
+        "_all",
+        "*",
+        "%7B%22%24gt%22%3A%22%22%7D",
+        "__proto__",
+        "constructor",
+        "a,b,,c",
+        ",",
+        "%FF%FE",
+      ),
       fc.integer({ min: 600, max: 4000 }).map((n) => "k".repeat(n)),
     );
     const key = fc.oneof(
-      fc.constantFrom("id", "name", "username", "realm_name", "owner", "active_only", "with_limited_by", "with_profile_uid", "refresh", "pretty", "typed_keys", "id[$gt]", "name[]", "__proto__", "constructor[prototype][x]", "owner[$ne]", "$where", "unknown"),
+      fc.constantFrom(
+        "id",
+        "name",
+        "username",
+        "realm_name",
+        "owner",
+        "active_only",
+        "with_limited_by",
+        "with_profile_uid",
+        "refresh",
+        "pretty",
+        "typed_keys",
+        "id[$gt]",
+        "name[]",
+        "__proto__",
+        "constructor[prototype][x]",
+        "owner[$ne]",
+        "$where",
+        "unknown",
+      ),
       fc.string({ maxLength: 12 }),
     );
     const value = fc.oneof(
       fc.string({ unit: "binary", maxLength: 30 }).map(encodeURIComponent),
       fc.constantFrom("", "true", "false", "TRUE", "1", "%", "%24gt", "*", "a*", "_all", "wait_for", "%00"),
     );
-    const query = fc.array(fc.tuple(key, value), { maxLength: 4 }).map((pairs) => (pairs.length ? "?" + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join("&") : ""));
+    const query = fc
+      .array(fc.tuple(key, value), { maxLength: 4 })
+      .map((pairs) => (pairs.length ? "?" + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${v}`).join("&") : ""));
     const targets = [
       (_s: string) => ({ method: "GET", path: "/_security/api_key" }),
       (s: string) => ({ method: "GET", path: `/_security/user/${s}` }),
@@ -388,7 +601,12 @@ describe("hostile input at the router (generated with fast-check)", () => {
       fc.asyncProperty(fc.nat(targets.length - 1), segment, query, async (which, seg, qs) => {
         const target = (targets[which] as (s: string) => { method: string; path: string })(seg);
         const path = target.path + qs;
-        const res = await send(t.baseUrl, { method: target.method, path, headers: { authorization: admin, "content-type": "application/json" }, ...(target.method === "PUT" ? { body: "{}" } : {}) });
+        const res = await send(t.baseUrl, {
+          method: target.method,
+          path,
+          headers: { authorization: admin, "content-type": "application/json" },
+          ...(target.method === "PUT" ? { body: "{}" } : {}),
+        });
         await check(res, `${target.method} ${path.slice(0, 200)}`, { mayChange: true });
       }),
       { numRuns: RUNS.paths },
@@ -397,14 +615,52 @@ describe("hostile input at the router (generated with fast-check)", () => {
 
   it("query DSL for /_security/_query/api_key: unknown types, regex bombs, operators, from+size overflow", async () => {
     const field = fc.constantFrom(
-      "name", "username", "realm_name", "type", "creation", "expiration", "invalidated", "invalidation", "metadata", "metadata.tag",
-      "metadata.nested.deep", "metadata.$where", "metadata.__proto__", "$where", "_id", "id", "__proto__", "constructor", "hash",
-      "api_key_hash", "role_descriptors", "limited_by", "creator.principal", "*", "", "name.keyword", "metadata.a.b.c.d.e.f",
+      "name",
+      "username",
+      "realm_name",
+      "type",
+      "creation",
+      "expiration",
+      "invalidated",
+      "invalidation",
+      "metadata",
+      "metadata.tag",
+      "metadata.nested.deep",
+      "metadata.$where",
+      "metadata.__proto__",
+      "$where",
+      "_id",
+      "id",
+      "__proto__",
+      "constructor",
+      "hash",
+      "api_key_hash",
+      "role_descriptors",
+      "limited_by",
+      "creator.principal",
+      "*",
+      "",
+      "name.keyword",
+      "metadata.a.b.c.d.e.f",
     );
     const pattern = fc.oneof(
       fc.integer({ min: 1, max: 30 }).map((n) => "*a".repeat(n) + "*b"),
       fc.integer({ min: 1, max: 16 }).map((n) => "a*".repeat(n) + "!"),
-      fc.constantFrom("(a+)+$", "(a|aa)*c", ".*.*.*.*=", "[", "\\", "\\*", "?".repeat(1000), "a".repeat(999) + "*", "a".repeat(1001), "*", "?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*", "${jndi:ldap://x}", "\u0000*"),
+      fc.constantFrom(
+        "(a+)+$",
+        "(a|aa)*c",
+        ".*.*.*.*=",
+        "[",
+        "\\",
+        "\\*",
+        "?".repeat(1000),
+        "a".repeat(999) + "*",
+        "a".repeat(1001),
+        "*",
+        "?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*?*",
+        "${jndi:ldap://x}",
+        "\u0000*",
+      ),
       fc.string({ unit: "binary", maxLength: 30 }),
     );
     const value = fc.oneof({ weight: 3, arbitrary: hostileValueArb }, { weight: 2, arbitrary: pattern });
@@ -415,7 +671,17 @@ describe("hostile input at the router (generated with fast-check)", () => {
       fc.tuple(field, value).map(([f, v]) => ({ match: { [f]: v } })),
       fc.tuple(field, pattern).map(([f, v]) => ({ prefix: { [f]: v } })),
       fc.tuple(field, pattern, fc.boolean()).map(([f, v, ci]) => ({ wildcard: { [f]: { value: v, case_insensitive: ci } } })),
-      fc.tuple(field, value, value, fc.constantFrom(undefined, "epoch_millis", "yyyy", "strict_date_optional_time||epoch_millis", "%s", "'T'"), fc.constantFrom(undefined, "+01:00", "Mars/Olympus", "$where")).map(([f, a, b, format, tz]) => ({ range: { [f]: { gte: a, lt: b, ...(format ? { format } : {}), ...(tz ? { time_zone: tz } : {}) } } })),
+      fc
+        .tuple(
+          field,
+          value,
+          value,
+          fc.constantFrom(undefined, "epoch_millis", "yyyy", "strict_date_optional_time||epoch_millis", "%s", "'T'"),
+          fc.constantFrom(undefined, "+01:00", "Mars/Olympus", "$where"),
+        )
+        .map(([f, a, b, format, tz]) => ({
+          range: { [f]: { gte: a, lt: b, ...(format ? { format } : {}), ...(tz ? { time_zone: tz } : {}) } },
+        })),
       field.map((f) => ({ exists: { field: f } })),
       fc.array(value, { maxLength: 4 }).map((values) => ({ ids: { values } })),
       fc.tuple(pattern, fc.array(field, { maxLength: 3 })).map(([q, fields]) => ({ simple_query_string: { query: q, fields } })),
@@ -441,19 +707,37 @@ describe("hostile input at the router (generated with fast-check)", () => {
         { depthSize: "small", withCrossShrink: true },
         leaf,
         fc
-          .record({
-            must: fc.array(tie("query"), { maxLength: 3 }),
-            should: fc.array(tie("query"), { maxLength: 3 }),
-            filter: fc.oneof(tie("query"), fc.array(tie("query"), { maxLength: 2 })),
-            must_not: fc.array(tie("query"), { maxLength: 2 }),
-            minimum_should_match: fc.oneof(fc.integer(), fc.constantFrom("50%", "-1", "2<75%", "99999999999999", "x", "%", { $gt: 1 })),
-          }, { requiredKeys: [] })
+          .record(
+            {
+              must: fc.array(tie("query"), { maxLength: 3 }),
+              should: fc.array(tie("query"), { maxLength: 3 }),
+              filter: fc.oneof(tie("query"), fc.array(tie("query"), { maxLength: 2 })),
+              must_not: fc.array(tie("query"), { maxLength: 2 }),
+              minimum_should_match: fc.oneof(fc.integer(), fc.constantFrom("50%", "-1", "2<75%", "99999999999999", "x", "%", { $gt: 1 })),
+            },
+            { requiredKeys: [] },
+          )
           .map((bool) => ({ bool })),
       ),
     }));
-    const number = fc.oneof(fc.integer(), fc.constantFrom(2 ** 31, 2 ** 53, 1e308, -1, 9999, 10_000, 10_001, "10", "1e3", "NaN", "-0", null, [], {}, { $gt: 0 }), fc.double());
+    const number = fc.oneof(
+      fc.integer(),
+      fc.constantFrom(2 ** 31, 2 ** 53, 1e308, -1, 9999, 10_000, 10_001, "10", "1e3", "NaN", "-0", null, [], {}, { $gt: 0 }),
+      fc.double(),
+    );
     const sort = fc.oneof(
-      fc.constantFrom("name", "-name", { creation: "desc" }, { $where: 1 }, ["_doc"], [{ name: { order: "sideways" } }], { "metadata.tag": { order: "asc", missing: "_first" } }, [{ _score: {} }], "__proto__", [{ expiration: { format: "%%" } }]),
+      fc.constantFrom(
+        "name",
+        "-name",
+        { creation: "desc" },
+        { $where: 1 },
+        ["_doc"],
+        [{ name: { order: "sideways" } }],
+        { "metadata.tag": { order: "asc", missing: "_first" } },
+        [{ _score: {} }],
+        "__proto__",
+        [{ expiration: { format: "%%" } }],
+      ),
       fc.jsonValue({ maxDepth: 2 }),
     );
     const aggs = fc.dictionary(
@@ -463,25 +747,49 @@ describe("hostile input at the router (generated with fast-check)", () => {
         field.map((f) => ({ cardinality: { field: f } })),
         fc.tuple(field, query).map(([f, q]) => ({ filter: q, aggs: { inner: { value_count: { field: f } } } })),
         fc.tuple(field, number).map(([f, n]) => ({ range: { field: f, ranges: [{ from: n, to: n }] } })),
-        fc.tuple(field, fc.constantFrom("1d", "1y", "0s", "-1d", "1ms", "$where")).map(([f, i]) => ({ date_range: { field: f, ranges: [{ from: `now-${i}` }] } })),
+        fc
+          .tuple(field, fc.constantFrom("1d", "1y", "0s", "-1d", "1ms", "$where"))
+          .map(([f, i]) => ({ date_range: { field: f, ranges: [{ from: `now-${i}` }] } })),
         field.map((f) => ({ composite: { sources: [{ a: { terms: { field: f } } }], size: 2 ** 31 } })),
-        fc.constantFrom({ scripted_metric: {} }, { top_hits: {} }, {}, { terms: {} }, { terms: { field: "name" }, aggs: { deeper: { terms: { field: "username" } } } }),
+        fc.constantFrom(
+          { scripted_metric: {} },
+          { top_hits: {} },
+          {},
+          { terms: {} },
+          { terms: { field: "name" }, aggs: { deeper: { terms: { field: "username" } } } },
+        ),
         hostileValueArb,
       ),
       { maxKeys: 3 },
     );
     const body = fc.oneof(
-      { weight: 6, arbitrary: fc.record({ query, from: number, size: number, sort, search_after: fc.array(hostileValueArb, { maxLength: 3 }), aggs }, { requiredKeys: [] }) },
+      {
+        weight: 6,
+        arbitrary: fc.record(
+          { query, from: number, size: number, sort, search_after: fc.array(hostileValueArb, { maxLength: 3 }), aggs },
+          { requiredKeys: [] },
+        ),
+      },
       { weight: 2, arbitrary: query.map((q) => ({ query: q })) },
       { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3 }) },
-      { weight: 1, arbitrary: fc.integer({ min: 25, max: 3000 }).map((depth) => ({ query: JSON.parse("__D__".replace("__D__", nested(Math.min(depth, 1000), "object"))) as unknown })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .integer({ min: 25, max: 3000 })
+          .map((depth) => ({ query: JSON.parse("__D__".replace("__D__", nested(Math.min(depth, 1000), "object"))) as unknown })),
+      },
     );
     const callers = [admin, basic("owner", OWNER), `ApiKey ${ownerKey.encoded}`, basic("nobody", NOBODY)];
     let slowest = 0;
     await fc.assert(
       fc.asyncProperty(body, fc.nat(callers.length - 1), fc.boolean(), async (b, who, asGet) => {
         const text = hostileJson(b);
-        const res = await send(t.baseUrl, { method: asGet ? "GET" : "POST", path: "/_security/_query/api_key", headers: { authorization: callers[who] as string, "content-type": "application/json" }, body: text });
+        const res = await send(t.baseUrl, {
+          method: asGet ? "GET" : "POST",
+          path: "/_security/_query/api_key",
+          headers: { authorization: callers[who] as string, "content-type": "application/json" },
+          body: text,
+        });
         slowest = Math.max(slowest, res.ms);
         await check(res, `query ${text.slice(0, 300)}`);
         assert.ok(res.ms < 3000, `query took ${res.ms} ms: ${text.slice(0, 300)}`);

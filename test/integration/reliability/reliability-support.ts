@@ -33,7 +33,8 @@ export async function send(baseUrl: string, req: RawRequest): Promise<RawResult>
   } catch (error) {
     // A kept-alive socket the server closed as idle just as it was reused: the request never
     // reached the server (Node's documented keep-alive race), so sending it again is safe.
-    if ((error as { reusedSocket?: boolean; code?: string }).reusedSocket && (error as { code?: string }).code === "ECONNRESET") return sendOnce(baseUrl, req);
+    if ((error as { reusedSocket?: boolean; code?: string }).reusedSocket && (error as { code?: string }).code === "ECONNRESET")
+      return sendOnce(baseUrl, req);
     throw error;
   }
 }
@@ -44,24 +45,21 @@ function sendOnce(baseUrl: string, req: RawRequest): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body !== undefined) headers["content-length"] = Buffer.byteLength(req.body);
-    const r = httpRequest(
-      { host: url.hostname, port: url.port, method: req.method, path: req.path, headers, agent },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const text = Buffer.concat(chunks).toString("utf8");
-          let body: unknown = undefined;
-          try {
-            body = text.length > 0 ? JSON.parse(text) : undefined;
-          } catch {
-            body = text;
-          }
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, ms: Date.now() - started });
-        });
-        res.on("error", reject);
-      },
-    );
+    const r = httpRequest({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(chunks).toString("utf8");
+        let body: unknown = undefined;
+        try {
+          body = text.length > 0 ? JSON.parse(text) : undefined;
+        } catch {
+          body = text;
+        }
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, ms: Date.now() - started });
+      });
+      res.on("error", reject);
+    });
     r.on("error", (error) => reject(Object.assign(error, { reusedSocket: r.reusedSocket })));
     if (req.body !== undefined) r.write(req.body);
     r.end();
@@ -74,7 +72,9 @@ export function basic(user: string, password: string): string {
 
 /** Bytes a header value may carry on the wire (RFC 9110 field-vchar, SP, HTAB, obs-text). */
 export function toHeaderValue(text: string): string {
-  return Buffer.from(text, "utf8").toString("latin1").replace(/[^\t\x20-\x7e\x80-\xff]/g, "");
+  return Buffer.from(text, "utf8")
+    .toString("latin1")
+    .replace(/[^\t\x20-\x7e\x80-\xff]/g, "");
 }
 
 const STACK = /(?:\n\s+at\s|\bat\s+\S+\s+\(|node:internal|\.[cm]?[jt]s:\d+:\d+|\/build\/lib\/|\/node_modules\/)/;
@@ -167,8 +167,14 @@ export async function unsafeStoredKeys(connection: Connection): Promise<string[]
 export async function storedHashes(connection: Connection, prefix = "security_"): Promise<string[]> {
   const db = connection.db;
   if (!db) throw new Error("no database handle");
-  const users = await db.collection(`${prefix}users`).find({}, { projection: { password_hash: 1 } }).toArray();
-  const keys = await db.collection(`${prefix}api_keys`).find({}, { projection: { hash: 1 } }).toArray();
+  const users = await db
+    .collection(`${prefix}users`)
+    .find({}, { projection: { password_hash: 1 } })
+    .toArray();
+  const keys = await db
+    .collection(`${prefix}api_keys`)
+    .find({}, { projection: { hash: 1 } })
+    .toArray();
   const hashes = [...users.map((u) => String(u.password_hash)), ...keys.map((k) => String(k.hash))];
   // The digest part alone is enough to leak: check the distinctive tail too.
   return hashes.flatMap((h) => [h, h.slice(-24)]).filter((h) => h.length >= 16);

@@ -19,7 +19,13 @@ describe("secrets and hashes never in responses, errors, audit events or logs", 
   const responses: Array<{ what: string; res: RawResult }> = [];
   const admin = basic("elastic", ADMIN);
 
-  const call = async (what: string, method: string, path: string, authorization: string | undefined, body?: unknown): Promise<RawResult> => {
+  const call = async (
+    what: string,
+    method: string,
+    path: string,
+    authorization: string | undefined,
+    body?: unknown,
+  ): Promise<RawResult> => {
     const res = await send(t.baseUrl, {
       method,
       path,
@@ -32,8 +38,19 @@ describe("secrets and hashes never in responses, errors, audit events or logs", 
 
   before(async () => {
     t = await startTestApp("secrets", { failureRateLimit: false, bootstrapPassword: ADMIN, audit: (e) => void audit.push(e) });
-    assert.equal((await call("role", "PUT", "/_security/role/keys", admin, { cluster: ["manage_own_api_key"], indices: [{ names: ["i"], privileges: ["read"] }] })).status, 200);
-    assert.equal((await call("user", "PUT", "/_security/user/owner", admin, { password: PASS, roles: ["keys"], metadata: { team: "a" } })).status, 200);
+    assert.equal(
+      (
+        await call("role", "PUT", "/_security/role/keys", admin, {
+          cluster: ["manage_own_api_key"],
+          indices: [{ names: ["i"], privileges: ["read"] }],
+        })
+      ).status,
+      200,
+    );
+    assert.equal(
+      (await call("user", "PUT", "/_security/user/owner", admin, { password: PASS, roles: ["keys"], metadata: { team: "a" } })).status,
+      200,
+    );
   });
 
   after(async () => {
@@ -45,9 +62,19 @@ describe("secrets and hashes never in responses, errors, audit events or logs", 
     const owner = basic("owner", PASS);
     const keys: Array<{ id: string; api_key: string; encoded: string }> = [];
     for (const hashAlgorithm of ["ssha256", "pbkdf2", "bcrypt"] as const) {
-      const other = await startTestApp("secrets", { failureRateLimit: false, bootstrapPassword: ADMIN, apiKeys: { hashAlgorithm } }, undefined, t.db);
+      const other = await startTestApp(
+        "secrets",
+        { failureRateLimit: false, bootstrapPassword: ADMIN, apiKeys: { hashAlgorithm } },
+        undefined,
+        t.db,
+      );
       try {
-        const res = await send(other.baseUrl, { method: "POST", path: "/_security/api_key", headers: { authorization: owner, "content-type": "application/json" }, body: JSON.stringify({ name: `key-${hashAlgorithm}`, metadata: { a: 1 } }) });
+        const res = await send(other.baseUrl, {
+          method: "POST",
+          path: "/_security/api_key",
+          headers: { authorization: owner, "content-type": "application/json" },
+          body: JSON.stringify({ name: `key-${hashAlgorithm}`, metadata: { a: 1 } }),
+        });
         assert.equal(res.status, 200, res.text);
         keys.push(res.body);
       } finally {
@@ -55,7 +82,11 @@ describe("secrets and hashes never in responses, errors, audit events or logs", 
       }
     }
     for (const k of keys) secrets.push(k.api_key, k.encoded);
-    const token = await call("token", "POST", "/_security/oauth2/token", admin, { grant_type: "password", username: "owner", password: PASS });
+    const token = await call("token", "POST", "/_security/oauth2/token", admin, {
+      grant_type: "password",
+      username: "owner",
+      password: PASS,
+    });
     let bearer: string | undefined;
     if (token.status === 200) {
       secrets.push(token.body.access_token, token.body.refresh_token);
@@ -65,7 +96,12 @@ describe("secrets and hashes never in responses, errors, audit events or logs", 
     assert.ok(hashes.length >= 8, "users' and keys' hashes are known to the test");
 
     // Every read the API offers, by every kind of caller.
-    for (const [who, auth] of [["admin", admin], ["owner", owner], ["key", `ApiKey ${keys[0]?.encoded}`], ...(bearer ? [["token", bearer]] : [])] as Array<[string, string]>) {
+    for (const [who, auth] of [
+      ["admin", admin],
+      ["owner", owner],
+      ["key", `ApiKey ${keys[0]?.encoded}`],
+      ...(bearer ? [["token", bearer]] : []),
+    ] as Array<[string, string]>) {
       await call(`${who} _authenticate`, "GET", "/_security/_authenticate", auth);
       await call(`${who} get keys`, "GET", "/_security/api_key?owner=true&with_limited_by=true", auth);
       await call(`${who} get all keys`, "GET", "/_security/api_key?with_limited_by=true", auth);
@@ -96,11 +132,19 @@ describe("secrets and hashes never in responses, errors, audit events or logs", 
     await call("secondary wrong", "GET", "/_security/_authenticate", admin, undefined);
     await call("short password", "PUT", "/_security/user/owner/_password", admin, { password: "x" });
     await call("hash as password", "PUT", "/_security/user/other", admin, { password_hash: hashes.find((h) => h.startsWith("{")) ?? "x" });
-    await call("grant wrong", "POST", "/_security/api_key/grant", admin, { grant_type: "password", username: "owner", password: `${PASS}!`, api_key: { name: "g" } });
+    await call("grant wrong", "POST", "/_security/api_key/grant", admin, {
+      grant_type: "password",
+      username: "owner",
+      password: `${PASS}!`,
+      api_key: { name: "g" },
+    });
     await call("create bad", "POST", "/_security/api_key", owner, { name: k.api_key, metadata: { _secret: PASS } });
     if (bearer) {
       await call("bad token", "GET", "/_security/_authenticate", `${bearer}x`);
-      await call("refresh reuse", "POST", "/_security/oauth2/token", admin, { grant_type: "refresh_token", refresh_token: `${token.body.refresh_token as string}x` });
+      await call("refresh reuse", "POST", "/_security/oauth2/token", admin, {
+        grant_type: "refresh_token",
+        refresh_token: `${token.body.refresh_token as string}x`,
+      });
     }
 
     const all = [...secrets, ...hashes];
@@ -114,20 +158,30 @@ describe("secrets and hashes never in responses, errors, audit events or logs", 
       const text = JSON.stringify(event);
       for (const s of all) assert.ok(!text.includes(s), `audit ${event.type} carries a secret`);
     }
-    report(`secret exposure: ${responses.length} responses and ${audit.length} audit events scanned for ${all.length} secrets and hashes (3 hash formats${bearer ? ", tokens" : ""}): none found; hash fields not queryable`);
+    report(
+      `secret exposure: ${responses.length} responses and ${audit.length} audit events scanned for ${all.length} secrets and hashes (3 hash formats${bearer ? ", tokens" : ""}): none found; hash fields not queryable`,
+    );
   });
 
   it("nothing the library writes to the console carries a secret", async () => {
     const written: string[] = [];
     // Console methods only: process.stdout itself carries the test runner's own reports.
     const originals = { log: console.log, warn: console.warn, error: console.error, info: console.info, debug: console.debug };
-    console.log = console.warn = console.error = console.info = console.debug = (...args: unknown[]) => void written.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack ?? ""}` : String(a))).join(" "));
+    console.log =
+      console.warn =
+      console.error =
+      console.info =
+      console.debug =
+        (...args: unknown[]) =>
+          void written.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack ?? ""}` : String(a))).join(" "));
     const warnings: string[] = [];
     const onWarning = (w: Error) => void warnings.push(`${w.name} ${w.message}`);
     process.on("warning", onWarning);
     try {
       await call("burst", "GET", "/_security/_authenticate", basic("owner", `${PASS}-wrong`));
-      await Promise.all(Array.from({ length: 30 }, () => call("burst", "GET", "/_security/_authenticate", basic("elastic", `${ADMIN}-wrong`))));
+      await Promise.all(
+        Array.from({ length: 30 }, () => call("burst", "GET", "/_security/_authenticate", basic("elastic", `${ADMIN}-wrong`))),
+      );
       await call("burst", "POST", "/_security/api_key", basic("owner", PASS), { name: "console" });
     } finally {
       Object.assign(console, originals);

@@ -38,11 +38,20 @@ describe("store time limit: maxTimeMS on every store query", () => {
     });
     t = await startTestApp(
       "store_time_limit",
-      { storeTimeout: `${STORE_TIMEOUT_MS}ms`, eventsPollInterval: "100ms", failureRateLimit: { limit: 50, window: "1m" }, apiKeys: { usageFlushInterval: "100ms" } },
+      {
+        storeTimeout: `${STORE_TIMEOUT_MS}ms`,
+        eventsPollInterval: "100ms",
+        failureRateLimit: { limit: 50, window: "1m" },
+        apiKeys: { usageFlushInterval: "100ms" },
+      },
       (app, security) => {
-        app.get("/guarded", security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }), (_req, res) => {
-          res.json({ ok: true });
-        });
+        app.get(
+          "/guarded",
+          security.requirePrivileges({ application: [{ application: "shop", privileges: ["read"], resources: ["orders"] }] }),
+          (_req, res) => {
+            res.json({ ok: true });
+          },
+        );
       },
       { connection: monitored, uri: base.uri, drop: () => base.drop() },
     );
@@ -56,7 +65,12 @@ describe("store time limit: maxTimeMS on every store query", () => {
   it("the whole API, background work included, sends no selecting command without the deadline as maxTimeMS", async () => {
     const ok = (res: { status: number; body: unknown }, status = 200) => assert.equal(res.status, status, JSON.stringify(res.body));
     ok(await t.admin("PUT", "/_security/privilege", { shop: { read: { actions: ["data:read/*"] } } }));
-    ok(await t.admin("PUT", "/_security/role/shopper", { cluster: ["manage_own_api_key", "manage_token"], applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }] }));
+    ok(
+      await t.admin("PUT", "/_security/role/shopper", {
+        cluster: ["manage_own_api_key", "manage_token"],
+        applications: [{ application: "shop", privileges: ["read"], resources: ["*"] }],
+      }),
+    );
     ok(await t.admin("PUT", "/_security/user/shopper", { password: "shopper-pass", roles: ["shopper"] }));
     const shopper = { user: "shopper", password: "shopper-pass" };
     ok(await t.request("GET", "/guarded", { auth: shopper }));
@@ -67,7 +81,10 @@ describe("store time limit: maxTimeMS on every store query", () => {
     ok(await t.admin("PUT", "/_security/user/shopper/_disable"));
     ok(await t.admin("PUT", "/_security/user/shopper/_enable"));
 
-    const key = (await t.request("POST", "/_security/api_key", { auth: shopper, body: { name: "k1", metadata: { team: "a" } } })).body as { id: string; encoded: string };
+    const key = (await t.request("POST", "/_security/api_key", { auth: shopper, body: { name: "k1", metadata: { team: "a" } } })).body as {
+      id: string;
+      encoded: string;
+    };
     ok(await t.request("GET", "/guarded", { auth: { apiKey: key.encoded } }));
     ok(await t.request("GET", "/_security/api_key?owner=true", { auth: shopper }));
     ok(await t.request("PUT", `/_security/api_key/${key.id}`, { auth: shopper, body: { metadata: { team: "b" } } }));
@@ -85,9 +102,19 @@ describe("store time limit: maxTimeMS on every store query", () => {
     ok(await t.request("POST", `/_security/api_key/${key.id}/_clear_cache`, { auth: { user: "elastic", password: "admin-password" } }));
     ok(await t.request("DELETE", "/_security/api_key", { auth: shopper, body: { ids: [key.id], owner: true } }));
 
-    const token = (await t.request("POST", "/_security/oauth2/token", { auth: shopper, body: { grant_type: "password", username: "shopper", password: "shopper-pass" } })).body as { access_token: string; refresh_token: string };
+    const token = (
+      await t.request("POST", "/_security/oauth2/token", {
+        auth: shopper,
+        body: { grant_type: "password", username: "shopper", password: "shopper-pass" },
+      })
+    ).body as { access_token: string; refresh_token: string };
     ok(await t.request("GET", "/guarded", { auth: `Bearer ${token.access_token}` }));
-    ok(await t.request("POST", "/_security/oauth2/token", { auth: shopper, body: { grant_type: "refresh_token", refresh_token: token.refresh_token } }));
+    ok(
+      await t.request("POST", "/_security/oauth2/token", {
+        auth: shopper,
+        body: { grant_type: "refresh_token", refresh_token: token.refresh_token },
+      }),
+    );
     ok(await t.request("DELETE", "/_security/oauth2/token", { auth: shopper, body: { username: "shopper" } }));
 
     await t.core.apiKeys.remover.trigger();
@@ -98,7 +125,9 @@ describe("store time limit: maxTimeMS on every store query", () => {
     const selecting = sent.filter((command) => SELECTING.has(command.name));
     const byName = new Map<string, number>();
     for (const command of selecting) byName.set(command.name, (byName.get(command.name) ?? 0) + 1);
-    report(`store time limit: ${selecting.length} selecting commands observed (${[...byName].map(([name, n]) => `${name} ${n}`).join(", ")}) of ${sent.length} in all`);
+    report(
+      `store time limit: ${selecting.length} selecting commands observed (${[...byName].map(([name, n]) => `${name} ${n}`).join(", ")}) of ${sent.length} in all`,
+    );
     for (const name of ["find", "aggregate", "update", "delete"]) assert.ok(byName.has(name), `the scenario sent no ${name}`);
     const missing = selecting.filter((command) => command.maxTimeMS !== STORE_TIMEOUT_MS);
     assert.deepEqual(
@@ -115,10 +144,16 @@ describe("store time limit: maxTimeMS on every store query", () => {
     const slowFilter = { name: { $regex: "^(a|b|c)*z.*y$" } };
 
     // Straight from the server: the error the limit produces is code 50 …
-    const raw = await monitored.getClient().db(base.connection.name).collection("slow_docs").find(slowFilter, { maxTimeMS: 1 }).toArray().then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const raw = await monitored
+      .getClient()
+      .db(base.connection.name)
+      .collection("slow_docs")
+      .find(slowFilter, { maxTimeMS: 1 })
+      .toArray()
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     assert.equal((raw as { code?: unknown } | undefined)?.code, 50, `expected MaxTimeMSExpired, got ${String(raw)}`);
     // … and the store's limit turns it into the deadline's 503.
     const translated = new StoreTimeLimit(1).translate(raw);
@@ -130,7 +165,10 @@ describe("store time limit: maxTimeMS on every store query", () => {
     const users = t.core.models.users;
     await users.collection.insertMany(docs.map((d) => ({ ...d, password_hash: "x", roles: [] })) as never[]);
     const query = users.find(slowFilter).maxTimeMS(1).lean().exec();
-    await assert.rejects(query, (error: unknown) => isSecurityError(error) && error.status === 503 && /did not complete within/.test(error.reason));
+    await assert.rejects(
+      query,
+      (error: unknown) => isSecurityError(error) && error.status === 503 && /did not complete within/.test(error.reason),
+    );
     await users.collection.deleteMany({ _id: { $regex: "^d" } } as never);
   });
 });

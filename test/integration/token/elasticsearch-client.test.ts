@@ -72,12 +72,15 @@ describe("tokens through the official Elasticsearch client, against the demo app
       previously_invalidated_tokens: 0,
       error_count: 0,
     });
-    await assert.rejects(admin.security.getToken({ grant_type: "refresh_token", refresh_token: pair.refresh_token as string }), (error: unknown) => {
-      assert.ok(error instanceof errors.ResponseError);
-      assert.equal(error.statusCode, 400);
-      assert.deepEqual(error.body, { error: "invalid_grant", error_description: "token has been invalidated" });
-      return true;
-    });
+    await assert.rejects(
+      admin.security.getToken({ grant_type: "refresh_token", refresh_token: pair.refresh_token as string }),
+      (error: unknown) => {
+        assert.ok(error instanceof errors.ResponseError);
+        assert.equal(error.statusCode, 400);
+        assert.deepEqual(error.body, { error: "invalid_grant", error_description: "token has been invalidated" });
+        return true;
+      },
+    );
 
     const a = await admin.security.getToken({ grant_type: "password", username: "writer", password: "writer-pass" });
     const b = await admin.security.getToken({ grant_type: "password", username: "writer", password: "writer-pass" });

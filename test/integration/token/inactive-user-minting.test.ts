@@ -16,7 +16,10 @@ describe("no credentials are minted for a user who was disabled or deleted after
   before(async () => {
     t = await startTestApp("tok_inactive", { failureRateLimit: false });
     await createTokenFixtures(t);
-    assert.equal((await t.admin("PUT", "/_security/user/leaver", { password: "leaver-pass", roles: ["token_client", "own_keys"] })).status, 200);
+    assert.equal(
+      (await t.admin("PUT", "/_security/user/leaver", { password: "leaver-pass", roles: ["token_client", "own_keys"] })).status,
+      200,
+    );
   });
   after(() => t.close());
 
@@ -39,24 +42,53 @@ describe("no credentials are minted for a user who was disabled or deleted after
       }),
       disabled,
     );
-    assertRefused(await t.request("POST", "/_security/oauth2/token", { auth: bearer(own.access_token), body: { grant_type: "client_credentials" } }), disabled);
-    assertRefused(await t.request("PUT", `/_security/api_key/${ownKey.id}`, { auth: bearer(own.access_token), body: { expiration: "3650d" } }), disabled);
+    assertRefused(
+      await t.request("POST", "/_security/oauth2/token", { auth: bearer(own.access_token), body: { grant_type: "client_credentials" } }),
+      disabled,
+    );
+    assertRefused(
+      await t.request("PUT", `/_security/api_key/${ownKey.id}`, { auth: bearer(own.access_token), body: { expiration: "3650d" } }),
+      disabled,
+    );
     // The key made while keymaker was enabled keeps working, as Elasticsearch's keys do; it mints nothing either.
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: { apiKey: ownKey.encoded } })).status, 200);
-    assertRefused(await t.request("POST", "/_security/api_key", { auth: { apiKey: ownKey.encoded }, body: { name: "derived", role_descriptors: { noop: {} } } }), disabled);
+    assertRefused(
+      await t.request("POST", "/_security/api_key", {
+        auth: { apiKey: ownKey.encoded },
+        body: { name: "derived", role_descriptors: { noop: {} } },
+      }),
+      disabled,
+    );
 
-    const refresh = await t.request("POST", "/_security/oauth2/token", { auth: as("client"), body: { grant_type: "refresh_token", refresh_token: viaClient.refresh_token } });
+    const refresh = await t.request("POST", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { grant_type: "refresh_token", refresh_token: viaClient.refresh_token },
+    });
     assert.equal(refresh.status, 400, JSON.stringify(refresh.body));
     assert.equal(refresh.body.error, "invalid_grant");
     assert.match(refresh.body.error_description, disabled);
 
     const keys = await t.admin("GET", "/_security/api_key?username=keymaker&realm_name=native");
-    assert.deepEqual(keys.body.api_keys.map((k: { name: string }) => k.name), ["while-enabled"]);
+    assert.deepEqual(
+      keys.body.api_keys.map((k: { name: string }) => k.name),
+      ["while-enabled"],
+    );
 
     // Enabled again, the same token and refresh token mint again: nothing was spent or revoked.
     assert.equal((await t.admin("POST", "/_security/user/keymaker/_enable")).status, 200);
-    assert.equal((await t.request("POST", "/_security/api_key", { auth: bearer(own.access_token), body: { name: "after-enable" } })).status, 200);
-    assert.equal((await t.request("POST", "/_security/oauth2/token", { auth: as("client"), body: { grant_type: "refresh_token", refresh_token: viaClient.refresh_token } })).status, 200);
+    assert.equal(
+      (await t.request("POST", "/_security/api_key", { auth: bearer(own.access_token), body: { name: "after-enable" } })).status,
+      200,
+    );
+    assert.equal(
+      (
+        await t.request("POST", "/_security/oauth2/token", {
+          auth: as("client"),
+          body: { grant_type: "refresh_token", refresh_token: viaClient.refresh_token },
+        })
+      ).status,
+      200,
+    );
   });
 
   it("an access token of a deleted user mints nothing", async () => {
@@ -74,8 +106,17 @@ describe("no credentials are minted for a user who was disabled or deleted after
       }),
       gone,
     );
-    assertRefused(await t.request("POST", "/_security/oauth2/token", { auth: bearer(viaSelf.access_token), body: { grant_type: "client_credentials" } }), gone);
-    const refresh = await t.request("POST", "/_security/oauth2/token", { auth: as("client"), body: { grant_type: "refresh_token", refresh_token: pair.refresh_token } });
+    assertRefused(
+      await t.request("POST", "/_security/oauth2/token", {
+        auth: bearer(viaSelf.access_token),
+        body: { grant_type: "client_credentials" },
+      }),
+      gone,
+    );
+    const refresh = await t.request("POST", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { grant_type: "refresh_token", refresh_token: pair.refresh_token },
+    });
     assert.equal(refresh.status, 400);
     assert.match(refresh.body.error_description, gone);
     const keys = await t.admin("GET", "/_security/api_key?username=leaver&realm_name=native");

@@ -43,7 +43,10 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     const racers = Array.from({ length: 6 }, () => new JwtSigningKey(a.core.models.settings, undefined, "race_probe_key"));
     const keys = await Promise.all(racers.map((k) => k.load()));
     assert.ok(keys.every((k) => k.equals(keys[0] as never)));
-    const settings = await db.connection.collection("security_settings").find({ _id: SIGNING_KEY_SETTING as never }).toArray();
+    const settings = await db.connection
+      .collection("security_settings")
+      .find({ _id: SIGNING_KEY_SETTING as never })
+      .toArray();
     assert.equal(settings.length, 1);
     assert.equal(Buffer.from(String(settings[0]?.value), "base64url").length, 64);
     assert.ok(a.core.tokens.signingKey.current?.equals(b.core.tokens.signingKey.current as never));
@@ -52,7 +55,10 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     assert.equal((await b.request("GET", "/_security/_authenticate", { auth: bearer(fromA.access_token) })).body.username, "alice");
     assert.equal((await a.request("GET", "/_security/_authenticate", { auth: bearer(fromB.access_token) })).body.username, "bob");
     // A refresh token is usable on any instance too.
-    const refreshed = await b.request("POST", "/_security/oauth2/token", { auth: as("client"), body: { grant_type: "refresh_token", refresh_token: fromA.refresh_token } });
+    const refreshed = await b.request("POST", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { grant_type: "refresh_token", refresh_token: fromA.refresh_token },
+    });
     assert.equal(refreshed.status, 200, JSON.stringify(refreshed.body));
   });
 
@@ -69,7 +75,8 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     try {
       assert.equal((await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status, 200);
       assert.equal(reads, 1);
-      for (let i = 0; i < 20; i++) assert.equal((await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status, 200);
+      for (let i = 0; i < 20; i++)
+        assert.equal((await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status, 200);
       assert.equal(reads, 1, "20 more requests, all from the cache");
 
       const credentials = { scheme: "bearer" as const, token: pair.access_token };
@@ -99,7 +106,11 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     const res = await a.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { token: pair.access_token } });
     assert.deepEqual(res.body, { invalidated_tokens: 1, previously_invalidated_tokens: 0, error_count: 0 });
     assertTokenExpired(await a.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
-    const took = await eventually(async () => (await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status === 401, 2000, 20);
+    const took = await eventually(
+      async () => (await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status === 401,
+      2000,
+      20,
+    );
     process.stdout.write(`# token invalidation reached instance B after ${took} ms\n`);
     assertTokenExpired(await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
 
@@ -108,7 +119,11 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     assert.equal((await a.request("GET", "/_security/_authenticate", { auth: bearer(bobs.access_token) })).status, 200);
     const byUser = await b.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { username: "bob" } });
     assert.ok(byUser.body.invalidated_tokens >= 1);
-    await eventually(async () => (await a.request("GET", "/_security/_authenticate", { auth: bearer(bobs.access_token) })).status === 401, 2000, 20);
+    await eventually(
+      async () => (await a.request("GET", "/_security/_authenticate", { auth: bearer(bobs.access_token) })).status === 401,
+      2000,
+      20,
+    );
   });
 
   it("fails closed: without the database an instance serves only tokens it confirmed recently (503 otherwise)", async () => {
@@ -120,7 +135,11 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
       const unknown = await getToken(a, "client", passwordGrant("bob"));
       assert.equal((await c.request("GET", "/_security/_authenticate", { auth: bearer(known.access_token) })).status, 200);
       await conn.close(true);
-      assert.equal((await c.request("GET", "/_security/_authenticate", { auth: bearer(known.access_token) })).status, 200, "confirmed < 30 s ago");
+      assert.equal(
+        (await c.request("GET", "/_security/_authenticate", { auth: bearer(known.access_token) })).status,
+        200,
+        "confirmed < 30 s ago",
+      );
       const res = await c.request("GET", "/_security/_authenticate", { auth: bearer(unknown.access_token) });
       assert.equal(res.status, 503, JSON.stringify(res.body));
       assert.equal(res.body.error.type, "status_exception");
@@ -137,14 +156,25 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
       const id = tokenId(pair.access_token);
       const doc = await d.core.tokens.store.get(id);
       assert.ok(doc && doc.expiration_time - doc.creation_time <= 1000);
-      await eventually(async () => (await d.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status === 401, 2500, 50);
+      await eventually(
+        async () => (await d.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status === 401,
+        2500,
+        50,
+      );
       const res = await d.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) });
       assertTokenExpired(res);
-      assert.deepEqual(res.body.error.header["WWW-Authenticate"].slice(1), ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"]);
+      assert.deepEqual(res.body.error.header["WWW-Authenticate"].slice(1), [
+        'Basic realm="security", charset="UTF-8"',
+        'Bearer realm="security"',
+        "ApiKey",
+      ]);
       // Other instances agree: expiry is in the signed token.
       assertTokenExpired(await a.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
       // The refresh token outlives it and yields a fresh one.
-      const refreshed = await d.request("POST", "/_security/oauth2/token", { auth: as("client"), body: { grant_type: "refresh_token", refresh_token: pair.refresh_token } });
+      const refreshed = await d.request("POST", "/_security/oauth2/token", {
+        auth: as("client"),
+        body: { grant_type: "refresh_token", refresh_token: pair.refresh_token },
+      });
       assert.equal(refreshed.status, 200);
       assert.equal((await d.request("GET", "/_security/_authenticate", { auth: bearer(refreshed.body.access_token) })).status, 200);
     } finally {
@@ -171,17 +201,35 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     // Derived-key rule: a key created with such a token must have explicitly empty descriptors.
     const derived = await a.request("POST", "/_security/api_key", { auth: bearer(pair.access_token), body: { name: "derived" } });
     assert.equal(derived.status, 400);
-    assert.equal(derived.body.error.reason, "creating derived api keys requires an explicit role descriptor that is empty (has no privileges)");
-    assert.equal((await a.request("POST", "/_security/api_key", { auth: bearer(pair.access_token), body: { name: "derived", role_descriptors: { noop: {} } } })).status, 200);
+    assert.equal(
+      derived.body.error.reason,
+      "creating derived api keys requires an explicit role descriptor that is empty (has no privileges)",
+    );
+    assert.equal(
+      (
+        await a.request("POST", "/_security/api_key", {
+          auth: bearer(pair.access_token),
+          body: { name: "derived", role_descriptors: { noop: {} } },
+        })
+      ).status,
+      200,
+    );
 
     // The key's permissions (keymaker's roles through the key): monitor yes, manage_security no.
-    const has = await a.request("POST", "/_security/user/_has_privileges", { auth: bearer(pair.access_token), body: { cluster: ["monitor", "manage_security"] } });
+    const has = await a.request("POST", "/_security/user/_has_privileges", {
+      auth: bearer(pair.access_token),
+      body: { cluster: ["monitor", "manage_security"] },
+    });
     assert.deepEqual(has.body.cluster, { monitor: true, manage_security: false });
 
     const inv = await b.request("DELETE", "/_security/api_key", { auth: as("keymaker"), body: { ids: [key.body.id], owner: true } });
     assert.deepEqual(inv.body.invalidated_api_keys, [key.body.id]);
     assertTokenExpired(await b.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
-    await eventually(async () => (await a.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status === 401, 2000, 20);
+    await eventually(
+      async () => (await a.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status === 401,
+      2000,
+      20,
+    );
   });
 
   it("grant API key with grant_type access_token: the key belongs to the token's user", async () => {

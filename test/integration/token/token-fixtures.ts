@@ -30,7 +30,11 @@ export async function createTokenFixtures(t: TestApp): Promise<void> {
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
   for (const [user, userRoles] of Object.entries(TOKEN_USERS)) {
-    const res = await t.admin("PUT", `/_security/user/${user}`, { password: `${user}-pass`, roles: [...userRoles], full_name: `${user} full` });
+    const res = await t.admin("PUT", `/_security/user/${user}`, {
+      password: `${user}-pass`,
+      roles: [...userRoles],
+      full_name: `${user} full`,
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
 }

@@ -122,10 +122,15 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
 
     // Move the refresh 31 s into the past (its time is the new token's creation): the window is over.
     const secondId = JSON.parse(Buffer.from(second.access_token.split(".")[1] as string, "base64url").toString()).jti as string;
-    await tokens().updateOne({ _id: secondId }, { $set: { creation_time: Date.now() - 31_000 } }).exec();
+    await tokens()
+      .updateOne({ _id: secondId }, { $set: { creation_time: Date.now() - 31_000 } })
+      .exec();
     const late = await refresh(as("client"), first.refresh_token as string);
     assert.equal(late.status, 400);
-    assert.deepEqual(late.body, { error: "invalid_grant", error_description: "token has already been refreshed more than 30 seconds in the past" });
+    assert.deepEqual(late.body, {
+      error: "invalid_grant",
+      error_description: "token has already been refreshed more than 30 seconds in the past",
+    });
 
     // The new refresh token works once more, and the chain continues.
     const third = await refresh(as("client"), second.refresh_token as string);
@@ -144,8 +149,14 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
   });
 
   it("refuses refresh tokens that are unknown, another client's, invalidated or expired", async () => {
-    assert.deepEqual((await refresh(as("client"), randomBytes(32).toString("base64url"))).body, { error: "invalid_grant", error_description: "could not refresh the requested token" });
-    assert.deepEqual((await refresh(as("client"), "not a refresh token")).body, { error: "invalid_grant", error_description: "could not refresh the requested token" });
+    assert.deepEqual((await refresh(as("client"), randomBytes(32).toString("base64url"))).body, {
+      error: "invalid_grant",
+      error_description: "could not refresh the requested token",
+    });
+    assert.deepEqual((await refresh(as("client"), "not a refresh token")).body, {
+      error: "invalid_grant",
+      error_description: "could not refresh the requested token",
+    });
 
     const pair = await getToken(t, "client", passwordGrant("alice"));
     const stolen = await refresh(as("other_client"), pair.refresh_token as string);
@@ -153,16 +164,27 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     assert.deepEqual(stolen.body, { error: "invalid_grant", error_description: "tokens must be refreshed by the creating client" });
 
     const id = JSON.parse(Buffer.from(pair.access_token.split(".")[1] as string, "base64url").toString()).jti as string;
-    await tokens().updateOne({ _id: id }, { $set: { refresh_expiration_time: Date.now() - 1 } }).exec();
-    assert.deepEqual((await refresh(as("client"), pair.refresh_token as string)).body, { error: "invalid_grant", error_description: "token document has expired" });
+    await tokens()
+      .updateOne({ _id: id }, { $set: { refresh_expiration_time: Date.now() - 1 } })
+      .exec();
+    assert.deepEqual((await refresh(as("client"), pair.refresh_token as string)).body, {
+      error: "invalid_grant",
+      error_description: "token document has expired",
+    });
 
     const other = await getToken(t, "client", passwordGrant("alice"));
     const inv = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { refresh_token: other.refresh_token } });
     assert.deepEqual(inv.body, { invalidated_tokens: 1, previously_invalidated_tokens: 0, error_count: 0 });
-    assert.deepEqual((await refresh(as("client"), other.refresh_token as string)).body, { error: "invalid_grant", error_description: "token has been invalidated" });
+    assert.deepEqual((await refresh(as("client"), other.refresh_token as string)).body, {
+      error: "invalid_grant",
+      error_description: "token has been invalidated",
+    });
     // Invalidating the refresh token leaves the access token alone, as in Elasticsearch.
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: bearer(other.access_token) })).status, 200);
-    const again = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { refresh_token: other.refresh_token } });
+    const again = await t.request("DELETE", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { refresh_token: other.refresh_token },
+    });
     assert.deepEqual(again.body, { invalidated_tokens: 0, previously_invalidated_tokens: 1, error_count: 0 });
   });
 
@@ -182,16 +204,25 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     const operator = await post({ grant_type: "password", username: { $ne: null }, password: "x" });
     assert.equal(operator.status, 400);
     assert.equal(operator.body.error.type, "x_content_parse_exception");
-    const param = await t.request("POST", "/_security/oauth2/token?refresh=true", { auth: as("client"), body: { grant_type: "client_credentials" } });
+    const param = await t.request("POST", "/_security/oauth2/token?refresh=true", {
+      auth: as("client"),
+      body: { grant_type: "client_credentials" },
+    });
     assert.equal(param.status, 400);
   });
 
   it("refuses wrong password-grant credentials with 401 (never echoing the password)", async () => {
-    const res = await t.request("POST", "/_security/oauth2/token", { auth: as("client"), body: { grant_type: "password", username: "alice", password: "wrong-secret-xyz" } });
+    const res = await t.request("POST", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { grant_type: "password", username: "alice", password: "wrong-secret-xyz" },
+    });
     assert.equal(res.status, 401);
     assert.equal(res.body.error.reason, "unable to authenticate user [alice] for action [cluster:admin/xpack/security/token/create]");
     assert.ok(!JSON.stringify(res.body).includes("wrong-secret-xyz"));
-    const ghost = await t.request("POST", "/_security/oauth2/token", { auth: as("client"), body: { grant_type: "password", username: "ghost", password: "whatever" } });
+    const ghost = await t.request("POST", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { grant_type: "password", username: "ghost", password: "whatever" },
+    });
     assert.equal(ghost.status, 401);
   });
 
@@ -205,11 +236,21 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     const pair = await getToken(t, "client", passwordGrant("plain"));
     const refreshDenied = await refresh(as("plain"), pair.refresh_token as string);
     assert.equal(refreshDenied.status, 403);
-    assert.match(refreshDenied.body.error.reason, /^action \[cluster:admin\/xpack\/security\/token\/refresh\] is unauthorized for user \[plain\]/);
-    const invalidateDenied = await t.request("DELETE", "/_security/oauth2/token", { auth: as("plain"), body: { token: pair.access_token } });
+    assert.match(
+      refreshDenied.body.error.reason,
+      /^action \[cluster:admin\/xpack\/security\/token\/refresh\] is unauthorized for user \[plain\]/,
+    );
+    const invalidateDenied = await t.request("DELETE", "/_security/oauth2/token", {
+      auth: as("plain"),
+      body: { token: pair.access_token },
+    });
     assert.equal(invalidateDenied.status, 403);
     // The token minted for plain carries plain's roles only: it cannot mint tokens either.
-    assert.equal((await t.request("POST", "/_security/oauth2/token", { auth: bearer(pair.access_token), body: { grant_type: "client_credentials" } })).status, 403);
+    assert.equal(
+      (await t.request("POST", "/_security/oauth2/token", { auth: bearer(pair.access_token), body: { grant_type: "client_credentials" } }))
+        .status,
+      403,
+    );
     // The superuser may.
     assert.equal((await t.admin("POST", "/_security/oauth2/token", { grant_type: "client_credentials" })).status, 200);
   });
@@ -237,7 +278,11 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     for (const [name, value] of Object.entries(cases)) {
       const res = await t.request("GET", "/_security/_authenticate", { auth: bearer(value) });
       assertInvalidToken(res);
-      assert.deepEqual(res.body.error.header["WWW-Authenticate"], ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"], name);
+      assert.deepEqual(
+        res.body.error.header["WWW-Authenticate"],
+        ['Basic realm="security", charset="UTF-8"', 'Bearer realm="security"', "ApiKey"],
+        name,
+      );
     }
     // The genuine token still works.
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) })).status, 200);
@@ -252,7 +297,11 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     assertTokenExpired(await t.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
     const again = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { token: pair.access_token } });
     assert.deepEqual(again.body, { invalidated_tokens: 0, previously_invalidated_tokens: 1, error_count: 0 });
-    for (const body of [{ token: "nope" }, { refresh_token: randomBytes(32).toString("base64url") }, { token: `${pair.access_token.slice(0, -4)}AAAA` }]) {
+    for (const body of [
+      { token: "nope" },
+      { refresh_token: randomBytes(32).toString("base64url") },
+      { token: `${pair.access_token.slice(0, -4)}AAAA` },
+    ]) {
       const missing = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body });
       assert.equal(missing.status, 404, JSON.stringify(body));
       assert.deepEqual(missing.body, { invalidated_tokens: 0, previously_invalidated_tokens: 0, error_count: 0 });
@@ -266,17 +315,27 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     const more = await getToken(t, "client", passwordGrant("bob"));
     const byUser = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { username: "bob" } });
     assert.deepEqual(byUser.body, { invalidated_tokens: 1, previously_invalidated_tokens: 0, error_count: 0 });
-    for (const pair of [...bobs, more]) assertTokenExpired(await t.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
-    assert.deepEqual((await refresh(as("client"), more.refresh_token as string)).body, { error: "invalid_grant", error_description: "token has been invalidated" });
+    for (const pair of [...bobs, more])
+      assertTokenExpired(await t.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
+    assert.deepEqual((await refresh(as("client"), more.refresh_token as string)).body, {
+      error: "invalid_grant",
+      error_description: "token has been invalidated",
+    });
     assert.equal((await t.request("GET", "/_security/_authenticate", { auth: bearer(alices[0]?.access_token as string) })).status, 200);
 
     const none = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { username: "nobody" } });
     assert.equal(none.status, 200);
     assert.deepEqual(none.body, { invalidated_tokens: 0, previously_invalidated_tokens: 0, error_count: 0 });
 
-    const wrongRealm = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { realm_name: "ldap", username: "alice" } });
+    const wrongRealm = await t.request("DELETE", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { realm_name: "ldap", username: "alice" },
+    });
     assert.equal(wrongRealm.body.invalidated_tokens, 0);
-    const both = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { realm_name: "native", username: "alice" } });
+    const both = await t.request("DELETE", "/_security/oauth2/token", {
+      auth: as("client"),
+      body: { realm_name: "native", username: "alice" },
+    });
     assert.ok(both.body.invalidated_tokens >= 1, JSON.stringify(both.body));
     assertTokenExpired(await t.request("GET", "/_security/_authenticate", { auth: bearer(alices[0]?.access_token as string) }));
 
@@ -291,7 +350,10 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     const empty = await del({});
     assert.equal(empty.status, 400);
     assert.equal(empty.body.error.type, "action_request_validation_exception");
-    assert.equal(empty.body.error.reason, "Validation Failed: 1: token string must be provided when not specifying a realm name or a username;");
+    assert.equal(
+      empty.body.error.reason,
+      "Validation Failed: 1: token string must be provided when not specifying a realm name or a username;",
+    );
     const both = await del({ token: "a", refresh_token: "b" });
     assert.equal(both.status, 400);
     assert.equal(both.body.error.caused_by.reason, "only one of [token, refresh_token] may be sent per request");

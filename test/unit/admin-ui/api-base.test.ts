@@ -10,6 +10,7 @@ describe("admin UI: the API prefix handed over by the server", () => {
   });
 
   it("drops anything that could point the credentials at another host", () => {
-    for (const value of ["//evil.example", "https://evil.example", "evil.example", "/\\evil.example", "\\\\evil"]) assert.equal(sanitizeApiBase(value), "", value);
+    for (const value of ["//evil.example", "https://evil.example", "evil.example", "/\\evil.example", "\\\\evil"])
+      assert.equal(sanitizeApiBase(value), "", value);
   });
 });

@@ -4,9 +4,15 @@ import { buildKeyQuery, wildcardPattern } from "../../../lib/admin-ui/build-key-
 import type { Viewer } from "../../../lib/admin-ui/key-ownership.js";
 import { defaultListQuery, type ListQuery } from "../../../lib/admin-ui/list-query.js";
 
-const superuser: Viewer = { me: { username: "elastic", authentication_realm: { name: "reserved" } }, can: { manageAll: true, readAll: true } };
+const superuser: Viewer = {
+  me: { username: "elastic", authentication_realm: { name: "reserved" } },
+  can: { manageAll: true, readAll: true },
+};
 const reader: Viewer = { me: { username: "rita", authentication_realm: { name: "native" } }, can: { manageAll: false, readAll: true } };
-const ownKeysOnly: Viewer = { me: { username: "ann", authentication_realm: { name: "native" } }, can: { manageAll: false, readAll: false } };
+const ownKeysOnly: Viewer = {
+  me: { username: "ann", authentication_realm: { name: "native" } },
+  can: { manageAll: false, readAll: false },
+};
 
 function query(overrides: Partial<ListQuery>): ListQuery {
   return { ...defaultListQuery(), ...overrides };
@@ -43,7 +49,10 @@ describe("admin UI: the _query/api_key body", () => {
     assert.deepEqual(buildKeyQuery(query({ scope: "own" }), reader, null).query, {
       bool: { filter: [{ term: { username: "rita" } }, { term: { realm_name: "native" } }] },
     });
-    const runAs: Viewer = { me: { username: "rita", authentication_realm: { name: "reserved" }, lookup_realm: { name: "native" } }, can: reader.can };
+    const runAs: Viewer = {
+      me: { username: "rita", authentication_realm: { name: "reserved" }, lookup_realm: { name: "native" } },
+      can: reader.can,
+    };
     assert.deepEqual(buildKeyQuery(query({ scope: "own" }), runAs, null).query?.bool.filter?.[1], { term: { realm_name: "native" } });
     const withKey: Viewer = { me: { ...reader.me, api_key: { id: "k1" } }, can: reader.can };
     assert.deepEqual(buildKeyQuery(query({ scope: "own" }), withKey, null).query, { bool: { filter: [{ term: { username: "rita" } }] } });

@@ -18,7 +18,17 @@ describe("admin UI: credentials", () => {
   it("restores only a well-formed header from storage", () => {
     assert.deepEqual(parseSavedCredentials(JSON.stringify({ header: "Basic ZWxhc3RpYzpwdw==" })), { header: "Basic ZWxhc3RpYzpwdw==" });
     assert.deepEqual(parseSavedCredentials(JSON.stringify({ header: "ApiKey azE6cw==", extra: 1 })), { header: "ApiKey azE6cw==" });
-    for (const raw of [null, "", "{", "null", "[]", '{"header": 5}', '{"header": "Bearer abc"}', '{"header": "Basic a b"}', '{"header": "Basic abc\\r\\nX-Evil: 1"}']) {
+    for (const raw of [
+      null,
+      "",
+      "{",
+      "null",
+      "[]",
+      '{"header": 5}',
+      '{"header": "Bearer abc"}',
+      '{"header": "Basic a b"}',
+      '{"header": "Basic abc\\r\\nX-Evil: 1"}',
+    ]) {
       assert.equal(parseSavedCredentials(raw), null, String(raw));
     }
   });

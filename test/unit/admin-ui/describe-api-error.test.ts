@@ -29,7 +29,10 @@ describe("admin UI: error messages from the API", () => {
   });
 
   it("tells when to retry after too many failed attempts", () => {
-    assert.equal(describeApiError(429, { error: { reason: "ignored" } }, "30"), "Too many failed attempts from this address. Try again in 30 seconds.");
+    assert.equal(
+      describeApiError(429, { error: { reason: "ignored" } }, "30"),
+      "Too many failed attempts from this address. Try again in 30 seconds.",
+    );
     assert.equal(describeApiError(429, null, null), "Too many failed attempts from this address. Try again later.");
   });
 });

@@ -19,9 +19,17 @@ describe("admin UI: invalidating keys", () => {
   });
 
   it("reports what was invalidated, what already was, and what failed", () => {
-    assert.deepEqual(invalidationOutcome({ invalidated_api_keys: ["k1"], previously_invalidated_api_keys: [], error_count: 0 }), { notice: "Invalidated 1 key.", failure: null });
+    assert.deepEqual(invalidationOutcome({ invalidated_api_keys: ["k1"], previously_invalidated_api_keys: [], error_count: 0 }), {
+      notice: "Invalidated 1 key.",
+      failure: null,
+    });
     assert.deepEqual(
-      invalidationOutcome({ invalidated_api_keys: ["k1", "k2"], previously_invalidated_api_keys: ["k3"], error_count: 2, error_details: [{ reason: "a" }, { reason: "b" }] }),
+      invalidationOutcome({
+        invalidated_api_keys: ["k1", "k2"],
+        previously_invalidated_api_keys: ["k3"],
+        error_count: 2,
+        error_details: [{ reason: "a" }, { reason: "b" }],
+      }),
       { notice: "Invalidated 2 keys. 1 had been invalidated already.", failure: "2 could not be invalidated: a; b" },
     );
     assert.deepEqual(invalidationOutcome(null), { notice: "Invalidated 0 keys.", failure: null });

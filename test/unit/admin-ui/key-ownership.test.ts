@@ -37,7 +37,10 @@ describe("admin UI: whose key it is and who may invalidate it", () => {
   });
 
   it("lets only manage_api_key invalidate others' keys, and nobody an invalidated key", () => {
-    const manager: Viewer = { me: { username: "elastic", authentication_realm: { name: "reserved" } }, can: { manageAll: true, readAll: true } };
+    const manager: Viewer = {
+      me: { username: "elastic", authentication_realm: { name: "reserved" } },
+      can: { manageAll: true, readAll: true },
+    };
     const owner: Viewer = { me: ann, can: { manageAll: false, readAll: true } };
     assert.equal(canInvalidate(key({}), manager), true);
     assert.equal(canInvalidate(key({ username: "bob" }), owner), false);

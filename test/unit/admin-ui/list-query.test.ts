@@ -6,13 +6,25 @@ const form = { scope: "all", name: "", owner: "", status: "", sort: "creation:de
 
 describe("admin UI: list filters and sort", () => {
   it("reads the filter form, trimming the text fields", () => {
-    assert.deepEqual(listQueryFromForm({ scope: "own", name: "  batch ", owner: " ann", status: "expired", sort: "expiration:asc", size: "50" }), {
-      scope: "own", name: "batch", owner: "ann", status: "expired", sortField: "expiration", sortOrder: "asc", size: 50,
-    });
+    assert.deepEqual(
+      listQueryFromForm({ scope: "own", name: "  batch ", owner: " ann", status: "expired", sort: "expiration:asc", size: "50" }),
+      {
+        scope: "own",
+        name: "batch",
+        owner: "ann",
+        status: "expired",
+        sortField: "expiration",
+        sortOrder: "asc",
+        size: 50,
+      },
+    );
   });
 
   it("falls back to the defaults for values the form never offers", () => {
-    assert.deepEqual(listQueryFromForm({ scope: "everyone", name: "", owner: "", status: "deleted", sort: "id:sideways", size: "1000" }), defaultListQuery());
+    assert.deepEqual(
+      listQueryFromForm({ scope: "everyone", name: "", owner: "", status: "deleted", sort: "id:sideways", size: "1000" }),
+      defaultListQuery(),
+    );
     assert.equal(listQueryFromForm({ ...form, size: "0" }).size, 10);
     assert.equal(listQueryFromForm({ ...form, size: "abc" }).size, 10);
     assert.equal(listQueryFromForm({ ...form, size: "100" }).size, 100);

@@ -3,7 +3,14 @@ import { describe, it } from "node:test";
 import type { AuditEvent } from "../../../lib/model/audit-event.js";
 import { AuditTrail } from "../../../lib/audit/audit-trail.js";
 
-const event: AuditEvent = { type: "access_denied", timestamp: "2024-01-01T00:00:00.000Z", action: "a", username: "u", roles: [], reason: "r" };
+const event: AuditEvent = {
+  type: "access_denied",
+  timestamp: "2024-01-01T00:00:00.000Z",
+  action: "a",
+  username: "u",
+  roles: [],
+  reason: "r",
+};
 
 describe("AuditTrail", () => {
   it("without a sink is disabled and never builds an event", () => {

@@ -33,7 +33,12 @@ describe("authenticateFromCache: ApiKey", () => {
   function setup(stored: ApiKeyDoc) {
     let now = T0;
     const cache = new ApiKeyCache({ ttlMs: 86_400_000, maxKeys: 10, docTtlMs: 300_000 });
-    const authenticator = new ApiKeyAuthenticator({ get: async () => stored }, { verify: async (s, h) => verifySsha256(s, h) }, cache, () => now);
+    const authenticator = new ApiKeyAuthenticator(
+      { get: async () => stored },
+      { verify: async (s, h) => verifySsha256(s, h) },
+      cache,
+      () => now,
+    );
     const credentials = (secret = SECRET) => ({ scheme: "apikey" as const, id: stored._id, secret });
     return { cache, authenticator, credentials, advance: (ms: number) => (now += ms) };
   }
@@ -63,7 +68,14 @@ describe("authenticateFromCache: ApiKey", () => {
 });
 
 describe("ApiKeyCache LRU order under repeated hits", () => {
-  const snap = (id: string) => ({ id, type: "rest" as const, invalidated: false, expirationTime: null, hash: "h", authentication: {} as Authentication });
+  const snap = (id: string) => ({
+    id,
+    type: "rest" as const,
+    invalidated: false,
+    expirationTime: null,
+    hash: "h",
+    authentication: {} as Authentication,
+  });
 
   it("keeps exact least-recently-used eviction when the same key is hit again and again", () => {
     const cache = new ApiKeyCache({ ttlMs: 10_000, maxKeys: 2, docTtlMs: 10_000 });
@@ -126,8 +138,16 @@ describe("authenticateFromCache: Bearer", () => {
     type: "realm",
   });
   const stored = {
-    _id: ID, doc_type: "token", creation_time: T0, expiration_time: T0 + 1_200_000, invalidated: false, invalidation_time: null,
-    username: "alice", realm: "native", api_key_id: null, authentication: encodeTokenSubject(subject),
+    _id: ID,
+    doc_type: "token",
+    creation_time: T0,
+    expiration_time: T0 + 1_200_000,
+    invalidated: false,
+    invalidation_time: null,
+    username: "alice",
+    realm: "native",
+    api_key_id: null,
+    authentication: encodeTokenSubject(subject),
   } as unknown as TokenDoc;
 
   function setup(key = KEY) {

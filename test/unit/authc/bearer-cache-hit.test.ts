@@ -42,7 +42,8 @@ function setup() {
   // The chain as a request reaches it: with the header parsed once by the middleware.
   const chain = {
     authenticateFromCache: (header: string) => raw.authenticateFromCache(new ParsedAuthorization(header)),
-    authenticate: (header: string, info: AuthRequestInfo, anonymous: boolean) => raw.authenticate(new ParsedAuthorization(header), info, anonymous),
+    authenticate: (header: string, info: AuthRequestInfo, anonymous: boolean) =>
+      raw.authenticate(new ParsedAuthorization(header), info, anonymous),
   };
   const mint = (id: string) => {
     docs.set(id, { _id: id, invalidated: false, api_key_id: null, authentication: encodeTokenSubject(subject) } as unknown as TokenDoc);
@@ -69,7 +70,14 @@ describe("Bearer cache hit through the chain", () => {
       assert.equal(t.chain.authenticateFromCache(header)?.user.username, "alice", JSON.stringify(header.slice(0, 12)));
     }
     // Not the verified token: a miss (the full path then refuses these as it always did).
-    for (const header of [`Bearer ${token}x`, `Bearer ${token.slice(0, 20)} ${token.slice(20)}`, `Bearer ${token}\u0000`, "Bearer ", `Bearerx${token}`, `Basic ${token}`]) {
+    for (const header of [
+      `Bearer ${token}x`,
+      `Bearer ${token.slice(0, 20)} ${token.slice(20)}`,
+      `Bearer ${token}\u0000`,
+      "Bearer ",
+      `Bearerx${token}`,
+      `Basic ${token}`,
+    ]) {
       assert.equal(t.chain.authenticateFromCache(header), undefined, JSON.stringify(header.slice(0, 12)));
     }
     await assert.rejects(t.chain.authenticate(`Bearer ${token.slice(0, 20)} ${token.slice(20)}`, INFO, false), { status: 401 });

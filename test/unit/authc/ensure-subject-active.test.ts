@@ -13,7 +13,12 @@ const user = (username: string, enabled = true): User => ({ username, roles: ["r
 function directory(native: Record<string, User>, session?: Realm) {
   const lookups: string[] = [];
   const realms: Realm[] = [
-    { name: "native", type: "native", authenticate: async () => null, lookup: async (name) => (lookups.push(`native/${name}`), native[name] ?? null) },
+    {
+      name: "native",
+      type: "native",
+      authenticate: async () => null,
+      lookup: async (name) => (lookups.push(`native/${name}`), native[name] ?? null),
+    },
     ...(session ? [session] : []),
   ];
   return { lookups, findRealm: (name: string) => realms.find((r) => r.name === name) };
@@ -35,7 +40,10 @@ describe("ensureSubjectActive: the users behind an authentication, as their real
     const live = directory({ ann: user("ann") });
     await ensureSubjectActive(token, live);
     assert.deepEqual(live.lookups, ["native/ann"]);
-    await refused(ensureSubjectActive(token, directory({ ann: user("ann", false) })), /^user \[ann\] of realm \[native\] is disabled: no credentials can be created on its behalf$/);
+    await refused(
+      ensureSubjectActive(token, directory({ ann: user("ann", false) })),
+      /^user \[ann\] of realm \[native\] is disabled: no credentials can be created on its behalf$/,
+    );
     await refused(ensureSubjectActive(token, directory({})), /^user \[ann\] no longer exists in realm \[native\]/);
   });
 
@@ -53,11 +61,17 @@ describe("ensureSubjectActive: the users behind an authentication, as their real
   });
 
   it("with run-as, checks the user who authenticated as well as the target", async () => {
-    const runAs = new Authentication({ user: user("imp"), authenticationRealm: NATIVE, type: "token", token: { id: "t" } }).runAs(user("target"), NATIVE);
+    const runAs = new Authentication({ user: user("imp"), authenticationRealm: NATIVE, type: "token", token: { id: "t" } }).runAs(
+      user("target"),
+      NATIVE,
+    );
     const live = directory({ imp: user("imp"), target: user("target") });
     await ensureSubjectActive(runAs, live);
     assert.deepEqual(live.lookups, ["native/target", "native/imp"]);
-    await refused(ensureSubjectActive(runAs, directory({ imp: user("imp", false), target: user("target") })), /user \[imp\] of realm \[native\] is disabled/);
+    await refused(
+      ensureSubjectActive(runAs, directory({ imp: user("imp", false), target: user("target") })),
+      /user \[imp\] of realm \[native\] is disabled/,
+    );
   });
 
   it("refuses a realm that is gone or changed type; passes users of realms without lookup", async () => {
@@ -67,7 +81,11 @@ describe("ensureSubjectActive: the users behind an authentication, as their real
     await refused(ensureSubjectActive(sessionUser, directory({}, retyped)), /^realm \[session\] of user \[ann\] no longer exists/);
     const noLookup: Realm = { name: "session", type: "session", authenticate: async () => null };
     await ensureSubjectActive(sessionUser, directory({}, noLookup));
-    const anonymous = new Authentication({ user: user("anon"), authenticationRealm: { name: "__anonymous", type: "anonymous" }, type: "anonymous" });
+    const anonymous = new Authentication({
+      user: user("anon"),
+      authenticationRealm: { name: "__anonymous", type: "anonymous" },
+      type: "anonymous",
+    });
     await ensureSubjectActive(anonymous, directory({}));
   });
 });

@@ -42,7 +42,10 @@ describe("application naming rules", () => {
     assert.equal(applicationNameError("my*"), "Application names may not contain '*' (found 'my*')");
     assert.equal(applicationNameError("my*", { allowWildcard: true }), undefined);
     assert.equal(applicationNameError("*", { allowWildcard: true }), undefined);
-    assert.equal(applicationNameError("m*p", { allowWildcard: true }), "Application name patterns only support trailing wildcards (found 'm*p')");
+    assert.equal(
+      applicationNameError("m*p", { allowWildcard: true }),
+      "Application name patterns only support trailing wildcards (found 'm*p')",
+    );
     assert.equal(applicationNameError("ab"), "An application name prefix must be at least 3 characters long (found 'ab')");
     assert.equal(applicationNameError("Myapp"), "An application name prefix must match the pattern ^[a-z][A-Za-z0-9]*$ (found 'Myapp')");
     assert.equal(applicationNameError("my app"), "Application names may not contain whitespace (found 'my app')");
@@ -54,9 +57,15 @@ describe("application naming rules", () => {
 
   it("validates privilege names and actions", () => {
     assert.equal(applicationPrivilegeNameError("read"), undefined);
-    assert.equal(applicationPrivilegeNameError("Read"), "Application privilege names must match the pattern ^[a-z][a-zA-Z0-9_.-]*$ (found 'Read')");
+    assert.equal(
+      applicationPrivilegeNameError("Read"),
+      "Application privilege names must match the pattern ^[a-z][a-zA-Z0-9_.-]*$ (found 'Read')",
+    );
     assert.equal(applicationPrivilegeOrActionError("data:read/*"), undefined);
-    assert.equal(applicationPrivilegeOrActionError("a b"), "Application privilege names and actions must match the pattern ^\\p{Graph}*$ (found 'a b')");
+    assert.equal(
+      applicationPrivilegeOrActionError("a b"),
+      "Application privilege names and actions must match the pattern ^\\p{Graph}*$ (found 'a b')",
+    );
     assert.deepEqual(applicationActionErrors("data:read/*"), []);
     assert.deepEqual(applicationActionErrors("read"), ["action [read] must contain one of [/*:]"]);
   });
@@ -65,8 +74,15 @@ describe("application naming rules", () => {
     assert.doesNotThrow(() => validateApplicationName("myapp"));
     assert.doesNotThrow(() => validateApplicationPrivilegeName("read"));
     assert.doesNotThrow(() => validateApplicationAction("data:read/*"));
-    for (const fn of [() => validateApplicationName("ab"), () => validateApplicationPrivilegeName("_x"), () => validateApplicationAction("read")]) {
-      assert.throws(fn, (error: unknown) => error instanceof SecurityError && error.status === 400 && error.type === "illegal_argument_exception");
+    for (const fn of [
+      () => validateApplicationName("ab"),
+      () => validateApplicationPrivilegeName("_x"),
+      () => validateApplicationAction("read"),
+    ]) {
+      assert.throws(
+        fn,
+        (error: unknown) => error instanceof SecurityError && error.status === 400 && error.type === "illegal_argument_exception",
+      );
     }
   });
 });

@@ -44,13 +44,23 @@ describe("Authorizer caches under racing changes", () => {
   });
 
   it("an API key's permission built from an older snapshot of the key is not served for a newer one", async () => {
-    const authorizer = new Authorizer({ get: async () => new Map() } as unknown as RoleStore, noPrivileges, { staticRoles: new Map(), cacheTtlMs: 60_000 });
+    const authorizer = new Authorizer({ get: async () => new Map() } as unknown as RoleStore, noPrivileges, {
+      staticRoles: new Map(),
+      cacheTtlMs: 60_000,
+    });
     const key = (descriptor: RoleDescriptor) =>
       new Authentication({
         user: { username: "ann", roles: [], full_name: null, email: null, metadata: {}, enabled: true },
         authenticationRealm: API_KEY_REALM,
         type: "api_key",
-        apiKey: { id: "k1", name: "k", metadata: {}, roleDescriptors: {}, limitedBy: { r: descriptor }, creatorRealm: { name: "native", type: "native" } },
+        apiKey: {
+          id: "k1",
+          name: "k",
+          metadata: {},
+          roleDescriptors: {},
+          limitedBy: { r: descriptor },
+          creatorRealm: { name: "native", type: "native" },
+        },
       });
     const before = key(read);
     const after = key(none);

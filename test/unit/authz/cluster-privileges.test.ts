@@ -61,7 +61,10 @@ describe("cluster privileges", () => {
 
   it("builds Elasticsearch's unknown-privilege message", () => {
     const message = unknownClusterPrivilegeMessage("Foo");
-    assert.match(message, /^unknown cluster privilege \[foo\]\. a privilege must be either one of the predefined cluster privilege names \[/);
+    assert.match(
+      message,
+      /^unknown cluster privilege \[foo\]\. a privilege must be either one of the predefined cluster privilege names \[/,
+    );
     assert.match(message, /,manage_security,monitor,manage,all\] or a pattern over one of the available cluster actions$/);
   });
 });

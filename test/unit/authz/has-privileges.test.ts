@@ -70,7 +70,13 @@ describe("evaluateHasPrivileges", () => {
   it("answers cluster privileges and has_all_requested", () => {
     const p = Permission.fromDescriptors(Object.values(parseRoleDescriptorMap({ r: { cluster: ["manage_security"] } })));
     const yes = evaluateHasPrivileges("u", p, parseHasPrivilegesRequest({ cluster: ["manage_api_key", "read_security"] }));
-    assert.deepEqual(yes, { username: "u", has_all_requested: true, cluster: { manage_api_key: true, read_security: true }, index: {}, application: {} });
+    assert.deepEqual(yes, {
+      username: "u",
+      has_all_requested: true,
+      cluster: { manage_api_key: true, read_security: true },
+      index: {},
+      application: {},
+    });
     const no = evaluateHasPrivileges("u", p, parseHasPrivilegesRequest({ cluster: ["all"] }));
     assert.equal(no.has_all_requested, false);
     assert.deepEqual(no.cluster, { all: false });
@@ -95,12 +101,32 @@ describe("parseHasPrivilegesRequest", () => {
   });
 
   it("rejects bad bodies with Elasticsearch's errors", () => {
-    rejects(() => parseHasPrivilegesRequest({}, "u"), "parse_exception", "failed to parse privileges check [u]. All privilege fields [cluster,index,applications] are missing");
-    rejects(() => parseHasPrivilegesRequest({ foo: [] }, "u"), "parse_exception", "failed to parse privileges check [u]. unexpected field [foo]");
-    rejects(() => parseHasPrivilegesRequest({ cluster: [] }), "action_request_validation_exception", "Validation Failed: 1: must specify at least one privilege;");
-    rejects(() => parseHasPrivilegesRequest({ cluster: "all" }, "u"), "parse_exception", "failed to parse privileges check [u]. could not parse [cluster] field. expected a string array but found [VALUE_STRING] value instead");
+    rejects(
+      () => parseHasPrivilegesRequest({}, "u"),
+      "parse_exception",
+      "failed to parse privileges check [u]. All privilege fields [cluster,index,applications] are missing",
+    );
+    rejects(
+      () => parseHasPrivilegesRequest({ foo: [] }, "u"),
+      "parse_exception",
+      "failed to parse privileges check [u]. unexpected field [foo]",
+    );
+    rejects(
+      () => parseHasPrivilegesRequest({ cluster: [] }),
+      "action_request_validation_exception",
+      "Validation Failed: 1: must specify at least one privilege;",
+    );
+    rejects(
+      () => parseHasPrivilegesRequest({ cluster: "all" }, "u"),
+      "parse_exception",
+      "failed to parse privileges check [u]. could not parse [cluster] field. expected a string array but found [VALUE_STRING] value instead",
+    );
     rejects(() => parseHasPrivilegesRequest({ cluster: ["bogus"] }), "illegal_argument_exception", /^unknown cluster privilege \[bogus\]/);
-    rejects(() => parseHasPrivilegesRequest({ index: [{ names: ["a"], privileges: ["bogus"] }] }), "illegal_argument_exception", /^unknown index privilege \[bogus\]/);
+    rejects(
+      () => parseHasPrivilegesRequest({ index: [{ names: ["a"], privileges: ["bogus"] }] }),
+      "illegal_argument_exception",
+      /^unknown index privilege \[bogus\]/,
+    );
     rejects(
       () => parseHasPrivilegesRequest({ index: [{ names: ["a"], privileges: ["read"], field_security: { grant: ["*"] } }] }),
       "parse_exception",

@@ -19,7 +19,29 @@ describe("index privileges", () => {
   });
 
   it("knows Elasticsearch's names, alphabetically for messages", () => {
-    for (const name of ["all", "none", "read", "write", "index", "create", "create_doc", "delete", "create_index", "delete_index", "manage", "monitor", "view_index_metadata", "maintenance", "auto_configure", "read_cross_cluster", "manage_follow_index", "manage_leader_index", "manage_ilm", "manage_data_stream_lifecycle", "cross_cluster_replication"]) {
+    for (const name of [
+      "all",
+      "none",
+      "read",
+      "write",
+      "index",
+      "create",
+      "create_doc",
+      "delete",
+      "create_index",
+      "delete_index",
+      "manage",
+      "monitor",
+      "view_index_metadata",
+      "maintenance",
+      "auto_configure",
+      "read_cross_cluster",
+      "manage_follow_index",
+      "manage_leader_index",
+      "manage_ilm",
+      "manage_data_stream_lifecycle",
+      "cross_cluster_replication",
+    ]) {
       assert.ok(getIndexPrivilege(name), name);
     }
     assert.deepEqual([...INDEX_PRIVILEGE_NAMES], [...INDEX_PRIVILEGE_NAMES].sort());
@@ -30,7 +52,11 @@ describe("index privileges", () => {
   });
 
   it("resolves names and actions", () => {
-    assert.deepEqual(resolveIndexPrivilege("READ")?.include, ["indices:data/read/*", "indices:admin/resolve/index", "indices:admin/resolve/cluster"]);
+    assert.deepEqual(resolveIndexPrivilege("READ")?.include, [
+      "indices:data/read/*",
+      "indices:admin/resolve/index",
+      "indices:admin/resolve/cluster",
+    ]);
     assert.deepEqual(resolveIndexPrivilege("indices:data/read/search")?.include, ["indices:data/read/search*"]);
     assert.equal(resolveIndexPrivilege("cluster:monitor/main"), undefined);
     assert.equal(resolveIndexPrivilege("bogus"), undefined);

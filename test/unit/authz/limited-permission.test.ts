@@ -8,7 +8,9 @@ import { parseRoleDescriptor } from "../../../lib/authz/parse-role-descriptor.js
 describe("LimitedPermission", () => {
   it("is the intersection of its two sides", () => {
     const superuser = Permission.fromDescriptors([SUPERUSER_ROLE]);
-    const reader = Permission.fromDescriptors([parseRoleDescriptor("r", { indices: [{ names: ["a*"], privileges: ["read"] }], run_as: ["x"] })]);
+    const reader = Permission.fromDescriptors([
+      parseRoleDescriptor("r", { indices: [{ names: ["a*"], privileges: ["read"] }], run_as: ["x"] }),
+    ]);
     for (const limited of [new LimitedPermission(reader, superuser), new LimitedPermission(superuser, reader)]) {
       assert.equal(limited.checkIndex("a1", "read"), true);
       assert.equal(limited.checkIndex("a1", "write"), false);

@@ -42,7 +42,16 @@ describe("Permission: cluster", () => {
 
   it("checkClusterPrivilege: a name is granted iff all its actions are", () => {
     const p = Permission.fromDescriptors([role({ cluster: ["manage_security"] })]);
-    for (const name of ["manage_api_key", "grant_api_key", "read_security", "manage_token", "manage_own_api_key", "none", S + "user/put", S + "user/*"]) {
+    for (const name of [
+      "manage_api_key",
+      "grant_api_key",
+      "read_security",
+      "manage_token",
+      "manage_own_api_key",
+      "none",
+      S + "user/put",
+      S + "user/*",
+    ]) {
       assert.equal(p.checkClusterPrivilege(name), true, name);
     }
     // manage_security excludes delegate_pki, so the whole security namespace is not covered.
@@ -62,7 +71,12 @@ describe("Permission: cluster", () => {
 
 describe("Permission: indices", () => {
   const p = Permission.fromDescriptors([
-    role({ indices: [{ names: ["index-a"], privileges: ["read"] }, { names: ["logs-*"], privileges: ["read", "view_index_metadata"] }] }),
+    role({
+      indices: [
+        { names: ["index-a"], privileges: ["read"] },
+        { names: ["logs-*"], privileges: ["read", "view_index_metadata"] },
+      ],
+    }),
     role({ indices: [{ names: ["logs-*"], privileges: ["indices:data/write/index"] }] }),
   ]);
 
@@ -88,7 +102,8 @@ describe("Permission: indices", () => {
 
   it("privilege implication follows action sets", () => {
     const all = Permission.fromDescriptors([role({ indices: [{ names: ["*"], privileges: ["all"] }] })]);
-    for (const privilege of ["read", "write", "index", "manage", "delete_index", "none"]) assert.equal(all.checkIndex("*", privilege), true);
+    for (const privilege of ["read", "write", "index", "manage", "delete_index", "none"])
+      assert.equal(all.checkIndex("*", privilege), true);
     const write = Permission.fromDescriptors([role({ indices: [{ names: ["*"], privileges: ["write"] }] })]);
     assert.equal(write.checkIndex("x", "index"), true);
     assert.equal(write.checkIndex("x", "create_doc"), true);
@@ -100,7 +115,9 @@ describe("Permission: indices", () => {
     assert.equal(plain.checkIndex(".security-7", "read"), false);
     assert.equal(plain.checkIndex("*", "read"), true);
     assert.equal(plain.checkIndex("*", "read", { allowRestrictedIndices: true }), false);
-    const restricted = Permission.fromDescriptors([role({ indices: [{ names: ["*"], privileges: ["read"], allow_restricted_indices: true }] })]);
+    const restricted = Permission.fromDescriptors([
+      role({ indices: [{ names: ["*"], privileges: ["read"], allow_restricted_indices: true }] }),
+    ]);
     assert.equal(restricted.checkIndex(".security-7", "read"), true);
     assert.equal(restricted.checkIndex("*", "read", { allowRestrictedIndices: true }), true);
   });
@@ -108,7 +125,12 @@ describe("Permission: indices", () => {
 
 describe("Permission: memoized answers", () => {
   it("never answers one question with another's answer when names contain separators", () => {
-    const p = Permission.fromDescriptors([role({ indices: [{ names: ["a"], privileges: ["all"] }], applications: [{ application: "app", privileges: ["data:*"], resources: ["r"] }] })]);
+    const p = Permission.fromDescriptors([
+      role({
+        indices: [{ names: ["a"], privileges: ["all"] }],
+        applications: [{ application: "app", privileges: ["data:*"], resources: ["r"] }],
+      }),
+    ]);
     // Asked first, and granted: index `a`, action pattern `indices:x<NUL>read`.
     assert.equal(p.checkIndex("a", "indices:x\u0000read"), true);
     // Same characters, split differently: index `a<NUL>indices:x` is not covered by `a`.
@@ -121,7 +143,10 @@ describe("Permission: memoized answers", () => {
 
 describe("Permission: applications", () => {
   it("resolves granted and requested names through the lookup (YAML api_key/10)", () => {
-    const p = Permission.fromDescriptors([role({ applications: [{ application: "myapp", privileges: ["read"], resources: ["*"] }] })], lookup);
+    const p = Permission.fromDescriptors(
+      [role({ applications: [{ application: "myapp", privileges: ["read"], resources: ["*"] }] })],
+      lookup,
+    );
     assert.equal(p.checkApplication("myapp", "data:read/me", "*"), true);
     assert.equal(p.checkApplication("myapp", "data:write/me", "*"), false);
     assert.equal(p.checkApplication("myapp", "data:read/me", "some-other-res"), true);

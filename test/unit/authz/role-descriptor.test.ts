@@ -88,7 +88,11 @@ describe("parseRoleDescriptor: normalization", () => {
 
   it("refuses global categories named like Object.prototype members", () => {
     for (const category of ["toString", "valueOf", "hasOwnProperty"]) {
-      rejects(() => parseRoleDescriptor("g", { global: { [category]: {} } }), "parse_exception", `failed to parse global privileges for role [g]. unexpected field [${category}]`);
+      rejects(
+        () => parseRoleDescriptor("g", { global: { [category]: {} } }),
+        "parse_exception",
+        `failed to parse global privileges for role [g]. unexpected field [${category}]`,
+      );
     }
   });
 
@@ -102,9 +106,17 @@ describe("parseRoleDescriptor: normalization", () => {
 
 describe("parseRoleDescriptor: structural errors (parse_exception)", () => {
   it("rejects non-objects and unknown fields", () => {
-    rejects(() => parseRoleDescriptor("r", []), "parse_exception", "failed to parse role [r]. expected an object but found [START_ARRAY] instead");
+    rejects(
+      () => parseRoleDescriptor("r", []),
+      "parse_exception",
+      "failed to parse role [r]. expected an object but found [START_ARRAY] instead",
+    );
     rejects(() => parseRoleDescriptor("r", { foo: 1 }), "parse_exception", "failed to parse role [r]. unexpected field [foo]");
-    rejects(() => parseRoleDescriptor("r", { remote_indices: [] }), "parse_exception", "failed to parse role [r]. unexpected field [remote_indices]");
+    rejects(
+      () => parseRoleDescriptor("r", { remote_indices: [] }),
+      "parse_exception",
+      "failed to parse role [r]. unexpected field [remote_indices]",
+    );
   });
 
   it("reports wrong index shapes with Elasticsearch's wording", () => {
@@ -118,9 +130,21 @@ describe("parseRoleDescriptor: structural errors (parse_exception)", () => {
       "parse_exception",
       "failed to parse indices privileges for role [r]. expected field [indices] value to be an array of objects, but found an array element of type [VALUE_STRING]",
     );
-    rejects(() => parseRoleDescriptor("r", { indices: [{ privileges: ["read"] }] }), "parse_exception", "failed to parse indices privileges for role [r]. missing required [names] field");
-    rejects(() => parseRoleDescriptor("r", { indices: [{ names: "a" }] }), "parse_exception", "failed to parse indices privileges for role [r]. missing required [privileges] field");
-    rejects(() => parseRoleDescriptor("r", { indices: [{ names: [], privileges: ["read"] }] }), "parse_exception", "failed to parse indices privileges for role [r]. [names] cannot be an empty array");
+    rejects(
+      () => parseRoleDescriptor("r", { indices: [{ privileges: ["read"] }] }),
+      "parse_exception",
+      "failed to parse indices privileges for role [r]. missing required [names] field",
+    );
+    rejects(
+      () => parseRoleDescriptor("r", { indices: [{ names: "a" }] }),
+      "parse_exception",
+      "failed to parse indices privileges for role [r]. missing required [privileges] field",
+    );
+    rejects(
+      () => parseRoleDescriptor("r", { indices: [{ names: [], privileges: ["read"] }] }),
+      "parse_exception",
+      "failed to parse indices privileges for role [r]. [names] cannot be an empty array",
+    );
     rejects(
       () => parseRoleDescriptor("r", { indices: [{ names: 1, privileges: ["read"] }] }),
       "parse_exception",
@@ -131,7 +155,11 @@ describe("parseRoleDescriptor: structural errors (parse_exception)", () => {
       "parse_exception",
       "failed to parse indices privileges for role [r]. expected field [allow_restricted_indices] value to be a boolean, but found [VALUE_STRING] instead",
     );
-    rejects(() => parseRoleDescriptor("r", { indices: [{ names: "a", privileges: ["read"], foo: 1 }] }), "parse_exception", "failed to parse indices privileges for role [r]. unexpected field [foo]");
+    rejects(
+      () => parseRoleDescriptor("r", { indices: [{ names: "a", privileges: ["read"], foo: 1 }] }),
+      "parse_exception",
+      "failed to parse indices privileges for role [r]. unexpected field [foo]",
+    );
     rejects(
       () => parseRoleDescriptor("r", { indices: [{ names: "a", privileges: ["read"], field_security: { except: ["x"] } }] }),
       "parse_exception",
@@ -155,7 +183,11 @@ describe("parseRoleDescriptor: structural errors (parse_exception)", () => {
       "parse_exception",
       "failed to parse role [r]. could not parse [run_as] field. expected a string array but one of the value in the array is [VALUE_NUMBER]",
     );
-    rejects(() => parseRoleDescriptor("r", { metadata: [] }), "parse_exception", "expected field [metadata] to be of type object, but found [START_ARRAY] instead");
+    rejects(
+      () => parseRoleDescriptor("r", { metadata: [] }),
+      "parse_exception",
+      "expected field [metadata] to be of type object, but found [START_ARRAY] instead",
+    );
   });
 
   it("reports application entry problems", () => {
@@ -165,15 +197,24 @@ describe("parseRoleDescriptor: structural errors (parse_exception)", () => {
       "failed to parse application privileges for role [r]. missing required [resources] field",
     );
     rejects(
-      () => parseRoleDescriptor("r", { applications: [{ application: "myapp", resources: ["*"], privileges: ["read"], not_supported: true }] }),
+      () =>
+        parseRoleDescriptor("r", { applications: [{ application: "myapp", resources: ["*"], privileges: ["read"], not_supported: true }] }),
       "x_content_parse_exception",
       "[application] unknown field [not_supported]",
     );
   });
 
   it("description only for roles, restriction only for API keys", () => {
-    rejects(() => parseRoleDescriptor("r", { description: "x" }, { forApiKey: true }), "parse_exception", "failed to parse role [r]. unexpected field [description]");
-    rejects(() => parseRoleDescriptor("r", { restriction: { workflows: ["search_application_query"] } }), "parse_exception", "failed to parse role [r]. unexpected field [restriction]");
+    rejects(
+      () => parseRoleDescriptor("r", { description: "x" }, { forApiKey: true }),
+      "parse_exception",
+      "failed to parse role [r]. unexpected field [description]",
+    );
+    rejects(
+      () => parseRoleDescriptor("r", { restriction: { workflows: ["search_application_query"] } }),
+      "parse_exception",
+      "failed to parse role [r]. unexpected field [restriction]",
+    );
     const key = parseRoleDescriptor("r", { restriction: { workflows: ["search_application_query"] } }, { forApiKey: true });
     assert.deepEqual(key.restriction, { workflows: ["search_application_query"] });
     assert.equal(parseRoleDescriptor("r", { restriction: {} }, { forApiKey: true }).restriction, undefined);
@@ -198,7 +239,11 @@ describe("parseRoleDescriptor: structural errors (parse_exception)", () => {
       { indices: [{ names: ["a"], privileges: ["read"], query: { $expr: {} } }] },
       { $set: {} },
     ]) {
-      rejects(() => parseRoleDescriptor("r", body), "parse_exception", /^failed to parse role \[r\]\. field names may not start with \[\$\]/);
+      rejects(
+        () => parseRoleDescriptor("r", body),
+        "parse_exception",
+        /^failed to parse role \[r\]\. field names may not start with \[\$\]/,
+      );
     }
     assert.equal(({} as Record<string, unknown>)["polluted"], undefined);
   });
@@ -214,7 +259,16 @@ describe("parseRoleDescriptor: validation (action_request_validation_exception)"
   });
 
   it("accepts cluster action patterns and every known name", () => {
-    const parsed = parseRoleDescriptor("r", { cluster: ["cluster:admin/xpack/security/*", "cluster:monitor/*", "MANAGE_SECURITY", "grant_api_key", "manage_service_account", "none"] });
+    const parsed = parseRoleDescriptor("r", {
+      cluster: [
+        "cluster:admin/xpack/security/*",
+        "cluster:monitor/*",
+        "MANAGE_SECURITY",
+        "grant_api_key",
+        "manage_service_account",
+        "none",
+      ],
+    });
     assert.equal(parsed.cluster.length, 6);
   });
 
@@ -249,16 +303,27 @@ describe("parseRoleDescriptor: validation (action_request_validation_exception)"
 
 describe("parseRoleDescriptorMap", () => {
   it("parses {name: descriptor} maps", () => {
-    const map = parseRoleDescriptorMap({ "role-a": { cluster: ["all"] }, "role-b": { index: [{ names: ["index-b"], privileges: ["all"] }] } }, { forApiKey: true });
+    const map = parseRoleDescriptorMap(
+      { "role-a": { cluster: ["all"] }, "role-b": { index: [{ names: ["index-b"], privileges: ["all"] }] } },
+      { forApiKey: true },
+    );
     assert.deepEqual(Object.keys(map), ["role-a", "role-b"]);
     assert.deepEqual(map["role-b"]?.indices, [{ names: ["index-b"], privileges: ["all"], allow_restricted_indices: false }]);
     assert.deepEqual(parseRoleDescriptorMap({}), {});
   });
 
   it("rejects non-objects, unsafe names, and aggregates validation problems", () => {
-    rejects(() => parseRoleDescriptorMap([]), "parse_exception", "failed to parse role descriptors. expected an object but found [START_ARRAY] instead");
+    rejects(
+      () => parseRoleDescriptorMap([]),
+      "parse_exception",
+      "failed to parse role descriptors. expected an object but found [START_ARRAY] instead",
+    );
     rejects(() => parseRoleDescriptorMap({ $bad: {} }), "parse_exception", /field names may not start with/);
-    rejects(() => parseRoleDescriptorMap({ a: { cluster: ["x"] }, b: { cluster: ["y"] } }), "action_request_validation_exception", /^Validation Failed: 1: unknown cluster privilege \[x\].*;2: unknown cluster privilege \[y\]/);
+    rejects(
+      () => parseRoleDescriptorMap({ a: { cluster: ["x"] }, b: { cluster: ["y"] } }),
+      "action_request_validation_exception",
+      /^Validation Failed: 1: unknown cluster privilege \[x\].*;2: unknown cluster privilege \[y\]/,
+    );
   });
 
   it("enforces Elasticsearch's restriction rules for API keys", () => {

@@ -45,7 +45,12 @@ describe("describeUserPrivileges", () => {
       global: [{ application: { manage: { applications: ["myapp"] } } }],
       indices: [
         { names: ["app", "logs-*"], privileges: ["read", "write"], allow_restricted_indices: false },
-        { names: ["secret"], privileges: ["read", "view_index_metadata"], field_security: [{ grant: ["a"] }, { grant: ["b"] }], allow_restricted_indices: false },
+        {
+          names: ["secret"],
+          privileges: ["read", "view_index_metadata"],
+          field_security: [{ grant: ["a"] }, { grant: ["b"] }],
+          allow_restricted_indices: false,
+        },
         { names: ["other"], privileges: ["read"], allow_restricted_indices: true },
       ],
       applications: [
@@ -62,7 +67,9 @@ describe("describeUserPrivileges", () => {
       { names: ["x"], privileges: ["read"], query: ['{"match_all":{}}'], allow_restricted_indices: false },
     ]);
     const open = parseRoleDescriptor("b", { indices: [{ names: ["x"], privileges: ["read"] }] });
-    assert.deepEqual(describeUserPrivileges([restricted, open]).indices, [{ names: ["x"], privileges: ["read"], allow_restricted_indices: false }]);
+    assert.deepEqual(describeUserPrivileges([restricted, open]).indices, [
+      { names: ["x"], privileges: ["read"], allow_restricted_indices: false },
+    ]);
   });
 
   it("no roles → empty privileges", () => {

@@ -11,7 +11,12 @@ describe("parseAlertRequest", () => {
       intervalMs: 10_000,
       condition: { item: "book", min_quantity: 2 },
     });
-    assert.deepEqual(parseAlertRequest({ name: "all", interval: "2h" }, 1000), { name: "all", interval: "2h", intervalMs: 7_200_000, condition: {} });
+    assert.deepEqual(parseAlertRequest({ name: "all", interval: "2h" }, 1000), {
+      name: "all",
+      interval: "2h",
+      intervalMs: 7_200_000,
+      condition: {},
+    });
     assert.equal(parseAlertRequest({ name: "x", interval: "1s" }, 1000).intervalMs, 1000);
     assert.equal(parseAlertRequest({ name: "x", interval: "7d" }, 1000).intervalMs, 604_800_000);
   });

@@ -27,7 +27,8 @@ describe("SecretBox (AES-256-GCM at rest)", () => {
     const body = Buffer.from(parts[3] as string, "base64url");
     body[0] = (body[0] as number) ^ 1;
     assert.equal(box.open([parts[0], parts[1], parts[2], body.toString("base64url")].join("."), "alert-1"), undefined);
-    for (const junk of ["", "v1", "v2.a.b.c", "v1.AAAA.BBBB.CCCC", sealed.replace(/^v1/, "v0")]) assert.equal(box.open(junk, "alert-1"), undefined);
+    for (const junk of ["", "v1", "v2.a.b.c", "v1.AAAA.BBBB.CCCC", sealed.replace(/^v1/, "v0")])
+      assert.equal(box.open(junk, "alert-1"), undefined);
   });
 
   it("needs a 32-byte key", () => {
@@ -44,10 +45,20 @@ describe("decodeEncryptionKey", () => {
   });
 
   it("refuses other sizes with a TypeError that never repeats the value", () => {
-    for (const value of ["", "short", randomBytes(16).toString("base64"), randomBytes(31).toString("hex"), randomBytes(33).toString("base64"), "z".repeat(64)]) {
+    for (const value of [
+      "",
+      "short",
+      randomBytes(16).toString("base64"),
+      randomBytes(31).toString("hex"),
+      randomBytes(33).toString("base64"),
+      "z".repeat(64),
+    ]) {
       assert.throws(
         () => decodeEncryptionKey(value),
-        (error: unknown) => error instanceof TypeError && /KEYGUARD_DEMO_ENCRYPTION_KEY/.test(error.message) && (value === "" || !error.message.includes(value)),
+        (error: unknown) =>
+          error instanceof TypeError &&
+          /KEYGUARD_DEMO_ENCRYPTION_KEY/.test(error.message) &&
+          (value === "" || !error.message.includes(value)),
       );
     }
   });

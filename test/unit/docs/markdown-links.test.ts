@@ -21,7 +21,10 @@ describe("documentation links", () => {
     const linked = new Set(relativeLinks(readFileSync(join(repoRoot, "README.md"), "utf8")).map((link) => link.target));
     const pages = readdirSync(join(repoRoot, "docs")).filter((name) => name.endsWith(".md"));
     assert.ok(pages.length > 0);
-    assert.deepEqual(pages.filter((page) => !linked.has(`docs/${page}`)), []);
+    assert.deepEqual(
+      pages.filter((page) => !linked.has(`docs/${page}`)),
+      [],
+    );
   });
 
   test("the check reports a missing file and a missing heading, and ignores links in code", () => {

@@ -26,7 +26,11 @@ function requestFrom(ip: string): Request {
   return { ip, socket: {}, headers: {} } as unknown as Request;
 }
 
-const claim = (principal: string) => ({ principals: [principal], reserve: true, blame: (error: unknown) => (isSecurityError(error) && error.status === 401 ? 0 : -1) });
+const claim = (principal: string) => ({
+  principals: [principal],
+  reserve: true,
+  blame: (error: unknown) => (isSecurityError(error) && error.status === 401 ? 0 : -1),
+});
 const wrong = async (): Promise<never> => {
   throw authenticationError("unable to authenticate");
 };
@@ -50,7 +54,9 @@ describe("FailureLimiter local state", () => {
     const { stdout } = await run(process.execPath, ["--expose-gc", script, "1000000"], { maxBuffer: 1 << 20 });
     const { growth, statuses, bound } = JSON.parse(stdout) as { growth: number[]; statuses: Record<string, number>; bound: number };
     const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-    process.stdout.write(`# heap growth after 250k/500k/750k/1M made-up principals from one address: ${growth.map(mb).join(" / ")} MB (tables bounded to ${bound} keys)\n`);
+    process.stdout.write(
+      `# heap growth after 250k/500k/750k/1M made-up principals from one address: ${growth.map(mb).join(" / ")} MB (tables bounded to ${bound} keys)\n`,
+    );
     // 200 checks failed (the ceiling), then every made-up principal was refused.
     assert.deepEqual(statuses, { 401: 200, 429: 1_000_001 });
     const last = growth[3] as number;
@@ -65,12 +71,23 @@ describe("FailureLimiter local state", () => {
     const req = requestFrom("198.51.100.9");
     for (let i = 0; i < LIMITS.addressLimit; i++) await status(limiter.guard(req, claim(`user:spray-${i}`), wrong));
     // A credential this instance verified is answered, whatever the address's failures…
-    assert.equal(limiter.refusalOfVerified(req, () => "user:carol"), undefined);
+    assert.equal(
+      limiter.refusalOfVerified(req, () => "user:carol"),
+      undefined,
+    );
     // …but guesses of carol's password that miss the cache are refused and counted for (address, carol).
     for (let i = 0; i < LIMITS.limit; i++) assert.equal(await status(limiter.guard(req, claim("user:carol"), wrong)), 429);
     const refused = limiter.refusalOfVerified(req, () => "user:carol");
     assert.equal(refused?.status, 429, "past the limit even the cached right password is refused for this pair");
-    assert.equal(limiter.refusalOfVerified(req, () => "user:dave"), undefined, "other verified principals of the address are answered");
-    assert.equal(limiter.refusalOfVerified(requestFrom("198.51.100.10"), () => "user:carol"), undefined, "carol from elsewhere is answered");
+    assert.equal(
+      limiter.refusalOfVerified(req, () => "user:dave"),
+      undefined,
+      "other verified principals of the address are answered",
+    );
+    assert.equal(
+      limiter.refusalOfVerified(requestFrom("198.51.100.10"), () => "user:carol"),
+      undefined,
+      "carol from elsewhere is answered",
+    );
   });
 });

@@ -7,12 +7,15 @@ describe("reportToStderr (the default onInternalError)", () => {
     const lines: string[] = [];
     // eslint-disable-next-line @typescript-eslint/unbound-method -- put back as it was, unbound
     const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => {
+    process.stderr.write = (chunk: string) => {
       lines.push(String(chunk));
       return true;
-    });
+    };
     try {
-      reportToStderr(Object.assign(new TypeError("Cast failed for value \"kg_secret\""), { code: "E_CAST" }), { method: "POST", path: "/_security/api_key" });
+      reportToStderr(Object.assign(new TypeError('Cast failed for value "kg_secret"'), { code: "E_CAST" }), {
+        method: "POST",
+        path: "/_security/api_key",
+      });
       reportToStderr("a string", { method: "GET", path: "/" });
     } finally {
       process.stderr.write = write;

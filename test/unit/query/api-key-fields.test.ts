@@ -11,9 +11,19 @@ import {
 describe("resolveApiKeyField", () => {
   test("the allow-list and its stored paths", () => {
     const paths = Object.fromEntries(
-      ["name", "type", "creation", "expiration", "invalidated", "invalidation", "username", "realm_name", "realm", "metadata", "metadata.a.b"].map(
-        (name) => [name, resolveApiKeyField(name).path],
-      ),
+      [
+        "name",
+        "type",
+        "creation",
+        "expiration",
+        "invalidated",
+        "invalidation",
+        "username",
+        "realm_name",
+        "realm",
+        "metadata",
+        "metadata.a.b",
+      ].map((name) => [name, resolveApiKeyField(name).path]),
     );
     assert.deepEqual(paths, {
       name: "name",
@@ -35,7 +45,20 @@ describe("resolveApiKeyField", () => {
   });
 
   test("refusals", () => {
-    for (const name of ["id", "_id", "hash", "doc_type", "creator", "creator.principal", "metadata_values", "metadata.", "metadata.a..b", "metadata.$x", "metadata.a.$where", "metadata.a\u0000"]) {
+    for (const name of [
+      "id",
+      "_id",
+      "hash",
+      "doc_type",
+      "creator",
+      "creator.principal",
+      "metadata_values",
+      "metadata.",
+      "metadata.a..b",
+      "metadata.$x",
+      "metadata.a.$where",
+      "metadata.a\u0000",
+    ]) {
       assert.throws(() => resolveApiKeyField(name), { message: `Field [${name}] is not allowed for querying or aggregation` }, name);
     }
     assert.throws(() => resolveApiKeyField("meta*"), { message: "Field name pattern [meta*] is not allowed for querying or aggregation" });
@@ -43,11 +66,23 @@ describe("resolveApiKeyField", () => {
   });
 
   test("patterns (simple_query_string): allowed names only, never metadata sub-fields", () => {
-    assert.deepEqual(resolveApiKeyFieldPattern("*").map((f) => f.name), ["username", "realm_name", "name", "type", "creation", "expiration", "invalidated", "invalidation", "metadata"]);
-    assert.deepEqual(resolveApiKeyFieldPattern("*name").map((f) => f.name), ["username", "realm_name", "name"]);
-    assert.deepEqual(resolveApiKeyFieldPattern("meta*").map((f) => f.path), ["metadata_values"]);
+    assert.deepEqual(
+      resolveApiKeyFieldPattern("*").map((f) => f.name),
+      ["username", "realm_name", "name", "type", "creation", "expiration", "invalidated", "invalidation", "metadata"],
+    );
+    assert.deepEqual(
+      resolveApiKeyFieldPattern("*name").map((f) => f.name),
+      ["username", "realm_name", "name"],
+    );
+    assert.deepEqual(
+      resolveApiKeyFieldPattern("meta*").map((f) => f.path),
+      ["metadata_values"],
+    );
     assert.deepEqual(resolveApiKeyFieldPattern("hash"), []);
-    assert.deepEqual(resolveApiKeyFieldPattern("metadata.k").map((f) => f.path), ["metadata_flattened.k"]);
+    assert.deepEqual(
+      resolveApiKeyFieldPattern("metadata.k").map((f) => f.path),
+      ["metadata_flattened.k"],
+    );
   });
 });
 

@@ -117,12 +117,18 @@ describe("cost bounds", () => {
     assert.equal(parse("2024111", false, { format: "yyyyMd" }), Date.UTC(2024, 10, 1));
     assert.equal(parse("2024121", false, { format: "yyyyMd" }), Date.UTC(2024, 11, 1));
     assert.equal(parse("20240615081910", false, { format: "yyyyMMddHHmmss" }), Date.UTC(2024, 5, 15, 8, 19, 10));
-    assert.equal(parse("2024-06-15T08:09:10.5+02:00", false, { format: "yyyy-MM-dd'T'HH:mm:ss.SXXX" }), Date.UTC(2024, 5, 15, 6, 9, 10, 500));
+    assert.equal(
+      parse("2024-06-15T08:09:10.5+02:00", false, { format: "yyyy-MM-dd'T'HH:mm:ss.SXXX" }),
+      Date.UTC(2024, 5, 15, 6, 9, 10, 500),
+    );
     assert.equal(parse("2024-06-15 Z", false, { format: "yyyy-MM-dd Z" }), Date.UTC(2024, 5, 15));
     assert.equal(parse("2024-06-15 +0130", false, { format: "yyyy-MM-dd Z" }), Date.UTC(2024, 5, 14, 22, 30));
     assert.equal(parse("7/6/2024", false, { format: "d/M/yyyy" }), Date.UTC(2024, 5, 7));
     const fails = (text: string, format: string): void => {
-      assert.throws(() => parse(text, false, { format }), (e: unknown) => e instanceof SecurityError && e.type === "parse_exception");
+      assert.throws(
+        () => parse(text, false, { format }),
+        (e: unknown) => e instanceof SecurityError && e.type === "parse_exception",
+      );
     };
     fails("20246111", "yyyyMd"); // one digit too many for the run
     fails("2024611", "yyyyMd"); // month 61, as the regular expression read it: no retry on a bad value
@@ -133,8 +139,14 @@ describe("cost bounds", () => {
 
   test("date math: at most 32 operations and 512 characters per date", () => {
     assert.equal(parse(`now${"+1s".repeat(32)}`), NOW + 32_000);
-    assert.throws(() => parse(`now${"+1s".repeat(33)}`), (e: unknown) => e instanceof SecurityError && e.type === "parse_exception" && /more than \[32\] operations/.test(e.reason));
-    assert.throws(() => parse(`now${"+1d".repeat(30_000)}`, false, { tz: "Europe/Paris" }), (e: unknown) => e instanceof SecurityError && e.type === "parse_exception" && /longer than \[512\] characters/.test(e.reason));
+    assert.throws(
+      () => parse(`now${"+1s".repeat(33)}`),
+      (e: unknown) => e instanceof SecurityError && e.type === "parse_exception" && /more than \[32\] operations/.test(e.reason),
+    );
+    assert.throws(
+      () => parse(`now${"+1d".repeat(30_000)}`, false, { tz: "Europe/Paris" }),
+      (e: unknown) => e instanceof SecurityError && e.type === "parse_exception" && /longer than \[512\] characters/.test(e.reason),
+    );
   });
 
   test("a request's budget bounds date math, tightly in IANA zones", () => {
@@ -151,7 +163,8 @@ describe("cost bounds", () => {
     for (let i = 0; i < 100; i++) parseDateMath(expression, { now: NOW, timeZone: parseTimeZone("+02:00"), budget: fixed });
     assert.throws(
       () => parseDateMath(expression, { now: NOW, timeZone: parseTimeZone("+02:00"), budget: fixed }),
-      (e: unknown) => e instanceof SecurityError && e.status === 400 && e.reason === "[query_api_keys] date math is limited to [3200] steps per request",
+      (e: unknown) =>
+        e instanceof SecurityError && e.status === 400 && e.reason === "[query_api_keys] date math is limited to [3200] steps per request",
     );
     assert.equal(parseTimeZone("Europe/Paris"), paris, "zones are built once and reused");
     assert.equal(parseTimeZone("EUROPE/paris"), paris, "whatever the spelling: new spellings cannot refill the cache");

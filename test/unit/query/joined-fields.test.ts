@@ -17,7 +17,16 @@ const PATHS = new Set(["last_used"]);
 
 describe("joined fields: which conditions hold for a key without a usage document", () => {
   test("ranges, equality with a value, presence and type tests do not; null equality and negations do", () => {
-    for (const condition of [{ $gte: 1 }, { $gt: 1, $lt: 5 }, { $eq: 5 }, 5, { $ne: null }, { $in: [1, 2] }, { $type: "number" }, { $exists: true }]) {
+    for (const condition of [
+      { $gte: 1 },
+      { $gt: 1, $lt: 5 },
+      { $eq: 5 },
+      5,
+      { $ne: null },
+      { $in: [1, 2] },
+      { $type: "number" },
+      { $exists: true },
+    ]) {
       assert.equal(conditionMatchesMissing(condition), false, JSON.stringify(condition));
     }
     for (const condition of [null, { $eq: null }, { $ne: 5 }, { $in: [1, null] }, { $nin: [1] }, { $exists: false }]) {
@@ -34,7 +43,10 @@ describe("joined fields: which conditions hold for a key without a usage documen
     const range = translateApiKeyQuery({ range: { last_used: { gte: 10, lt: 20 } } }, now);
     assert.deepEqual(range, { last_used: { $gte: 10, $lt: 20 } });
     assert.equal(mentionsJoined(range, PATHS), true);
-    const nested = translateApiKeyQuery({ bool: { must_not: [{ exists: { field: "last_used" } }], filter: [{ term: { name: "x" } }] } }, now);
+    const nested = translateApiKeyQuery(
+      { bool: { must_not: [{ exists: { field: "last_used" } }], filter: [{ term: { name: "x" } }] } },
+      now,
+    );
     assert.equal(mentionsJoined(nested, PATHS), true);
     assert.equal(mentionsJoined(translateApiKeyQuery({ term: { name: "x" } }, now), PATHS), false);
   });
@@ -95,6 +107,10 @@ describe("searchAfterPredicate (search_after for in-memory sorts)", () => {
       throwsSecurityError(() => buildSearchAfterFilter(sort, value, 0), "illegal_argument_exception", reason);
       throwsSecurityError(() => searchAfterPredicate(sort, value, 0), "illegal_argument_exception", reason);
     }
-    throwsSecurityError(() => searchAfterPredicate(undefined, [1], 0), "illegal_argument_exception", "Sort must contain at least one field.");
+    throwsSecurityError(
+      () => searchAfterPredicate(undefined, [1], 0),
+      "illegal_argument_exception",
+      "Sort must contain at least one field.",
+    );
   });
 });

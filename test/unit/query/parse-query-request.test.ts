@@ -49,16 +49,32 @@ describe("parseQueryApiKeysRequest", () => {
   test("Elasticsearch's errors", () => {
     rejects({ nope: 1 }, "x_content_parse_exception", "[query_api_key_request_payload] unknown field [nope]");
     rejects({ aggs: {}, aggregations: {} }, "illegal_argument_exception", "Duplicate 'aggs' or 'aggregations' field");
-    rejects({ from: -1, size: -2 }, "action_request_validation_exception", "Validation Failed: 1: [from] parameter cannot be negative but was [-1];2: [size] parameter cannot be negative but was [-2];");
-    rejects({ from: 9_995, size: 10 }, "illegal_argument_exception", /^Result window is too large, from \+ size must be less than or equal to: \[10000\] but was \[10005\]\. See the scroll api/);
+    rejects(
+      { from: -1, size: -2 },
+      "action_request_validation_exception",
+      "Validation Failed: 1: [from] parameter cannot be negative but was [-1];2: [size] parameter cannot be negative but was [-2];",
+    );
+    rejects(
+      { from: 9_995, size: 10 },
+      "illegal_argument_exception",
+      /^Result window is too large, from \+ size must be less than or equal to: \[10000\] but was \[10005\]\. See the scroll api/,
+    );
     rejects({ size: 10_001 }, "illegal_argument_exception", /but was \[10001\]/);
-    rejects({ from: 1, sort: ["name"], search_after: ["x"] }, "action_request_validation_exception", "Validation Failed: 1: [from] parameter must be set to 0 when [search_after] is used;");
+    rejects(
+      { from: 1, sort: ["name"], search_after: ["x"] },
+      "action_request_validation_exception",
+      "Validation Failed: 1: [from] parameter must be set to 0 when [search_after] is used;",
+    );
     rejects({ sort: ["name"], search_after: ["x", "y"] }, "illegal_argument_exception", "search_after has 2 value(s) but sort has 1.");
     rejects({ search_after: ["x"] }, "illegal_argument_exception", "Sort must contain at least one field.");
     rejects({ from: "ten" }, "x_content_parse_exception", "[query_api_key_request_payload] failed to parse field [from]");
     rejects({ size: { $gt: 1 } }, "x_content_parse_exception", "[query_api_key_request_payload] failed to parse field [size]");
     rejects({ query: "name:x" }, "x_content_parse_exception", /query doesn't support values of type/);
-    rejects({ query: { fuzzy: { name: "x" } } }, "illegal_argument_exception", "Query type [fuzzy] is not currently supported in this context");
+    rejects(
+      { query: { fuzzy: { name: "x" } } },
+      "illegal_argument_exception",
+      "Query type [fuzzy] is not currently supported in this context",
+    );
     rejects({ sort: "id" }, "illegal_argument_exception", "Field [id] is not allowed for querying or aggregation");
     rejects({ aggs: { a: { avg: { field: "creation" } } } }, "illegal_argument_exception", "Unsupported API Keys agg [a] of type [avg]");
     rejects([], "x_content_parse_exception", /Expected START_OBJECT/);

@@ -56,7 +56,16 @@ const mathOpArb = fc.oneof(
 const mathArb = fc
   .tuple(fc.constantFrom("now", "2024-01-31||", "2024-02||"), fc.array(mathOpArb, { maxLength: MAX_DATE_MATH_OPERATIONS }))
   .map(([anchor, ops]) => anchor + ops.join(""));
-const zoneArb = fc.constantFrom(undefined, "Z", "+05:30", "-08:00", "Europe/Paris", "America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe");
+const zoneArb = fc.constantFrom(
+  undefined,
+  "Z",
+  "+05:30",
+  "-08:00",
+  "Europe/Paris",
+  "America/New_York",
+  "Asia/Kathmandu",
+  "Australia/Lord_Howe",
+);
 const wildcardArb = fc
   .array(fc.oneof(fc.constantFrom("*", "?", "a", "b", "\\*", "ab"), fc.string({ maxLength: 3 })), { maxLength: 200 })
   .map((parts) => parts.join("").slice(0, MAX_PATTERN_LENGTH))
@@ -75,7 +84,9 @@ describe("query engine: generated input within the accepted sizes stays cheap (f
         assertBounded({ sort: [{ creation: { format } }], search_after: [text] });
         assertBounded({ aggs: { d: { date_range: { field: "creation", format, ...zoned, ranges: [{ from: text, to: math }] } } } });
         // As many zoned date-math clauses as a body may hold: the request's allowance stops them.
-        assertBounded({ query: { bool: { should: Array.from({ length: 200 }, () => ({ range: { creation: { gte: math, ...zoned } } })) } } });
+        assertBounded({
+          query: { bool: { should: Array.from({ length: 200 }, () => ({ range: { creation: { gte: math, ...zoned } } })) } },
+        });
       }),
       { numRuns: 150 },
     );
@@ -106,7 +117,9 @@ describe("query engine: generated input within the accepted sizes stays cheap (f
     fc.assert(
       fc.property(simpleTextArb, fc.nat({ max: 40 }), boolArb, (text, depth, bool) => {
         assertBounded({ query: { simple_query_string: { query: text } } });
-        assertBounded({ query: { simple_query_string: { query: `${"(".repeat(depth)}a b c${")".repeat(depth)}`, fields: ["name", "metadata.*", "*"] } } });
+        assertBounded({
+          query: { simple_query_string: { query: `${"(".repeat(depth)}a b c${")".repeat(depth)}`, fields: ["name", "metadata.*", "*"] } },
+        });
         assertBounded({ query: bool });
       }),
       { numRuns: 150 },
@@ -115,10 +128,18 @@ describe("query engine: generated input within the accepted sizes stays cheap (f
 
   test("the largest inputs of each kind", () => {
     const ops = "+1d".repeat(MAX_DATE_MATH_OPERATIONS);
-    assertBounded({ query: { bool: { should: Array.from({ length: 4000 }, () => ({ range: { creation: { gte: `now${ops}`, time_zone: "Europe/Paris" } } })) } } });
-    assertBounded({ query: { bool: { should: Array.from({ length: 4000 }, () => ({ range: { creation: { gte: `now${ops}`, time_zone: "+01:00" } } })) } } });
+    assertBounded({
+      query: {
+        bool: { should: Array.from({ length: 4000 }, () => ({ range: { creation: { gte: `now${ops}`, time_zone: "Europe/Paris" } } })) },
+      },
+    });
+    assertBounded({
+      query: { bool: { should: Array.from({ length: 4000 }, () => ({ range: { creation: { gte: `now${ops}`, time_zone: "+01:00" } } })) } },
+    });
     assertBounded({ query: { simple_query_string: { query: Array.from({ length: 1024 }, (_, i) => `t${i}`).join(" ") } } });
-    assertBounded({ query: { wildcard: { name: `${"*a".repeat(MAX_PATTERN_WILDCARDS)}${"?".repeat(MAX_PATTERN_LENGTH - 2 * MAX_PATTERN_WILDCARDS)}` } } });
+    assertBounded({
+      query: { wildcard: { name: `${"*a".repeat(MAX_PATTERN_WILDCARDS)}${"?".repeat(MAX_PATTERN_LENGTH - 2 * MAX_PATTERN_WILDCARDS)}` } },
+    });
     assertBounded({ query: { range: { creation: { gte: "1".repeat(256), format: "y".concat("dH".repeat(127)) } } } });
     console.log(`slowest generated request: ${slowest.ms.toFixed(1)} ms (${slowest.input})`);
   });

@@ -30,7 +30,11 @@ describe("parseSimpleQueryString", () => {
     assert.deepEqual(parseSimpleQueryString("-a", "or"), { kind: "not", child: term("a") });
     assert.deepEqual(parseSimpleQueryString("--a", "or"), term("a"));
     assert.deepEqual(parseSimpleQueryString("user1-api-key", "or"), term("user1-api-key"));
-    assert.deepEqual(parseSimpleQueryString('"my key"~2 app*', "or"), { kind: "bool", operator: "or", children: [term("my key"), term("app", true)] });
+    assert.deepEqual(parseSimpleQueryString('"my key"~2 app*', "or"), {
+      kind: "bool",
+      operator: "or",
+      children: [term("my key"), term("app", true)],
+    });
     assert.deepEqual(parseSimpleQueryString("a\\*b\\ c", "or"), term("a*b c"));
     assert.deepEqual(parseSimpleQueryString("a*b", "or"), term("a*b"));
     assert.deepEqual(parseSimpleQueryString("key~1", "or"), term("key"));
@@ -43,13 +47,21 @@ describe("parseSimpleQueryString", () => {
     for (const depth of [31, 20_000]) {
       assert.throws(
         () => parseSimpleQueryString(`${"(".repeat(depth)}a`, "or"),
-        (e: unknown) => e instanceof SecurityError && e.status === 400 && e.type === "illegal_argument_exception" && /nests groups more than \[30\] deep/.test(e.reason),
+        (e: unknown) =>
+          e instanceof SecurityError &&
+          e.status === 400 &&
+          e.type === "illegal_argument_exception" &&
+          /nests groups more than \[30\] deep/.test(e.reason),
       );
     }
   });
 
   test("more than 1,024 clauses is a 400 rather than a silently shortened query", () => {
-    assert.equal((parseSimpleQueryString(Array.from({ length: 1024 }, (_, i) => `t${i}`).join(" "), "or") as unknown as { children: unknown[] }).children.length, 1024);
+    assert.equal(
+      (parseSimpleQueryString(Array.from({ length: 1024 }, (_, i) => `t${i}`).join(" "), "or") as unknown as { children: unknown[] })
+        .children.length,
+      1024,
+    );
     assert.throws(
       () => parseSimpleQueryString(Array.from({ length: 1025 }, (_, i) => `t${i}`).join(" "), "or"),
       (e: unknown) => e instanceof SecurityError && e.status === 400 && /too many clauses; the maximum is \[1024\]/.test(e.reason),

@@ -147,10 +147,9 @@ describe("translateApiKeyQuery: query types", () => {
     // should beside must: optional (scoring only)
     assert.deepEqual(t({ bool: { must: { term: { name: "a" } }, should: { term: { name: "b" } } } }), { name: { $eq: "a" } });
     // explicit minimum_should_match with must
-    assert.deepEqual(
-      t({ bool: { must: { term: { name: "a" } }, should: [{ term: { username: "u" } }], minimum_should_match: 1 } }),
-      { $and: [{ name: { $eq: "a" } }, { "creator.principal": { $eq: "u" } }] },
-    );
+    assert.deepEqual(t({ bool: { must: { term: { name: "a" } }, should: [{ term: { username: "u" } }], minimum_should_match: 1 } }), {
+      $and: [{ name: { $eq: "a" } }, { "creator.principal": { $eq: "u" } }],
+    });
     // 2 of 3
     assert.deepEqual(
       t({
@@ -219,9 +218,21 @@ describe("translateApiKeyQuery: query types", () => {
 
 describe("translateApiKeyQuery: errors are Elasticsearch's", () => {
   test("unsupported and unknown query types", () => {
-    rejects({ match_phrase: { name: "x" } }, "illegal_argument_exception", "Query type [match_phrase] is not currently supported in this context");
-    rejects({ query_string: { query: "x" } }, "illegal_argument_exception", "Query type [query_string] is not currently supported in this context");
-    rejects({ bool: { must: { regexp: { name: "a.*" } } } }, "illegal_argument_exception", "Query type [regexp] is not currently supported in this context");
+    rejects(
+      { match_phrase: { name: "x" } },
+      "illegal_argument_exception",
+      "Query type [match_phrase] is not currently supported in this context",
+    );
+    rejects(
+      { query_string: { query: "x" } },
+      "illegal_argument_exception",
+      "Query type [query_string] is not currently supported in this context",
+    );
+    rejects(
+      { bool: { must: { regexp: { name: "a.*" } } } },
+      "illegal_argument_exception",
+      "Query type [regexp] is not currently supported in this context",
+    );
     rejects({ nope: {} }, "parsing_exception", "unknown query [nope]");
   });
 
@@ -229,12 +240,28 @@ describe("translateApiKeyQuery: errors are Elasticsearch's", () => {
     rejects({ term: { hash: "x" } }, "illegal_argument_exception", "Field [hash] is not allowed for querying or aggregation");
     rejects({ term: { id: "x" } }, "illegal_argument_exception", "Field [id] is not allowed for querying or aggregation");
     rejects({ term: { _id: "x" } }, "illegal_argument_exception", "Field [_id] is not allowed for querying or aggregation");
-    rejects({ term: { role_descriptors: "x" } }, "illegal_argument_exception", "Field [role_descriptors] is not allowed for querying or aggregation");
-    rejects({ term: { metadata_values: "x" } }, "illegal_argument_exception", "Field [metadata_values] is not allowed for querying or aggregation");
-    rejects({ exists: { field: "metadata.x*" } }, "illegal_argument_exception", "Field name pattern [metadata.x*] is not allowed for querying or aggregation");
+    rejects(
+      { term: { role_descriptors: "x" } },
+      "illegal_argument_exception",
+      "Field [role_descriptors] is not allowed for querying or aggregation",
+    );
+    rejects(
+      { term: { metadata_values: "x" } },
+      "illegal_argument_exception",
+      "Field [metadata_values] is not allowed for querying or aggregation",
+    );
+    rejects(
+      { exists: { field: "metadata.x*" } },
+      "illegal_argument_exception",
+      "Field name pattern [metadata.x*] is not allowed for querying or aggregation",
+    );
     rejects({ term: { "na*": "x" } }, "illegal_argument_exception", "Field name pattern [na*] is not allowed for querying or aggregation");
     rejects({ term: { "metadata.": "x" } }, "illegal_argument_exception", "Field [metadata.] is not allowed for querying or aggregation");
-    rejects({ term: { "metadata..a": "x" } }, "illegal_argument_exception", "Field [metadata..a] is not allowed for querying or aggregation");
+    rejects(
+      { term: { "metadata..a": "x" } },
+      "illegal_argument_exception",
+      "Field [metadata..a] is not allowed for querying or aggregation",
+    );
   });
 
   test("operator injection: objects where values belong are refused", () => {
@@ -242,43 +269,103 @@ describe("translateApiKeyQuery: errors are Elasticsearch's", () => {
     rejects({ term: { name: { value: { $gt: "" } } } }, "parsing_exception", "[term] query does not support [value]");
     rejects({ match: { name: { query: { $ne: null } } } }, "parsing_exception", "[match] query does not support [query]");
     rejects({ terms: { name: [{ $gt: "" }] } }, "parsing_exception", "[terms] query does not support values of type [object]");
-    rejects({ terms: { name: { $in: ["a"] } } }, "illegal_argument_exception", "terms query with terms lookup is not currently supported in this context");
-    rejects({ range: { creation: { gte: { $where: "1" } } } }, "parsing_exception", "[range] query does not support [gte] of type [object]");
+    rejects(
+      { terms: { name: { $in: ["a"] } } },
+      "illegal_argument_exception",
+      "terms query with terms lookup is not currently supported in this context",
+    );
+    rejects(
+      { range: { creation: { gte: { $where: "1" } } } },
+      "parsing_exception",
+      "[range] query does not support [gte] of type [object]",
+    );
     rejects({ ids: { values: [{ $ne: 1 }] } }, "parsing_exception", "[ids] failed to parse field [values]");
     rejects({ wildcard: { name: { value: { $regex: ".*" } } } }, "parsing_exception", "[wildcard] query does not support [value]");
-    rejects({ term: { "metadata.$where": "1" } }, "illegal_argument_exception", "Field [metadata.$where] is not allowed for querying or aggregation");
-    rejects({ term: { "metadata.a.$gt": "1" } }, "illegal_argument_exception", "Field [metadata.a.$gt] is not allowed for querying or aggregation");
+    rejects(
+      { term: { "metadata.$where": "1" } },
+      "illegal_argument_exception",
+      "Field [metadata.$where] is not allowed for querying or aggregation",
+    );
+    rejects(
+      { term: { "metadata.a.$gt": "1" } },
+      "illegal_argument_exception",
+      "Field [metadata.a.$gt] is not allowed for querying or aggregation",
+    );
     rejects({ exists: { field: { $gt: "" } } }, "parsing_exception", "[exists] failed to parse field [field]");
     rejects({ $where: "sleep(1000)" }, "parsing_exception", "unknown query [$where]");
     rejects({ bool: { must: { $or: [] } } }, "parsing_exception", "unknown query [$or]");
-    rejects({ simple_query_string: { query: "x", fields: [{ $gt: "" }] } }, "parsing_exception", "[simple_query_string] failed to parse field [fields]");
+    rejects(
+      { simple_query_string: { query: "x", fields: [{ $gt: "" }] } },
+      "parsing_exception",
+      "[simple_query_string] failed to parse field [fields]",
+    );
   });
 
   test("malformed clauses and options", () => {
     rejects({}, "parsing_exception", "query malformed, empty clause found");
-    rejects({ term: { name: "a" }, match_all: {} }, "parsing_exception", "[term] malformed query, expected [END_OBJECT] but found [FIELD_NAME]");
+    rejects(
+      { term: { name: "a" }, match_all: {} },
+      "parsing_exception",
+      "[term] malformed query, expected [END_OBJECT] but found [FIELD_NAME]",
+    );
     rejects({ term: "x" }, "parsing_exception", "[term] query malformed, no start_object after query name");
-    rejects({ term: { name: "a", username: "b" } }, "parsing_exception", "[term] query doesn't support multiple fields, found [name] and [username]");
+    rejects(
+      { term: { name: "a", username: "b" } },
+      "parsing_exception",
+      "[term] query doesn't support multiple fields, found [name] and [username]",
+    );
     rejects({ term: { name: null } }, "illegal_argument_exception", "value cannot be null");
     rejects({ term: { name: ["a"] } }, "parsing_exception", "[term] query does not support array of values");
     rejects({ bool: { must: "x" } }, "parsing_exception", "[_na] query malformed, must start with start_object");
     rejects({ bool: { boost: "high" } }, "parsing_exception", "[bool] query does not support [boost] of type [string]");
-    rejects({ bool: { should: [] , nope: 1 } }, "parsing_exception", "[bool] query does not support [nope]");
-    rejects({ range: { creation: { gte: 1, relation: "within" } } }, "illegal_argument_exception", "range query with relation is not currently supported in this context");
+    rejects({ bool: { should: [], nope: 1 } }, "parsing_exception", "[bool] query does not support [nope]");
+    rejects(
+      { range: { creation: { gte: 1, relation: "within" } } },
+      "illegal_argument_exception",
+      "range query with relation is not currently supported in this context",
+    );
     rejects({ exists: {} }, "parsing_exception", "[exists] must be provided with a [field]");
     rejects({ simple_query_string: { fields: ["name"] } }, "parsing_exception", "[simple_query_string] query text missing");
-    rejects({ match: { name: { query: "a", operator: "xor" } } }, "illegal_argument_exception", "operator needs to be either and, or, but not [xor]");
+    rejects(
+      { match: { name: { query: "a", operator: "xor" } } },
+      "illegal_argument_exception",
+      "operator needs to be either and, or, but not [xor]",
+    );
   });
 
   test("type errors on dates and booleans", () => {
-    rejects({ term: { creation: "yesterday" } }, "parse_exception", "failed to parse date field [yesterday] with format [strict_date_optional_time||epoch_millis]");
+    rejects(
+      { term: { creation: "yesterday" } },
+      "parse_exception",
+      "failed to parse date field [yesterday] with format [strict_date_optional_time||epoch_millis]",
+    );
     rejects({ term: { invalidated: "yes" } }, "illegal_argument_exception", "Can't parse boolean value [yes], expected [true] or [false]");
-    rejects({ prefix: { creation: "2024" } }, "query_shard_exception", "Can only use prefix queries on keyword, text and wildcard fields - not on [creation_time] which is of type [date]");
-    rejects({ wildcard: { invalidated: "t*" } }, "query_shard_exception", "Can only use wildcard queries on keyword, text and wildcard fields - not on [api_key_invalidated] which is of type [boolean]");
-    rejects({ term: { creation: { value: 1, case_insensitive: true } } }, "query_shard_exception", /does not support case insensitive term queries/);
+    rejects(
+      { prefix: { creation: "2024" } },
+      "query_shard_exception",
+      "Can only use prefix queries on keyword, text and wildcard fields - not on [creation_time] which is of type [date]",
+    );
+    rejects(
+      { wildcard: { invalidated: "t*" } },
+      "query_shard_exception",
+      "Can only use wildcard queries on keyword, text and wildcard fields - not on [api_key_invalidated] which is of type [boolean]",
+    );
+    rejects(
+      { term: { creation: { value: 1, case_insensitive: true } } },
+      "query_shard_exception",
+      /does not support case insensitive term queries/,
+    );
     rejects({ range: { creation: { gte: "now-1x" } } }, "parse_exception", "unit [x] not supported for date math [-1x]");
-    rejects({ range: { creation: { gte: "x", format: "qqq" } } }, "illegal_argument_exception", "Invalid format: [qqq]: Unknown pattern letter: q");
-    rejects({ range: { creation: { gte: 1, time_zone: "Mars/Olympus" } } }, "illegal_argument_exception", "Unknown time-zone ID: Mars/Olympus");
+    rejects(
+      { range: { creation: { gte: "x", format: "qqq" } } },
+      "illegal_argument_exception",
+      "Invalid format: [qqq]: Unknown pattern letter: q",
+    );
+    rejects(
+      { range: { creation: { gte: 1, time_zone: "Mars/Olympus" } } },
+      "illegal_argument_exception",
+      "Unknown time-zone ID: Mars/Olympus",
+    );
   });
 
   test("guards: depth, clause count, pattern length, wildcard runs", () => {

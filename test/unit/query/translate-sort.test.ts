@@ -42,14 +42,34 @@ describe("parseApiKeySort / mongoSortSpec", () => {
     rejects(() => parseApiKeySort("id"), "illegal_argument_exception", "Field [id] is not allowed for querying or aggregation");
     rejects(() => parseApiKeySort("_score"), "illegal_argument_exception", "Field [_score] is not allowed for querying or aggregation");
     rejects(() => parseApiKeySort("hash"), "illegal_argument_exception", "Field [hash] is not allowed for querying or aggregation");
-    rejects(() => parseApiKeySort("metadata.*"), "illegal_argument_exception", "Field name pattern [metadata.*] is not allowed for querying or aggregation");
+    rejects(
+      () => parseApiKeySort("metadata.*"),
+      "illegal_argument_exception",
+      "Field name pattern [metadata.*] is not allowed for querying or aggregation",
+    );
     rejects(() => parseApiKeySort([{ name: "up" }]), "illegal_argument_exception", "Unknown SortOrder [up]");
-    rejects(() => parseApiKeySort([{ name: { order: "asc", weird: 1 } }]), "x_content_parse_exception", "[field_sort] unknown field [weird]");
-    rejects(() => parseApiKeySort([{ name: { nested: { path: "x" } } }]), "illegal_argument_exception", "nested sorting is not currently supported in this context");
-    rejects(() => parseApiKeySort([{ name: { format: "date" } }]), "illegal_argument_exception", "Field [name] of type [keyword] does not support custom formats");
+    rejects(
+      () => parseApiKeySort([{ name: { order: "asc", weird: 1 } }]),
+      "x_content_parse_exception",
+      "[field_sort] unknown field [weird]",
+    );
+    rejects(
+      () => parseApiKeySort([{ name: { nested: { path: "x" } } }]),
+      "illegal_argument_exception",
+      "nested sorting is not currently supported in this context",
+    );
+    rejects(
+      () => parseApiKeySort([{ name: { format: "date" } }]),
+      "illegal_argument_exception",
+      "Field [name] of type [keyword] does not support custom formats",
+    );
     rejects(() => parseApiKeySort([{ name: "asc", username: "asc" }]), "parsing_exception", /expecting token of type \[END_OBJECT\]/);
     rejects(() => parseApiKeySort([42]), "illegal_argument_exception", "mal-formatted sort object");
-    rejects(() => parseApiKeySort([{ name: { missing: "zzz" } }]), "illegal_argument_exception", /\[missing\] sort value \[zzz\] is not supported/);
+    rejects(
+      () => parseApiKeySort([{ name: { missing: "zzz" } }]),
+      "illegal_argument_exception",
+      /\[missing\] sort value \[zzz\] is not supported/,
+    );
     rejects(
       () => parseApiKeySort(["metadata.a", "metadata.b", "metadata.c", "metadata.d", "metadata.e"]),
       "illegal_argument_exception",
@@ -79,10 +99,7 @@ describe("buildSearchAfterFilter", () => {
   test("a keyset filter strictly after the values", () => {
     assert.deepEqual(buildSearchAfterFilter(sortOf([{ creation: "desc" }]), [1000]), { creation_time: { $lt: 1000 } });
     assert.deepEqual(buildSearchAfterFilter(sortOf(["username", "_doc"]), ["bob", "k7"]), {
-      $or: [
-        { "creator.principal": { $gt: "bob" } },
-        { $and: [{ "creator.principal": { $eq: "bob" } }, { _id: { $gt: "k7" } }] },
-      ],
+      $or: [{ "creator.principal": { $gt: "bob" } }, { $and: [{ "creator.principal": { $eq: "bob" } }, { _id: { $gt: "k7" } }] }],
     });
     // missing last: documents without expiration come after any value
     assert.deepEqual(buildSearchAfterFilter(sortOf(["expiration", "username"]), ["1000", "bob"]), {
@@ -111,11 +128,23 @@ describe("buildSearchAfterFilter", () => {
   });
 
   test("errors", () => {
-    rejects(() => buildSearchAfterFilter(sortOf(["name"]), ["a", "b"]), "illegal_argument_exception", "search_after has 2 value(s) but sort has 1.");
+    rejects(
+      () => buildSearchAfterFilter(sortOf(["name"]), ["a", "b"]),
+      "illegal_argument_exception",
+      "search_after has 2 value(s) but sort has 1.",
+    );
     rejects(() => buildSearchAfterFilter(undefined, ["a"]), "illegal_argument_exception", "Sort must contain at least one field.");
     rejects(() => buildSearchAfterFilter(sortOf(["name"]), []), "illegal_argument_exception", "Values must contains at least one value.");
-    rejects(() => buildSearchAfterFilter(sortOf(["creation"]), ["soon"]), "illegal_argument_exception", "Failed to parse search_after value for field [creation_time].");
-    rejects(() => buildSearchAfterFilter(sortOf(["invalidated"]), ["maybe"]), "illegal_argument_exception", "Failed to parse search_after value for field [api_key_invalidated].");
+    rejects(
+      () => buildSearchAfterFilter(sortOf(["creation"]), ["soon"]),
+      "illegal_argument_exception",
+      "Failed to parse search_after value for field [creation_time].",
+    );
+    rejects(
+      () => buildSearchAfterFilter(sortOf(["invalidated"]), ["maybe"]),
+      "illegal_argument_exception",
+      "Failed to parse search_after value for field [api_key_invalidated].",
+    );
     rejects(
       () => buildSearchAfterFilter(sortOf(["name"]), [{ $gt: "" }]),
       "parsing_exception",
@@ -127,7 +156,15 @@ describe("buildSearchAfterFilter", () => {
 describe("sortValuesFor / compareForSort", () => {
   const docs = [
     { _id: "a", name: "x", creation_time: 5, expiration_time: null, invalidated: false, metadata_flattened: { n: 42 } },
-    { _id: "b", name: "y", creation_time: 3, expiration_time: 7, invalidated: true, type: "cross_cluster", metadata_flattened: { n: ["b", 1] } },
+    {
+      _id: "b",
+      name: "y",
+      creation_time: 3,
+      expiration_time: 7,
+      invalidated: true,
+      type: "cross_cluster",
+      metadata_flattened: { n: ["b", 1] },
+    },
     { _id: "c", creation_time: 3, expiration_time: 9, invalidated: false, metadata_flattened: {} },
   ];
 
@@ -137,7 +174,9 @@ describe("sortValuesFor / compareForSort", () => {
     assert.deepEqual(sortValuesFor(docs[1] as never, sort), [7, "0.003", 1, "y", "cross_cluster", "1", "b"]);
     assert.deepEqual(sortValuesFor(docs[2] as never, sort), [9, "0.003", 0, null, "rest", null, "c"]);
     assert.deepEqual(sortValuesFor(docs[0] as never, sortOf([{ expiration: "desc" }])), [-(2 ** 63)]);
-    assert.deepEqual(sortValuesFor(docs[0] as never, sortOf([{ expiration: { format: "date_time" } }])), ["+292278994-08-17T07:12:55.807Z"]);
+    assert.deepEqual(sortValuesFor(docs[0] as never, sortOf([{ expiration: { format: "date_time" } }])), [
+      "+292278994-08-17T07:12:55.807Z",
+    ]);
   });
 
   test("in-memory order: missing last both ways, ties by _id", () => {

@@ -14,7 +14,12 @@ import ts from "typescript";
 // Compiled to build/test/unit/secrets/: the sources live in <repo>/lib.
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..");
 const SECRET_NAME = /secret|passw(or)?d|hash|token|digest|credential|signature|^api_key$/i;
-const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
 
 export interface Finding {
   file: string;
@@ -24,7 +29,8 @@ export interface Finding {
 
 /** The name an operand is known by: `x`, `a.b.x`, `a["x"]`, `x()` → "x". */
 function operandName(node: ts.Expression): string | undefined {
-  if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node) || ts.isTypeAssertionExpression(node)) return operandName(node.expression);
+  if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node) || ts.isTypeAssertionExpression(node))
+    return operandName(node.expression);
   if (ts.isIdentifier(node)) return node.text;
   if (ts.isPropertyAccessExpression(node)) return node.name.text;
   if (ts.isElementAccessExpression(node) && ts.isStringLiteralLike(node.argumentExpression)) return node.argumentExpression.text;
@@ -76,27 +82,32 @@ function libFiles(dir: string): string[] {
 
 describe("secrets are never compared with ===", () => {
   it("the scanner flags a plain comparison of a secret and nothing harmless", () => {
-    const flagged = findSecretComparisons("x.ts", [
-      "if (secret === provided) {}",
-      "if (user.password !== given) {}",
-      'if (a["api_key"] == b) {}',
-      "if (digest() === expected) {}",
-    ].join("\n"));
+    const flagged = findSecretComparisons(
+      "x.ts",
+      ["if (secret === provided) {}", "if (user.password !== given) {}", 'if (a["api_key"] == b) {}', "if (digest() === expected) {}"].join(
+        "\n",
+      ),
+    );
     assert.equal(flagged.length, 4, JSON.stringify(flagged));
-    const harmless = findSecretComparisons("y.ts", [
-      "if (secret === undefined) {}",
-      'if (typeof password === "string") {}',
-      "if (token.kind === kind) {}",
-      "if (hash.length === 0) {}",
-      'if (scheme === "bearer") {}',
-      "if (constantTimeEqual(secret, provided)) {}",
-    ].join("\n"));
+    const harmless = findSecretComparisons(
+      "y.ts",
+      [
+        "if (secret === undefined) {}",
+        'if (typeof password === "string") {}',
+        "if (token.kind === kind) {}",
+        "if (hash.length === 0) {}",
+        'if (scheme === "bearer") {}',
+        "if (constantTimeEqual(secret, provided)) {}",
+      ].join("\n"),
+    );
     assert.deepEqual(harmless, []);
   });
 
   it(`no comparison in lib/ outside the allow-list`, async () => {
     const { ALLOWED } = await import("./secret-comparisons-allowed.js");
-    const findings = libFiles(join(repoRoot, "lib")).flatMap((path) => findSecretComparisons(relative(repoRoot, path).split("\\").join("/"), readFileSync(path, "utf8")));
+    const findings = libFiles(join(repoRoot, "lib")).flatMap((path) =>
+      findSecretComparisons(relative(repoRoot, path).split("\\").join("/"), readFileSync(path, "utf8")),
+    );
     const allowed = (f: Finding) => ALLOWED.some((a) => a.file === f.file && a.text === f.text);
     const unexpected = findings.filter((f) => !allowed(f));
     assert.deepEqual(

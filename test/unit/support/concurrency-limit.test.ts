@@ -25,7 +25,10 @@ describe("ConcurrencyLimit", () => {
 
   it("frees the slot when a task fails", async () => {
     const limit = new ConcurrencyLimit(1);
-    await assert.rejects(limit.run(async () => Promise.reject(new Error("boom"))), /boom/);
+    await assert.rejects(
+      limit.run(async () => Promise.reject(new Error("boom"))),
+      /boom/,
+    );
     assert.equal(await limit.run(async () => "next"), "next");
   });
 
@@ -34,7 +37,10 @@ describe("ConcurrencyLimit", () => {
     let release!: () => void;
     const first = limit.run(() => new Promise<void>((resolve) => (release = resolve)));
     const queued = limit.run(async () => "queued");
-    await assert.rejects(limit.run(async () => "refused"), (error: unknown) => error instanceof SecurityError && error.status === 429);
+    await assert.rejects(
+      limit.run(async () => "refused"),
+      (error: unknown) => error instanceof SecurityError && error.status === 429,
+    );
     release();
     await first;
     assert.equal(await queued, "queued");

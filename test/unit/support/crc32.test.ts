@@ -15,7 +15,10 @@ describe("crc32Ascii", () => {
       fc.property(fc.string({ unit: "binary-ascii", maxLength: 80 }), fc.nat(), fc.nat(), (text, a, b) => {
         const start = text.length === 0 ? 0 : a % text.length;
         const end = start + (text.length === 0 ? 0 : b % (text.length - start + 1));
-        return crc32Ascii(text) === crc32(Buffer.from(text, "latin1")) && crc32Ascii(text, start, end) === crc32(Buffer.from(text.slice(start, end), "latin1"));
+        return (
+          crc32Ascii(text) === crc32(Buffer.from(text, "latin1")) &&
+          crc32Ascii(text, start, end) === crc32(Buffer.from(text.slice(start, end), "latin1"))
+        );
       }),
       { numRuns: 1000 },
     );

@@ -49,7 +49,10 @@ describe("ApiKeyAuthenticator hooks", () => {
     const secret = format.generate();
     const t = setup(doc(secret));
     const typo = secret.slice(0, 10) + (secret[10] === "A" ? "B" : "A") + secret.slice(11);
-    assert.deepEqual(await t.run(typo), { status: "continue", message: `invalid credentials for API key [${ID}]: the secret fails its checksum` });
+    assert.deepEqual(await t.run(typo), {
+      status: "continue",
+      message: `invalid credentials for API key [${ID}]: the secret fails its checksum`,
+    });
     assert.equal(t.authenticator.authenticateFromCache({ scheme: "apikey", id: ID, secret: typo }), undefined);
     assert.deepEqual({ get: t.calls.get, verify: t.calls.verify, lookup: t.calls.lookup }, { get: 0, verify: 0, lookup: 0 });
   });

@@ -12,11 +12,20 @@ const INFO = { uri: "/", request: {} };
 function doc(overrides: Partial<ApiKeyDoc> = {}): ApiKeyDoc {
   return apiKeyDoc({
     hash: hashSsha256(SECRET),
-    role_descriptors: JSON.stringify({ r: { cluster: ["monitor"], indices: [], applications: [], run_as: [], metadata: {}, transient_metadata: { enabled: true } } }),
+    role_descriptors: JSON.stringify({
+      r: { cluster: ["monitor"], indices: [], applications: [], run_as: [], metadata: {}, transient_metadata: { enabled: true } },
+    }),
     metadata: JSON.stringify({ m: 1 }),
     metadata_flattened: { m: 1 },
     metadata_values: ["1"],
-    creator: { principal: "alice", full_name: "Alice", email: null, metadata: JSON.stringify({ team: "red" }), realm: "native", realm_type: "native" },
+    creator: {
+      principal: "alice",
+      full_name: "Alice",
+      email: null,
+      metadata: JSON.stringify({ team: "red" }),
+      realm: "native",
+      realm_type: "native",
+    },
     ...overrides,
   });
 }
@@ -60,7 +69,14 @@ describe("ApiKeyAuthenticator", () => {
     const auth = result.authentication;
     assert.equal(auth.type, "api_key");
     assert.deepEqual(auth.authenticationRealm, { name: "_es_api_key", type: "_es_api_key" });
-    assert.deepEqual(auth.user, { username: "alice", roles: [], full_name: "Alice", email: null, metadata: { team: "red" }, enabled: true });
+    assert.deepEqual(auth.user, {
+      username: "alice",
+      roles: [],
+      full_name: "Alice",
+      email: null,
+      metadata: { team: "red" },
+      enabled: true,
+    });
     assert.equal(auth.apiKey?.id, "key-id-0000000000001");
     assert.deepEqual(auth.apiKey?.creatorRealm, { name: "native", type: "native" });
     assert.deepEqual(Object.keys(auth.apiKey?.roleDescriptors ?? {}), ["r"]);
@@ -69,15 +85,27 @@ describe("ApiKeyAuthenticator", () => {
 
   it("uses Elasticsearch's unsuccessful messages in its order (invalidated before the secret, expiry after it)", async () => {
     assert.deepEqual(await setup(null).run(), { status: "continue", message: "unable to find apikey with id key-id-0000000000001" });
-    assert.deepEqual(await setup(doc({ doc_type: "token" as "api_key" })).run(), { status: "continue", message: "document [key-id-0000000000001] is [token] not an api key" });
-    assert.deepEqual(await setup(doc({ invalidated: true })).run("wrong"), { status: "continue", message: "api key [key-id-0000000000001] has been invalidated" });
-    assert.deepEqual(await setup(doc({ expiration_time: 1 })).run("wrong"), { status: "continue", message: "invalid credentials for API key [key-id-0000000000001]" });
+    assert.deepEqual(await setup(doc({ doc_type: "token" as "api_key" })).run(), {
+      status: "continue",
+      message: "document [key-id-0000000000001] is [token] not an api key",
+    });
+    assert.deepEqual(await setup(doc({ invalidated: true })).run("wrong"), {
+      status: "continue",
+      message: "api key [key-id-0000000000001] has been invalidated",
+    });
+    assert.deepEqual(await setup(doc({ expiration_time: 1 })).run("wrong"), {
+      status: "continue",
+      message: "invalid credentials for API key [key-id-0000000000001]",
+    });
     assert.deepEqual(await setup(doc({ expiration_time: 1 })).run(), { status: "continue", message: "api key is expired" });
     const cross = await setup(doc({ type: "cross_cluster" })).run();
     assert.equal(cross.status, "terminate");
     if (cross.status === "terminate") {
       assert.equal(cross.error.status, 401);
-      assert.equal(cross.error.reason, "authentication expected API key type of [rest], but API key [key-id-0000000000001] has type [cross_cluster]");
+      assert.equal(
+        cross.error.reason,
+        "authentication expected API key type of [rest], but API key [key-id-0000000000001] has type [cross_cluster]",
+      );
     }
   });
 

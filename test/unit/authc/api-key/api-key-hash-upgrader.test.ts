@@ -51,7 +51,8 @@ describe("needsHashUpgrade", () => {
       ["$2b$04$abcdefghijklmnopqrstuu5Nfh1sZ1m0K1i6E1V0Gm8X3QwPq9vxW", "bcrypt", false],
       ["plaintext", "ssha256", false],
     ];
-    for (const [hash, algorithm, expected] of cases) assert.equal(needsHashUpgrade(hash, algorithm), expected, `${hash.slice(0, 20)} → ${algorithm}`);
+    for (const [hash, algorithm, expected] of cases)
+      assert.equal(needsHashUpgrade(hash, algorithm), expected, `${hash.slice(0, 20)} → ${algorithm}`);
   });
 });
 
@@ -71,7 +72,10 @@ describe("ApiKeyHashUpgrader", () => {
     assert.equal(cached?.verified, true, "next request is a cache hit against the new hash");
     assert.equal(cached?.snapshot.hash, t.writes[0]?.hash);
     assert.equal(t.events.length, 1);
-    assert.deepEqual({ ...t.events[0], timestamp: "" }, { type: "api_key_hash_upgrade", timestamp: "", api_key_id: ID, from: "pbkdf2", to: "ssha256", outcome: "upgraded" });
+    assert.deepEqual(
+      { ...t.events[0], timestamp: "" },
+      { type: "api_key_hash_upgrade", timestamp: "", api_key_id: ID, from: "pbkdf2", to: "ssha256", outcome: "upgraded" },
+    );
   });
 
   it("runs at most MAX_CONCURRENT_UPGRADES at once and skips the others (no queue)", async () => {
@@ -107,7 +111,10 @@ describe("ApiKeyHashUpgrader", () => {
     assert.equal(lost.events[0]?.type === "api_key_hash_upgrade" && lost.events[0].outcome, "skipped");
 
     const failing = setup(doc(old), async () => {
-      throw Object.assign(new Error(`E11000 duplicate key: { hash: "${old}" } secret ${SECRET}`), { name: "MongoServerError", code: 11000 });
+      throw Object.assign(new Error(`E11000 duplicate key: { hash: "${old}" } secret ${SECRET}`), {
+        name: "MongoServerError",
+        code: 11000,
+      });
     });
     failing.upgrader.consider(snapshotOf(doc(old)), SECRET);
     await failing.upgrader.idle();

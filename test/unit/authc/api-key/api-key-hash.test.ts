@@ -2,7 +2,14 @@ import assert from "node:assert/strict";
 import { createHash, pbkdf2Sync } from "node:crypto";
 import { describe, it } from "node:test";
 import bcrypt from "bcryptjs";
-import { ApiKeyHasher, hashFormatOf, hashPbkdf2, hashSsha256, verifyPbkdf2, verifySsha256 } from "../../../../lib/authc/api-key/api-key-hash.js";
+import {
+  ApiKeyHasher,
+  hashFormatOf,
+  hashPbkdf2,
+  hashSsha256,
+  verifyPbkdf2,
+  verifySsha256,
+} from "../../../../lib/authc/api-key/api-key-hash.js";
 
 const SECRET = "aF3kLm9QrT2vWx7Yz1B4cD";
 
@@ -25,7 +32,14 @@ describe("api-key hash formats", () => {
   });
 
   it("{SSHA256} verification never throws on malformed input", () => {
-    for (const bad of ["", "{SSHA256}", "{SSHA256}!!!!!!!!!!!!abc", "{SSHA256}AAECAwQFBgc=", "{SSHA256}AAECAwQFBgc=" + "A".repeat(43), "{SHA}abc"]) {
+    for (const bad of [
+      "",
+      "{SSHA256}",
+      "{SSHA256}!!!!!!!!!!!!abc",
+      "{SSHA256}AAECAwQFBgc=",
+      "{SSHA256}AAECAwQFBgc=" + "A".repeat(43),
+      "{SHA}abc",
+    ]) {
       assert.equal(verifySsha256(SECRET, bad), false, bad);
     }
   });

@@ -69,7 +69,10 @@ describe("ApiKeyRemover pacing (large backlogs)", () => {
     assert.equal(await run, 6);
     assert.equal(f.started.length, 4);
     for (let i = 1; i < f.started.length; i++) {
-      assert.ok((f.started[i] as number) - (f.started[i - 1] as number) >= 35, `batch ${i} started ${(f.started[i] as number) - (f.started[i - 1] as number)} ms after the previous one`);
+      assert.ok(
+        (f.started[i] as number) - (f.started[i - 1] as number) >= 35,
+        `batch ${i} started ${(f.started[i] as number) - (f.started[i - 1] as number)} ms after the previous one`,
+      );
     }
   });
 });

@@ -48,7 +48,13 @@ describe("ApiKeyRemover", () => {
   it("deletes in batches until a short batch, with cutoff = now - retention, and reports what it removed", async () => {
     const f = fakes({ lease: true, batches: [2, 2, 1, 7] });
     const removed: string[] = [];
-    const remover = new ApiKeyRemover(f.store, f.leaseStore, { retentionMs: 1000, intervalMs: 500, batchSize: 2, clock: () => 10_000, onRemoved: (ids) => removed.push(...ids) });
+    const remover = new ApiKeyRemover(f.store, f.leaseStore, {
+      retentionMs: 1000,
+      intervalMs: 500,
+      batchSize: 2,
+      clock: () => 10_000,
+      onRemoved: (ids) => removed.push(...ids),
+    });
     assert.equal(await remover.trigger(), 5);
     assert.deepEqual(f.cutoffs, [9_000, 9_000, 9_000]);
     assert.equal(removed.length, 5);

@@ -61,7 +61,8 @@ describe("parseAuthenticationRecord", () => {
   });
 
   it("refuses anything that is not a plain object", () => {
-    for (const value of [null, undefined, "text", 1, [], [realmRecord], new Date(), JSON.stringify(realmRecord)]) rejects(value, /expected an object/);
+    for (const value of [null, undefined, "text", 1, [], [realmRecord], new Date(), JSON.stringify(realmRecord)])
+      rejects(value, /expected an object/);
   });
 
   it("refuses unknown versions, types and enums", () => {

@@ -9,13 +9,32 @@ import type { Realm } from "../../../../lib/model/realm.js";
 import { authenticationError, unavailableError } from "../../../../lib/support/security-error.js";
 
 const NATIVE = { name: "native", type: "native" };
-const user = (username: string, roles: string[], enabled = true): User => ({ username, roles, full_name: null, email: null, metadata: {}, enabled });
+const user = (username: string, roles: string[], enabled = true): User => ({
+  username,
+  roles,
+  full_name: null,
+  email: null,
+  metadata: {},
+  enabled,
+});
 
 const realmRecord: AuthenticationRecord = {
-  version: 1, type: "realm", username: "carol", realm: NATIVE, authentication_type: "realm", source: "secondary", captured_at: 1,
+  version: 1,
+  type: "realm",
+  username: "carol",
+  realm: NATIVE,
+  authentication_type: "realm",
+  source: "secondary",
+  captured_at: 1,
 };
 const keyRecord: AuthenticationRecord = {
-  version: 1, type: "api_key", username: "carol", realm: NATIVE, authentication_type: "api_key", source: "primary", captured_at: 1,
+  version: 1,
+  type: "api_key",
+  username: "carol",
+  realm: NATIVE,
+  authentication_type: "api_key",
+  source: "primary",
+  captured_at: 1,
   api_key: { id: "k1", name: "nightly" },
 };
 
@@ -36,7 +55,10 @@ function restorer(users: Map<string, User>, key: () => Promise<Authentication>, 
     authenticate: async () => null,
     lookup: async (username) => (lookups.push(username), users.get(username) ?? null),
   };
-  return { lookups, restorer: new AuthenticationRestorer({ findRealm: (name) => (name === native.name ? native : undefined), authenticationForKey: key }) };
+  return {
+    lookups,
+    restorer: new AuthenticationRestorer({ findRealm: (name) => (name === native.name ? native : undefined), authenticationForKey: key }),
+  };
 }
 
 async function revoked(promise: Promise<unknown>, cause: RevocationCause, reason: RegExp): Promise<void> {
@@ -67,10 +89,26 @@ describe("AuthenticationRestorer", () => {
   });
 
   it("reports deleted and disabled users and vanished realms as revoked", async () => {
-    await revoked(restorer(new Map(), noKey).restorer.restore(realmRecord), "user_not_found", /user \[carol\] no longer exists in realm \[native\]/);
-    await revoked(restorer(new Map([["carol", user("carol", [], false)]]), noKey).restorer.restore(realmRecord), "user_disabled", /user \[carol\] is disabled/);
-    await revoked(restorer(new Map(), noKey).restorer.restore({ ...realmRecord, realm: { name: "ldap", type: "ldap" } }), "realm_not_found", /realm \[ldap\]/);
-    await revoked(restorer(new Map(), noKey).restorer.restore({ ...realmRecord, realm: { name: "native", type: "file" } }), "realm_not_found", /realm \[native\] of type \[file\]/);
+    await revoked(
+      restorer(new Map(), noKey).restorer.restore(realmRecord),
+      "user_not_found",
+      /user \[carol\] no longer exists in realm \[native\]/,
+    );
+    await revoked(
+      restorer(new Map([["carol", user("carol", [], false)]]), noKey).restorer.restore(realmRecord),
+      "user_disabled",
+      /user \[carol\] is disabled/,
+    );
+    await revoked(
+      restorer(new Map(), noKey).restorer.restore({ ...realmRecord, realm: { name: "ldap", type: "ldap" } }),
+      "realm_not_found",
+      /realm \[ldap\]/,
+    );
+    await revoked(
+      restorer(new Map(), noKey).restorer.restore({ ...realmRecord, realm: { name: "native", type: "file" } }),
+      "realm_not_found",
+      /realm \[native\] of type \[file\]/,
+    );
     const noLookup: Realm = { name: "native", type: "native", authenticate: async () => null };
     await revoked(restorer(new Map(), noKey, noLookup).restorer.restore(realmRecord), "realm_not_found", /cannot look users up/);
   });
@@ -82,8 +120,16 @@ describe("AuthenticationRestorer", () => {
     assert.equal(auth.type, "api_key");
     assert.equal(auth.apiKey?.id, "k1");
     assert.deepEqual(ids, ["k1"]);
-    await revoked(restorer(new Map(), async () => keyAuth("mallory")).restorer.restore(keyRecord), "api_key_owner_changed", /not owned by user \[carol\]/);
-    await revoked(restorer(new Map(), async () => keyAuth("carol", { name: "ldap", type: "ldap" })).restorer.restore(keyRecord), "api_key_owner_changed", /realm \[native\]/);
+    await revoked(
+      restorer(new Map(), async () => keyAuth("mallory")).restorer.restore(keyRecord),
+      "api_key_owner_changed",
+      /not owned by user \[carol\]/,
+    );
+    await revoked(
+      restorer(new Map(), async () => keyAuth("carol", { name: "ldap", type: "ldap" })).restorer.restore(keyRecord),
+      "api_key_owner_changed",
+      /realm \[native\]/,
+    );
   });
 
   it("maps the key service's 401s to revocation causes, keeping the cause", async () => {
@@ -92,16 +138,39 @@ describe("AuthenticationRestorer", () => {
         additional_unsuccessful_credentials: `API key: ${detail}`,
       });
     };
-    await revoked(restorer(new Map(), failing("api key [k1] has been invalidated")).restorer.restore(keyRecord), "api_key_invalidated", /API key \[k1\] can no longer be used: API key: api key \[k1\] has been invalidated/);
+    await revoked(
+      restorer(new Map(), failing("api key [k1] has been invalidated")).restorer.restore(keyRecord),
+      "api_key_invalidated",
+      /API key \[k1\] can no longer be used: API key: api key \[k1\] has been invalidated/,
+    );
     await revoked(restorer(new Map(), failing("api key is expired")).restorer.restore(keyRecord), "api_key_expired", /expired/);
-    await revoked(restorer(new Map(), failing("unable to find apikey with id k1")).restorer.restore(keyRecord), "api_key_not_found", /unable to find/);
-    await assert.rejects(restorer(new Map(), failing("api key is expired")).restorer.restore(keyRecord), (error: IdentityRevokedError) => error.causedBy?.status === 401);
+    await revoked(
+      restorer(new Map(), failing("unable to find apikey with id k1")).restorer.restore(keyRecord),
+      "api_key_not_found",
+      /unable to find/,
+    );
+    await assert.rejects(
+      restorer(new Map(), failing("api key is expired")).restorer.restore(keyRecord),
+      (error: IdentityRevokedError) => error.causedBy?.status === 401,
+    );
   });
 
   it("lets transient failures through unchanged: a database outage is not a revocation", async () => {
     const down = unavailableError();
-    await assert.rejects(restorer(new Map(), async () => { throw down; }).restorer.restore(keyRecord), (error: unknown) => error === down);
-    const flaky: Realm = { name: "native", type: "native", authenticate: async () => null, lookup: async () => { throw down; } };
+    await assert.rejects(
+      restorer(new Map(), async () => {
+        throw down;
+      }).restorer.restore(keyRecord),
+      (error: unknown) => error === down,
+    );
+    const flaky: Realm = {
+      name: "native",
+      type: "native",
+      authenticate: async () => null,
+      lookup: async () => {
+        throw down;
+      },
+    };
     await assert.rejects(restorer(new Map(), noKey, flaky).restorer.restore(realmRecord), (error: unknown) => error === down);
   });
 

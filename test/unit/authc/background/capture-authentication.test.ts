@@ -6,8 +6,20 @@ import { parseAuthenticationRecord } from "../../../../lib/authc/background/auth
 import { throwsSecurityError } from "../../../support/throws-security-error.js";
 
 const NATIVE = { name: "native", type: "native" };
-const user = (username: string, roles: string[] = []): User => ({ username, roles, full_name: null, email: null, metadata: {}, enabled: true });
-const options = (overrides: Partial<CaptureOptions> = {}): CaptureOptions => ({ source: "primary", now: 1234, canLookup: () => true, ...overrides });
+const user = (username: string, roles: string[] = []): User => ({
+  username,
+  roles,
+  full_name: null,
+  email: null,
+  metadata: {},
+  enabled: true,
+});
+const options = (overrides: Partial<CaptureOptions> = {}): CaptureOptions => ({
+  source: "primary",
+  now: 1234,
+  canLookup: () => true,
+  ...overrides,
+});
 const apiKey: ApiKeyRef = {
   id: "key-id-0000000000000",
   name: "nightly",
@@ -50,7 +62,12 @@ describe("captureAuthentication", () => {
   });
 
   it("records a token's underlying user and realm (tokens expire; the work must not)", () => {
-    const auth = new Authentication({ user: user("dave"), authenticationRealm: { name: "ldap1", type: "ldap" }, type: "token", token: { id: "t1" } });
+    const auth = new Authentication({
+      user: user("dave"),
+      authenticationRealm: { name: "ldap1", type: "ldap" },
+      type: "token",
+      token: { id: "t1" },
+    });
     const record = captureAuthentication(auth, options());
     assert.equal(record.type, "realm");
     assert.equal(record.authentication_type, "token");
@@ -59,7 +76,13 @@ describe("captureAuthentication", () => {
   });
 
   it("records a token minted by an API key as that key", () => {
-    const auth = new Authentication({ user: user("carol"), authenticationRealm: API_KEY_REALM, type: "token", apiKey, token: { id: "t2" } });
+    const auth = new Authentication({
+      user: user("carol"),
+      authenticationRealm: API_KEY_REALM,
+      type: "token",
+      apiKey,
+      token: { id: "t2" },
+    });
     const record = captureAuthentication(auth, options());
     assert.equal(record.type, "api_key");
     assert.equal(record.authentication_type, "token");
@@ -69,15 +92,32 @@ describe("captureAuthentication", () => {
     const admin = new Authentication({ user: user("elastic", ["superuser"]), authenticationRealm: NATIVE, type: "realm" });
     const runAs = admin.runAs(user("carol"), { name: "file", type: "file" });
     assert.deepEqual(captureAuthentication(runAs, options()), {
-      version: 1, username: "carol", source: "primary", captured_at: 1234, type: "realm", realm: { name: "file", type: "file" }, authentication_type: "realm",
+      version: 1,
+      username: "carol",
+      source: "primary",
+      captured_at: 1234,
+      type: "realm",
+      realm: { name: "file", type: "file" },
+      authentication_type: "realm",
     });
-    const keyRunAs = new Authentication({ user: user("svc"), authenticationRealm: API_KEY_REALM, type: "api_key", apiKey }).runAs(user("carol"), NATIVE);
+    const keyRunAs = new Authentication({ user: user("svc"), authenticationRealm: API_KEY_REALM, type: "api_key", apiKey }).runAs(
+      user("carol"),
+      NATIVE,
+    );
     assert.equal(captureAuthentication(keyRunAs, options()).type, "realm");
   });
 
   it("refuses identities that could never be restored", () => {
-    const anonymous = new Authentication({ user: user("_anonymous"), authenticationRealm: { name: "__anonymous", type: "anonymous" }, type: "anonymous" });
-    throwsSecurityError(() => captureAuthentication(anonymous, options()), "illegal_argument_exception", "an identity authenticated as [anonymous] cannot be captured for background work");
+    const anonymous = new Authentication({
+      user: user("_anonymous"),
+      authenticationRealm: { name: "__anonymous", type: "anonymous" },
+      type: "anonymous",
+    });
+    throwsSecurityError(
+      () => captureAuthentication(anonymous, options()),
+      "illegal_argument_exception",
+      "an identity authenticated as [anonymous] cannot be captured for background work",
+    );
     const sessionUser = new Authentication({ user: user("sam"), authenticationRealm: { name: "session", type: "session" }, type: "realm" });
     const asked: string[] = [];
     throwsSecurityError(

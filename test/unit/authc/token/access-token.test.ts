@@ -57,14 +57,30 @@ describe("access tokens (HS256 JWTs)", () => {
     const badId = forge({ alg: "HS256", typ: "JWT" }, { jti: "$where", exp: NOW / 1000 + 60, iss: TOKEN_ISSUER }, raw);
     const expiredForeign = forge({ alg: "HS256", typ: "JWT" }, { jti: ID, exp: NOW / 1000 - 60, iss: "someone-else" }, raw);
     for (const [name, value] of Object.entries({
-      otherKey, tamperedPayload, flippedSignature, none, noneUpper, rs256, hs512, foreignIssuer, noExp, badId, expiredForeign,
-      empty: "", junk: "not-a-jwt", twoParts: `${h}.${p}`, garbage: "a.b.c",
+      otherKey,
+      tamperedPayload,
+      flippedSignature,
+      none,
+      noneUpper,
+      rs256,
+      hs512,
+      foreignIssuer,
+      noExp,
+      badId,
+      expiredForeign,
+      empty: "",
+      junk: "not-a-jwt",
+      twoParts: `${h}.${p}`,
+      garbage: "a.b.c",
     })) {
       assert.deepEqual(verifyAccessToken(value, KEY, NOW), { status: "invalid" }, name);
       assert.deepEqual(verifyAccessToken(value, KEY, NOW, true), { status: "invalid" }, `${name} (ignoring expiry)`);
     }
     // The forging helper itself produces tokens we accept when everything is right.
-    assert.equal(verifyAccessToken(forge({ alg: "HS256", typ: "JWT" }, { jti: ID, exp: NOW / 1000 + 60, iss: TOKEN_ISSUER }, raw), KEY, NOW).status, "valid");
+    assert.equal(
+      verifyAccessToken(forge({ alg: "HS256", typ: "JWT" }, { jti: ID, exp: NOW / 1000 + 60, iss: TOKEN_ISSUER }, raw), KEY, NOW).status,
+      "valid",
+    );
   });
 
   it("verifies in microseconds with a KeyObject", () => {

@@ -20,7 +20,8 @@ describe("refresh tokens", () => {
       seen.add(t);
     }
     assert.equal(seen.size, 1000);
-    for (const bad of ["", "short", "x".repeat(44), "$".repeat(43), "a".repeat(42) + "="]) assert.equal(isPlausibleRefreshToken(bad), false, bad);
+    for (const bad of ["", "short", "x".repeat(44), "$".repeat(43), "a".repeat(42) + "="])
+      assert.equal(isPlausibleRefreshToken(bad), false, bad);
   });
 
   it("are stored as their SHA-256 only", () => {

@@ -6,9 +6,17 @@ import type { TokenOptions } from "../../../../lib/model/token-options.js";
 
 describe("tokens options", () => {
   it("defaults to Elasticsearch's lifetimes and a generated key", () => {
-    assert.deepEqual(resolveTokenOptions(undefined), { enabled: true, signingKey: undefined, accessTokenLifetimeMs: 1_200_000, refreshTokenLifetimeMs: 86_400_000 });
+    assert.deepEqual(resolveTokenOptions(undefined), {
+      enabled: true,
+      signingKey: undefined,
+      accessTokenLifetimeMs: 1_200_000,
+      refreshTokenLifetimeMs: 86_400_000,
+    });
     const resolved = resolveTokenOptions({ enabled: false, accessTokenLifetime: "1h", refreshTokenLifetime: "30d" });
-    assert.deepEqual([resolved.enabled, resolved.accessTokenLifetimeMs, resolved.refreshTokenLifetimeMs], [false, 3_600_000, 2_592_000_000]);
+    assert.deepEqual(
+      [resolved.enabled, resolved.accessTokenLifetimeMs, resolved.refreshTokenLifetimeMs],
+      [false, 3_600_000, 2_592_000_000],
+    );
     assert.equal(resolveTokenOptions({ accessTokenLifetime: 2000 }).accessTokenLifetimeMs, 2000);
   });
 
@@ -37,7 +45,11 @@ describe("tokens options", () => {
       ["on", /option tokens must be an object/],
     ];
     for (const [options, message] of cases) {
-      assert.throws(() => resolveTokenOptions(options as TokenOptions), (error: unknown) => error instanceof TypeError && message.test(error.message), JSON.stringify(options));
+      assert.throws(
+        () => resolveTokenOptions(options as TokenOptions),
+        (error: unknown) => error instanceof TypeError && message.test(error.message),
+        JSON.stringify(options),
+      );
     }
   });
 });

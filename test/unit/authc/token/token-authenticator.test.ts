@@ -25,10 +25,24 @@ const subject = new Authentication({
 
 function doc(overrides: Partial<TokenDoc> = {}): TokenDoc {
   return {
-    _id: ID, doc_type: "token", creation_time: T0, expiration_time: T0 + 1_200_000, invalidated: false, invalidation_time: null,
-    username: "alice", realm: "native", api_key_id: null, authentication: encodeTokenSubject(subject),
-    refresh_hash: null, refresh_expiration_time: null, refresh_invalidated: false, refreshed: false, refresh_time: null,
-    refresh_client: null, sealed_pair: null, purge_at: T0 + 1_200_000,
+    _id: ID,
+    doc_type: "token",
+    creation_time: T0,
+    expiration_time: T0 + 1_200_000,
+    invalidated: false,
+    invalidation_time: null,
+    username: "alice",
+    realm: "native",
+    api_key_id: null,
+    authentication: encodeTokenSubject(subject),
+    refresh_hash: null,
+    refresh_expiration_time: null,
+    refresh_invalidated: false,
+    refreshed: false,
+    refresh_time: null,
+    refresh_client: null,
+    sealed_pair: null,
+    purge_at: T0 + 1_200_000,
     ...overrides,
   };
 }

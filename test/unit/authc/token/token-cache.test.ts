@@ -9,7 +9,16 @@ function auth(apiKeyId?: string): Authentication {
     authenticationRealm: { name: "native", type: "native" },
     type: "token",
     ...(apiKeyId
-      ? { apiKey: { id: apiKeyId, name: "k", metadata: {}, roleDescriptors: {}, limitedBy: {}, creatorRealm: { name: "native", type: "native" } } }
+      ? {
+          apiKey: {
+            id: apiKeyId,
+            name: "k",
+            metadata: {},
+            roleDescriptors: {},
+            limitedBy: {},
+            creatorRealm: { name: "native", type: "native" },
+          },
+        }
       : {}),
   });
 }
@@ -38,8 +47,14 @@ describe("token cache", () => {
     cache.put("a", { state: "valid", authentication: auth("key-1"), expiresAt: 1000, confirmedAt: 0 }, cache.epoch);
     cache.put("b", { state: "valid", authentication: auth("key-2"), expiresAt: 1000, confirmedAt: 0 }, cache.epoch);
     cache.put("c", { state: "valid", authentication: auth(), expiresAt: 1000, confirmedAt: 0 }, cache.epoch);
-    assert.equal(cache.revokeWhere((a) => a.apiKey?.id === "key-1"), 1);
-    assert.deepEqual(["a", "b", "c"].map((id) => cache.get(id, 1)?.state), ["revoked", "valid", "valid"]);
+    assert.equal(
+      cache.revokeWhere((a) => a.apiKey?.id === "key-1"),
+      1,
+    );
+    assert.deepEqual(
+      ["a", "b", "c"].map((id) => cache.get(id, 1)?.state),
+      ["revoked", "valid", "valid"],
+    );
   });
 
   it("is bounded, dropping the least recently used", () => {

@@ -3,7 +3,12 @@ import { describe, it } from "node:test";
 import { ADMIN_UI_STYLES } from "../../../../lib/http/admin-ui/admin-ui-styles.js";
 import { escapeHtml, renderAdminPage } from "../../../../lib/http/admin-ui/render-admin-page.js";
 
-const page = renderAdminPage({ assetBase: "/_security/ui/abc123", apiBase: "", entry: "admin-ui.js", preloads: ["api-client.js", "key-table.js"] });
+const page = renderAdminPage({
+  assetBase: "/_security/ui/abc123",
+  apiBase: "",
+  entry: "admin-ui.js",
+  preloads: ["api-client.js", "key-table.js"],
+});
 
 /** Every `id="…"` of the page. */
 function idsOf(html: string): Set<string> {
@@ -16,7 +21,10 @@ describe("admin UI assets", () => {
     assert.doesNotMatch(page, /<style|\sstyle=|\son[a-z]+=/i);
     assert.match(page, /<script type="module" src="\/_security\/ui\/abc123\/admin-ui\.js"><\/script>/);
     // The very URLs the entry's relative imports resolve to, or the preloads would be wasted.
-    assert.match(page, /<link rel="modulepreload" href="\/_security\/ui\/abc123\/api-client\.js">\n<link rel="modulepreload" href="\/_security\/ui\/abc123\/key-table\.js">/);
+    assert.match(
+      page,
+      /<link rel="modulepreload" href="\/_security\/ui\/abc123\/api-client\.js">\n<link rel="modulepreload" href="\/_security\/ui\/abc123\/key-table\.js">/,
+    );
     assert.match(page, /<link rel="stylesheet" href="\/_security\/ui\/abc123\/admin-ui\.css">/);
   });
 
@@ -38,7 +46,12 @@ describe("admin UI assets", () => {
 
   it("escapes the server-side values it embeds", () => {
     assert.equal(escapeHtml(`<a href="x">'&'</a>`), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
-    const hostile = renderAdminPage({ assetBase: '/x"><script>alert(1)</script>', apiBase: '"><b>', entry: "admin-ui.js", preloads: ["a.js"] });
+    const hostile = renderAdminPage({
+      assetBase: '/x"><script>alert(1)</script>',
+      apiBase: '"><b>',
+      entry: "admin-ui.js",
+      preloads: ["a.js"],
+    });
     assert.doesNotMatch(hostile, /<script>alert|"><b>/);
     assert.match(hostile, /content="&quot;&gt;&lt;b&gt;"/);
   });

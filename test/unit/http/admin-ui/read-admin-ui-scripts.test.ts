@@ -31,7 +31,8 @@ describe("admin UI: the browser modules it serves", () => {
     assert.ok(scripts.has(ADMIN_UI_ENTRY));
     // Every relative import of every module is itself served.
     for (const [name, script] of scripts) {
-      for (const [, target] of script.body.toString("utf8").matchAll(/from "\.\/([^"]+)"/g)) assert.ok(scripts.has(target as string), `${name} imports ./${target}, which is not served`);
+      for (const [, target] of script.body.toString("utf8").matchAll(/from "\.\/([^"]+)"/g))
+        assert.ok(scripts.has(target as string), `${name} imports ./${target}, which is not served`);
     }
   });
 });

@@ -51,8 +51,14 @@ describe("adminUi option validation", () => {
     const connection = mongoose.createConnection();
     const security = createSecurity({ connection });
     assert.equal(typeof security.adminUi(), "function");
-    assert.throws(() => security.adminUi({ path: "no-slash" }), (error: unknown) => error instanceof TypeError && /option path/.test(error.message));
+    assert.throws(
+      () => security.adminUi({ path: "no-slash" }),
+      (error: unknown) => error instanceof TypeError && /option path/.test(error.message),
+    );
     const disabled = createSecurity({ connection, apiKeys: { enabled: false } });
-    assert.throws(() => disabled.adminUi(), (error: unknown) => error instanceof TypeError && /apiKeys\.enabled is false/.test(error.message));
+    assert.throws(
+      () => disabled.adminUi(),
+      (error: unknown) => error instanceof TypeError && /apiKeys\.enabled is false/.test(error.message),
+    );
   });
 });

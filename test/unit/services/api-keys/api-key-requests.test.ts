@@ -27,8 +27,16 @@ describe("API-key request parsing", () => {
     assert.equal(expirationTime(1_000_123, undefined), null);
     assert.equal(expirationTime(1_000_123, parseExpiration("-1")), 1_000_123);
     assert.equal(parseExpiration("2000000nanos"), 2);
-    fails(() => parseExpiration("1w"), "illegal_argument_exception", "failed to parse setting [expiration] with value [1w] as a time value: unit is missing or unrecognized");
-    fails(() => parseExpiration("-2s"), "illegal_argument_exception", "failed to parse setting [expiration] with value [-2s] as a time value: negative durations are not supported");
+    fails(
+      () => parseExpiration("1w"),
+      "illegal_argument_exception",
+      "failed to parse setting [expiration] with value [1w] as a time value: unit is missing or unrecognized",
+    );
+    fails(
+      () => parseExpiration("-2s"),
+      "illegal_argument_exception",
+      "failed to parse setting [expiration] with value [-2s] as a time value: negative durations are not supported",
+    );
   });
 
   it("expirations follow TimeValue.parseTimeValue to the letter", () => {
@@ -46,22 +54,62 @@ describe("API-key request parsing", () => {
     assert.equal(parseExpiration("5MS"), 5);
     assert.equal(parseExpiration(" 1 d "), 86_400_000);
     assert.equal(parseExpiration("+7s"), 7000);
-    fails(() => parseExpiration("1M"), "illegal_argument_exception", "failed to parse setting [expiration] with value [1M] as a time value: unit is missing or unrecognized");
+    fails(
+      () => parseExpiration("1M"),
+      "illegal_argument_exception",
+      "failed to parse setting [expiration] with value [1M] as a time value: unit is missing or unrecognized",
+    );
     fails(() => parseExpiration("1.5h"), "illegal_argument_exception", "failed to parse [1.5h], fractional time values are not supported");
-    fails(() => parseExpiration("99999999999999999999d"), "illegal_argument_exception", "failed to parse [99999999999999999999d], fractional time values are not supported");
+    fails(
+      () => parseExpiration("99999999999999999999d"),
+      "illegal_argument_exception",
+      "failed to parse [99999999999999999999d], fractional time values are not supported",
+    );
     fails(() => parseExpiration("abcd"), "illegal_argument_exception", "failed to parse [abcd]");
-    fails(() => parseExpiration(""), "illegal_argument_exception", "failed to parse setting [expiration] with value [] as a time value: unit is missing or unrecognized");
-    fails(() => parseExpiration("9999999999999d"), "illegal_argument_exception", "failed to parse setting [expiration] with value [9999999999999d] as a time value: value is too large");
+    fails(
+      () => parseExpiration(""),
+      "illegal_argument_exception",
+      "failed to parse setting [expiration] with value [] as a time value: unit is missing or unrecognized",
+    );
+    fails(
+      () => parseExpiration("9999999999999d"),
+      "illegal_argument_exception",
+      "failed to parse setting [expiration] with value [9999999999999d] as a time value: value is too large",
+    );
     // Not a string: refused by the object parser, as Elasticsearch's declareString does.
-    fails(() => parseExpiration(5), "x_content_parse_exception", "[api_key_request] expiration doesn't support values of type: VALUE_NUMBER");
-    fails(() => parseExpiration({}, "update_api_key_request_payload"), "x_content_parse_exception", "[update_api_key_request_payload] expiration doesn't support values of type: START_OBJECT");
+    fails(
+      () => parseExpiration(5),
+      "x_content_parse_exception",
+      "[api_key_request] expiration doesn't support values of type: VALUE_NUMBER",
+    );
+    fails(
+      () => parseExpiration({}, "update_api_key_request_payload"),
+      "x_content_parse_exception",
+      "[update_api_key_request_payload] expiration doesn't support values of type: START_OBJECT",
+    );
   });
 
   it("create: the structure fails first, then every name/metadata problem in one validation error", () => {
-    fails(() => parseCreateRequest({ name: "_x", role_descriptors: { r: { cluster: 1 } } }), "parse_exception", /failed to parse role \[r\]/);
-    fails(() => parseCreateRequest({ name: "_x", role_descriptors: { r: { cluster: ["bogus"] } } }), "action_request_validation_exception", "Validation Failed: 1: api key name may not begin with an underscore;");
-    fails(() => parseCreateRequest({ name: "ok", role_descriptors: { r: { cluster: ["bogus"] } } }), "action_request_validation_exception", /unknown cluster privilege \[bogus\]/);
-    fails(() => parseCreateRequest({ name: "ok", role_descriptors: { r: { description: "d" } } }), "parse_exception", /unexpected field \[description\]/);
+    fails(
+      () => parseCreateRequest({ name: "_x", role_descriptors: { r: { cluster: 1 } } }),
+      "parse_exception",
+      /failed to parse role \[r\]/,
+    );
+    fails(
+      () => parseCreateRequest({ name: "_x", role_descriptors: { r: { cluster: ["bogus"] } } }),
+      "action_request_validation_exception",
+      "Validation Failed: 1: api key name may not begin with an underscore;",
+    );
+    fails(
+      () => parseCreateRequest({ name: "ok", role_descriptors: { r: { cluster: ["bogus"] } } }),
+      "action_request_validation_exception",
+      /unknown cluster privilege \[bogus\]/,
+    );
+    fails(
+      () => parseCreateRequest({ name: "ok", role_descriptors: { r: { description: "d" } } }),
+      "parse_exception",
+      /unexpected field \[description\]/,
+    );
     fails(() => parseCreateRequest([1]), "x_content_parse_exception", /JSON object/);
     const parsed = parseCreateRequest({ name: "k", role_descriptors: null, metadata: null, expiration: null });
     assert.deepEqual(parsed, { name: "k", expirationMs: undefined, roleDescriptors: undefined, metadata: undefined });
@@ -69,13 +117,29 @@ describe("API-key request parsing", () => {
 
   it("update and bulk update", () => {
     assert.deepEqual(parseUpdateRequest(undefined), { expirationMs: undefined, roleDescriptors: undefined, metadata: undefined });
-    assert.deepEqual(parseUpdateRequest({ role_descriptors: {}, metadata: {} }), { expirationMs: undefined, roleDescriptors: {}, metadata: {} });
+    assert.deepEqual(parseUpdateRequest({ role_descriptors: {}, metadata: {} }), {
+      expirationMs: undefined,
+      roleDescriptors: {},
+      metadata: {},
+    });
     assert.deepEqual(parseBulkUpdateRequest({ ids: ["a", "b", "a"] }).ids, ["a", "b"]);
-    fails(() => parseBulkUpdateRequest({ ids: [], metadata: { _a: 1 } }), "action_request_validation_exception", "Validation Failed: 1: API key metadata keys may not start with [_];2: Field [ids] cannot be empty;");
+    fails(
+      () => parseBulkUpdateRequest({ ids: [], metadata: { _a: 1 } }),
+      "action_request_validation_exception",
+      "Validation Failed: 1: API key metadata keys may not start with [_];2: Field [ids] cannot be empty;",
+    );
   });
 
   it("get: blank values count as absent, as Strings.hasText", () => {
-    assert.deepEqual(parseGetRequest({ id: " ", username: "u" }), { id: undefined, name: undefined, username: "u", realmName: undefined, owner: false, withLimitedBy: false, activeOnly: false });
+    assert.deepEqual(parseGetRequest({ id: " ", username: "u" }), {
+      id: undefined,
+      name: undefined,
+      username: "u",
+      realmName: undefined,
+      owner: false,
+      withLimitedBy: false,
+      activeOnly: false,
+    });
     assert.throws(() => parseGetRequest({ id: 5 as unknown as string }), SecurityError);
   });
 
@@ -135,7 +199,10 @@ describe("apiKeys options", () => {
       ["x", /option apiKeys must be an object/],
     ];
     for (const [options, message] of cases) {
-      assert.throws(() => resolveApiKeyOptions(options as never), (error: unknown) => error instanceof TypeError && message.test(error.message));
+      assert.throws(
+        () => resolveApiKeyOptions(options as never),
+        (error: unknown) => error instanceof TypeError && message.test(error.message),
+      );
     }
   });
 });

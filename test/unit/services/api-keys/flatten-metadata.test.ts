@@ -23,8 +23,16 @@ describe("flattenMetadata (the queryable copy of API-key metadata)", () => {
 
   it("refuses unsafe segments and excessive depth", () => {
     throwsSecurityError(() => flattenMetadata({ "a.$gt": 1 }), "parse_exception", "[metadata] may not contain the key [a.$gt]");
-    throwsSecurityError(() => flattenMetadata({ "a.__proto__.b": 1 }), "parse_exception", "[metadata] may not contain the key [a.__proto__.b]");
-    throwsSecurityError(() => flattenMetadata({ [Array.from({ length: 33 }, (_, i) => `k${i}`).join(".")]: 1 }), "parse_exception", "[metadata] is nested too deeply (more than 32 levels)");
+    throwsSecurityError(
+      () => flattenMetadata({ "a.__proto__.b": 1 }),
+      "parse_exception",
+      "[metadata] may not contain the key [a.__proto__.b]",
+    );
+    throwsSecurityError(
+      () => flattenMetadata({ [Array.from({ length: 33 }, (_, i) => `k${i}`).join(".")]: 1 }),
+      "parse_exception",
+      "[metadata] is nested too deeply (more than 32 levels)",
+    );
     assert.doesNotThrow(() => flattenMetadata({ [Array.from({ length: 32 }, (_, i) => `k${i}`).join(".")]: 1 }));
     assert.equal(Object.getPrototypeOf(flattenMetadata({ "x.y": 1 })), Object.prototype);
   });

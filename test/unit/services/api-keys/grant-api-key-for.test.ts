@@ -55,13 +55,19 @@ describe("grantApiKeyFor", () => {
   it("refuses missing, ApiKey and unknown secondary credentials with a clear 400", async () => {
     await refused(undefined, /requires the user's credentials in the \[es-secondary-authorization\] header/);
     await refused("   ", /requires the user's credentials/);
-    await refused("ApiKey " + Buffer.from("id:secret").toString("base64"), /an API key in the \[es-secondary-authorization\] header cannot be used to grant API keys/);
+    await refused(
+      "ApiKey " + Buffer.from("id:secret").toString("base64"),
+      /an API key in the \[es-secondary-authorization\] header cannot be used to grant API keys/,
+    );
     await refused("Negotiate abc", /must carry Basic or Bearer credentials/);
     await refused("Basic !!!", /must carry Basic or Bearer credentials/);
   });
 
   it("refuses a request that is not an object", async () => {
     const { granter } = recorder();
-    await assert.rejects(grantApiKeyFor(granter, primary, "Basic " + Buffer.from("a:b").toString("base64"), null as unknown as GrantApiKeyForRequest), /expects \{ name/);
+    await assert.rejects(
+      grantApiKeyFor(granter, primary, "Basic " + Buffer.from("a:b").toString("base64"), null as unknown as GrantApiKeyForRequest),
+      /expects \{ name/,
+    );
   });
 });
