@@ -63,7 +63,7 @@ export function createSecurityInternals(options: SecurityOptions): { security: S
       return createAuthenticateMiddleware(core, limiter, responder, authOptions);
     },
     router() {
-      return createSecurityRouter(core, limiter, responder, []);
+      return createSecurityRouter(core, limiter, responder);
     },
     errorHandler() {
       return createErrorHandler(responder);

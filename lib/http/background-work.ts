@@ -5,7 +5,7 @@ import type { AuthenticationRecord } from "../authc/background/authentication-re
 import { AuthenticationRestorer } from "../authc/background/authentication-restorer.js";
 import { captureAuthentication } from "../authc/background/capture-authentication.js";
 import { grantApiKeyFor, type GrantApiKeyForRequest } from "../services/api-keys/grant-api-key-for.js";
-import type { SecurityCore } from "../security-core.js";
+import type { HttpServices } from "./http-services.js";
 import { authenticationError, illegalArgument } from "../support/security-error.js";
 import { readSecurityHeaders } from "./read-security-headers.js";
 
@@ -55,7 +55,7 @@ function subjectsOf(req: Request) {
 }
 
 /** The background-work part of `Security`, over `core`. */
-export function createBackgroundWork(core: SecurityCore): BackgroundWork {
+export function createBackgroundWork(core: HttpServices): BackgroundWork {
   const restorer = new AuthenticationRestorer({
     findRealm: (name) => core.chain.findRealm(name),
     authenticationForKey: (id) => core.apiKeys.authenticationForKey(id),

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { parseHasPrivilegesRequest } from "../authz/has-privileges.js";
 import type { PermissionCheck } from "../authz/permission-check.js";
-import type { SecurityCore } from "../security-core.js";
+import type { HttpServices } from "./http-services.js";
 import { storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
 import { authenticateLimited } from "./authenticate-middleware.js";
@@ -27,7 +27,7 @@ export interface PrivilegeRequirement {
  * cross-site form post (see `crossSiteWriteError`).
  */
 export function createRequirePrivileges(
-  core: SecurityCore,
+  core: HttpServices,
   requirement: PrivilegeRequirement,
   responder: Responder,
   limiter?: FailureLimiter,

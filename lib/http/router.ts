@@ -1,5 +1,5 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
-import type { SecurityCore } from "../security-core.js";
+import type { HttpServices } from "./http-services.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { createBodyParser } from "./body-parser.js";
 import { createAuthenticateMiddleware } from "./authenticate-middleware.js";
@@ -16,9 +16,6 @@ import { mountRoleRoutes } from "./routes/role-routes.js";
 import { mountTokenRoutes } from "./routes/token-routes.js";
 import { mountUserRoutes } from "./routes/user-routes.js";
 
-/** Extra route groups register themselves through this; their paths are relative to `/_security`. */
-export type RouteMounter = (router: Router, core: SecurityCore) => void;
-
 /**
  * The `/_security/*` REST surface. Every route requires authentication; when the app did not
  * install `authenticate()` in front, the router authenticates by itself. A state-changing call
@@ -27,12 +24,7 @@ export type RouteMounter = (router: Router, core: SecurityCore) => void;
  * The routes live in an inner router mounted under one `/_security` layer: a host request
  * outside the API costs one prefix check, not a walk over every route of the API.
  */
-export function createSecurityRouter(
-  core: SecurityCore,
-  limiter: FailureLimiter | undefined,
-  responder: Responder,
-  extra: RouteMounter[],
-): Router {
+export function createSecurityRouter(core: HttpServices, limiter: FailureLimiter | undefined, responder: Responder): Router {
   const api = express.Router();
   const route = createRoute(responder);
   api.use(
@@ -48,7 +40,6 @@ export function createSecurityRouter(
   mountAuthenticateRoutes(api, core, route);
   mountApiKeyRoutes(api, core, route, limiter);
   mountTokenRoutes(api, core, route, limiter);
-  for (const mount of extra) mount(api, core);
   mountUserRoutes(api, core, route);
   mountRoleRoutes(api, core, route);
   mountPrivilegeRoutes(api, core, route);

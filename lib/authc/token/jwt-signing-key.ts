@@ -1,7 +1,5 @@
 import { createSecretKey, KeyObject, randomBytes } from "node:crypto";
-import type { Model } from "mongoose";
-import type { SettingDoc } from "../../store/models.js";
-import { isDuplicateKey } from "../../store/is-duplicate-key.js";
+import type { SettingsStore } from "../../store/settings-store.js";
 
 /** Where the generated key lives in the `settings` collection. */
 export const SIGNING_KEY_SETTING = "token_signing_key";
@@ -50,7 +48,7 @@ export class JwtSigningKey {
 
   /** @param settingId the setting document holding the generated key (tests use their own). */
   constructor(
-    private readonly settings: Model<SettingDoc>,
+    private readonly settings: Pick<SettingsStore, "putIfAbsent" | "get">,
     configured: KeyObject | undefined,
     private readonly settingId: string = SIGNING_KEY_SETTING,
   ) {
@@ -80,14 +78,8 @@ export class JwtSigningKey {
 
   private async loadShared(): Promise<KeyObject> {
     const candidate = randomBytes(64).toString("base64url");
-    try {
-      await this.settings.updateOne({ _id: this.settingId }, { $setOnInsert: { value: candidate } }, { upsert: true }).exec();
-    } catch (error) {
-      // Another instance inserted it between our match and our insert: theirs is the key.
-      if (!isDuplicateKey(error)) throw error;
-    }
-    const doc = await this.settings.findById(this.settingId).lean<SettingDoc>().exec();
-    const value = doc?.value;
+    await this.settings.putIfAbsent(this.settingId, candidate);
+    const value = await this.settings.get(this.settingId);
     const bytes = typeof value === "string" ? Buffer.from(value, "base64url") : Buffer.alloc(0);
     if (bytes.length < MIN_SIGNING_KEY_BYTES) {
       throw new Error(

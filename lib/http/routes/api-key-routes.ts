@@ -1,5 +1,5 @@
 import type { Router } from "express";
-import type { SecurityCore } from "../../security-core.js";
+import type { HttpServices } from "../http-services.js";
 import { isPlainObject } from "../../support/json-input.js";
 import { illegalArgument } from "../../support/security-error.js";
 import { bodyClaim, tokenPrincipal, userPrincipal } from "../claimed-principals.js";
@@ -21,7 +21,7 @@ function checkRefresh(query: Record<string, string>): void {
  * under the failed-authentication limit of the calling address and the principal the body names
  * (the username, or the access token), and a 401 counts as a failure.
  */
-export function mountApiKeyRoutes(router: Router, core: SecurityCore, route: Route, limiter?: FailureLimiter): void {
+export function mountApiKeyRoutes(router: Router, core: HttpServices, route: Route, limiter?: FailureLimiter): void {
   const keys = core.apiKeys;
 
   const create = route(["refresh"], async ({ auth, body, query }) => {

@@ -1,12 +1,12 @@
 import type { Router } from "express";
 import { describeUserPrivileges } from "../../authz/user-privileges.js";
 import { evaluateHasPrivileges, parseHasPrivilegesRequest } from "../../authz/has-privileges.js";
-import type { SecurityCore } from "../../security-core.js";
+import type { HttpServices } from "../http-services.js";
 import { illegalArgument } from "../../support/security-error.js";
 import type { Route } from "../route.js";
 
 /** `_authenticate`, `_has_privileges`, `_privileges`: open to every authenticated subject. */
-export function mountAuthenticateRoutes(router: Router, core: SecurityCore, route: Route): void {
+export function mountAuthenticateRoutes(router: Router, core: HttpServices, route: Route): void {
   router.get(
     "/_authenticate",
     route([], ({ auth }) => Promise.resolve({ body: auth.toJSON() })),

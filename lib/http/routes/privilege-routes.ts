@@ -1,9 +1,9 @@
 import type { Router } from "express";
-import type { SecurityCore } from "../../security-core.js";
+import type { HttpServices } from "../http-services.js";
 import { listParam, type Route } from "../route.js";
 
 /** `/privilege`: named application privileges. */
-export function mountPrivilegeRoutes(router: Router, core: SecurityCore, route: Route): void {
+export function mountPrivilegeRoutes(router: Router, core: HttpServices, route: Route): void {
   const put = route(["refresh"], async ({ auth, body }) => ({ body: await core.privileges.put(auth, body) }));
   router.put("/privilege", put);
   router.post("/privilege", put);

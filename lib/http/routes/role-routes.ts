@@ -1,9 +1,9 @@
 import type { Router } from "express";
-import type { SecurityCore } from "../../security-core.js";
+import type { HttpServices } from "../http-services.js";
 import { listParam, type Route } from "../route.js";
 
 /** `/role`: native roles. */
-export function mountRoleRoutes(router: Router, core: SecurityCore, route: Route): void {
+export function mountRoleRoutes(router: Router, core: HttpServices, route: Route): void {
   const put = route(["refresh"], async ({ auth, params, body }) => ({ body: await core.roles.put(auth, params.name as string, body) }));
   router.put("/role/:name", put);
   router.post("/role/:name", put);

@@ -1,6 +1,6 @@
 import type { Router } from "express";
 import { TokenRequestError } from "../../authc/token/token-errors.js";
-import type { SecurityCore } from "../../security-core.js";
+import type { HttpServices } from "../http-services.js";
 import { isPlainObject } from "../../support/json-input.js";
 import { bodyClaim, userPrincipal } from "../claimed-principals.js";
 import { isAuthenticationFailure, type FailureLimiter } from "../failure-limiter.js";
@@ -17,7 +17,7 @@ import type { Route } from "../route.js";
  * body names (the username, or the refresh token), and a wrong password
  * (401) or refresh token (400 `invalid_grant`) counts as a failed authentication.
  */
-export function mountTokenRoutes(router: Router, core: SecurityCore, route: Route, limiter?: FailureLimiter): void {
+export function mountTokenRoutes(router: Router, core: HttpServices, route: Route, limiter?: FailureLimiter): void {
   const tokens = core.tokens;
 
   router.post(

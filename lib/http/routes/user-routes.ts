@@ -1,9 +1,9 @@
 import type { Router } from "express";
-import type { SecurityCore } from "../../security-core.js";
+import type { HttpServices } from "../http-services.js";
 import { booleanParam, listParam, type Route } from "../route.js";
 
 /** `/user`: native users. */
-export function mountUserRoutes(router: Router, core: SecurityCore, route: Route): void {
+export function mountUserRoutes(router: Router, core: HttpServices, route: Route): void {
   const password = route(["refresh"], async ({ auth, params, body }) => {
     const found = await core.users.changePassword(auth, params.username, body);
     return found ? { body: {} } : { status: 404, body: notFound(params.username ?? auth.user.username) };

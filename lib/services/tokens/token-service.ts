@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { SettingsStore } from "../../store/settings-store.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { EventsJournal } from "../../store/events-journal.js";
 import type { SecurityModels, TokenDoc } from "../../store/models.js";
@@ -135,7 +136,7 @@ export class TokenService {
     this.clock = deps.clock ?? Date.now;
     this.store = new TokenStore(deps.models.tokens);
     this.cache = new TokenCache({ maxEntries: deps.cacheMaxEntries ?? 100_000 });
-    this.signingKey = new JwtSigningKey(deps.models.settings, deps.config.signingKey);
+    this.signingKey = new JwtSigningKey(new SettingsStore(deps.models.settings), deps.config.signingKey);
     this.authenticator = new TokenAuthenticator(this.signingKey, this.store, this.cache, {
       revalidateMs: deps.revalidateMs ?? 30_000,
       clock: () => this.clock(),

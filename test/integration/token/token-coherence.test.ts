@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import mongoose from "mongoose";
 import { JwtSigningKey, SIGNING_KEY_SETTING } from "../../../lib/authc/token/jwt-signing-key.js";
+import { SettingsStore } from "../../../lib/store/settings-store.js";
 import { openTestDatabase, type TestDatabase } from "../../support/test-database.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import {
@@ -40,7 +41,10 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
 
   it("instances sharing a database generate one signing key once and accept each other's tokens", async () => {
     // Racing first loads (fresh setting name) agree on one key as well.
-    const racers = Array.from({ length: 6 }, () => new JwtSigningKey(a.core.models.settings, undefined, "race_probe_key"));
+    const racers = Array.from(
+      { length: 6 },
+      () => new JwtSigningKey(new SettingsStore(a.core.models.settings), undefined, "race_probe_key"),
+    );
     const keys = await Promise.all(racers.map((k) => k.load()));
     assert.ok(keys.every((k) => k.equals(keys[0] as never)));
     const settings = await db.connection

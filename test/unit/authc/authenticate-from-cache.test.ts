@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { createSecretKey, randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
-import type { Model } from "mongoose";
 import { ApiKeyAuthenticator } from "../../../lib/authc/api-key/api-key-authenticator.js";
 import { ApiKeyCache } from "../../../lib/authc/api-key/api-key-cache.js";
 import { hashSsha256, verifySsha256 } from "../../../lib/authc/api-key/api-key-hash.js";
@@ -11,11 +10,12 @@ import { ParsedAuthorization } from "../../../lib/authc/parsed-authorization.js"
 import { CredentialCache } from "../../../lib/authc/realms/credential-cache.js";
 import { NativeRealm } from "../../../lib/authc/realms/native-realm.js";
 import { signAccessToken } from "../../../lib/authc/token/access-token.js";
+import type { SettingsStore } from "../../../lib/store/settings-store.js";
 import { JwtSigningKey } from "../../../lib/authc/token/jwt-signing-key.js";
 import { encodeTokenSubject } from "../../../lib/authc/token/token-authentication.js";
 import { TokenAuthenticator } from "../../../lib/authc/token/token-authenticator.js";
 import { TokenCache } from "../../../lib/authc/token/token-cache.js";
-import type { ApiKeyDoc, SettingDoc, TokenDoc } from "../../../lib/store/models.js";
+import type { ApiKeyDoc, TokenDoc } from "../../../lib/store/models.js";
 import type { UserStore } from "../../../lib/store/user-store.js";
 import type { PasswordHasher } from "../../../lib/support/password-hasher.js";
 import { apiKeyDoc } from "../../support/api-key-doc.js";
@@ -153,7 +153,7 @@ describe("authenticateFromCache: Bearer", () => {
   function setup(key = KEY) {
     let now = T0;
     const cache = new TokenCache({ maxEntries: 100 });
-    const authenticator = new TokenAuthenticator(new JwtSigningKey({} as Model<SettingDoc>, key), { get: async () => stored }, cache, {
+    const authenticator = new TokenAuthenticator(new JwtSigningKey({} as SettingsStore, key), { get: async () => stored }, cache, {
       revalidateMs: 30_000,
       clock: () => now,
     });

@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { createSecretKey, randomBytes } from "node:crypto";
 import { describe, it } from "node:test";
-import type { Model } from "mongoose";
 import { Authentication } from "../../../lib/model/authentication.js";
 import { AuthenticatorChain, type AuthRequestInfo } from "../../../lib/authc/authenticator-chain.js";
 import { ParsedAuthorization } from "../../../lib/authc/parsed-authorization.js";
 import { signAccessToken } from "../../../lib/authc/token/access-token.js";
+import type { SettingsStore } from "../../../lib/store/settings-store.js";
 import { JwtSigningKey } from "../../../lib/authc/token/jwt-signing-key.js";
 import { encodeTokenSubject } from "../../../lib/authc/token/token-authentication.js";
 import { TokenAuthenticator } from "../../../lib/authc/token/token-authenticator.js";
 import { TokenCache } from "../../../lib/authc/token/token-cache.js";
-import type { SettingDoc, TokenDoc } from "../../../lib/store/models.js";
+import type { TokenDoc } from "../../../lib/store/models.js";
 
 const KEY = createSecretKey(randomBytes(32));
 const T0 = 1_800_000_000_000;
@@ -27,7 +27,7 @@ function setup() {
   const docs = new Map<string, TokenDoc>();
   const cache = new TokenCache({ maxEntries: 2 });
   const authenticator = new TokenAuthenticator(
-    new JwtSigningKey({} as Model<SettingDoc>, KEY),
+    new JwtSigningKey({} as SettingsStore, KEY),
     {
       get: async (id) => {
         reads++;

@@ -4,13 +4,13 @@ import { describe, it } from "node:test";
 import { Authentication } from "../../../../lib/model/authentication.js";
 import type { AuthenticatorResult } from "../../../../lib/authc/authenticator-chain.js";
 import { signAccessToken } from "../../../../lib/authc/token/access-token.js";
+import type { SettingsStore } from "../../../../lib/store/settings-store.js";
 import { JwtSigningKey } from "../../../../lib/authc/token/jwt-signing-key.js";
 import { TokenAuthenticator } from "../../../../lib/authc/token/token-authenticator.js";
 import { encodeTokenSubject } from "../../../../lib/authc/token/token-authentication.js";
 import { TokenCache } from "../../../../lib/authc/token/token-cache.js";
 import { EXPIRED_TOKEN_CHALLENGE } from "../../../../lib/authc/token/token-errors.js";
-import type { SettingDoc, TokenDoc } from "../../../../lib/store/models.js";
-import type { Model } from "mongoose";
+import type { TokenDoc } from "../../../../lib/store/models.js";
 
 const KEY = createSecretKey(randomBytes(32));
 const INFO = { uri: "/", request: {} };
@@ -61,7 +61,7 @@ function setup(options: { revalidateMs?: number; apiKeyActive?: boolean } = {}) 
     },
   };
   const cache = new TokenCache({ maxEntries: 100 });
-  const key = new JwtSigningKey({} as Model<SettingDoc>, KEY);
+  const key = new JwtSigningKey({} as SettingsStore, KEY);
   const authenticator = new TokenAuthenticator(key, source, cache, {
     revalidateMs: options.revalidateMs ?? 30_000,
     clock: () => now,
