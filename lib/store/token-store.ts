@@ -29,8 +29,8 @@ export interface TokenOwnerSelector {
  *   under concurrency; FerretDB 1.24 on SQLite does not re-check a conditional update's filter.)
  * - `invalidateAccess` / `invalidateRefresh` flip their flag (a later call matches nothing; two
  *   racing calls may both report the change on such a server, the outcome is the same);
- * - `invalidateActive` only touches documents that still had something valid, and reports how
- *   many it changed.
+ * - `invalidateActive` flips the refresh and access parts of the given documents and reports, per
+ *   part, how many it changed and how many already were invalidated.
  * Request data never becomes an operator: every filter is built here from checked strings.
  * Indexes (models.ts): `_id`; `refresh_hash`; `username`; `realm`; `purge_at`.
  */
@@ -83,16 +83,24 @@ export class TokenStore {
     return docs.map((d) => d._id);
   }
 
-  /** Invalidates both tokens of the given documents if still active; returns the ids it changed. */
-  async invalidateActive(ids: readonly string[], now: number): Promise<number> {
-    if (ids.length === 0) return 0;
-    const result = await this.model
-      .updateMany(
-        { _id: { $in: ids.map((id) => assertString(id, "id")) }, $or: [{ invalidated: false }, { refresh_invalidated: false }] },
-        { $set: { invalidated: true, invalidation_time: now, refresh_invalidated: true } },
-      )
+  /**
+   * Invalidates both tokens of the given documents, counting each part on its own as Elasticsearch
+   * does (`invalidateAllTokens`: the refresh tokens of the documents that have one, then every
+   * access token): a part that this call flips counts as invalidated, one that already was counts
+   * as previously invalidated. A password grant invalidated by user therefore counts 2.
+   */
+  async invalidateActive(ids: readonly string[], now: number): Promise<{ invalidated: number; previouslyInvalidated: number }> {
+    if (ids.length === 0) return { invalidated: 0, previouslyInvalidated: 0 };
+    const inIds = { $in: ids.map((id) => assertString(id, "id")) };
+    const withRefresh = await this.model.countDocuments({ _id: inIds, refresh_hash: { $ne: null } }).exec();
+    const refresh = await this.model
+      .updateMany({ _id: inIds, refresh_hash: { $ne: null }, refresh_invalidated: false }, { $set: { refresh_invalidated: true } })
       .exec();
-    return result.modifiedCount;
+    const access = await this.model
+      .updateMany({ _id: inIds, invalidated: false }, { $set: { invalidated: true, invalidation_time: now } })
+      .exec();
+    const invalidated = refresh.modifiedCount + access.modifiedCount;
+    return { invalidated, previouslyInvalidated: Math.max(0, withRefresh + ids.length - invalidated) };
   }
 
   /** Deletes documents whose tokens have all expired before `before`. Returns how many. */

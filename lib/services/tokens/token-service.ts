@@ -351,7 +351,9 @@ export class TokenService {
   /**
    * `DELETE /_security/oauth2/token` by `token` (the access token, even expired), `refresh_token`
    * (only the refresh token, as in Elasticsearch), or `username` and/or `realm_name` (every active
-   * token of theirs, both parts). A token that is not ours or no longer exists gives all-zero
+   * token of theirs, both parts, each part counted: a password grant counts 2, a client_credentials
+   * token 1; a part that already was invalidated counts in `previously_invalidated_tokens`). Naming
+   * one token counts 1 (or 1 previously invalidated). A token that is not ours or no longer exists gives all-zero
    * counts (the router answers 404 then, as Elasticsearch).
    */
   async invalidate(caller: Authentication, body: unknown): Promise<InvalidateTokenResponse> {
@@ -387,11 +389,11 @@ export class TokenService {
       },
       now,
     );
-    const changed = await this.store.invalidateActive(ids, now);
+    const counts = await this.store.invalidateActive(ids, now);
     for (let i = 0; i < ids.length; i += EVENT_CHUNK) {
       await this.journal.append({ kind: "token.invalidate", keys: ids.slice(i, i + EVENT_CHUNK) });
     }
-    return { invalidated_tokens: changed, previously_invalidated_tokens: ids.length - changed, error_count: 0 };
+    return { invalidated_tokens: counts.invalidated, previously_invalidated_tokens: counts.previouslyInvalidated, error_count: 0 };
   }
 
   private ensureEnabled(): void {

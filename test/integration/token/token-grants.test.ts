@@ -314,7 +314,8 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { username: "bob" } }); // earlier tests' bob tokens too
     const more = await getToken(t, "client", passwordGrant("bob"));
     const byUser = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { username: "bob" } });
-    assert.deepEqual(byUser.body, { invalidated_tokens: 1, previously_invalidated_tokens: 0, error_count: 0 });
+    // One password grant: its access token and its refresh token, counted separately.
+    assert.deepEqual(byUser.body, { invalidated_tokens: 2, previously_invalidated_tokens: 0, error_count: 0 });
     for (const pair of [...bobs, more])
       assertTokenExpired(await t.request("GET", "/_security/_authenticate", { auth: bearer(pair.access_token) }));
     assert.deepEqual((await refresh(as("client"), more.refresh_token as string)).body, {
@@ -343,6 +344,70 @@ describe("token service: grants, refresh, invalidation, Bearer authentication", 
     const byRealm = await t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body: { realm_name: "native" } });
     assert.ok(byRealm.body.invalidated_tokens >= 1, JSON.stringify(byRealm.body));
     assertTokenExpired(await t.request("GET", "/_security/_authenticate", { auth: bearer(clientToken.access_token) }));
+  });
+
+  it("counts access and refresh tokens separately when invalidating by username or realm, as Elasticsearch", async () => {
+    const del = (body: unknown) => t.request("DELETE", "/_security/oauth2/token", { auth: as("client"), body });
+    const created = await t.admin("PUT", "/_security/user/counted", { password: "counted-pass", roles: ["token_client"] });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    const grant = { grant_type: "password", username: "counted", password: "counted-pass" };
+
+    // By username after one password grant: 2 (the access token and the refresh token).
+    await getToken(t, "client", grant);
+    assert.deepEqual((await del({ username: "counted" })).body, {
+      invalidated_tokens: 2,
+      previously_invalidated_tokens: 0,
+      error_count: 0,
+    });
+    // Nothing active is left: zero counts.
+    assert.deepEqual((await del({ username: "counted" })).body, {
+      invalidated_tokens: 0,
+      previously_invalidated_tokens: 0,
+      error_count: 0,
+    });
+
+    // By refresh_token: 1; then by username the refresh part is previously invalidated, the access part new.
+    const second = await getToken(t, "client", grant);
+    const byRefresh = await del({ refresh_token: second.refresh_token });
+    assert.deepEqual(byRefresh.body, { invalidated_tokens: 1, previously_invalidated_tokens: 0, error_count: 0 });
+    assert.deepEqual((await del({ username: "counted" })).body, {
+      invalidated_tokens: 1,
+      previously_invalidated_tokens: 1,
+      error_count: 0,
+    });
+
+    // By access token: 1; then by username the access part is previously invalidated, the refresh part new.
+    const third = await getToken(t, "client", grant);
+    assert.deepEqual((await del({ token: third.access_token })).body, {
+      invalidated_tokens: 1,
+      previously_invalidated_tokens: 0,
+      error_count: 0,
+    });
+    const byRealmAndUser = await del({ realm_name: "native", username: "counted" });
+    assert.deepEqual(byRealmAndUser.body, { invalidated_tokens: 1, previously_invalidated_tokens: 1, error_count: 0 });
+    assert.deepEqual((await refresh(as("client"), third.refresh_token as string)).body, {
+      error: "invalid_grant",
+      error_description: "token has been invalidated",
+    });
+
+    // Two password grants: 4.
+    await getToken(t, "client", grant);
+    await getToken(t, "client", grant);
+    assert.deepEqual((await del({ realm_name: "native", username: "counted" })).body, {
+      invalidated_tokens: 4,
+      previously_invalidated_tokens: 0,
+      error_count: 0,
+    });
+
+    // A client_credentials token has no refresh token: it counts 1.
+    const basic = `Basic ${Buffer.from("counted:counted-pass").toString("base64")}`;
+    const own = await getToken(t, basic, { grant_type: "client_credentials" });
+    assert.equal(own.refresh_token, undefined);
+    assert.deepEqual((await del({ username: "counted" })).body, {
+      invalidated_tokens: 1,
+      previously_invalidated_tokens: 0,
+      error_count: 0,
+    });
   });
 
   it("refuses malformed invalidation requests with Elasticsearch's errors", async () => {
