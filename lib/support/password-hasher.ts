@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { HashReply, HashTask } from "./password-hash-worker.js";
+import { isPbkdf2Hash, PBKDF2_LIMIT, PBKDF2_PREFIX, PBKDF2_STRETCH_PREFIX, verifyPbkdf2 } from "./pbkdf2-hash.js";
 import { SecurityError } from "./security-error.js";
 
 export interface PasswordHasherOptions {
@@ -29,6 +30,26 @@ export function isBcryptHash(value: string): boolean {
 }
 
 /**
+ * The password hash algorithms a user's `password_hash` may be given in, named as Elasticsearch's
+ * `Hasher.getAvailableAlgoStoredPasswordHash()` names them (its error message lists them so):
+ * bcrypt at any cost, PBKDF2 and PBKDF2_STRETCH at any iteration count. Each is verified here
+ * whatever the algorithm new passwords are hashed with.
+ */
+export const SUPPORTED_PASSWORD_HASH_ALGORITHMS: readonly string[] = Object.freeze([
+  "bcrypt",
+  ...Array.from({ length: 11 }, (_, i) => `bcrypt${i + 4}`),
+  ...["pbkdf2", "pbkdf2_stretch"].flatMap((name) => [name, ...[1000, 10000, 50000, 100000, 500000, 1000000].map((n) => `${name}_${n}`)]),
+]);
+
+/**
+ * True when `value` is a stored password hash this library can verify: bcrypt (`$2a$`, `$2b$`,
+ * `$2y$`), `{PBKDF2}` or `{PBKDF2_STRETCH}` in Elasticsearch's layout.
+ */
+export function isSupportedPasswordHash(value: string): boolean {
+  return isBcryptHash(value) || isPbkdf2Hash(value);
+}
+
+/**
  * bcrypt hashing and verification on a small pool of worker threads, with a bounded queue.
  * The event loop never runs a slow hash, so a burst of bad passwords cannot delay other requests.
  */
@@ -49,7 +70,15 @@ export class PasswordHasher {
     return this.run({ id: 0, op: "hash", password, cost: this.options.cost }) as Promise<string>;
   }
 
+  /**
+   * Whether `password` matches `hash`: bcrypt on the worker threads, `{PBKDF2}` and
+   * `{PBKDF2_STRETCH}` in libuv's thread pool under the process-wide PBKDF2 limit (both compare in
+   * constant time); false for any other or malformed hash.
+   */
   async verify(password: string, hash: string): Promise<boolean> {
+    if (hash.startsWith(PBKDF2_PREFIX) || hash.startsWith(PBKDF2_STRETCH_PREFIX)) {
+      return PBKDF2_LIMIT.run(() => verifyPbkdf2(password, hash));
+    }
     if (!isBcryptHash(hash)) return false;
     return (await this.run({ id: 0, op: "compare", password, hash })) as boolean;
   }

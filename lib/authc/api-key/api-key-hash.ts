@@ -1,33 +1,21 @@
-import { createHash, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
-import { promisify } from "node:util";
-import { availableParallelism } from "node:os";
-import { ConcurrencyLimit } from "../../support/concurrency-limit.js";
+import { createHash, randomBytes } from "node:crypto";
 import type { PasswordHasher } from "../../support/password-hasher.js";
+import {
+  decodeBase64,
+  equalBuffers,
+  hashPbkdf2,
+  PBKDF2_ITERATIONS,
+  PBKDF2_LIMIT,
+  PBKDF2_PREFIX,
+  PBKDF2_STRETCH_PREFIX,
+  verifyPbkdf2,
+} from "../../support/pbkdf2-hash.js";
 import type { ApiKeyHashAlgorithm } from "../../model/api-key-options.js";
 
-const pbkdf2Async = promisify(pbkdf2);
+export { hashPbkdf2, PBKDF2_ITERATIONS, verifyPbkdf2 };
 
 const SSHA256_PREFIX = "{SSHA256}";
-const PBKDF2_PREFIX = "{PBKDF2}";
-const PBKDF2_STRETCH_PREFIX = "{PBKDF2_STRETCH}";
 const BCRYPT_PREFIX = "{BCRYPT}";
-/** Iterations of new `{PBKDF2}` hashes (Elasticsearch's `PBKDF2` hasher). */
-export const PBKDF2_ITERATIONS = 10_000;
-const PBKDF2_KEY_BYTES = 32;
-const PBKDF2_SALT_BYTES = 32;
-const PBKDF2_MIN_SALT_BYTES = 8;
-/** Stored hashes asking for more work than this are refused rather than run (a DoS guard). */
-const PBKDF2_MAX_ITERATIONS = 10_000_000;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
-function decodeBase64(value: string): Buffer | undefined {
-  if (value.length === 0 || value.length % 4 !== 0 || !BASE64.test(value)) return undefined;
-  return Buffer.from(value, "base64");
-}
-
-function equalBuffers(a: Buffer, b: Buffer): boolean {
-  return a.length === b.length && a.length > 0 && timingSafeEqual(a, b);
-}
 
 /**
  * `{SSHA256}` + base64(8-byte salt) (12 chars) + base64(SHA-256(utf8(secret) ‖ salt)), exactly
@@ -48,36 +36,6 @@ export function verifySsha256(secret: string, stored: string): boolean {
   return equalBuffers(digest, expected);
 }
 
-/**
- * `{PBKDF2}<iterations>$<base64 salt>$<base64 key>`: PBKDF2-HMAC-SHA512, 10,000 iterations, 32-byte
- * salt and key (Elasticsearch's `Hasher.PBKDF2`). Runs in libuv's thread pool, off the event loop.
- */
-export async function hashPbkdf2(secret: string, iterations = PBKDF2_ITERATIONS): Promise<string> {
-  const salt = randomBytes(PBKDF2_SALT_BYTES);
-  const key = await pbkdf2Async(Buffer.from(secret, "utf8"), salt, iterations, PBKDF2_KEY_BYTES, "sha512");
-  return `${PBKDF2_PREFIX}${iterations}$${salt.toString("base64")}$${key.toString("base64")}`;
-}
-
-/** Verifies `{PBKDF2}` and `{PBKDF2_STRETCH}` hashes (key and salt lengths read from the hash). */
-export async function verifyPbkdf2(secret: string, stored: string): Promise<boolean> {
-  const stretch = stored.startsWith(PBKDF2_STRETCH_PREFIX);
-  const prefix = stretch ? PBKDF2_STRETCH_PREFIX : PBKDF2_PREFIX;
-  if (!stored.startsWith(prefix)) return false;
-  const parts = stored.slice(prefix.length).split("$");
-  if (parts.length !== 3) return false;
-  const [iterationsText = "", saltText = "", keyText = ""] = parts;
-  if (!/^\d{1,8}$/.test(iterationsText)) return false;
-  const iterations = Number(iterationsText);
-  if (iterations < 1 || iterations > PBKDF2_MAX_ITERATIONS) return false;
-  const salt = decodeBase64(saltText);
-  const expected = decodeBase64(keyText);
-  if (!salt || !expected || salt.length < PBKDF2_MIN_SALT_BYTES || expected.length === 0 || expected.length % 16 !== 0) return false;
-  // PBKDF2_STRETCH hashes the hex SHA-512 of the secret instead of the secret itself.
-  const input = stretch ? Buffer.from(createHash("sha512").update(secret, "utf8").digest("hex"), "utf8") : Buffer.from(secret, "utf8");
-  const key = await pbkdf2Async(input, salt, iterations, expected.length, "sha512");
-  return equalBuffers(key, expected);
-}
-
 /** The stored-hash family a hash belongs to, from its prefix; `undefined` when unrecognised. */
 export function hashFormatOf(stored: string): ApiKeyHashAlgorithm | undefined {
   if (stored.startsWith(SSHA256_PREFIX)) return "ssha256";
@@ -95,11 +53,8 @@ export function hashFormatOf(stored: string): ApiKeyHashAlgorithm | undefined {
  * them (`$2a$…`, `$2b$…`, no prefix); a `{BCRYPT}` prefix is also accepted when verifying.
  */
 export class ApiKeyHasher {
-  /**
-   * PBKDF2 jobs at once: one core fewer than the process may use (at least one), shared by every
-   * hasher of the process, so a burst of cache misses cannot take every core from the event loop.
-   */
-  static readonly pbkdf2 = new ConcurrencyLimit(Math.max(1, availableParallelism() - 1));
+  /** PBKDF2 jobs at once, shared with the native realm's password checks ({@link PBKDF2_LIMIT}). */
+  static readonly pbkdf2 = PBKDF2_LIMIT;
 
   constructor(
     readonly algorithm: ApiKeyHashAlgorithm,

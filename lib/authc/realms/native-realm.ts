@@ -16,7 +16,7 @@ export function userFromDoc(doc: UserDoc): User {
   };
 }
 
-/** Users stored in MongoDB with bcrypt password hashes. */
+/** Users stored in MongoDB with bcrypt, `{PBKDF2}` or `{PBKDF2_STRETCH}` password hashes (any of them verifies). */
 export class NativeRealm implements Realm {
   readonly type = "native";
 

@@ -2,7 +2,7 @@ import type { Authorizer } from "../../authz/authorizer.js";
 import type { EventsJournal } from "../../store/events-journal.js";
 import type { UserDoc } from "../../store/models.js";
 import type { UserStore } from "../../store/user-store.js";
-import { isBcryptHash, type PasswordHasher } from "../../support/password-hasher.js";
+import { isSupportedPasswordHash, SUPPORTED_PASSWORD_HASH_ALGORITHMS, type PasswordHasher } from "../../support/password-hasher.js";
 import {
   optionalBoolean,
   optionalMetadata,
@@ -19,6 +19,11 @@ import { userFromDoc } from "../../authc/realms/native-realm.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 
 const ACTION = "cluster:admin/xpack/security/user/";
+/** Elasticsearch's text for a `password_hash` it cannot verify, listing what it can. */
+const UNSUPPORTED_PASSWORD_HASH =
+  "The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. " +
+  `The supported password hash algorithms are [${SUPPORTED_PASSWORD_HASH_ALGORITHMS.join(", ")}]`;
+
 const USER_FIELDS = ["username", "password", "password_hash", "roles", "full_name", "email", "metadata", "enabled"] as const;
 const MIN_PASSWORD = 6;
 
@@ -74,10 +79,8 @@ export class NativeUserService {
     if (password !== undefined && passwordHash !== undefined) errors.push("only one of [password, passwordHash] can be provided");
     if (password !== undefined && password.length < MIN_PASSWORD)
       errors.push(`passwords must be at least [${MIN_PASSWORD}] characters long`);
-    if (passwordHash !== undefined && !isBcryptHash(passwordHash)) {
-      errors.push(
-        "The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. The supported password hash algorithms are [bcrypt]",
-      );
+    if (passwordHash !== undefined && !isSupportedPasswordHash(passwordHash)) {
+      errors.push(UNSUPPORTED_PASSWORD_HASH);
     }
     if (roles?.some((r) => r.length === 0 || r.length > 507))
       errors.push("role names must be at least [1] and no more than [507] characters");
@@ -140,10 +143,7 @@ export class NativeUserService {
     if (password !== undefined && passwordHash !== undefined) errors.push("only one of [password, passwordHash] can be provided");
     if (password !== undefined && password.length < MIN_PASSWORD)
       errors.push(`passwords must be at least [${MIN_PASSWORD}] characters long`);
-    if (passwordHash !== undefined && !isBcryptHash(passwordHash))
-      errors.push(
-        "The provided password hash is not a hash or it could not be resolved to a supported hash algorithm. The supported password hash algorithms are [bcrypt]",
-      );
+    if (passwordHash !== undefined && !isSupportedPasswordHash(passwordHash)) errors.push(UNSUPPORTED_PASSWORD_HASH);
     if (errors.length > 0) throw validationError(errors);
     const hash = password !== undefined ? await this.hasher.hash(password) : (passwordHash as string);
     const found = await this.store.update(target, { password_hash: hash });
