@@ -120,7 +120,6 @@ export class Permission implements PermissionCheck {
   checkApplication(application: string, privilegeOrAction: string, resource: string): boolean {
     return this.memoize(`a${application.length}:${application}${privilegeOrAction.length}:${privilegeOrAction}${resource}`, () => {
       const requested = resolveApplicationPrivilege(application, privilegeOrAction, this.lookup);
-      if (requested === undefined || requested.length === 0) return false;
       const granted: string[] = [];
       for (const entry of this.applications) {
         if (!matchesPattern(entry.application, application)) continue;
@@ -129,6 +128,11 @@ export class Permission implements PermissionCheck {
           granted.push(...(resolveApplicationPrivilege(application, privilege, this.lookup) ?? []));
         }
       }
+      // As in Elasticsearch, a granted privilege whose actions match every action (`*`) grants any
+      // requested privilege of the application, even a name with no stored definition (no actions);
+      // otherwise a privilege with no actions is granted by nothing.
+      if (granted.some(isTotalActionPattern)) return true;
+      if (requested === undefined || requested.length === 0) return false;
       return requested.every((action) => anyPatternCovers(granted, action));
     });
   }
@@ -159,4 +163,9 @@ export class Permission implements PermissionCheck {
     this.memo.set(key, value);
     return value;
   }
+}
+
+/** Whether an application action pattern matches every action (`*`, `**`, ...). */
+function isTotalActionPattern(pattern: string): boolean {
+  return /^\*+$/.test(pattern);
 }

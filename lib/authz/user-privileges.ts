@@ -26,7 +26,9 @@ export interface UserPrivileges {
  * - `indices`: entries with the same set of names and the same `allow_restricted_indices` are
  *   merged (privileges united and sorted); `field_security` / `query` list every restriction of
  *   the merged entries, and are dropped when one merged entry had none (it grants full access);
- * - `applications`: entries with the same application and resources are merged.
+ * - `applications`: entries with the same application and the same set of privileges are merged
+ *   into one whose resources are the union (Elasticsearch keys them by application and privilege
+ *   names, not by resources).
  */
 export function describeUserPrivileges(descriptors: readonly RoleDescriptor[]): UserPrivileges {
   const cluster = new Set<string>();
@@ -36,7 +38,7 @@ export function describeUserPrivileges(descriptors: readonly RoleDescriptor[]): 
     string,
     { names: string[]; allowRestricted: boolean; privileges: Set<string>; fls: Map<string, FieldSecurity> | null; dls: Set<string> | null }
   >();
-  const applications = new Map<string, { application: string; resources: string[]; privileges: Set<string> }>();
+  const applications = new Map<string, { application: string; privileges: string[]; resources: Set<string> }>();
 
   for (const descriptor of descriptors) {
     for (const privilege of descriptor.cluster) cluster.add(privilege);
@@ -61,14 +63,14 @@ export function describeUserPrivileges(descriptors: readonly RoleDescriptor[]): 
       else merged.dls?.add(group.query);
     }
     for (const entry of descriptor.applications) {
-      const resources = sortedUnique(entry.resources);
-      const key = JSON.stringify([entry.application, resources]);
+      const privileges = sortedUnique(entry.privileges);
+      const key = JSON.stringify([entry.application, privileges]);
       let merged = applications.get(key);
       if (merged === undefined) {
-        merged = { application: entry.application, resources, privileges: new Set() };
+        merged = { application: entry.application, privileges, resources: new Set() };
         applications.set(key, merged);
       }
-      for (const privilege of entry.privileges) merged.privileges.add(privilege);
+      for (const resource of entry.resources) merged.resources.add(resource);
     }
   }
 
@@ -84,8 +86,8 @@ export function describeUserPrivileges(descriptors: readonly RoleDescriptor[]): 
     })),
     applications: [...applications.values()].map((entry) => ({
       application: entry.application,
-      privileges: sortedUnique(entry.privileges),
-      resources: entry.resources,
+      privileges: entry.privileges,
+      resources: sortedUnique(entry.resources),
     })),
     run_as: sortedUnique(runAs),
   };

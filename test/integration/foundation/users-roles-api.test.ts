@@ -178,4 +178,70 @@ describe("users, roles and application privileges APIs", () => {
     const del = await t.admin("DELETE", "/_security/privilege/myapp/write,ghost");
     assert.deepEqual(del.body, { myapp: { write: { found: true }, ghost: { found: false } } });
   });
+
+  it("grants any application privilege, defined or not, to a role holding the `*` privilege (superuser included)", async () => {
+    const ask = { application: [{ application: "undefinedapp", privileges: ["anything", "data:read/x"], resources: ["*", "r/1"] }] };
+    const asSuperuser = await t.admin("POST", "/_security/user/_has_privileges", ask);
+    assert.equal(asSuperuser.status, 200);
+    assert.deepEqual(asSuperuser.body, {
+      username: "elastic",
+      has_all_requested: true,
+      cluster: {},
+      index: {},
+      application: { undefinedapp: { "*": { anything: true, "data:read/x": true }, "r/1": { anything: true, "data:read/x": true } } },
+    });
+
+    await t.admin("PUT", "/_security/role/any_app_star", { applications: [{ application: "*", privileges: ["*"], resources: ["*"] }] });
+    await t.admin("PUT", "/_security/role/undef_app_partial", {
+      applications: [{ application: "undefinedapp", privileges: ["data:*"], resources: ["*"] }],
+    });
+    await t.admin("PUT", "/_security/user/starapp", { password: "starapp-pass", roles: ["any_app_star"] });
+    await t.admin("PUT", "/_security/user/partialapp", { password: "partialapp-pass", roles: ["undef_app_partial"] });
+    const asStar = await t.request("POST", "/_security/user/_has_privileges", {
+      auth: { user: "starapp", password: "starapp-pass" },
+      body: ask,
+    });
+    assert.equal(asStar.body.has_all_requested, true);
+    assert.deepEqual(asStar.body.application.undefinedapp["r/1"], { anything: true, "data:read/x": true });
+    // Only a pattern matching every action covers an undefined name: `data:*` does not.
+    const asPartial = await t.request("POST", "/_security/user/_has_privileges", {
+      auth: { user: "partialapp", password: "partialapp-pass" },
+      body: ask,
+    });
+    assert.equal(asPartial.body.has_all_requested, false);
+    assert.deepEqual(asPartial.body.application.undefinedapp["r/1"], { anything: false, "data:read/x": true });
+  });
+
+  it("lists the user's application privileges merged by application and privilege names, resources united", async () => {
+    await t.admin("PUT", "/_security/role/obj_one", {
+      cluster: ["monitor"],
+      indices: [{ names: ["idx-a"], privileges: ["read"] }],
+      applications: [
+        { application: "app", privileges: ["read"], resources: ["object/1"] },
+        { application: "app", privileges: ["read", "write"], resources: ["object/9"] },
+      ],
+      run_as: ["zed"],
+    });
+    await t.admin("PUT", "/_security/role/obj_two", {
+      cluster: ["monitor", "manage_own_api_key"],
+      indices: [{ names: ["idx-a"], privileges: ["write"] }],
+      applications: [
+        { application: "app", privileges: ["read"], resources: ["object/2", "object/1"] },
+        { application: "other", privileges: ["read"], resources: ["object/3"] },
+        { application: "app", privileges: ["write", "read"], resources: ["object/8"] },
+      ],
+      run_as: ["amy", "zed"],
+    });
+    await t.admin("PUT", "/_security/user/objuser", { password: "objuser-pass", roles: ["obj_one", "obj_two"] });
+    const privileges = await t.request("GET", "/_security/user/_privileges", { auth: { user: "objuser", password: "objuser-pass" } });
+    assert.equal(privileges.status, 200);
+    assert.deepEqual(privileges.body.applications, [
+      { application: "app", privileges: ["read"], resources: ["object/1", "object/2"] },
+      { application: "app", privileges: ["read", "write"], resources: ["object/8", "object/9"] },
+      { application: "other", privileges: ["read"], resources: ["object/3"] },
+    ]);
+    assert.deepEqual(privileges.body.cluster, ["manage_own_api_key", "monitor"]);
+    assert.deepEqual(privileges.body.run_as, ["amy", "zed"]);
+    assert.deepEqual(privileges.body.indices, [{ names: ["idx-a"], privileges: ["read", "write"], allow_restricted_indices: false }]);
+  });
 });

@@ -54,7 +54,8 @@ describe("describeUserPrivileges", () => {
         { names: ["other"], privileges: ["read"], allow_restricted_indices: true },
       ],
       applications: [
-        { application: "myapp", privileges: ["read", "write"], resources: ["a", "b"] },
+        { application: "myapp", privileges: ["read"], resources: ["a", "b"] },
+        { application: "myapp", privileges: ["write"], resources: ["a", "b"] },
         { application: "myapp", privileges: ["admin"], resources: ["c"] },
       ],
       run_as: ["amy", "zed"],
