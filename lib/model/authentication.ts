@@ -1,3 +1,4 @@
+import type { ApiKeyLimits } from "./api-key-limits.js";
 import type { RoleDescriptorMap } from "./role-descriptor.js";
 
 export type AuthenticationType = "realm" | "api_key" | "token" | "anonymous" | "internal";
@@ -27,6 +28,8 @@ export interface ApiKeyRef {
   limitedBy: RoleDescriptorMap;
   /** The owner's original realm (the key itself authenticates in `_es_api_key`). */
   creatorRealm: RealmRef;
+  /** Rate limits and credits of the key; absent when it has none (see `api-key-limits.ts`). */
+  limits?: ApiKeyLimits;
 }
 
 export interface TokenRef {
