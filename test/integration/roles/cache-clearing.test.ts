@@ -97,7 +97,10 @@ describe("cache clearing endpoints, two instances on one database", () => {
 
   it("clearCachedPrivileges: B keeps the cached privilege definitions until A clears them", async () => {
     await adminA.security.putPrivileges({ privileges: { "app-one": { read: { actions: ["data:read/*"] } } } });
-    await adminA.security.putRole({ name: "app_reader", applications: [{ application: "app-one", privileges: ["read"], resources: ["*"] }] });
+    await adminA.security.putRole({
+      name: "app_reader",
+      applications: [{ application: "app-one", privileges: ["read"], resources: ["*"] }],
+    });
     await adminA.security.putUser({ username: "gina", password: "gina-pass", roles: ["app_reader"] });
     const ginaB = client(b, "gina", "gina-pass");
     await sleep(3 * POLL_MS); // B has applied the journal events of the setup: its caches stay put now
