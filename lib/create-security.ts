@@ -45,6 +45,7 @@ export function createSecurityInternals(options: SecurityOptions): { security: S
     users: core.users,
     roles: core.roles,
     privileges: core.privileges,
+    realms: core.realmCache,
     apiKeys: core.apiKeys,
     tokens: core.tokens,
     async start() {

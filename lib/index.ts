@@ -1,7 +1,10 @@
 import "./http/security-context.js";
 
 export { createSecurity } from "./create-security.js";
-export type { Security, ApiKeys, Tokens, Users, Roles, ApplicationPrivileges, QueryApiKeyResponse } from "./security.js";
+export type { Security, ApiKeys, Tokens, Users, Roles, Realms, ApplicationPrivileges, QueryApiKeyResponse } from "./security.js";
+export type { BulkPutRolesResponse, BulkDeleteRolesResponse, BulkRolesErrors } from "./services/roles/bulk-roles.js";
+export type { ClearCacheResponse } from "./services/clear-cache-response.js";
+export type { BuiltinPrivilegesResponse } from "./services/privileges/builtin-privileges.js";
 export type { SecurityOptions } from "./model/security-options.js";
 export type { ApiKeyOptions } from "./model/api-key-options.js";
 export type { TokenOptions } from "./model/token-options.js";

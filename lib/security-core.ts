@@ -11,6 +11,9 @@ import { AuditTrail } from "./audit/audit-trail.js";
 import { ApplicationPrivilegeService } from "./services/privileges/application-privilege-service.js";
 import { Authorizer } from "./authz/authorizer.js";
 import { RoleService } from "./services/roles/role-service.js";
+import { RealmCacheService } from "./services/realms/realm-cache-service.js";
+import { clearRealmCaches, decodeRealmCacheTarget } from "./authc/realms/realm-cache-target.js";
+import type { ClusterNode } from "./services/clear-cache-response.js";
 import type { ResolvedConfig } from "./model/security-options.js";
 import { ApplicationPrivilegeStore } from "./store/application-privilege-store.js";
 import { EventsJournal } from "./store/events-journal.js";
@@ -44,6 +47,8 @@ export class SecurityCore {
   readonly users: NativeUserService;
   readonly roles: RoleService;
   readonly privileges: ApplicationPrivilegeService;
+  /** `POST /_security/realm/{realms}/_clear_cache`. */
+  readonly realmCache: RealmCacheService;
   readonly apiKeys: ApiKeyService;
   readonly tokens: TokenService;
   private started = false;
@@ -70,8 +75,11 @@ export class SecurityCore {
     this.chain = new AuthenticatorChain(realms, config.anonymous);
     this.authentication = new AuthenticationService(this.chain, this.authorizer, config.runAs, this.audit);
     this.users = new NativeUserService(this.userStore, this.hasher, this.authorizer, this.journal, realmRef(native));
-    this.roles = new RoleService(roleStore, this.authorizer, this.journal, config.staticRoles);
-    this.privileges = new ApplicationPrivilegeService(privilegeStore, this.authorizer, this.journal);
+    // Every `_clear_cache` endpoint names this instance as the API-key one does.
+    const node = (): ClusterNode => ({ clusterName: this.apiKeys.clusterName, nodeId: this.apiKeys.nodeId });
+    this.roles = new RoleService(roleStore, this.authorizer, this.journal, config.staticRoles, node);
+    this.privileges = new ApplicationPrivilegeService(privilegeStore, this.authorizer, this.journal, node);
+    this.realmCache = new RealmCacheService(this.authorizer, this.journal, () => realms.map((realm) => realm.name), node);
     this.apiKeys = new ApiKeyService({
       models: this.models,
       passwordHasher: this.hasher,
@@ -107,10 +115,18 @@ export class SecurityCore {
           if (event.keys.includes("*")) this.credentialCache.clear();
           break;
         case "role.change":
+        case "role.clear_cache":
           this.authorizer.onRolesChanged(event.keys);
           break;
         case "privilege.change":
+        case "privilege.clear_cache":
           this.authorizer.onPrivilegesChanged();
+          break;
+        case "realm.clear_cache":
+          for (const key of event.keys) {
+            const target = decodeRealmCacheTarget(key);
+            if (target) clearRealmCaches(realms, target);
+          }
           break;
         case "api_key.invalidate":
         case "api_key.update":

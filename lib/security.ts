@@ -18,6 +18,9 @@ import type { ImportApiKeysOptions, ImportApiKeysResult } from "./services/api-k
 import type { Authentication, User } from "./model/authentication.js";
 import type { CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-service.js";
 import type { ApplicationPrivilegeView } from "./services/privileges/application-privilege-service.js";
+import type { BuiltinPrivilegesResponse } from "./services/privileges/builtin-privileges.js";
+import type { BulkDeleteRolesResponse, BulkPutRolesResponse } from "./services/roles/bulk-roles.js";
+import type { ClearCacheResponse } from "./services/clear-cache-response.js";
 import type { HasPrivilegesResponse } from "./authz/has-privileges.js";
 import type { PermissionCheck } from "./authz/permission-check.js";
 import type { RoleDescriptor } from "./model/role-descriptor.js";
@@ -279,6 +282,47 @@ export interface Roles {
    * @throws SecurityError 400 for a reserved role; 403 without `manage_security`
    */
   delete(caller: Authentication, name: string): Promise<{ found: boolean }>;
+  /**
+   * Creates or replaces several native roles (`POST /_security/role`); each role succeeds or fails
+   * on its own.
+   * @param caller - needs `manage_security`
+   * @param body - `{ roles: { [name]: descriptor } }`
+   * @returns the names `created`, `updated` and `noop` (identical to the stored role, not
+   *   written), and `errors` `{ count, details: { [name]: { type, reason } } }` for reserved names
+   *   and invalid descriptors; an empty outcome is left out
+   * @throws SecurityError 400 for a malformed body or descriptor; 403 without `manage_security`
+   */
+  bulkPut(caller: Authentication, body: unknown): Promise<BulkPutRolesResponse>;
+  /**
+   * Deletes several native roles (`DELETE /_security/role`).
+   * @param caller - needs `manage_security`
+   * @param body - `{ names: [...] }`
+   * @returns the names `deleted` and `not_found`, and `errors` for reserved roles
+   * @throws SecurityError 400 for a malformed body; 403 without `manage_security`
+   */
+  bulkDelete(caller: Authentication, body: unknown): Promise<BulkDeleteRolesResponse>;
+  /**
+   * Evicts cached roles and the permissions built from them (`POST /_security/role/{names}/_clear_cache`),
+   * on this instance at once and on every other at its next change-journal poll.
+   * @param caller - needs `manage_security`
+   * @param names - the roles; none or `*` for all
+   * @throws SecurityError 403 without `manage_security`
+   */
+  clearCache(caller: Authentication, names?: readonly string[]): Promise<ClearCacheResponse>;
+}
+
+/** Realm caches for code (`/_security/realm`). */
+export interface Realms {
+  /**
+   * Evicts cached users of realms (`POST /_security/realm/{realms}/_clear_cache`) through each
+   * realm's `clearCache`, on this instance at once and on every other at its next
+   * change-journal poll.
+   * @param caller - needs `manage_security`
+   * @param realms - realm names; none or `*` for every realm
+   * @param usernames - only these users; none for every user
+   * @throws SecurityError 400 for a realm the chain does not have; 403 without `manage_security`
+   */
+  clearCache(caller: Authentication, realms?: readonly string[], usernames?: readonly string[]): Promise<ClearCacheResponse>;
 }
 
 /**
@@ -318,6 +362,20 @@ export interface ApplicationPrivileges {
    * @throws SecurityError 403 without `manage_security`
    */
   delete(caller: Authentication, application: string, names: string[]): Promise<Record<string, Record<string, { found: boolean }>>>;
+  /**
+   * Lists the built-in cluster and index privilege names (`GET /_security/privilege/_builtin`).
+   * @param caller - needs `read_security` or `manage_security`
+   * @throws SecurityError 403 without the privilege
+   */
+  getBuiltin(caller: Authentication): Promise<BuiltinPrivilegesResponse>;
+  /**
+   * Evicts cached privilege definitions (`POST /_security/privilege/{applications}/_clear_cache`),
+   * on this instance at once and on every other at its next change-journal poll.
+   * @param caller - needs `manage_security`
+   * @param applications - the applications; none or `*` for all
+   * @throws SecurityError 403 without `manage_security`
+   */
+  clearCache(caller: Authentication, applications?: readonly string[]): Promise<ClearCacheResponse>;
 }
 
 /** The object returned by `createSecurity`; background work: see {@link BackgroundWork}. */
@@ -385,6 +443,8 @@ export interface Security extends BackgroundWork {
   readonly roles: Roles;
   /** Application privileges, as the `/_security/privilege` endpoints. */
   readonly privileges: ApplicationPrivileges;
+  /** Realm caches, as the `/_security/realm` endpoints. */
+  readonly realms: Realms;
   /** API keys, as the `/_security/api_key` endpoints, plus import and re-validation by id. */
   readonly apiKeys: ApiKeys;
   /** Access and refresh tokens, as the `/_security/oauth2/token` endpoints. */

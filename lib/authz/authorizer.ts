@@ -8,7 +8,7 @@ import { checkRequestedPrivileges } from "./check-requested-privileges.js";
 import { actionDeniedReason, applicationDeniedReason, type DeniedSubject } from "./denial-message.js";
 import { BUILTIN_ROLES } from "./builtin-roles.js";
 import { Permission } from "./permission.js";
-import type { PermissionCheck } from "./permission-check.js";
+import type { ClusterActionOptions, PermissionCheck } from "./permission-check.js";
 import type { RoleDescriptor } from "../model/role-descriptor.js";
 import type { HasPrivilegesRequest } from "./has-privileges.js";
 
@@ -135,10 +135,13 @@ export class Authorizer {
     return permission;
   }
 
-  /** Throws Elasticsearch's 403 unless the subject may perform cluster `action`. */
-  async ensureClusterAction(auth: Authentication, action: string): Promise<PermissionCheck> {
+  /**
+   * Throws Elasticsearch's 403 unless the subject may perform cluster `action`; `options` carry
+   * what a request-scoped privilege needs to know about the request (see {@link ClusterActionOptions}).
+   */
+  async ensureClusterAction(auth: Authentication, action: string, options?: ClusterActionOptions): Promise<PermissionCheck> {
     const permission = await this.permissionFor(auth);
-    if (!permission.grantsClusterAction(action)) throw this.denied(auth, action);
+    if (!permission.grantsClusterAction(action, options)) throw this.denied(auth, action);
     return permission;
   }
 

@@ -32,7 +32,7 @@ const MAX_METADATA_DEPTH = 32;
  *   `Validation Failed: 1: unknown cluster privilege [x]. a privilege must be either ...;`.
  */
 export function parseRoleDescriptor(name: string, input: unknown, options: ParseRoleDescriptorOptions = {}): RoleDescriptor {
-  const descriptor = parseRoleDescriptorStructure(name, input, options);
+  const descriptor = parseStructure(name, input, options);
   const problems = validateRoleDescriptor(name, descriptor);
   if (problems.length > 0) throw validationError(problems);
   return descriptor;
@@ -52,7 +52,7 @@ export function parseRoleDescriptorMap(input: unknown, options: ParseRoleDescrip
   const result: RoleDescriptorMap = {};
   const problems: string[] = [];
   for (const [name, value] of Object.entries(input)) {
-    const descriptor = parseRoleDescriptorStructure(name, value, options);
+    const descriptor = parseStructure(name, value, options);
     problems.push(...validateRoleDescriptor(name, descriptor));
     result[name] = descriptor;
   }
@@ -66,6 +66,15 @@ export function parseRoleDescriptorMap(input: unknown, options: ParseRoleDescrip
   }
   if (problems.length > 0) throw validationError(problems);
   return result;
+}
+
+/**
+ * The structural half of {@link parseRoleDescriptor}: throws its parse errors, but leaves the
+ * semantic checks ({@link validateRoleDescriptor}) to the caller, for requests that report them
+ * per role (bulk role put).
+ */
+export function parseRoleDescriptorStructure(name: string, input: unknown, options: ParseRoleDescriptorOptions = {}): RoleDescriptor {
+  return parseStructure(name, input, options);
 }
 
 // ----- structure -----------------------------------------------------------------------------
@@ -105,7 +114,7 @@ function readStringArray(context: string, field: string, value: unknown, allowNu
   return result;
 }
 
-function parseRoleDescriptorStructure(name: string, input: unknown, options: ParseRoleDescriptorOptions): RoleDescriptor {
+function parseStructure(name: string, input: unknown, options: ParseRoleDescriptorOptions): RoleDescriptor {
   const roleContext = `failed to parse role [${name}]`;
   if (!isObject(input)) {
     throw parseError(`${roleContext}. expected an object but found [${tokenOf(input)}] instead`);

@@ -6,6 +6,14 @@ export interface ClusterActionOptions {
    * `grant`). Deciding this is the caller's job. Default `false`.
    */
   ownApiKeyRequest?: boolean;
+  /**
+   * The applications an application-privileges request (get, put or delete privilege
+   * definitions) concerns; empty means every application. Lets a role's
+   * `global.application.manage` privilege grant the request's `cluster:admin/xpack/security/privilege/*`
+   * action when its patterns match every one of them (an empty list only when they hold `*`).
+   * Leave it out for any other request. Deciding this is the caller's job.
+   */
+  applications?: readonly string[];
 }
 
 /** Options of {@link PermissionCheck.checkIndex}. */

@@ -3,6 +3,7 @@ import { NO_APPLICATION_PRIVILEGES, resolveApplicationPrivilege, type Applicatio
 import { resolveClusterPrivilege } from "./cluster-privileges.js";
 import { resolveIndexPrivilege } from "./index-privileges.js";
 import { LimitedPermission } from "./limited-permission.js";
+import { manageApplicationPatterns, manageApplicationsGrant } from "./manage-application-privileges.js";
 import type { ClusterActionOptions, IndexCheckOptions, PermissionCheck } from "./permission-check.js";
 import { anyPatternCovers, anyPatternMatches, isPattern, matchesPattern } from "./pattern.js";
 import { isRestrictedIndex, mayMatchRestrictedIndex } from "./restricted-indices.js";
@@ -28,6 +29,8 @@ export class Permission implements PermissionCheck {
   private readonly indexGroups: readonly IndexGroup[];
   private readonly applications: readonly ApplicationPrivilegesEntry[];
   private readonly runAs: readonly string[];
+  /** One pattern list per `global.application.manage` privilege (each is checked on its own). */
+  private readonly manageApplications: ReadonlyArray<readonly string[]>;
   private readonly memo = new Map<string, boolean>();
   private superuser: boolean | undefined;
 
@@ -40,7 +43,10 @@ export class Permission implements PermissionCheck {
     const indexGroups: IndexGroup[] = [];
     const applications: ApplicationPrivilegesEntry[] = [];
     const runAs: string[] = [];
+    const manageApplications: Array<readonly string[]> = [];
     for (const descriptor of descriptors) {
+      const manage = manageApplicationPatterns(descriptor);
+      if (manage !== undefined) manageApplications.push(manage);
       for (const name of descriptor.cluster) {
         const resolved = resolveClusterPrivilege(name);
         if (resolved === undefined) continue; // stored data is validated; ignore what we cannot read
@@ -59,6 +65,7 @@ export class Permission implements PermissionCheck {
     this.indexGroups = indexGroups;
     this.applications = applications;
     this.runAs = runAs;
+    this.manageApplications = manageApplications;
   }
 
   /**
@@ -82,6 +89,9 @@ export class Permission implements PermissionCheck {
 
   grantsClusterAction(action: string, options: ClusterActionOptions = {}): boolean {
     if (anyActionSetMatches(this.cluster, action)) return true;
+    const applications = options.applications;
+    if (applications !== undefined && this.manageApplications.some((patterns) => manageApplicationsGrant(patterns, action, applications)))
+      return true;
     return options.ownApiKeyRequest === true && this.ownApiKey && actionSetMatches(OWN_API_KEY_ACTIONS, action);
   }
 

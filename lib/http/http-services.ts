@@ -7,6 +7,7 @@ import type { ResolvedConfig } from "../model/security-options.js";
 import type { ApiKeyService } from "../services/api-keys/api-key-service.js";
 import type { ApplicationPrivilegeService } from "../services/privileges/application-privilege-service.js";
 import type { RoleService } from "../services/roles/role-service.js";
+import type { RealmCacheService } from "../services/realms/realm-cache-service.js";
 import type { TokenService } from "../services/tokens/token-service.js";
 import type { NativeUserService } from "../services/users/native-user-service.js";
 
@@ -27,4 +28,5 @@ export interface HttpServices {
   readonly users: NativeUserService;
   readonly roles: RoleService;
   readonly privileges: ApplicationPrivilegeService;
+  readonly realmCache: RealmCacheService;
 }

@@ -12,6 +12,7 @@ import { createRoute } from "./route.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
 import { mountPrivilegeRoutes } from "./routes/privilege-routes.js";
+import { mountRealmRoutes } from "./routes/realm-routes.js";
 import { mountRoleRoutes } from "./routes/role-routes.js";
 import { mountTokenRoutes } from "./routes/token-routes.js";
 import { mountUserRoutes } from "./routes/user-routes.js";
@@ -43,6 +44,7 @@ export function createSecurityRouter(core: HttpServices, limiter: FailureLimiter
   mountUserRoutes(api, core, route);
   mountRoleRoutes(api, core, route);
   mountPrivilegeRoutes(api, core, route);
+  mountRealmRoutes(api, core, route);
   // Elasticsearch's answer for a path or method it has no handler for, rather than the host's
   // 404 page: the API's namespace is the router's.
   api.use((req: Request, _res: Response, next: NextFunction) => {

@@ -41,6 +41,12 @@ export interface Realm {
    */
   lookup?(username: string): Promise<User | null>;
   /**
+   * Forgets what the realm caches about users: every user, or only `usernames`. Called on every
+   * instance by `POST /_security/realm/{realms}/_clear_cache`. Optional: a realm that caches
+   * nothing has nothing to clear.
+   */
+  clearCache?(usernames?: readonly string[]): void;
+  /**
    * `true` when the realm authenticates from credentials the browser attaches by itself, such as
    * a session cookie. Such a realm is never asked about a request that presents Basic
    * credentials, nor about an `es-secondary-authorization` header, and a state-changing request

@@ -4,7 +4,17 @@ import type { EventDoc } from "./models.js";
 
 /** What changed. Each instance evicts the matching cache entries when it sees the event. */
 export type SecurityEventKind =
-  "api_key.invalidate" | "api_key.update" | "api_key.clear_cache" | "user.change" | "role.change" | "privilege.change" | "token.invalidate";
+  | "api_key.invalidate"
+  | "api_key.update"
+  | "api_key.clear_cache"
+  | "user.change"
+  | "role.change"
+  | "privilege.change"
+  | "token.invalidate"
+  // `_clear_cache` of realms (keys: encoded realm targets), roles (names) and privileges (applications).
+  | "realm.clear_cache"
+  | "role.clear_cache"
+  | "privilege.clear_cache";
 
 export interface SecurityEvent {
   kind: SecurityEventKind;

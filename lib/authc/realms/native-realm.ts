@@ -58,6 +58,12 @@ export class NativeRealm implements Realm {
     return doc ? userFromDoc(doc) : null;
   }
 
+  /** Drops cached credentials: of `usernames`, or of every user. */
+  clearCache(usernames?: readonly string[]): void {
+    if (usernames === undefined) this.cache.clear();
+    else for (const username of usernames) this.cache.evict(username);
+  }
+
   private disabled(username: string): RealmResult {
     return { status: "terminate", message: `unable to authenticate user [${username}] because the account is disabled` };
   }

@@ -83,7 +83,8 @@ export class ApiKeyService {
   private readonly authentication: AuthenticationService;
   private readonly config: ResolvedApiKeyConfig;
   private readonly clock: () => number;
-  private readonly clusterName: string;
+  /** Shown as `cluster_name` by the `_clear_cache` endpoints. */
+  readonly clusterName: string;
   private readonly grantTypes = new Map<string, GrantCredentialResolver>();
   private readonly unsubscribe: () => void;
   private readonly audit: AuditTrail | undefined;

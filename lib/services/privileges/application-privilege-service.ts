@@ -10,6 +10,8 @@ import {
   validateApplicationPrivilegeName,
 } from "../../authz/application-privileges.js";
 import type { Authorizer } from "../../authz/authorizer.js";
+import { getBuiltinPrivileges, type BuiltinPrivilegesResponse } from "./builtin-privileges.js";
+import { clearCacheResponse, type ClearCacheResponse, type ClusterNode } from "../clear-cache-response.js";
 
 const ACTION = "cluster:admin/xpack/security/privilege/";
 
@@ -41,11 +43,12 @@ export class ApplicationPrivilegeService {
     private readonly store: ApplicationPrivilegeStore,
     private readonly authorizer: Authorizer,
     private readonly journal: EventsJournal,
+    /** How this instance names itself in `_clear_cache` responses. */
+    private readonly node: () => ClusterNode,
   ) {}
 
   /** `PUT|POST /_security/privilege` → `{app: {name: {created}}}`. */
   async put(caller: Authentication, body: unknown): Promise<Nested<{ created: boolean }>> {
-    await this.authorizer.ensureClusterAction(caller, ACTION + "put");
     if (!isPlainObject(body) || Object.keys(body).length === 0) throw parseError("request body is required");
     assertSafeKeys(body, "privileges");
     const parsed: ApplicationPrivilegeView[] = [];
@@ -86,6 +89,9 @@ export class ApplicationPrivilegeService {
       }
     }
     if (errors.length > 0) throw validationError([...new Set(errors)]);
+    // Authorized once the body is read, as Elasticsearch does (its request validation comes
+    // first): a global `application.manage` privilege grants only the applications it names.
+    await this.authorizer.ensureClusterAction(caller, ACTION + "put", { applications: [...new Set(parsed.map((p) => p.application))] });
     const out: Nested<{ created: boolean }> = {};
     for (const p of parsed) {
       const created = await this.store.put({ _id: `${p.application}/${p.name}`, ...p });
@@ -97,7 +103,7 @@ export class ApplicationPrivilegeService {
 
   /** `GET /_security/privilege[/{app}[/{names}]]`; `undefined` when a named lookup found nothing. */
   async get(caller: Authentication, application?: string, names?: string[]): Promise<Nested<ApplicationPrivilegeView> | undefined> {
-    await this.authorizer.ensureClusterAction(caller, ACTION + "get");
+    await this.authorizer.ensureClusterAction(caller, ACTION + "get", { applications: application === undefined ? [] : [application] });
     const docs = await this.store.list(application, names);
     if (application !== undefined && docs.length === 0) return undefined;
     const out: Nested<ApplicationPrivilegeView> = {};
@@ -111,9 +117,27 @@ export class ApplicationPrivilegeService {
     return out;
   }
 
+  /** `GET /_security/privilege/_builtin`: the cluster and index privilege names roles may use. */
+  getBuiltin(caller: Authentication): Promise<BuiltinPrivilegesResponse> {
+    return getBuiltinPrivileges(this.authorizer, caller);
+  }
+
+  /**
+   * `POST /_security/privilege/{applications}/_clear_cache`: evicts the cached privilege
+   * definitions (and permissions built from them) here at once and on every other instance at its
+   * next journal poll. The cache holds every application's definitions together, so any
+   * application list clears all of it.
+   */
+  async clearCache(caller: Authentication, applications?: readonly string[]): Promise<ClearCacheResponse> {
+    await this.authorizer.ensureClusterAction(caller, ACTION + "cache/clear");
+    const keys = applications && applications.length > 0 && !applications.includes("*") ? [...applications] : ["*"];
+    await this.journal.append({ kind: "privilege.clear_cache", keys });
+    return clearCacheResponse(this.node());
+  }
+
   /** `DELETE /_security/privilege/{app}/{names}` → `{app: {name: {found}}}`. */
   async delete(caller: Authentication, application: string, names: string[]): Promise<Nested<{ found: boolean }>> {
-    await this.authorizer.ensureClusterAction(caller, ACTION + "delete");
+    await this.authorizer.ensureClusterAction(caller, ACTION + "delete", { applications: [application] });
     const out: Nested<{ found: boolean }> = {};
     const byName = childOf(out, application);
     let anyFound = false;

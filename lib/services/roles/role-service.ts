@@ -7,6 +7,8 @@ import type { Authorizer } from "../../authz/authorizer.js";
 import { BUILTIN_ROLES } from "../../authz/builtin-roles.js";
 import { parseRoleDescriptor } from "../../authz/parse-role-descriptor.js";
 import type { RoleDescriptor } from "../../model/role-descriptor.js";
+import { clearCacheResponse, type ClearCacheResponse, type ClusterNode } from "../clear-cache-response.js";
+import { bulkDeleteRoles, bulkPutRoles, type BulkDeleteRolesResponse, type BulkPutRolesResponse } from "./bulk-roles.js";
 
 const ACTION = "cluster:admin/xpack/security/role/";
 
@@ -26,6 +28,8 @@ export class RoleService {
     private readonly authorizer: Authorizer,
     private readonly journal: EventsJournal,
     private readonly staticRoles: ReadonlyMap<string, RoleDescriptor>,
+    /** How this instance names itself in `_clear_cache` responses. */
+    private readonly node: () => ClusterNode,
   ) {}
 
   async put(caller: Authentication, name: string, body: unknown): Promise<{ role: { created: boolean } }> {
@@ -57,6 +61,33 @@ export class RoleService {
 
   private isReserved(name: string): boolean {
     return BUILTIN_ROLES.has(name) || this.staticRoles.has(name);
+  }
+
+  /** `POST /_security/role`: per-role `created`/`updated`/`noop`/`errors`; valid roles are written. */
+  async bulkPut(caller: Authentication, body: unknown): Promise<BulkPutRolesResponse> {
+    await this.authorizer.ensureClusterAction(caller, ACTION + "bulk_put");
+    const { response, changed } = await bulkPutRoles({ store: this.store, isReserved: (name) => this.isReserved(name) }, body);
+    if (changed.length > 0) await this.journal.append({ kind: "role.change", keys: changed });
+    return response;
+  }
+
+  /** `DELETE /_security/role`: per-role `deleted`/`not_found`/`errors`. */
+  async bulkDelete(caller: Authentication, body: unknown): Promise<BulkDeleteRolesResponse> {
+    await this.authorizer.ensureClusterAction(caller, ACTION + "bulk_delete");
+    const { response, changed } = await bulkDeleteRoles({ store: this.store, isReserved: (name) => this.isReserved(name) }, body);
+    if (changed.length > 0) await this.journal.append({ kind: "role.change", keys: changed });
+    return response;
+  }
+
+  /**
+   * `POST /_security/role/{names}/_clear_cache`: evicts the roles (all with none or `*`) and every
+   * permission built from roles, here at once and on every other instance at its next journal poll.
+   */
+  async clearCache(caller: Authentication, names?: readonly string[]): Promise<ClearCacheResponse> {
+    await this.authorizer.ensureClusterAction(caller, "cluster:admin/xpack/security/roles/cache/clear");
+    const keys = names && names.length > 0 && !names.includes("*") && !names.includes("_all") ? [...names] : ["*"];
+    await this.journal.append({ kind: "role.clear_cache", keys });
+    return clearCacheResponse(this.node());
   }
 
   async delete(caller: Authentication, name: string): Promise<{ found: boolean }> {
