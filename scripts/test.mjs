@@ -28,6 +28,7 @@ const EXPRESS4_FILES = [
   "test/integration/foundation/internal-error-report.test.ts",
   "test/integration/foundation/error-handler.test.ts",
   "test/integration/api-key/create-get-invalidate.test.ts",
+  "test/integration/authc/session-realm-cross-site.test.ts",
   "test/integration/token/token-grants.test.ts",
   "test/integration/admin-ui/admin-ui-http.test.ts",
 ];

@@ -45,8 +45,22 @@ export function crossSiteWriteError(req: Request, chain: AuthenticatorChain): Se
   );
 }
 
-/** `protocol://host[:port]` of the request as Express sees it (`trust proxy` decides), lower case. */
+/**
+ * `protocol://host[:port]` of the request as Express sees it (`trust proxy` decides), lower case.
+ * Express 4's `req.host` drops the port (and is deprecated), so the host is read the way Express 5
+ * reads it: `X-Forwarded-Host` from a trusted proxy, else `Host`.
+ */
 function ownOrigin(req: Request): string | undefined {
-  const host = req.host;
+  const host = requestHost(req);
   return host === undefined ? undefined : `${req.protocol}://${host}`.toLowerCase();
+}
+
+type TrustProxy = (address: string | undefined, hop: number) => boolean;
+
+function requestHost(req: Request): string | undefined {
+  const forwarded = req.get("X-Forwarded-Host");
+  const trust = req.app.get("trust proxy fn") as TrustProxy | undefined;
+  if (forwarded === undefined || forwarded === "" || trust === undefined || !trust(req.socket.remoteAddress, 0)) return req.get("Host");
+  const comma = forwarded.indexOf(",");
+  return (comma === -1 ? forwarded : forwarded.slice(0, comma)).trim();
 }
