@@ -9,6 +9,7 @@ import { illegalArgument } from "../support/security-error.js";
 import { markGuard } from "./guard-registry.js";
 import type { Responder } from "./responder.js";
 import { createRoute } from "./route.js";
+import { allowedMethodsOf } from "./allowed-methods.js";
 import { mountApiKeyRoutes } from "./routes/api-key-routes.js";
 import { mountAuthenticateRoutes } from "./routes/authenticate-routes.js";
 import { mountPrivilegeRoutes } from "./routes/privilege-routes.js";
@@ -47,8 +48,25 @@ export function createSecurityRouter(core: HttpServices, limiter: FailureLimiter
   mountRealmRoutes(api, core, route);
   // Elasticsearch's answer for a path or method it has no handler for, rather than the host's
   // 404 page: the API's namespace is the router's.
-  api.use((req: Request, _res: Response, next: NextFunction) => {
-    next(illegalArgument(`no handler found for uri [${req.originalUrl.split("?", 1)[0] ?? ""}] and method [${req.method}]`));
+  // A known path asked with a method it does not take is a 405 naming the methods it takes.
+  const allowedMethods = allowedMethodsOf(api);
+  api.use((req: Request, res: Response, next: NextFunction) => {
+    const uri = req.originalUrl.split("?", 1)[0] ?? "";
+    const allowed = allowedMethods(req.path);
+    if (allowed.length > 0 && req.method === "OPTIONS") {
+      res.setHeader("Allow", allowed.join(","));
+      res.status(200).end();
+      return;
+    }
+    if (allowed.length > 0 && !allowed.includes(req.method)) {
+      res.setHeader("Allow", allowed.join(","));
+      responder.send(res, 405, {
+        error: `Incorrect HTTP method for uri [${uri}] and method [${req.method}], allowed: [${allowed.join(", ")}]`,
+        status: 405,
+      });
+      return;
+    }
+    next(illegalArgument(`no handler found for uri [${uri}] and method [${req.method}]`));
   });
   api.use((error: unknown, req: Request, res: Response, _next: NextFunction) => responder.sendError(req, res, error));
   const router = express.Router();

@@ -258,6 +258,22 @@ describe("security.errorHandler() behind the app's own body parser", () => {
     );
   });
 
+  it("answers a known /_security path asked with a method it does not take with Elasticsearch's 405 and Allow", async () => {
+    const res = await send(app.base, { method: "DELETE", path: "/_security/_authenticate", headers: { authorization: ADMIN } });
+    assert.equal(res.status, 405);
+    assert.deepEqual(res.body, {
+      error: "Incorrect HTTP method for uri [/_security/_authenticate] and method [DELETE], allowed: [GET]",
+      status: 405,
+    });
+    assert.equal(res.headers.allow, "GET");
+    const role = await send(app.base, { method: "PATCH", path: "/_security/role/some_role", headers: { authorization: ADMIN } });
+    assert.equal(role.status, 405);
+    assert.equal(role.headers.allow, "GET,POST,PUT,DELETE");
+    const options = await send(app.base, { method: "OPTIONS", path: "/_security/_authenticate", headers: { authorization: ADMIN } });
+    assert.equal(options.status, 200);
+    assert.equal(options.headers.allow, "GET");
+  });
+
   it("registers the whole API under one /_security layer of the router", () => {
     const router = app.security.router() as unknown as { stack: unknown[] };
     assert.equal(router.stack.length, 1);
