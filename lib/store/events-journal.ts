@@ -4,7 +4,14 @@ import type { EventDoc } from "./models.js";
 
 /** What changed. Each instance evicts the matching cache entries when it sees the event. */
 export type SecurityEventKind =
-  "api_key.invalidate" | "api_key.update" | "api_key.clear_cache" | "user.change" | "role.change" | "privilege.change" | "token.invalidate";
+  | "api_key.invalidate"
+  | "api_key.update"
+  | "api_key.clear_cache"
+  | "user.change"
+  | "role.change"
+  | "privilege.change"
+  | "token.invalidate"
+  | "token.signing_key";
 
 export interface SecurityEvent {
   kind: SecurityEventKind;

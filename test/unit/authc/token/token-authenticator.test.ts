@@ -6,6 +6,7 @@ import type { AuthenticatorResult } from "../../../../lib/authc/authenticator-ch
 import { signAccessToken } from "../../../../lib/authc/token/access-token.js";
 import type { SettingsStore } from "../../../../lib/store/settings-store.js";
 import { JwtSigningKey } from "../../../../lib/authc/token/jwt-signing-key.js";
+import { SigningKeyRing } from "../../../../lib/authc/token/signing-key-ring.js";
 import { TokenAuthenticator } from "../../../../lib/authc/token/token-authenticator.js";
 import { encodeTokenSubject } from "../../../../lib/authc/token/token-authentication.js";
 import { TokenCache } from "../../../../lib/authc/token/token-cache.js";
@@ -61,13 +62,13 @@ function setup(options: { revalidateMs?: number; apiKeyActive?: boolean } = {}) 
     },
   };
   const cache = new TokenCache({ maxEntries: 100 });
-  const key = new JwtSigningKey({} as SettingsStore, KEY);
+  const key = new JwtSigningKey({} as SettingsStore, new SigningKeyRing({ id: "k1", key: KEY }, []));
   const authenticator = new TokenAuthenticator(key, source, cache, {
     revalidateMs: options.revalidateMs ?? 30_000,
     clock: () => now,
     ...(options.apiKeyActive !== undefined ? { apiKeyActive: async () => options.apiKeyActive as boolean } : {}),
   });
-  const token = signAccessToken({ id: ID, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, KEY);
+  const token = signAccessToken({ id: ID, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, { id: "k1", key: KEY });
   return {
     cache,
     token,
