@@ -12,7 +12,7 @@ import {
 } from "./stored-key-ring.js";
 import { MIN_SIGNING_KEY_BYTES } from "./to-signing-key.js";
 
-/** Where the generated key ring lives in the `settings` collection. */
+/** The versioned setting holding the generated key ring (one `settings` document per revision). */
 export const SIGNING_KEY_RING_SETTING = "token_signing_keys";
 /** Where earlier versions kept their one generated key; it becomes the ring's first key ({@link LEGACY_KEY_ID}). */
 export const SIGNING_KEY_SETTING = "token_signing_key";
@@ -40,16 +40,17 @@ const ROTATE_ATTEMPTS = 10;
  * The keys that sign and verify access tokens: the configured ones, or a ring generated once and
  * stored in `settings` so every instance sharing the database uses the same keys.
  *
- * Guarantees: the ring is created with an insert-if-absent upsert on a fixed `_id`, so of several
- * instances starting together exactly one ring wins and all of them read that one. A rotation is
- * one compare-and-set on the ring's revision, retried on a lost race, so concurrent rotations
- * apply one after the other and none drops a key another one added. A reload never goes back to
- * an older revision than the one held.
+ * Guarantees: each revision of the ring is inserted under an `_id` naming the revision, so of
+ * several instances creating the first ring, or rotating from the same revision, exactly one
+ * insert succeeds; the others read the winner and (rotating) retry on top of it, so concurrent
+ * rotations apply one after the other and none drops a key another one added. A reload never goes
+ * back to an older revision than the one held.
  */
 export class JwtSigningKey {
   private held: SigningKeyRing | undefined;
   private loading: Promise<SigningKeyRing> | undefined;
   private reading: Promise<SigningKeyRing> | undefined;
+  private rereading: Promise<SigningKeyRing> | undefined;
   private lastUnknownRead = Number.NEGATIVE_INFINITY;
   private readonly settingId: string;
   private readonly legacySettingId: string;
@@ -57,7 +58,7 @@ export class JwtSigningKey {
   private readonly unknownKidReadIntervalMs: number;
 
   constructor(
-    private readonly settings: Pick<SettingsStore, "putIfAbsent" | "get" | "replaceIfRevision">,
+    private readonly settings: Pick<SettingsStore, "get" | "latestVersion" | "insertVersion" | "pruneVersionsBefore">,
     private readonly configured: SigningKeyRing | undefined,
     options: JwtSigningKeyOptions = {},
   ) {
@@ -86,10 +87,23 @@ export class JwtSigningKey {
     return this.loading;
   }
 
-  /** Reads the stored ring again (another instance rotated it); configured keys stay as they are. */
+  /**
+   * Reads the stored ring again (another instance rotated it); configured keys stay as they are.
+   * A call while a read is in flight gets a new read after it, as that one may have started
+   * before the change the caller learnt of; calls meanwhile share that second read.
+   */
   reload(): Promise<SigningKeyRing> {
     if (this.configured) return Promise.resolve(this.configured);
-    this.reading ??= this.readStored()
+    if (this.reading) {
+      this.rereading ??= this.reading
+        .catch(() => undefined)
+        .then(() => {
+          this.rereading = undefined;
+          return this.reload();
+        });
+      return this.rereading;
+    }
+    this.reading = this.readStored()
       .then((stored) => this.adopt(ringOfStored(stored)))
       .finally(() => {
         this.reading = undefined;
@@ -104,6 +118,8 @@ export class JwtSigningKey {
    */
   async lookUpUnknown(): Promise<SigningKeyRing | undefined> {
     if (this.configured) return undefined;
+    // A read under way may already bring the kid (tokens of a new key tend to come in bursts).
+    if (this.rereading) return this.rereading;
     if (this.reading) return this.reading;
     const now = this.clock();
     if (now - this.lastUnknownRead < this.unknownKidReadIntervalMs) return undefined;
@@ -133,8 +149,10 @@ export class JwtSigningKey {
     for (let attempt = 0; attempt < ROTATE_ATTEMPTS; attempt++) {
       const stored = await this.readStored();
       const { ring, retired } = rotateStoredKeyRing(stored, generateSigningKey(), this.clock(), keepMs, retireImmediately);
-      if (await this.settings.replaceIfRevision(this.settingId, stored.revision, ring)) {
+      if (await this.settings.insertVersion(this.settingId, ring.revision, ring)) {
         this.adopt(ringOfStored(ring));
+        // Only the newest revision is ever read; a failed clean-up is redone by the next rotation.
+        await this.settings.pruneVersionsBefore(this.settingId, ring.revision).catch(() => undefined);
         return {
           kid: ring.current.id,
           previous: ring.previous.map((entry) => ({ kid: entry.id, retireAt: new Date(entry.retire_after) })),
@@ -151,7 +169,7 @@ export class JwtSigningKey {
   }
 
   private async loadShared(): Promise<SigningKeyRing> {
-    if ((await this.settings.get(this.settingId)) === undefined) {
+    if ((await this.settings.latestVersion(this.settingId)) === undefined) {
       // An earlier version's key stays the current one, so no token signed before the upgrade
       // stops verifying and instances not yet upgraded keep accepting the new ones.
       const legacy = await this.settings.get(this.legacySettingId);
@@ -159,17 +177,20 @@ export class JwtSigningKey {
         typeof legacy === "string" && Buffer.from(legacy, "base64url").length >= MIN_SIGNING_KEY_BYTES
           ? { id: LEGACY_KEY_ID, secret: legacy }
           : generateSigningKey();
-      await this.settings.putIfAbsent(this.settingId, newStoredKeyRing(first, this.clock()));
+      const ring = newStoredKeyRing(first, this.clock());
+      // Of instances starting together one inserts revision 1; the others read theirs.
+      await this.settings.insertVersion(this.settingId, ring.revision, ring);
     }
     return ringOfStored(await this.readStored());
   }
 
   private async readStored(): Promise<StoredKeyRing> {
-    const stored = parseStoredKeyRing(await this.settings.get(this.settingId));
-    if (!stored) {
+    const latest = await this.settings.latestVersion(this.settingId);
+    const stored = latest ? parseStoredKeyRing(latest.value) : undefined;
+    if (!latest || stored?.revision !== latest.version) {
       throw new Error(
-        `express-keyguard: the stored token signing keys (setting "${this.settingId}") are missing or damaged; ` +
-          "delete that setting document to generate new ones (this invalidates every access token)",
+        `express-keyguard: the stored token signing keys (settings "${this.settingId}@…") are missing or damaged; ` +
+          "delete those setting documents to generate new ones (this invalidates every access token)",
       );
     }
     return stored;

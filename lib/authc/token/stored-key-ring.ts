@@ -12,8 +12,7 @@ export interface StoredSigningKey {
 
 /**
  * The generated key ring in the `settings` collection. `revision` grows by one per rotation and
- * is the condition of the rotating update, so two concurrent rotations cannot overwrite each
- * other's keys.
+ * names the document it is inserted as, so two concurrent rotations cannot both write one.
  */
 export interface StoredKeyRing {
   revision: number;

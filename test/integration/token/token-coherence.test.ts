@@ -54,7 +54,7 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     assert.ok(first && rings.every((r) => r.current.id === first.id && r.current.key.equals(first.key)));
     const settings = await db.connection
       .collection("security_settings")
-      .find({ _id: SIGNING_KEY_RING_SETTING as never })
+      .find({ _id: { $regex: `^${SIGNING_KEY_RING_SETTING}@` } as never })
       .toArray();
     assert.equal(settings.length, 1);
     assert.equal(Buffer.from(String(settings[0]?.value.current.secret), "base64url").length, 64);

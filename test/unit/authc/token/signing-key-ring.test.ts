@@ -16,28 +16,50 @@ import { isSecurityError } from "../../../../lib/support/security-error.js";
 const T0 = 1_800_000_000_000;
 const MINUTE = 60_000;
 
-/** The settings collection in memory, with the same compare-and-set contract as the store. */
+/** The settings collection in memory, with the same contract as the store. */
 class MemorySettings {
+  /** Plain settings (an earlier version's single key). */
   readonly values = new Map<string, unknown>();
+  /** Versions of versioned settings by name. */
+  readonly versions = new Map<string, Map<number, unknown>>();
   reads = 0;
-  /** Runs once before the next compare-and-set: lets a test make another writer win the race. */
-  beforeReplace: (() => void) | undefined;
+  /** Runs once before the next version insert: lets a test make another writer win the race. */
+  beforeInsert: (() => void) | undefined;
 
-  async putIfAbsent(id: string, value: unknown): Promise<void> {
-    if (!this.values.has(id)) this.values.set(id, structuredClone(value));
-  }
   async get(id: string): Promise<unknown> {
     this.reads++;
     return structuredClone(this.values.get(id));
   }
-  async replaceIfRevision(id: string, revision: number, value: { revision: number }): Promise<boolean> {
-    const hook = this.beforeReplace;
-    this.beforeReplace = undefined;
+  async latestVersion(name: string): Promise<{ version: number; value: unknown } | undefined> {
+    this.reads++;
+    const all = this.versions.get(name);
+    if (!all || all.size === 0) return undefined;
+    const version = Math.max(...all.keys());
+    return { version, value: structuredClone(all.get(version)) };
+  }
+  async insertVersion(name: string, version: number, value: unknown): Promise<boolean> {
+    const hook = this.beforeInsert;
+    this.beforeInsert = undefined;
     hook?.();
-    const stored = this.values.get(id) as { revision?: unknown } | undefined;
-    if (stored?.revision !== revision) return false;
-    this.values.set(id, structuredClone(value));
+    const all = this.versions.get(name) ?? new Map<number, unknown>();
+    this.versions.set(name, all);
+    if (all.has(version)) return false;
+    all.set(version, structuredClone(value));
     return true;
+  }
+  async pruneVersionsBefore(name: string, version: number): Promise<void> {
+    for (const v of this.versions.get(name)?.keys() ?? []) if (v < version) this.versions.get(name)?.delete(v);
+  }
+  /** The newest stored ring (test helper). */
+  ring(): StoredKeyRing {
+    const all = this.versions.get("token_signing_keys") ?? new Map<number, unknown>();
+    return all.get(Math.max(...all.keys())) as StoredKeyRing;
+  }
+  /** Stores `ring` as its revision, replacing what is there (test helper). */
+  put(ring: StoredKeyRing): void {
+    const all = this.versions.get("token_signing_keys") ?? new Map<number, unknown>();
+    this.versions.set("token_signing_keys", all);
+    all.set(ring.revision, structuredClone(ring));
   }
 }
 
@@ -136,8 +158,8 @@ describe("generated signing keys (JwtSigningKey)", () => {
 
   it("refuses a damaged stored ring with a message saying how to recover", async () => {
     const settings = new MemorySettings();
-    settings.values.set("token_signing_keys", { revision: 1, current: { id: "x", secret: "short" }, previous: [] });
-    await assert.rejects(new JwtSigningKey(settings, undefined).load(), /are missing or damaged; delete that setting document/);
+    settings.put({ revision: 1, current: { id: "x", secret: "short", created_at: T0 }, previous: [] });
+    await assert.rejects(new JwtSigningKey(settings, undefined).load(), /are missing or damaged; delete those setting documents/);
   });
 
   it("rotates with a compare-and-set: a rotation that lost the race retries on top of the winner, no key is lost", async () => {
@@ -150,15 +172,15 @@ describe("generated signing keys (JwtSigningKey)", () => {
     now += MINUTE;
     // B rotates between A's read and A's write.
     let kB = "";
-    settings.beforeReplace = () => {
-      const stored = settings.values.get("token_signing_keys") as StoredKeyRing;
-      const next = rotateStoredKeyRing(stored, generateSigningKey(), now, 20 * MINUTE + ROTATION_GRACE_MS, false).ring;
+    settings.beforeInsert = () => {
+      const next = rotateStoredKeyRing(settings.ring(), generateSigningKey(), now, 20 * MINUTE + ROTATION_GRACE_MS, false).ring;
       kB = next.current.id;
-      settings.values.set("token_signing_keys", next);
+      settings.put(next);
     };
     const rotation = await a.rotate(20 * MINUTE);
-    const stored = settings.values.get("token_signing_keys") as StoredKeyRing;
+    const stored = settings.ring();
     assert.equal(stored.revision, 3);
+    assert.deepEqual([...(settings.versions.get("token_signing_keys")?.keys() ?? [])], [3], "older revisions pruned");
     assert.equal(stored.current.id, rotation.kid);
     assert.deepEqual(
       stored.previous.map((p) => p.id),
@@ -204,10 +226,13 @@ describe("generated signing keys (JwtSigningKey)", () => {
     await a.load();
     const rotated = await a.rotate(MINUTE);
     // A stale read (as one started before the rotation would return) does not win.
-    const stale = settings.values.get("token_signing_keys") as StoredKeyRing;
-    settings.values.set("token_signing_keys", { ...stale, revision: 1 });
+    const latest = settings.ring();
+    settings.versions.set(
+      "token_signing_keys",
+      new Map([[1, { ...latest, revision: 1, current: { ...generateSigningKey(), created_at: T0 } }]]),
+    );
     assert.equal((await a.reload()).current.id, rotated.kid);
-    settings.values.set("token_signing_keys", stale);
+    settings.versions.set("token_signing_keys", new Map([[latest.revision, latest]]));
 
     const reads = settings.reads;
     assert.ok(await a.lookUpUnknown());
@@ -218,6 +243,20 @@ describe("generated signing keys (JwtSigningKey)", () => {
     now += 1;
     assert.ok(await a.lookUpUnknown());
     assert.equal(settings.reads, reads + 2);
+  });
+
+  it("a reload asked for while a read is under way reads again after it: a change learnt meanwhile is not missed", async () => {
+    const settings = new MemorySettings();
+    const a = new JwtSigningKey(settings, undefined, { clock: () => T0 });
+    const first = await a.load();
+    const underWay = a.reload();
+    // Another instance rotates after that read took its snapshot; its journal event arrives now.
+    settings.put(rotateStoredKeyRing(settings.ring(), generateSigningKey(), T0, MINUTE, false).ring);
+    const [r1, r2, r3] = await Promise.all([underWay, a.reload(), a.reload()]);
+    assert.equal(r1.current.id, first.current.id);
+    assert.equal(r2.current.id, settings.ring().current.id);
+    assert.equal(r3, r2, "callers during the wait share the second read");
+    assert.equal(a.ring?.current.id, settings.ring().current.id);
   });
 
   it("configured keys are not rotated here and never read from the database", async () => {
