@@ -8,7 +8,7 @@ import { openConnection, redactUri } from "./open-connection.js";
 
 const PREFIX = "express-keyguard rotate-token-key: ";
 
-export const ROTATE_HELP = `Usage: express-keyguard rotate-token-key [options]
+const ROTATE_HELP = `Usage: express-keyguard rotate-token-key [options]
 
 Makes a new generated access-token signing key current for every app instance using the database
 (each follows within its eventsPollInterval, about a second). New access tokens carry the new
