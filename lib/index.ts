@@ -7,7 +7,7 @@ export type { ClearCacheResponse } from "./services/clear-cache-response.js";
 export type { BuiltinPrivilegesResponse } from "./services/privileges/builtin-privileges.js";
 export type { SecurityOptions } from "./model/security-options.js";
 export type { ApiKeyOptions } from "./model/api-key-options.js";
-export type { TokenOptions } from "./model/token-options.js";
+export type { TokenOptions, SigningKeyOption } from "./model/token-options.js";
 export type {
   CreateApiKeyResponse,
   GetApiKeyResponse,
@@ -18,7 +18,8 @@ export type {
 export type { QueryApiKeyParams } from "./services/api-keys/get-api-keys.js";
 export type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
 export type { GetApiKeyParams } from "./services/api-keys/api-key-requests.js";
-export type { CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-service.js";
+export type { CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-responses.js";
+export type { RotateSigningKeyOptions, SigningKeyRotation } from "./model/signing-key-rotation.js";
 export type { ApplicationPrivilegeView } from "./services/privileges/application-privilege-service.js";
 export type { HasPrivilegesResponse } from "./authz/has-privileges.js";
 export { TokenRequestError, type TokenRequestErrorCode } from "./authc/token/token-errors.js";

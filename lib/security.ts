@@ -16,7 +16,8 @@ import type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
 import type { GetApiKeyParams } from "./services/api-keys/api-key-requests.js";
 import type { ImportApiKeysOptions, ImportApiKeysResult } from "./services/api-keys/import-api-keys-options.js";
 import type { Authentication, User } from "./model/authentication.js";
-import type { CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-service.js";
+import type { CreateTokenResponse, InvalidateTokenResponse } from "./services/tokens/token-responses.js";
+import type { RotateSigningKeyOptions, SigningKeyRotation } from "./model/signing-key-rotation.js";
 import type { ApplicationPrivilegeView } from "./services/privileges/application-privilege-service.js";
 import type { BuiltinPrivilegesResponse } from "./services/privileges/builtin-privileges.js";
 import type { BulkDeleteRolesResponse, BulkPutRolesResponse } from "./services/roles/bulk-roles.js";
@@ -195,6 +196,18 @@ export interface Tokens {
    *   disabled (`feature_not_enabled_exception`); 403 without `manage_token`
    */
   invalidate(caller: Authentication, body: unknown): Promise<InvalidateTokenResponse>;
+  /**
+   * Rotates the generated access-token signing key (no REST endpoint: an operator's action, also
+   * `express-keyguard rotate-token-key`). New tokens carry the new key's `kid`; the replaced key
+   * keeps verifying the tokens it signed until they have all expired (access-token lifetime plus
+   * one minute), or stops at once with `retireImmediately` (a leaked key). Every instance sharing
+   * the database follows within one `eventsPollInterval`.
+   * @param options - `{ retireImmediately? }`
+   * @returns the new `kid`, the keys still verifying with their retirement time, the keys dropped
+   * @throws SecurityError 400 when the keys come from the `tokens.signingKey`/`signingKeys`
+   *   options (rotate by redeploying) or tokens are disabled; TypeError for bad options
+   */
+  rotateSigningKey(options?: RotateSigningKeyOptions): Promise<SigningKeyRotation>;
 }
 
 /**

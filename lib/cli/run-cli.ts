@@ -1,23 +1,13 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import mongoose from "mongoose";
+import type mongoose from "mongoose";
 import type { ImportApiKeysResult, ImportProblem } from "../services/api-keys/import-api-keys-options.js";
 import { createSecurityInternals } from "../create-security.js";
 import { ensureIndexes } from "../store/models.js";
 import { ProgressPrinter, type LineSink } from "./progress-printer.js";
-
-/** What the CLI reads and writes: the process's, or a test's. */
-export interface CliIo {
-  argv: readonly string[];
-  env: Readonly<Record<string, string | undefined>>;
-  stdout: LineSink;
-  stderr: LineSink;
-  /** The text of standard input, for the file name `-`. */
-  readStdin(): Promise<string>;
-}
-
-/** Exit codes: documented in README and `--help`. */
-export const EXIT = Object.freeze({ ok: 0, rejected: 1, usage: 2, failed: 3 });
+import { EXIT, type CliIo } from "./cli-io.js";
+import { openConnection, redactUri } from "./open-connection.js";
+import { rotateTokenKeyCommand } from "./rotate-token-key-command.js";
 
 const PREFIX = "express-keyguard import: ";
 /** Problems listed one per line; beyond this many, a count. */
@@ -48,14 +38,12 @@ Options:
 Progress and the summary go to stderr; secrets and hashes are never printed.
 Exit codes: 0 imported (or nothing to do), 1 invalid rows or conflicts (nothing written),
 2 bad usage or unreadable file, 3 database or other failure (re-run to complete).
+
+The other command, express-keyguard rotate-token-key, rotates the generated access-token signing
+key (express-keyguard rotate-token-key --help).
 `;
 
 const HASH_ALGORITHMS = ["ssha256", "pbkdf2", "bcrypt"] as const;
-
-/** Hides credentials of connection strings in messages that might quote one. */
-function redact(message: string): string {
-  return message.replace(/(mongodb(?:\+srv)?:\/\/)[^@/\s]*@/g, "$1***@");
-}
 
 function location(problem: ImportProblem): string {
   if (problem.line !== undefined) return `line ${problem.line}`;
@@ -75,6 +63,7 @@ function seconds(ms: number): string {
 
 /** Runs `express-keyguard <command> …`; resolves to the exit code. */
 export async function runCli(io: CliIo): Promise<number> {
+  if (io.argv[0] === "rotate-token-key") return rotateTokenKeyCommand(io, io.argv.slice(1));
   const usage = (message: string): number => {
     io.stderr.write(`express-keyguard: ${message}\nRun "express-keyguard import --help" for usage.\n`);
     return EXIT.usage;
@@ -107,7 +96,7 @@ export async function runCli(io: CliIo): Promise<number> {
     return values.help ? EXIT.ok : EXIT.usage;
   }
   const [command, file, ...extra] = positionals;
-  if (command !== "import") return usage(`unknown command "${command ?? ""}" (the only command is "import")`);
+  if (command !== "import") return usage(`unknown command "${command ?? ""}" (the commands are "import" and "rotate-token-key")`);
   if (file === undefined) return usage("import needs a file: express-keyguard import <file>");
   if (extra.length > 0) return usage(`unexpected argument "${extra[0] ?? ""}"`);
 
@@ -138,15 +127,9 @@ export async function runCli(io: CliIo): Promise<number> {
   let result: ImportApiKeysResult;
   try {
     try {
-      connection = await mongoose
-        .createConnection(uri, {
-          // Fail in seconds, not the driver's 30, when nothing answers (a URI's own setting wins).
-          ...(/[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 10_000 }),
-          ...(values.db !== undefined ? { dbName: values.db } : {}),
-        })
-        .asPromise();
+      connection = await openConnection(uri, values.db);
     } catch (error) {
-      io.stderr.write(`${PREFIX}cannot connect to MongoDB: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+      io.stderr.write(`${PREFIX}cannot connect to MongoDB: ${redactUri(error instanceof Error ? error.message : String(error))}\n`);
       return EXIT.failed;
     }
     try {
@@ -169,7 +152,7 @@ export async function runCli(io: CliIo): Promise<number> {
     });
   } catch (error) {
     const inserted = printer?.last?.inserted;
-    io.stderr.write(`${PREFIX}failed: ${redact(error instanceof Error ? error.message : String(error))}\n`);
+    io.stderr.write(`${PREFIX}failed: ${redactUri(error instanceof Error ? error.message : String(error))}\n`);
     if (inserted !== undefined && inserted > 0)
       io.stderr.write(`${PREFIX}${inserted} keys were inserted before the failure; run the same import again to complete it\n`);
     return EXIT.failed;

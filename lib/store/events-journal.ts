@@ -14,7 +14,8 @@ export type SecurityEventKind =
   // `_clear_cache` of realms (keys: encoded realm targets), roles (names) and privileges (applications).
   | "realm.clear_cache"
   | "role.clear_cache"
-  | "privilege.clear_cache";
+  | "privilege.clear_cache"
+  | "token.signing_key";
 
 export interface SecurityEvent {
   kind: SecurityEventKind;

@@ -1,73 +1,84 @@
-import { createSecretKey, KeyObject, randomBytes } from "node:crypto";
 import type { SettingsStore } from "../../store/settings-store.js";
+import { illegalArgument } from "../../support/security-error.js";
+import type { RotateSigningKeyOptions, SigningKeyRotation } from "../../model/signing-key-rotation.js";
+import { LEGACY_KEY_ID, type SigningKeyRing } from "./signing-key-ring.js";
+import {
+  generateSigningKey,
+  newStoredKeyRing,
+  parseStoredKeyRing,
+  ringOfStored,
+  rotateStoredKeyRing,
+  type StoredKeyRing,
+} from "./stored-key-ring.js";
+import { MIN_SIGNING_KEY_BYTES } from "./to-signing-key.js";
 
-/** Where the generated key lives in the `settings` collection. */
+/** The versioned setting holding the generated key ring (one `settings` document per revision). */
+export const SIGNING_KEY_RING_SETTING = "token_signing_keys";
+/** Where earlier versions kept their one generated key; it becomes the ring's first key ({@link LEGACY_KEY_ID}). */
 export const SIGNING_KEY_SETTING = "token_signing_key";
 
-/** HS256 keys shorter than the hash output weaken it (RFC 7518 §3.2). */
-export const MIN_SIGNING_KEY_BYTES = 32;
-
-/** Accepted forms of `tokens.signingKey`. */
-export type SigningKeyInput = string | Buffer | Uint8Array | KeyObject;
-
-/**
- * Turns the `tokens.signingKey` option into a secret `KeyObject` (jsonwebtoken verifies HS256 in
- * ~6 µs with one, ~300 µs with a string). Throws a TypeError naming the option otherwise.
- */
-export function toSigningKey(input: unknown, option: string): KeyObject {
-  const fail = (message: string): never => {
-    throw new TypeError(`express-keyguard: option ${option} ${message}`);
-  };
-  if (input instanceof KeyObject) {
-    if (input.type !== "secret") fail(`must be a secret (symmetric) key for HS256, not a ${input.type} key`);
-    if ((input.symmetricKeySize ?? 0) < MIN_SIGNING_KEY_BYTES) fail(`must be at least ${MIN_SIGNING_KEY_BYTES} bytes long`);
-    return input;
-  }
-  if (typeof input === "string") {
-    if (Buffer.byteLength(input, "utf8") < MIN_SIGNING_KEY_BYTES)
-      fail(`must be at least ${MIN_SIGNING_KEY_BYTES} bytes long (e.g. 64 random bytes, hex or base64 encoded)`);
-    return createSecretKey(Buffer.from(input, "utf8"));
-  }
-  if (input instanceof Uint8Array) {
-    if (input.length < MIN_SIGNING_KEY_BYTES) fail(`must be at least ${MIN_SIGNING_KEY_BYTES} bytes long`);
-    return createSecretKey(Buffer.from(input));
-  }
-  return fail("must be a string, a Buffer or a secret KeyObject of at least 32 bytes");
+export interface JwtSigningKeyOptions {
+  /** The setting holding the ring (tests use their own). */
+  settingId?: string;
+  /** The setting of an earlier version's single key. */
+  legacySettingId?: string;
+  clock?: () => number;
+  /** Least time between two ring reads caused by tokens naming an unknown `kid`. Default 1 s. */
+  unknownKidReadIntervalMs?: number;
 }
 
 /**
- * The key that signs and verifies access tokens: the configured one, or a secret generated once
- * and stored in `settings` so every instance sharing the database signs with the same key.
+ * How much longer than the access-token lifetime a replaced key keeps verifying: other instances
+ * may sign with it until they see the rotation (one events poll), clocks differ, and a refresh
+ * replayed within its 30-second retry window returns a token it signed.
+ */
+export const ROTATION_GRACE_MS = 60_000;
+/** Compare-and-set attempts of one rotation before giving up (each loss means another rotation won). */
+const ROTATE_ATTEMPTS = 10;
+
+/**
+ * The keys that sign and verify access tokens: the configured ones, or a ring generated once and
+ * stored in `settings` so every instance sharing the database uses the same keys.
  *
- * Guarantee: the stored key is created with an insert-if-absent upsert on a fixed `_id`, so of
- * several instances starting together exactly one key wins and all of them read that one.
+ * Guarantees: each revision of the ring is inserted under an `_id` naming the revision, so of
+ * several instances creating the first ring, or rotating from the same revision, exactly one
+ * insert succeeds; the others read the winner and (rotating) retry on top of it, so concurrent
+ * rotations apply one after the other and none drops a key another one added. A reload never goes
+ * back to an older revision than the one held.
  */
 export class JwtSigningKey {
-  private key: KeyObject | undefined;
-  private loading: Promise<KeyObject> | undefined;
+  private held: SigningKeyRing | undefined;
+  private loading: Promise<SigningKeyRing> | undefined;
+  private reading: Promise<SigningKeyRing> | undefined;
+  private rereading: Promise<SigningKeyRing> | undefined;
+  private lastUnknownRead = Number.NEGATIVE_INFINITY;
+  private readonly settingId: string;
+  private readonly legacySettingId: string;
+  private readonly clock: () => number;
+  private readonly unknownKidReadIntervalMs: number;
 
-  /** @param settingId the setting document holding the generated key (tests use their own). */
   constructor(
-    private readonly settings: Pick<SettingsStore, "putIfAbsent" | "get">,
-    configured: KeyObject | undefined,
-    private readonly settingId: string = SIGNING_KEY_SETTING,
+    private readonly settings: Pick<SettingsStore, "get" | "latestVersion" | "insertVersion" | "pruneVersionsBefore">,
+    private readonly configured: SigningKeyRing | undefined,
+    options: JwtSigningKeyOptions = {},
   ) {
-    this.key = configured;
+    this.held = configured;
+    this.settingId = options.settingId ?? SIGNING_KEY_RING_SETTING;
+    this.legacySettingId = options.legacySettingId ?? SIGNING_KEY_SETTING;
+    this.clock = options.clock ?? Date.now;
+    this.unknownKidReadIntervalMs = options.unknownKidReadIntervalMs ?? 1000;
   }
 
-  /** The key once loaded (synchronous access for the hot path). */
-  get current(): KeyObject | undefined {
-    return this.key;
+  /** The keys once loaded (synchronous access for the hot path). */
+  get ring(): SigningKeyRing | undefined {
+    return this.held;
   }
 
-  /** Loads (or creates) the shared key; retried on the next call if the database failed. */
-  load(): Promise<KeyObject> {
-    if (this.key) return Promise.resolve(this.key);
+  /** Loads (or creates) the shared ring; retried on the next call if the database failed. */
+  load(): Promise<SigningKeyRing> {
+    if (this.held) return Promise.resolve(this.held);
     this.loading ??= this.loadShared().then(
-      (key) => {
-        this.key = key;
-        return key;
-      },
+      (ring) => this.adopt(ring),
       (error: unknown) => {
         this.loading = undefined;
         throw error;
@@ -76,17 +87,112 @@ export class JwtSigningKey {
     return this.loading;
   }
 
-  private async loadShared(): Promise<KeyObject> {
-    const candidate = randomBytes(64).toString("base64url");
-    await this.settings.putIfAbsent(this.settingId, candidate);
-    const value = await this.settings.get(this.settingId);
-    const bytes = typeof value === "string" ? Buffer.from(value, "base64url") : Buffer.alloc(0);
-    if (bytes.length < MIN_SIGNING_KEY_BYTES) {
-      throw new Error(
-        `express-keyguard: the stored token signing key (setting "${this.settingId}") is missing or too short; ` +
-          "delete that setting document to generate a new one (this invalidates every access token)",
+  /**
+   * Reads the stored ring again (another instance rotated it); configured keys stay as they are.
+   * A call while a read is in flight gets a new read after it, as that one may have started
+   * before the change the caller learnt of; calls meanwhile share that second read.
+   */
+  reload(): Promise<SigningKeyRing> {
+    if (this.configured) return Promise.resolve(this.configured);
+    if (this.reading) {
+      this.rereading ??= this.reading
+        .catch(() => undefined)
+        .then(() => {
+          this.rereading = undefined;
+          return this.reload();
+        });
+      return this.rereading;
+    }
+    this.reading = this.readStored()
+      .then((stored) => this.adopt(ringOfStored(stored)))
+      .finally(() => {
+        this.reading = undefined;
+      });
+    return this.reading;
+  }
+
+  /**
+   * A token names a `kid` the held ring does not know: a newer ring may (a rotation elsewhere not
+   * yet seen in the journal). Reads the ring at most once per `unknownKidReadIntervalMs`, so
+   * made-up ids cost no more than that; `undefined` when no read is due.
+   */
+  async lookUpUnknown(): Promise<SigningKeyRing | undefined> {
+    if (this.configured) return undefined;
+    // A read under way may already bring the kid (tokens of a new key tend to come in bursts).
+    if (this.rereading) return this.rereading;
+    if (this.reading) return this.reading;
+    const now = this.clock();
+    if (now - this.lastUnknownRead < this.unknownKidReadIntervalMs) return undefined;
+    this.lastUnknownRead = now;
+    return this.reload();
+  }
+
+  /**
+   * Makes a new generated key current; the replaced one verifies for `accessTokenLifetimeMs` +
+   * {@link ROTATION_GRACE_MS} more (every token it signed has expired by then), or, with
+   * `retireImmediately`, it and every previous key are dropped at once.
+   */
+  async rotate(accessTokenLifetimeMs: number, options: RotateSigningKeyOptions = {}): Promise<SigningKeyRotation> {
+    if (typeof options !== "object" || options === null)
+      throw new TypeError("express-keyguard: rotateSigningKey options must be an object");
+    const retireImmediately = options.retireImmediately ?? false;
+    if (typeof retireImmediately !== "boolean") {
+      throw new TypeError("express-keyguard: rotateSigningKey option retireImmediately must be true or false");
+    }
+    const keepMs = accessTokenLifetimeMs + ROTATION_GRACE_MS;
+    if (this.configured) {
+      throw illegalArgument(
+        "the token signing keys are set by the tokens.signingKey/signingKeys options: rotate them by deploying a new current key with the old one in previous",
       );
     }
-    return createSecretKey(bytes);
+    await this.load();
+    for (let attempt = 0; attempt < ROTATE_ATTEMPTS; attempt++) {
+      const stored = await this.readStored();
+      const { ring, retired } = rotateStoredKeyRing(stored, generateSigningKey(), this.clock(), keepMs, retireImmediately);
+      if (await this.settings.insertVersion(this.settingId, ring.revision, ring)) {
+        this.adopt(ringOfStored(ring));
+        // Only the newest revision is ever read; a failed clean-up is redone by the next rotation.
+        await this.settings.pruneVersionsBefore(this.settingId, ring.revision).catch(() => undefined);
+        return {
+          kid: ring.current.id,
+          previous: ring.previous.map((entry) => ({ kid: entry.id, retireAt: new Date(entry.retire_after) })),
+          retired,
+        };
+      }
+    }
+    throw new Error("express-keyguard: the token signing keys kept changing during the rotation (other rotations); try again");
+  }
+
+  private adopt(ring: SigningKeyRing): SigningKeyRing {
+    if (!this.held || ring.revision >= this.held.revision) this.held = ring;
+    return this.held;
+  }
+
+  private async loadShared(): Promise<SigningKeyRing> {
+    if ((await this.settings.latestVersion(this.settingId)) === undefined) {
+      // An earlier version's key stays the current one, so no token signed before the upgrade
+      // stops verifying and instances not yet upgraded keep accepting the new ones.
+      const legacy = await this.settings.get(this.legacySettingId);
+      const first =
+        typeof legacy === "string" && Buffer.from(legacy, "base64url").length >= MIN_SIGNING_KEY_BYTES
+          ? { id: LEGACY_KEY_ID, secret: legacy }
+          : generateSigningKey();
+      const ring = newStoredKeyRing(first, this.clock());
+      // Of instances starting together one inserts revision 1; the others read theirs.
+      await this.settings.insertVersion(this.settingId, ring.revision, ring);
+    }
+    return ringOfStored(await this.readStored());
+  }
+
+  private async readStored(): Promise<StoredKeyRing> {
+    const latest = await this.settings.latestVersion(this.settingId);
+    const stored = latest ? parseStoredKeyRing(latest.value) : undefined;
+    if (!latest || stored?.revision !== latest.version) {
+      throw new Error(
+        `express-keyguard: the stored token signing keys (settings "${this.settingId}@…") are missing or damaged; ` +
+          "delete those setting documents to generate new ones (this invalidates every access token)",
+      );
+    }
+    return stored;
   }
 }

@@ -4,8 +4,9 @@ import { unavailableError } from "../../support/security-error.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";
 import type { Credentials } from "../parse-authorization.js";
-import { verifyAccessToken } from "./access-token.js";
+import { verifyAccessToken, type AccessTokenCheck } from "./access-token.js";
 import type { JwtSigningKey } from "./jwt-signing-key.js";
+import type { SigningKeyRing } from "./signing-key-ring.js";
 import { decodeTokenSubject } from "./token-authentication.js";
 import type { TokenCache } from "./token-cache.js";
 import { tokenExpiredError } from "./token-errors.js";
@@ -35,15 +36,18 @@ const VERIFIED_MAX = 10_000;
 
 /**
  * `Authorization: Bearer <access token>`, as Elasticsearch's `OAuth2TokenAuthenticator`:
- * - not a JWT we signed (wrong key, tampered, `alg: none`, another algorithm, malformed), or no
- *   such token: unsuccessful "invalid token" (the chain answers its generic 401);
+ * - not a JWT we signed (wrong key, tampered, `alg: none`, another algorithm, malformed), signed
+ *   with a retired key, or no such token: unsuccessful "invalid token" (the chain answers its
+ *   generic 401, as Elasticsearch does for a token of a key it no longer has);
  * - expired or invalidated: terminate with 401 "token expired" and the `invalid_token` challenge;
  * - otherwise the token's subject, `authentication_type: "token"`.
  *
  * Hot path: one HS256 verification with a `KeyObject` and one cache lookup; the database is read
  * only for a token this instance has not seen, or once per `revalidateMs` per token. When that
  * read fails the request fails closed (503): a token is trusted without the database only while
- * its last confirmation is fresh.
+ * its last confirmation is fresh. A `kid` this instance does not know makes it read the key ring
+ * (at most once a second), so tokens of a key rotated in elsewhere verify before the journal
+ * brings the rotation.
  */
 export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
   readonly scheme = "bearer" as const;
@@ -51,7 +55,7 @@ export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
   /**
    * SHA-256 of tokens whose JWT signature verified, with their id and expiry, so a repeated
    * Bearer request skips the JWT parsing and HMAC verification entirely (a hit costs one digest
-   * and two map lookups). Valid only with the key that verified them; the id's entry in the
+   * and two map lookups). Valid only while the key that verified them still verifies its `kid`; the id's entry in the
    * token cache still decides (revocation, expiry, revalidation), so nothing about coherence
    * changes.
    *
@@ -61,7 +65,7 @@ export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
    * digest, and by preimage resistance that says nothing about any valid token; a guess only hits
    * when it is the verified token itself. Tokens are also never kept verbatim.
    */
-  private readonly verified = new Map<string, { id: string; expiresAt: number; key: KeyObject }>();
+  private readonly verified = new Map<string, { id: string; expiresAt: number; kid: string | undefined; key: KeyObject }>();
 
   constructor(
     private readonly key: JwtSigningKey,
@@ -72,11 +76,24 @@ export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
 
   async authenticate(credentials: Extract<Credentials, { scheme: "bearer" }>, _info: AuthRequestInfo): Promise<AuthenticatorResult> {
     const now = this.options.clock();
-    const key = this.key.current ?? (await this.key.load());
-    const check = verifyAccessToken(credentials.token, key, now);
-    if (check.status === "invalid") return INVALID;
+    let ring = this.key.ring ?? (await this.key.load());
+    let check = verifyAccessToken(credentials.token, (kid) => ring.keyFor(kid, now), now);
+    if (check.status === "unknown_key" && check.kid !== undefined && !ring.knows(check.kid)) {
+      // Signed with a key rotated in elsewhere that the journal has not brought here yet.
+      let newer: SigningKeyRing | undefined;
+      try {
+        newer = await this.key.lookUpUnknown();
+      } catch {
+        return { status: "terminate", error: unavailableError("security index is unavailable: the token signing keys cannot be read") };
+      }
+      if (newer) {
+        ring = newer;
+        check = verifyAccessToken(credentials.token, (kid) => ring.keyFor(kid, now), now);
+      }
+    }
+    if (check.status === "invalid" || check.status === "unknown_key") return INVALID;
     if (check.status === "expired") return { status: "terminate", error: tokenExpiredError() };
-    this.rememberVerified(credentials.token, check.id, check.expiresAt, key);
+    this.rememberVerified(credentials.token, check);
 
     const entry = this.cache.get(check.id, now);
     if (entry?.state === "revoked") return { status: "terminate", error: tokenExpiredError() };
@@ -95,21 +112,22 @@ export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
 
   /**
    * The synchronous, cache-only part of {@link authenticate}: the subject of a token whose
-   * signature this instance verified before (same key, not expired) and whose id is cached as
+   * signature this instance verified before (key still verifying, token not expired) and whose id is cached as
    * valid and recently confirmed; otherwise `undefined`, and {@link authenticate} decides.
    */
   authenticateFromCache(credentials: Extract<Credentials, { scheme: "bearer" }>): Authentication | undefined {
-    const key = this.key.current;
-    if (!key || this.verified.size === 0) return undefined;
+    const ring = this.key.ring;
+    if (!ring || this.verified.size === 0) return undefined;
     const known = this.verified.get(oneShotHash("sha256", credentials.token, "hex"));
-    if (!known || known.key !== key) return undefined;
+    if (!known) return undefined;
     const now = this.options.clock();
-    if (known.expiresAt <= now) return undefined;
+    // The key must still verify: a rotation that retired it ends the token here too.
+    if (known.expiresAt <= now || ring.keyFor(known.kid, now) !== known.key) return undefined;
     const entry = this.cache.get(known.id, now);
     return entry?.state === "valid" && now - entry.confirmedAt <= this.options.revalidateMs ? entry.authentication : undefined;
   }
 
-  private rememberVerified(token: string, id: string, expiresAt: number, key: KeyObject): void {
+  private rememberVerified(token: string, { id, expiresAt, kid, key }: Extract<AccessTokenCheck, { status: "valid" }>): void {
     const digest = oneShotHash("sha256", token, "hex");
     if (this.verified.has(digest)) return;
     if (this.verified.size >= VERIFIED_MAX) {
@@ -117,7 +135,7 @@ export class TokenAuthenticator implements CredentialAuthenticator<"bearer"> {
       const oldest = this.verified.keys().next();
       if (!oldest.done) this.verified.delete(oldest.value);
     }
-    this.verified.set(digest, { id, expiresAt, key });
+    this.verified.set(digest, { id, expiresAt, kid, key });
   }
 
   private async load(id: string, expiresAt: number, now: number): Promise<AuthenticatorResult> {

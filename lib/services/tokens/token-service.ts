@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { SettingsStore } from "../../store/settings-store.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { EventsJournal } from "../../store/events-journal.js";
@@ -7,11 +6,14 @@ import { TokenStore } from "../../store/token-store.js";
 import { randomId } from "../../support/random-id.js";
 import { authenticationError, isSecurityError } from "../../support/security-error.js";
 import type { ResolvedTokenConfig } from "../../model/token-options.js";
-import type { AuthenticateResponse, Authentication } from "../../model/authentication.js";
+import type { Authentication } from "../../model/authentication.js";
+import type { CreateTokenResponse, InvalidateTokenResponse } from "./token-responses.js";
+import type { RotateSigningKeyOptions, SigningKeyRotation } from "../../model/signing-key-rotation.js";
 import type { AuthenticationService } from "../../authc/authentication-service.js";
 import { ensureSubjectActive } from "../../authc/ensure-subject-active.js";
 import { signAccessToken, verifyAccessToken } from "../../authc/token/access-token.js";
 import { JwtSigningKey } from "../../authc/token/jwt-signing-key.js";
+import { SigningKeyRing } from "../../authc/token/signing-key-ring.js";
 import { subjectRealm } from "../../authc/subject-realm.js";
 import {
   generateRefreshToken,
@@ -26,6 +28,7 @@ import { TokenCache } from "../../authc/token/token-cache.js";
 import { invalidGrant, tokensNotEnabled } from "../../authc/token/token-errors.js";
 import { TokenRemover } from "../../authc/token/token-remover.js";
 import { parseCreateTokenRequest, parseInvalidateTokenRequest } from "./token-requests.js";
+import { clientOf, successorIdOf } from "./refresh-lineage.js";
 import { isDuplicateKey } from "../../store/is-duplicate-key.js";
 
 export interface TokenServiceDeps {
@@ -45,25 +48,6 @@ export interface TokenServiceDeps {
   removerIntervalMs?: number;
   /** Bound of the per-instance token cache. Default 100,000. */
   cacheMaxEntries?: number;
-}
-
-/** `POST /_security/oauth2/token` response. */
-export interface CreateTokenResponse {
-  access_token: string;
-  type: "Bearer";
-  /** Seconds. */
-  expires_in: number;
-  scope?: string;
-  refresh_token?: string;
-  /** The `_authenticate` body of the subject the token was issued for. */
-  authentication: AuthenticateResponse;
-}
-
-/** `DELETE /_security/oauth2/token` response. */
-export interface InvalidateTokenResponse {
-  invalidated_tokens: number;
-  previously_invalidated_tokens: number;
-  error_count: number;
 }
 
 const ACTION = "cluster:admin/xpack/security/token/";
@@ -90,18 +74,6 @@ interface Minted {
   refreshToken: string | undefined;
   expiresIn: number;
   authentication: Authentication;
-}
-
-/** The id of the token a refresh of document `id` mints: derived, so that inserting it is the claim. */
-function successorIdOf(id: string): string {
-  return createHash("sha256").update(`successor:${id}`, "utf8").digest("base64url").slice(0, 20);
-}
-
-/** Who may use a refresh token: the client that created it (Elasticsearch's `canAccessResourcesOf`). */
-function clientOf(auth: Authentication): string {
-  const key = auth.effectiveApiKey;
-  if (key) return `api_key:${key.id}`;
-  return `user:${auth.lookupRealm.name}/${auth.user.username}`;
 }
 
 /**
@@ -136,7 +108,9 @@ export class TokenService {
     this.clock = deps.clock ?? Date.now;
     this.store = new TokenStore(deps.models.tokens);
     this.cache = new TokenCache({ maxEntries: deps.cacheMaxEntries ?? 100_000 });
-    this.signingKey = new JwtSigningKey(new SettingsStore(deps.models.settings), deps.config.signingKey);
+    const configured = deps.config.signingKeys;
+    const ring = configured ? new SigningKeyRing(configured.current, configured.previous) : undefined;
+    this.signingKey = new JwtSigningKey(new SettingsStore(deps.models.settings), ring, { clock: () => this.clock() });
     this.authenticator = new TokenAuthenticator(this.signingKey, this.store, this.cache, {
       revalidateMs: deps.revalidateMs ?? 30_000,
       clock: () => this.clock(),
@@ -152,6 +126,10 @@ export class TokenService {
         // at the next revalidation; this makes it immediate).
         const keys = new Set(event.keys);
         this.cache.revokeWhere((auth) => auth.apiKey !== undefined && (keys.has("*") || keys.has(auth.apiKey.id)));
+      } else if (event.kind === "token.signing_key") {
+        // Another instance rotated: sign with its new key, drop what it retired. A failed read
+        // leaves the held keys; an unknown kid or the next rotation event reads again.
+        this.signingKey.reload().catch(() => undefined);
       }
     });
   }
@@ -248,12 +226,12 @@ export class TokenService {
     now: number,
     successor?: { id: string; spentRefreshToken: string },
   ): Promise<Minted | undefined> {
-    const key = await this.signingKey.load();
+    const ring = await this.signingKey.load();
     const id = successor?.id ?? randomId();
     const lifetimeSeconds = this.config.accessTokenLifetimeMs / 1000;
     const issuedAt = Math.floor(now / 1000);
     const expiresAt = issuedAt + lifetimeSeconds;
-    const accessToken = signAccessToken({ id, subject: subject.user.username, issuedAt, expiresAt }, key);
+    const accessToken = signAccessToken({ id, subject: subject.user.username, issuedAt, expiresAt }, ring.current);
     const refreshToken = withRefresh ? generateRefreshToken() : undefined;
     const refreshExpiration = withRefresh ? now + this.config.refreshTokenLifetimeMs : null;
     const doc: TokenDoc = {
@@ -334,7 +312,8 @@ export class TokenService {
       throw invalidGrant("token has been refreshed more than 30 seconds in the future, clock skew too great");
     const pair = openSupersedingPair(refreshToken, successor.sealed_pair);
     if (!pair) throw invalidGrant(COULD_NOT_REFRESH);
-    const check = verifyAccessToken(pair.accessToken, await this.signingKey.load(), now, true);
+    const ring = await this.signingKey.load();
+    const check = verifyAccessToken(pair.accessToken, (kid) => ring.keyFor(kid, now), now, true);
     if (check.status !== "valid" || check.id !== successorId) throw invalidGrant(COULD_NOT_REFRESH);
     return {
       id: successorId,
@@ -363,7 +342,8 @@ export class TokenService {
     const now = this.clock();
 
     if (request.kind === "access_token") {
-      const check = verifyAccessToken(request.token, await this.signingKey.load(), now, true);
+      const ring = await this.signingKey.load();
+      const check = verifyAccessToken(request.token, (kid) => ring.keyFor(kid, now), now, true);
       if (check.status !== "valid") return { ...EMPTY };
       const result = await this.store.invalidateAccess(check.id, now);
       if (!result.found) return { ...EMPTY };
@@ -394,6 +374,20 @@ export class TokenService {
       await this.journal.append({ kind: "token.invalidate", keys: ids.slice(i, i + EVENT_CHUNK) });
     }
     return { invalidated_tokens: counts.invalidated, previously_invalidated_tokens: counts.previouslyInvalidated, error_count: 0 };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Signing keys
+
+  /**
+   * Makes a new generated signing key current (see {@link JwtSigningKey.rotate}). Journaled: the
+   * other instances sign with the new key and drop retired ones within one events poll.
+   */
+  async rotateSigningKey(options?: RotateSigningKeyOptions): Promise<SigningKeyRotation> {
+    this.ensureEnabled();
+    const rotation = await this.signingKey.rotate(this.config.accessTokenLifetimeMs, options);
+    await this.journal.append({ kind: "token.signing_key", keys: [rotation.kid, ...rotation.retired] });
+    return rotation;
   }
 
   private ensureEnabled(): void {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import mongoose from "mongoose";
-import { JwtSigningKey, SIGNING_KEY_SETTING } from "../../../lib/authc/token/jwt-signing-key.js";
+import { JwtSigningKey, SIGNING_KEY_RING_SETTING } from "../../../lib/authc/token/jwt-signing-key.js";
 import { SettingsStore } from "../../../lib/store/settings-store.js";
 import { openTestDatabase, type TestDatabase } from "../../support/test-database.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
@@ -43,17 +43,24 @@ describe("token service: several instances, hot path, fail-closed, expiry, API k
     // Racing first loads (fresh setting name) agree on one key as well.
     const racers = Array.from(
       { length: 6 },
-      () => new JwtSigningKey(new SettingsStore(a.core.models.settings), undefined, "race_probe_key"),
+      () =>
+        new JwtSigningKey(new SettingsStore(a.core.models.settings), undefined, {
+          settingId: "race_probe_keys",
+          legacySettingId: "race_probe_legacy",
+        }),
     );
-    const keys = await Promise.all(racers.map((k) => k.load()));
-    assert.ok(keys.every((k) => k.equals(keys[0] as never)));
+    const rings = await Promise.all(racers.map((k) => k.load()));
+    const first = rings[0]?.current;
+    assert.ok(first && rings.every((r) => r.current.id === first.id && r.current.key.equals(first.key)));
     const settings = await db.connection
       .collection("security_settings")
-      .find({ _id: SIGNING_KEY_SETTING as never })
+      .find({ _id: { $regex: `^${SIGNING_KEY_RING_SETTING}@` } as never })
       .toArray();
     assert.equal(settings.length, 1);
-    assert.equal(Buffer.from(String(settings[0]?.value), "base64url").length, 64);
-    assert.ok(a.core.tokens.signingKey.current?.equals(b.core.tokens.signingKey.current as never));
+    assert.equal(Buffer.from(String(settings[0]?.value.current.secret), "base64url").length, 64);
+    const ringA = a.core.tokens.signingKey.ring;
+    const ringB = b.core.tokens.signingKey.ring;
+    assert.ok(ringA && ringB && ringA.current.id === ringB.current.id && ringA.current.key.equals(ringB.current.key));
     const fromA = await getToken(a, "client", passwordGrant("alice"));
     const fromB = await getToken(b, "client", passwordGrant("bob"));
     assert.equal((await b.request("GET", "/_security/_authenticate", { auth: bearer(fromA.access_token) })).body.username, "alice");

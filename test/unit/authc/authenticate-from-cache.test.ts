@@ -12,6 +12,7 @@ import { NativeRealm } from "../../../lib/authc/realms/native-realm.js";
 import { signAccessToken } from "../../../lib/authc/token/access-token.js";
 import type { SettingsStore } from "../../../lib/store/settings-store.js";
 import { JwtSigningKey } from "../../../lib/authc/token/jwt-signing-key.js";
+import { SigningKeyRing } from "../../../lib/authc/token/signing-key-ring.js";
 import { encodeTokenSubject } from "../../../lib/authc/token/token-authentication.js";
 import { TokenAuthenticator } from "../../../lib/authc/token/token-authenticator.js";
 import { TokenCache } from "../../../lib/authc/token/token-cache.js";
@@ -153,11 +154,16 @@ describe("authenticateFromCache: Bearer", () => {
   function setup(key = KEY) {
     let now = T0;
     const cache = new TokenCache({ maxEntries: 100 });
-    const authenticator = new TokenAuthenticator(new JwtSigningKey({} as SettingsStore, key), { get: async () => stored }, cache, {
-      revalidateMs: 30_000,
-      clock: () => now,
-    });
-    const token = signAccessToken({ id: ID, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, KEY);
+    const authenticator = new TokenAuthenticator(
+      new JwtSigningKey({} as SettingsStore, new SigningKeyRing({ id: "k1", key: key }, [])),
+      { get: async () => stored },
+      cache,
+      {
+        revalidateMs: 30_000,
+        clock: () => now,
+      },
+    );
+    const token = signAccessToken({ id: ID, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, { id: "k1", key: KEY });
     return { cache, authenticator, token, advance: (ms: number) => (now += ms) };
   }
 

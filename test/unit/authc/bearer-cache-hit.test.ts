@@ -7,6 +7,7 @@ import { ParsedAuthorization } from "../../../lib/authc/parsed-authorization.js"
 import { signAccessToken } from "../../../lib/authc/token/access-token.js";
 import type { SettingsStore } from "../../../lib/store/settings-store.js";
 import { JwtSigningKey } from "../../../lib/authc/token/jwt-signing-key.js";
+import { SigningKeyRing } from "../../../lib/authc/token/signing-key-ring.js";
 import { encodeTokenSubject } from "../../../lib/authc/token/token-authentication.js";
 import { TokenAuthenticator } from "../../../lib/authc/token/token-authenticator.js";
 import { TokenCache } from "../../../lib/authc/token/token-cache.js";
@@ -27,7 +28,7 @@ function setup() {
   const docs = new Map<string, TokenDoc>();
   const cache = new TokenCache({ maxEntries: 2 });
   const authenticator = new TokenAuthenticator(
-    new JwtSigningKey({} as SettingsStore, KEY),
+    new JwtSigningKey({} as SettingsStore, new SigningKeyRing({ id: "k1", key: KEY }, [])),
     {
       get: async (id) => {
         reads++;
@@ -47,7 +48,7 @@ function setup() {
   };
   const mint = (id: string) => {
     docs.set(id, { _id: id, invalidated: false, api_key_id: null, authentication: encodeTokenSubject(subject) } as unknown as TokenDoc);
-    return signAccessToken({ id, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, KEY);
+    return signAccessToken({ id, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, { id: "k1", key: KEY });
   };
   return {
     chain,

@@ -6,6 +6,7 @@ import type { AuthenticatorResult } from "../../../../lib/authc/authenticator-ch
 import { signAccessToken } from "../../../../lib/authc/token/access-token.js";
 import type { SettingsStore } from "../../../../lib/store/settings-store.js";
 import { JwtSigningKey } from "../../../../lib/authc/token/jwt-signing-key.js";
+import { SigningKeyRing } from "../../../../lib/authc/token/signing-key-ring.js";
 import { TokenAuthenticator } from "../../../../lib/authc/token/token-authenticator.js";
 import { encodeTokenSubject } from "../../../../lib/authc/token/token-authentication.js";
 import { TokenCache } from "../../../../lib/authc/token/token-cache.js";
@@ -61,13 +62,13 @@ function setup(options: { revalidateMs?: number; apiKeyActive?: boolean } = {}) 
     },
   };
   const cache = new TokenCache({ maxEntries: 100 });
-  const key = new JwtSigningKey({} as SettingsStore, KEY);
+  const key = new JwtSigningKey({} as SettingsStore, new SigningKeyRing({ id: "k1", key: KEY }, []));
   const authenticator = new TokenAuthenticator(key, source, cache, {
     revalidateMs: options.revalidateMs ?? 30_000,
     clock: () => now,
     ...(options.apiKeyActive !== undefined ? { apiKeyActive: async () => options.apiKeyActive as boolean } : {}),
   });
-  const token = signAccessToken({ id: ID, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, KEY);
+  const token = signAccessToken({ id: ID, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, { id: "k1", key: KEY });
   return {
     cache,
     token,
@@ -165,5 +166,78 @@ describe("Bearer token authenticator", () => {
     const u = setup({ apiKeyActive: true });
     u.set(doc({ api_key_id: "key-1" }));
     assert.equal((await u.auth()).status, "success");
+  });
+});
+
+describe("Bearer token authenticator with a rotating key ring", () => {
+  /** A generated ring whose stored revisions live in memory; `down` makes reads fail. */
+  function ringSetup() {
+    let now = T0;
+    const state = { down: false, reads: 0 };
+    const versions = new Map<number, unknown>();
+    const settings = {
+      get: async () => undefined,
+      latestVersion: async () => {
+        state.reads++;
+        if (state.down) throw Object.assign(new Error("connection refused"), { name: "MongoNetworkError" });
+        const version = Math.max(...versions.keys());
+        return versions.size ? { version, value: structuredClone(versions.get(version)) } : undefined;
+      },
+      insertVersion: async (_name: string, version: number, value: unknown) => {
+        if (versions.has(version)) return false;
+        versions.set(version, structuredClone(value));
+        return true;
+      },
+      pruneVersionsBefore: async () => undefined,
+    };
+    const clock = () => now;
+    // Two instances on one "database": A rotates, B authenticates.
+    const a = new JwtSigningKey(settings, undefined, { clock });
+    const b = new JwtSigningKey(settings, undefined, { clock });
+    const authenticator = new TokenAuthenticator(b, { get: async (id) => doc({ _id: id }) }, new TokenCache({ maxEntries: 100 }), {
+      revalidateMs: 30_000,
+      clock,
+    });
+    const sign = (key: { id: string; key: typeof KEY }) =>
+      signAccessToken({ id: ID, subject: "alice", issuedAt: T0 / 1000, expiresAt: T0 / 1000 + 1200 }, key);
+    return {
+      a,
+      b,
+      state,
+      sign,
+      auth: (token: string) => authenticator.authenticate({ scheme: "bearer", token }, INFO),
+      fromCache: (token: string) => authenticator.authenticateFromCache({ scheme: "bearer", token }),
+      advance: (ms: number) => (now += ms),
+    };
+  }
+
+  it("a token of a key rotated in elsewhere verifies after one ring read; a failed read is 503, not a pass", async () => {
+    const t = ringSetup();
+    await t.a.load();
+    await t.b.load();
+    await t.a.rotate(1_200_000);
+    const token = t.sign((t.a.ring as SigningKeyRing).current);
+    t.state.down = true;
+    const refused = await t.auth(token);
+    assert.equal(refused.status, "terminate");
+    if (refused.status === "terminate") assert.equal(refused.error.status, 503);
+    t.state.down = false;
+    t.advance(1000);
+    assert.equal((await t.auth(token)).status, "success");
+    assert.equal(t.b.ring?.current.id, t.a.ring?.current.id, "B now signs with the new key too");
+  });
+
+  it("a cached verification ends when its key is retired", async () => {
+    const t = ringSetup();
+    await t.a.load();
+    await t.b.load();
+    const token = t.sign((t.b.ring as SigningKeyRing).current);
+    assert.equal((await t.auth(token)).status, "success");
+    assert.ok(t.fromCache(token), "served from the cache");
+    await t.a.rotate(1_200_000, { retireImmediately: true });
+    assert.ok(t.fromCache(token), "B has not heard of it yet");
+    await t.b.reload();
+    assert.equal(t.fromCache(token), undefined);
+    assert.deepEqual(await t.auth(token), { status: "continue", message: "invalid token" });
   });
 });
