@@ -23,7 +23,8 @@ export type { SecurityContext } from "./http/security-context.js";
 export type { InternalErrorReport, InternalErrorRequest } from "./model/internal-error-report.js";
 export type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 export type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
-export type { PrivilegeRequirement } from "./http/require-privileges.js";
+export type { PrivilegeRequirement, RequirePrivilegesOptions } from "./http/require-privileges.js";
+export type { RouteCost } from "./http/consume-middleware.js";
 export {
   Authentication,
   API_KEY_REALM,
@@ -49,6 +50,7 @@ export type {
   ApiKeyAuditEvent,
   AccessDeniedEvent,
   ApiKeyHashUpgradeEvent,
+  ApiKeyUsageExceededEvent,
 } from "./model/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
 export type {
