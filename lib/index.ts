@@ -34,6 +34,7 @@ export {
   type User,
   type ApiKeyRef,
 } from "./model/authentication.js";
+export type { ApiKeyLimits, ApiKeyRateLimit, ApiKeyCredits, ApiKeyCreditRefill } from "./model/api-key-limits.js";
 export type { Realm, RealmInput, RealmResult } from "./model/realm.js";
 export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./model/role-descriptor.js";
 export type { PermissionCheck } from "./authz/permission-check.js";

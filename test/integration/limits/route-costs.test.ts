@@ -70,8 +70,8 @@ describe("per-key limits: route costs, refusals, refill and audit", () => {
       await assert.rejects(client.security.authenticate(), (error: unknown) => {
         assert.ok(error instanceof errors.ResponseError);
         assert.equal(error.statusCode, 429);
-        assert.equal((error.body as any).error.type, "status_exception");
-        assert.match((error.body as any).error.reason, /^rate limit exceeded: /);
+        assert.equal(error.body.error.type, "status_exception");
+        assert.match(error.body.error.reason, /^rate limit exceeded: /);
         return true;
       });
     } finally {

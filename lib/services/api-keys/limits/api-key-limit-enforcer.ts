@@ -148,7 +148,7 @@ export class ApiKeyLimitEnforcer {
   private async chargeSlowly(auth: Authentication, demands: readonly Demand[]): Promise<SecurityError | undefined> {
     for (let attempt = 1; ; attempt++) {
       const now = this.clock();
-      await Promise.all(demands.map((d) => (d.state.verdict(d.cost, now) === "wait" ? d.state.ensure(d.cost, now) : undefined)));
+      await Promise.all(demands.map((d) => (d.state.verdict(d.cost, now) === "wait" ? d.state.ensure(d.cost, now) : Promise.resolve())));
       const later = this.clock();
       const outcome = this.settle(auth, demands, later);
       if (outcome !== "wait") return outcome;
