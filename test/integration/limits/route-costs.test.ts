@@ -130,6 +130,30 @@ describe("per-key limits: route costs, refusals, refill and audit", () => {
     assert.equal((await get("/hello", key)).status, 429);
   });
 
+  it("limitState reports each limited key's current window use and its credits; keys without limits are absent", async () => {
+    const key = await createKey("observed");
+    const plain = await createKey("plain");
+    await setStoredLimits(t, key.id, {
+      rate_limits: [{ name: "default", limit: 50, window_ms: 3_600_000, auto_apply: true }],
+      credits: { remaining: 500 },
+    });
+    for (let i = 0; i < 4; i++) assert.equal((await get("/hello", key)).status, 200);
+    const state = await t.core.limits.state([key.id, plain.id]);
+    assert.deepEqual([...state.keys()], [key.id]);
+    const observed = state.get(key.id);
+    const windowStart = Date.now() - (Date.now() % 3_600_000);
+    assert.equal(observed?.rateLimits.default?.windowStart, windowStart);
+    // Allowance handed to this instance: what it accepted and what it holds for what comes next.
+    const used = observed?.rateLimits.default?.used ?? 0;
+    assert.ok(used >= 4 && used <= 4 + 5, `used ${used}`);
+    // Spent credits leave `leased` when the instance reports them (settled): before that they
+    // are still counted there.
+    const credits = observed?.credits;
+    assert.ok(credits !== undefined, "credits are reported");
+    const total = credits.remaining + credits.leased;
+    assert.ok(total >= 496 && total <= 500 && credits.remaining <= 496, JSON.stringify(credits));
+  });
+
   it("keys without limits, and other credentials, are never charged", async () => {
     const key = await createKey("unlimited");
     const auth = await t.security.apiKeys.authenticationForKey(key.id);
