@@ -99,6 +99,38 @@ describe("per-key limits enforced by three instances", () => {
     assert.ok(Number(refusal.retryAfter) >= 1 && Number(refusal.retryAfter) <= 2, `Retry-After ${refusal.retryAfter}`);
   });
 
+  it("the lease of an instance that stopped without closing is written off after it expired, never given back to spend twice", async () => {
+    const [a, b] = apps as [TestApp, TestApp];
+    const key = await createKey("crashing");
+    await setStoredLimits(a, key.id, { credits: { remaining: 100 } });
+    for (let i = 0; i < 3; i++) assert.equal((await a.request("GET", "/work", { auth: { apiKey: key.encoded } })).status, 200);
+    // A's background prefetch may still be writing: read once two reads 200 ms apart agree.
+    const read = async () => ({
+      lease: await a.core.models.apiKeyCreditLeases.findOne({ key_id: key.id }).lean().exec(),
+      credits: await storedCredits(a, key.id),
+    });
+    let seen = await read();
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const again = await read();
+      if (JSON.stringify(again) === JSON.stringify(seen)) break;
+      seen = again;
+    }
+    const { lease, credits: before } = seen;
+    assert.ok(lease !== null && lease.held > 0, "instance A holds a lease");
+    // Not expired yet: another instance's sweep leaves it alone.
+    assert.equal(await b.core.limits.credits.sweep(Date.now(), 30_000), 0);
+    // As seen a minute after A's last renewal (A stopped): written off, not returned.
+    assert.equal(await b.core.limits.credits.sweep(lease.expire_at + 31_000, 30_000), 1);
+    const after = await storedCredits(a, key.id);
+    assert.equal(after?.remaining, before?.remaining);
+    assert.equal(after?.leased, Math.max(0, (before?.leased ?? 0) - lease.held));
+    assert.equal(await a.core.models.apiKeyCreditLeases.countDocuments({ key_id: key.id }).exec(), 0);
+    // What was stranded is at most the lease A held; nothing A settles later is counted twice.
+    const stranded = 100 - 3 - (after?.remaining ?? 0);
+    assert.ok(stranded >= 0 && stranded <= lease.held, `stranded ${stranded}, lease held ${lease.held}`);
+  });
+
   it("1,000 credits, 5,000 parallel requests over three instances: at most 1,000 accepted, and after close remaining + accepted = 1,000", async () => {
     const key = await createKey("credited");
     await setStoredLimits(apps[0] as TestApp, key.id, { credits: { remaining: 1000 } });
