@@ -17,6 +17,8 @@ export interface ServerTargets {
   "baseline-minimal": Target;
   /** Only `authenticate()` in front of the route: no parser, no router, no error handler. */
   "apikey-minimal": Target;
+  /** The README mount, with a key that has a rate limit (auto-applied) and credits. */
+  "apikey-limited": Target;
   guarded: Target;
   "naive-bcrypt": Target;
   "naive-findone": Target;

@@ -127,6 +127,22 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
   });
   const userBasic = basic("bench_user", USER_PASSWORD);
   const key = (await call(adminUrl, "POST", "/_security/api_key", userBasic, { name: "bench-key" })) as { id: string; encoded: string };
+  // Scenario `apikey-limited`: a key whose every request is charged against an auto-applied rate
+  // limit and a credit balance, both far above what the run spends (limits set in its document).
+  const limitedKey = (await call(adminUrl, "POST", "/_security/api_key", userBasic, { name: "bench-limited-key" })) as {
+    id: string;
+    encoded: string;
+  };
+  await mainCore.models.apiKeys.collection.updateOne({ _id: limitedKey.id } as never, {
+    $set: {
+      limits: {
+        rate_limits: [{ name: "default", limit: 1_000_000_000, window_ms: 10_000, auto_apply: true }],
+        credits: { remaining: 1_000_000_000_000, leased: 0 },
+      },
+    },
+    $inc: { version: 1 },
+  });
+  await mainCore.journal.append({ kind: "api_key.update", keys: [limitedKey.id] });
   const owner = await mainCore.authentication.authenticate({ authorization: userBasic }, { uri: "/", request: {} });
   if (!owner) throw new Error("bench_user did not authenticate");
   const slowKey = await nocache.apiKeys.create(owner.authentication, { name: "bench-pbkdf2-key" });
@@ -223,6 +239,7 @@ async function start(): Promise<{ targets: ServerTargets; template: ApiKeyDoc }>
     "apikey-nocache": { url: `${uncachedUrl}/hello`, headers: { authorization: apiKey } },
     "baseline-minimal": { url: `${baselineMinimalUrl}/hello`, headers: {} },
     "apikey-minimal": { url: `${minimalUrl}/hello`, headers: { authorization: apiKey } },
+    "apikey-limited": { url: `${securedUrl}/hello`, headers: { authorization: `ApiKey ${limitedKey.encoded}` } },
     guarded: { url: `${securedUrl}/guarded`, headers: { authorization: apiKey } },
     "naive-bcrypt": { url: `${naiveUrl}/bcrypt`, headers: { authorization: naiveCredentials.basic } },
     "naive-findone": { url: `${naiveUrl}/findone`, headers: { authorization: naiveCredentials.apiKey } },

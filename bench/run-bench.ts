@@ -55,6 +55,7 @@ const THROUGHPUT: MeasuredId[] = [
   "naive-findone",
   "baseline-minimal",
   "apikey-minimal",
+  "apikey-limited",
   "floor",
 ];
 
@@ -133,6 +134,7 @@ export async function runBench(options: BenchOptions): Promise<{ report: BenchRe
       "ping-under-hash-load",
       "baseline-minimal",
       "apikey-minimal",
+      "apikey-limited",
     ];
     const rows = order.map((id) => {
       const row = scenarios.find((s) => s.id === id) ?? { id, rps: null, p50_ms: null, p99_ms: null, ratio: null };

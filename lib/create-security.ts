@@ -6,7 +6,8 @@ import { createAdminUi } from "./http/admin-ui/create-admin-ui.js";
 import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 import { createErrorHandler } from "./http/error-handler.js";
 import { FailureLimiter } from "./http/failure-limiter.js";
-import { createRequirePrivileges, type PrivilegeRequirement } from "./http/require-privileges.js";
+import { createRequirePrivileges, type PrivilegeRequirement, type RequirePrivilegesOptions } from "./http/require-privileges.js";
+import { createConsume } from "./http/consume-middleware.js";
 import { createResponder } from "./http/responder.js";
 import { createSecurityRouter } from "./http/router.js";
 import type { Security } from "./security.js";
@@ -69,8 +70,11 @@ export function createSecurityInternals(options: SecurityOptions): { security: S
     errorHandler() {
       return createErrorHandler(responder);
     },
-    requirePrivileges(requirement: PrivilegeRequirement) {
-      return createRequirePrivileges(core, requirement, responder, limiter);
+    requirePrivileges(requirement: PrivilegeRequirement, guardOptions?: RequirePrivilegesOptions) {
+      return createRequirePrivileges(core, requirement, responder, limiter, guardOptions);
+    },
+    consume(name: string, cost?: number) {
+      return createConsume(core.limits, name, cost ?? 1, responder);
     },
     adminUi(uiOptions?: AdminUiOptions) {
       return createAdminUi(uiOptions, { apiKeysEnabled: core.config.apiKeys.enabled });

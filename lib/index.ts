@@ -27,7 +27,8 @@ export type { SecurityContext } from "./http/security-context.js";
 export type { InternalErrorReport, InternalErrorRequest } from "./model/internal-error-report.js";
 export type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 export type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
-export type { PrivilegeRequirement } from "./http/require-privileges.js";
+export type { PrivilegeRequirement, RequirePrivilegesOptions } from "./http/require-privileges.js";
+export type { RouteCost } from "./http/consume-middleware.js";
 export {
   Authentication,
   API_KEY_REALM,
@@ -37,6 +38,7 @@ export {
   type User,
   type ApiKeyRef,
 } from "./model/authentication.js";
+export type { ApiKeyLimits, ApiKeyRateLimit, ApiKeyCredits, ApiKeyCreditRefill } from "./model/api-key-limits.js";
 export type { Realm, RealmInput, RealmResult } from "./model/realm.js";
 export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./model/role-descriptor.js";
 export type { PermissionCheck } from "./authz/permission-check.js";
@@ -53,6 +55,7 @@ export type {
   ApiKeyAuditEvent,
   AccessDeniedEvent,
   ApiKeyHashUpgradeEvent,
+  ApiKeyUsageExceededEvent,
 } from "./model/audit-event.js";
 export type { BackgroundWork } from "./http/background-work.js";
 export type {

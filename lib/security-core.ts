@@ -1,4 +1,5 @@
 import { ApiKeyService } from "./services/api-keys/api-key-service.js";
+import { ApiKeyLimitEnforcer } from "./services/api-keys/limits/api-key-limit-enforcer.js";
 import { TokenService } from "./services/tokens/token-service.js";
 import { AuthenticationService } from "./authc/authentication-service.js";
 import { AuthenticatorChain } from "./authc/authenticator-chain.js";
@@ -50,6 +51,8 @@ export class SecurityCore {
   /** `POST /_security/realm/{realms}/_clear_cache`. */
   readonly realmCache: RealmCacheService;
   readonly apiKeys: ApiKeyService;
+  /** Rate limits and credits of API keys (see `ApiKeyLimitEnforcer`). */
+  readonly limits: ApiKeyLimitEnforcer;
   readonly tokens: TokenService;
   private started = false;
 
@@ -91,6 +94,7 @@ export class SecurityCore {
       nativeRealmName: config.nativeRealmName,
     });
     if (config.apiKeys.enabled) this.chain.use(this.apiKeys.authenticator);
+    this.limits = new ApiKeyLimitEnforcer({ models: this.models, audit: this.audit });
     this.tokens = new TokenService({
       models: this.models,
       authorizer: this.authorizer,
@@ -156,6 +160,7 @@ export class SecurityCore {
     }
     this.journal.start(this.config.eventsPollIntervalMs);
     this.apiKeys.start();
+    if (this.config.apiKeys.enabled) this.limits.start();
     await this.tokens.start();
     this.started = true;
   }
@@ -163,6 +168,8 @@ export class SecurityCore {
   async close(): Promise<void> {
     this.journal.stop();
     await this.apiKeys.close();
+    // Before the caller closes the connection: unspent credits go back to their keys.
+    await this.limits.close();
     await this.tokens.close();
     await this.hasher.close();
     this.started = false;

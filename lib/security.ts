@@ -28,7 +28,7 @@ import type { RoleDescriptor } from "./model/role-descriptor.js";
 import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 import type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 import type { BackgroundWork } from "./http/background-work.js";
-import type { PrivilegeRequirement } from "./http/require-privileges.js";
+import type { PrivilegeRequirement, RequirePrivilegesOptions } from "./http/require-privileges.js";
 
 /** The response body of the Query API keys API (`_query/api_key`). */
 export interface QueryApiKeyResponse {
@@ -420,9 +420,23 @@ export interface Security extends BackgroundWork {
   /**
    * Guard for host routes: 403 unless the subject holds every listed privilege.
    * @param requirement - the privileges, in `_has_privileges` request form
-   * @throws TypeError at construction when `requirement` is not a valid privilege request
+   * @param options - `consume: { name, cost }` charges the route to a key with limits once the
+   *   privileges are granted, as {@link Security.consume}
+   * @throws TypeError at construction when `requirement` is not a valid privilege request, or
+   *   `consume` not a valid route cost
    */
-  requirePrivileges(requirement: PrivilegeRequirement): RequestHandler;
+  requirePrivileges(requirement: PrivilegeRequirement, options?: RequirePrivilegesOptions): RequestHandler;
+  /**
+   * Middleware charging a route to requests made with an API key that has limits: `cost` against
+   * the key's rate limit `name` (when it has one) and `cost` credits (when it has credits), on
+   * top of the 1 every request of the key costs. Over the limit or out of credits: 429
+   * `status_exception` with `Retry-After`. Requests with any other credential, or none, pass.
+   * Mount it after `authenticate()`.
+   * @param name - the rate limit, `[a-z0-9_-]{1,64}`
+   * @param cost - a non-negative integer, default 1
+   * @throws TypeError at construction for an invalid name or cost
+   */
+  consume(name: string, cost?: number): RequestHandler;
   /**
    * The API-key management page (default at `/_security/ui`): a static page that signs the user
    * in and calls the router's endpoints with their credentials. Mount it before `authenticate()`.

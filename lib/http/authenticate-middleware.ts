@@ -6,6 +6,7 @@ import type { AuthenticatedSubjects, AuthenticationService } from "../authc/auth
 import type { Credentials } from "../authc/parse-authorization.js";
 import { isSecurityError, storeTimeoutError } from "../support/security-error.js";
 import { withDeadline } from "../support/with-deadline.js";
+import { chargeRequest, chargeRequestOrThrow, type RequestCharger } from "./charge-request.js";
 import { headerClaim, principalOf } from "./claimed-principals.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { markGuard } from "./guard-registry.js";
@@ -24,6 +25,8 @@ export interface RequestAuthenticationDeps {
   readonly audit: Pick<AuditTrail, "emit">;
   /** The resolved `storeTimeout`, in milliseconds. */
   readonly config: { readonly storeTimeoutMs: number };
+  /** Charges requests made with keys that have limits; none: nothing is charged. */
+  readonly limits?: RequestCharger;
 }
 
 /**
@@ -121,11 +124,19 @@ export function createAuthenticateMiddleware(
         if (refused) return responder.sendError(req, res, refused);
       }
       succeed(deps, req, cached);
-      return next();
+      const limits = cached.authentication.apiKey?.limits;
+      if (limits === undefined || deps.limits === undefined) return next();
+      return chargeRequest(deps.limits, cached.authentication, limits, req, res, responder, next);
     }
     authenticateUncached(deps, limiter, req, headers, optional).then(
-      // The router's deadline may have answered 503 meanwhile: then nothing more may run.
-      () => (res.headersSent ? undefined : next()),
+      () => {
+        // The router's deadline may have answered 503 meanwhile: then nothing more may run.
+        if (res.headersSent) return;
+        const auth = req.security?.authentication;
+        const limits = auth?.apiKey?.limits;
+        if (auth === undefined || limits === undefined || deps.limits === undefined) return next();
+        chargeRequest(deps.limits, auth, limits, req, res, responder, next);
+      },
       (error: unknown) => responder.sendError(req, res, error),
     );
   };
@@ -153,9 +164,11 @@ export async function authenticateLimited(
     const refused = limiter?.refusalOfVerified(req, () => principalOf(headers.authorization.credentials));
     if (refused) throw refused;
     succeed(deps, req, cached);
-    return;
+  } else {
+    await authenticateUncached(deps, limiter, req, headers, optional);
   }
-  return authenticateUncached(deps, limiter, req, headers, optional);
+  const auth = req.security?.authentication;
+  if (auth !== undefined && deps.limits !== undefined) await chargeRequestOrThrow(deps.limits, auth);
 }
 
 /** {@link authenticateLimited} once the caches had no answer. */

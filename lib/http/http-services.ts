@@ -5,6 +5,7 @@ import type { Authorizer } from "../authz/authorizer.js";
 import type { InternalErrorReport } from "../model/internal-error-report.js";
 import type { ResolvedConfig } from "../model/security-options.js";
 import type { ApiKeyService } from "../services/api-keys/api-key-service.js";
+import type { ApiKeyLimitEnforcer } from "../services/api-keys/limits/api-key-limit-enforcer.js";
 import type { ApplicationPrivilegeService } from "../services/privileges/application-privilege-service.js";
 import type { RoleService } from "../services/roles/role-service.js";
 import type { RealmCacheService } from "../services/realms/realm-cache-service.js";
@@ -24,6 +25,7 @@ export interface HttpServices {
   readonly authentication: AuthenticationService;
   readonly authorizer: Authorizer;
   readonly apiKeys: ApiKeyService;
+  readonly limits: ApiKeyLimitEnforcer;
   readonly tokens: TokenService;
   readonly users: NativeUserService;
   readonly roles: RoleService;

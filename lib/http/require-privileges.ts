@@ -9,6 +9,7 @@ import { crossSiteWriteError } from "./cross-site-write-check.js";
 import type { FailureLimiter } from "./failure-limiter.js";
 import { markGuard } from "./guard-registry.js";
 import type { Responder } from "./responder.js";
+import { chargeRoute, parseRouteCost, type RouteCost } from "./consume-middleware.js";
 
 /** What a host route demands, in `_has_privileges` request form. */
 export interface PrivilegeRequirement {
@@ -16,6 +17,15 @@ export interface PrivilegeRequirement {
   /** `allow_restricted_indices`: whether a pattern also covers restricted indices (`.security*`), as in `_has_privileges`. */
   index?: Array<{ names: string | string[]; privileges: string[]; allow_restricted_indices?: boolean }>;
   application?: Array<{ application: string; privileges: string[]; resources: string[] }>;
+}
+
+/** How a guarded route behaves beyond its privileges. */
+export interface RequirePrivilegesOptions {
+  /**
+   * What the route costs a key with limits once the privileges are granted, as
+   * `security.consume(name, cost)` does (a refused request pays nothing).
+   */
+  consume?: RouteCost;
 }
 
 /**
@@ -31,7 +41,9 @@ export function createRequirePrivileges(
   requirement: PrivilegeRequirement,
   responder: Responder,
   limiter?: FailureLimiter,
+  options: RequirePrivilegesOptions = {},
 ): RequestHandler {
+  const consume = options.consume === undefined ? undefined : parseRouteCost(options.consume, "requirePrivileges(…, { consume })");
   let parsed;
   try {
     parsed = parseHasPrivilegesRequest(requirement);
@@ -50,7 +62,8 @@ export function createRequirePrivileges(
     const known = req.security ? core.authorizer.cachedPermission(req.security.authentication) : undefined;
     if (known !== undefined && granted.has(known)) {
       const refused = crossSiteWriteError(req, core.chain);
-      return refused ? responder.sendError(req, res, refused) : next();
+      if (refused) return responder.sendError(req, res, refused);
+      return consume === undefined ? next() : chargeRoute(core.limits, consume, req, res, responder, next);
     }
     const run = async () => {
       if (!req.security) await authenticateLimited(core, limiter, req, false);
@@ -59,7 +72,7 @@ export function createRequirePrivileges(
       granted.add(await core.authorizer.ensure(req.security!.authentication, request));
     };
     withDeadline(run(), core.config.storeTimeoutMs, () => storeTimeoutError(core.config.storeTimeoutMs)).then(
-      () => next(),
+      () => (consume === undefined ? next() : chargeRoute(core.limits, consume, req, res, responder, next)),
       (error: unknown) => responder.sendError(req, res, error),
     );
   };

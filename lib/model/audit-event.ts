@@ -112,9 +112,28 @@ export interface ApiKeyHashUpgradeEvent {
   reason?: string;
 }
 
+/**
+ * A key ran out of credits: the first request this instance refused for it (a 429 "usage
+ * exceeded"), once per instance until the key has credits again.
+ */
+export interface ApiKeyUsageExceededEvent {
+  type: "api_key_usage_exceeded";
+  timestamp: string;
+  api_key_id: string;
+  api_key_name: string | null;
+  /** The key's owner and the owner's realm. */
+  username: string;
+  realm: string;
+}
+
 /** Every event of the audit trail. Switch on `type`. */
 export type AuditEvent =
-  AuthenticationSuccessEvent | AuthenticationFailureEvent | ApiKeyAuditEvent | AccessDeniedEvent | ApiKeyHashUpgradeEvent;
+  | AuthenticationSuccessEvent
+  | AuthenticationFailureEvent
+  | ApiKeyAuditEvent
+  | AccessDeniedEvent
+  | ApiKeyHashUpgradeEvent
+  | ApiKeyUsageExceededEvent;
 
 /**
  * Where audit events go: a function, or a logger with an `info(object, message)` method such as

@@ -150,6 +150,42 @@ export interface LeaseDoc {
   until: number;
 }
 
+/**
+ * One allowance block of a key's rate limit granted to an instance in one window: the window's
+ * blocks form a sequence (`seq` 1, 2, …) whose `upto` is the allowance granted so far, fleet-wide.
+ * See `api-key-rate-window-store.ts`.
+ */
+export interface ApiKeyRateWindowDoc {
+  /** `<window>#<seq>`, unique: of two instances granting the same next block, one insert wins. */
+  _id: string;
+  /** `<key id>/<limit name>/<window start>` */
+  window: string;
+  seq: number;
+  /** Allowance granted in the window up to and including this block. */
+  upto: number;
+  /** This block's allowance. */
+  granted: number;
+  instance: string;
+  /** When the window is over and the block may be deleted (epoch ms; pruned by query, no TTL index). */
+  expire_at: number;
+}
+
+/**
+ * The credits one instance holds of one key (`_id` = `<instance>/<key id>`): taken from the key's
+ * `limits.credits.remaining`, spent locally, settled back. See `api-key-credit-store.ts`.
+ */
+export interface ApiKeyCreditLeaseDoc {
+  _id: string;
+  key_id: string;
+  instance: string;
+  /** Credits this lease holds, spent or not, that the key document counts in `leased`. */
+  held: number;
+  /** Of `held`, how many the instance reported spent. */
+  spent: number;
+  /** Until when the instance may spend from it without renewing (epoch ms). */
+  expire_at: number;
+}
+
 export interface SecurityModels {
   users: Model<UserDoc>;
   roles: Model<RoleDoc>;
@@ -161,6 +197,8 @@ export interface SecurityModels {
   settings: Model<SettingDoc>;
   counters: Model<CounterDoc>;
   leases: Model<LeaseDoc>;
+  apiKeyRateWindows: Model<ApiKeyRateWindowDoc>;
+  apiKeyCreditLeases: Model<ApiKeyCreditLeaseDoc>;
 }
 
 // Fail fast instead of buffering while the server is away: an auth library must answer 503
@@ -316,6 +354,35 @@ export function createModels(connection: Connection, prefix: string, limit: Stor
     base,
   );
 
+  const apiKeyRateWindows = new Schema<ApiKeyRateWindowDoc>(
+    {
+      _id: { type: String, required: true },
+      window: { type: String, required: true },
+      seq: { type: Number, required: true },
+      upto: { type: Number, required: true },
+      granted: { type: Number, required: true },
+      instance: { type: String, required: true },
+      expire_at: { type: Number, required: true },
+    },
+    base,
+  );
+  apiKeyRateWindows.index({ window: 1, seq: -1 });
+  apiKeyRateWindows.index({ expire_at: 1 });
+
+  const apiKeyCreditLeases = new Schema<ApiKeyCreditLeaseDoc>(
+    {
+      _id: { type: String, required: true },
+      key_id: { type: String, required: true },
+      instance: { type: String, required: true },
+      held: { type: Number, default: 0 },
+      spent: { type: Number, default: 0 },
+      expire_at: { type: Number, required: true },
+    },
+    base,
+  );
+  apiKeyCreditLeases.index({ key_id: 1 });
+  apiKeyCreditLeases.index({ expire_at: 1 });
+
   const key = (name: string) => `${prefix}${name}`;
   return {
     users: model(connection, key("User"), key("users"), users, limit),
@@ -328,6 +395,8 @@ export function createModels(connection: Connection, prefix: string, limit: Stor
     settings: model(connection, key("Setting"), key("settings"), settings, limit),
     counters: model(connection, key("Counter"), key("rate_limits"), counters, limit),
     leases: model(connection, key("Lease"), key("leases"), leases, limit),
+    apiKeyRateWindows: model(connection, key("ApiKeyRateWindow"), key("api_key_rate_windows"), apiKeyRateWindows, limit),
+    apiKeyCreditLeases: model(connection, key("ApiKeyCreditLease"), key("api_key_credit_leases"), apiKeyCreditLeases, limit),
   };
 }
 

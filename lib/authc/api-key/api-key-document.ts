@@ -8,6 +8,7 @@ import type { ApiKeyDocWithoutHash } from "../../store/api-key-store.js";
 import { API_KEY_REALM, Authentication, type User } from "../../model/authentication.js";
 import { deepFreeze } from "../../support/deep-freeze.js";
 import { setOwnKey } from "../../support/set-own-key.js";
+import { limitsOf } from "./api-key-limits-of.js";
 
 /** One API key as `GET /_security/api_key` and `_query/api_key` return it. */
 export interface ApiKeyInfo {
@@ -154,6 +155,7 @@ export function authenticationFromDoc(doc: ApiKeyDocWithoutHash): Authentication
     metadata: decodeCreatorMetadata(creator.metadata),
     enabled: true,
   };
+  const limits = limitsOf(doc);
   return new Authentication({
     user: deepFreeze(user),
     authenticationRealm: API_KEY_REALM,
@@ -165,6 +167,7 @@ export function authenticationFromDoc(doc: ApiKeyDocWithoutHash): Authentication
       roleDescriptors: decodeDescriptors(doc.role_descriptors),
       limitedBy: decodeDescriptors(doc.limited_by_role_descriptors),
       creatorRealm: { name: creator.realm, type: creator.realm_type },
+      ...(limits !== undefined ? { limits } : {}),
     }),
   });
 }
