@@ -11,7 +11,11 @@ export type {
   InvalidateApiKeyResponse,
   BulkUpdateApiKeyResponse,
   ClearApiKeyCacheResponse,
+  SetApiKeyLimitsResponse,
+  ApiKeyCreditsResponse,
+  SetApiKeyEnabledResponse,
 } from "./services/api-keys/api-key-responses.js";
+export type { ApiKeyLimitsInfo, ApiKeyRateLimitInfo, ApiKeyCreditsInfo } from "./authc/api-key/render-api-key-limits.js";
 export type { QueryApiKeyParams } from "./services/api-keys/get-api-keys.js";
 export type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
 export type { GetApiKeyParams } from "./services/api-keys/api-key-requests.js";
@@ -33,6 +37,7 @@ export {
   type User,
   type ApiKeyRef,
 } from "./model/authentication.js";
+export type { ApiKeyLimits, ApiKeyRateLimit, ApiKeyCredits, ApiKeyCreditRefill } from "./model/api-key-limits.js";
 export type { Realm, RealmInput, RealmResult } from "./model/realm.js";
 export type { RoleDescriptor, RoleDescriptorMap, IndicesPrivileges, ApplicationPrivilegesEntry } from "./model/role-descriptor.js";
 export type { PermissionCheck } from "./authz/permission-check.js";

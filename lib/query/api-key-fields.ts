@@ -27,6 +27,8 @@ export interface ApiKeyField {
   readonly flattened: "path" | "root" | undefined;
   /** The value a document without the field has (`type` → `rest`). */
   readonly missingAs: string | undefined;
+  /** The value a document without a boolean field has (`enabled` → `true`): term queries match it. */
+  readonly missingBoolean?: boolean;
   /** Whether the stored field can be absent or null (drives sort partitioning). */
   readonly nullable: boolean;
   /** The Elasticsearch index-level field name, used in messages that name it. */
@@ -39,6 +41,7 @@ interface FixedField {
   nullable: boolean;
   indexName: string;
   missingAs?: string;
+  missingBoolean?: boolean;
 }
 
 const FIXED_FIELDS: ReadonlyMap<string, FixedField> = new Map<string, FixedField>([
@@ -53,6 +56,9 @@ const FIXED_FIELDS: ReadonlyMap<string, FixedField> = new Map<string, FixedField
   ["invalidation", { path: "invalidation_time", kind: "date", nullable: true, indexName: "invalidation_time" }],
   // Not in the key document: joined from the usage collection by key id (see joined-fields.ts).
   ["last_used", { path: "last_used", kind: "date", nullable: true, indexName: "last_used" }],
+  // Extensions (docs/api-key-limits.md): a key that was never disabled stores no `enabled`.
+  ["enabled", { path: "enabled", kind: "boolean", nullable: true, indexName: "enabled", missingBoolean: true }],
+  ["disabled_at", { path: "disabled_at", kind: "date", nullable: true, indexName: "disabled_at" }],
 ]);
 
 /**
@@ -134,6 +140,7 @@ export function resolveApiKeyField(name: unknown): ApiKeyField {
       missingAs: fixed.missingAs,
       nullable: fixed.nullable,
       indexName: fixed.indexName,
+      ...(fixed.missingBoolean !== undefined ? { missingBoolean: fixed.missingBoolean } : {}),
     };
   }
   if (name === "metadata") {

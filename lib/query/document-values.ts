@@ -41,6 +41,7 @@ function collect(value: unknown, segments: readonly string[], index: number, out
 export function rawFieldValues(doc: StoredDocument, field: ApiKeyField): RawValue[] {
   const values = leafValues(doc, field.path);
   if (values.length === 0 && field.missingAs !== undefined) return [field.missingAs];
+  if (values.length === 0 && field.missingBoolean !== undefined) return [field.missingBoolean];
   return values;
 }
 
