@@ -10,7 +10,7 @@ import { parseDateMath } from "./date-math.js";
 import type { TimeZone } from "./time-zone.js";
 
 /** How a field's values compare and match. */
-export type ApiKeyFieldKind = "keyword" | "date" | "boolean";
+export type ApiKeyFieldKind = "keyword" | "date" | "boolean" | "long";
 
 /** One queryable field, resolved from its API name. */
 export interface ApiKeyField {
@@ -59,6 +59,7 @@ const FIXED_FIELDS: ReadonlyMap<string, FixedField> = new Map<string, FixedField
   // Extensions (docs/api-key-limits.md): a key that was never disabled stores no `enabled`.
   ["enabled", { path: "enabled", kind: "boolean", nullable: true, indexName: "enabled", missingBoolean: true }],
   ["disabled_at", { path: "disabled_at", kind: "date", nullable: true, indexName: "disabled_at" }],
+  ["limits.credits.remaining", { path: "limits.credits.remaining", kind: "long", nullable: true, indexName: "limits.credits.remaining" }],
 ]);
 
 /**
@@ -221,6 +222,14 @@ export function booleanValue(value: unknown): boolean {
   if (value === false || value === "false" || value === "") return false;
   const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   throw illegalArgument(`Can't parse boolean value [${text}], expected [true] or [false]`);
+}
+
+/** A `long` field value: an integer, or a string spelling one (as Elasticsearch's long field reads a search value). */
+export function longValue(value: unknown): number {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+  if (typeof value === "string" && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  throw illegalArgument(`For input string: "${text}"`);
 }
 
 /** Options for {@link dateValue}. */

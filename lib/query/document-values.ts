@@ -55,6 +55,7 @@ export function typedFieldValues(doc: StoredDocument, field: ApiKeyField): RawVa
     case "keyword":
       return raw.map((value) => (typeof value === "string" ? value : String(value)));
     case "date":
+    case "long":
       return raw.filter((value): value is number => typeof value === "number");
     case "boolean":
       return raw.filter((value): value is boolean => typeof value === "boolean");

@@ -2,7 +2,15 @@
  * The filters of one allowed field (equality, sets, anchored regexes, date spans, presence), built
  * from validated values with the field's semantics: flattened metadata, `type`'s missing value.
  */
-import { booleanValue, dateValue, flattenedCandidates, keywordValue, type ApiKeyField, type ScalarValue } from "./api-key-fields.js";
+import {
+  booleanValue,
+  dateValue,
+  flattenedCandidates,
+  keywordValue,
+  longValue,
+  type ApiKeyField,
+  type ScalarValue,
+} from "./api-key-fields.js";
 import type { DateFormat } from "./date-format.js";
 import { matchAll, matchNone, or, type MongoFilter } from "./mongo-filter.js";
 import type { QueryContext } from "./query-context.js";
@@ -102,6 +110,9 @@ export function termFilter(
     case "boolean":
       if (caseInsensitive) rejectCaseInsensitive(field);
       return booleanIn(field, [booleanValue(value)]);
+    case "long":
+      if (caseInsensitive) rejectCaseInsensitive(field);
+      return fieldFilter(field, { $eq: longValue(value) });
     case "keyword": {
       const term = keywordValue(value, queryName);
       return caseInsensitive ? caseInsensitiveTerm(field, term, queryName) : keywordEquals(field, term);

@@ -385,7 +385,7 @@ describe("API-key limits and disable/enable: settings on the wire", () => {
     );
   });
 
-  it("Query finds keys by enabled (a key never disabled is enabled), disabled_at and shows the settings", async () => {
+  it("Query finds keys by enabled (a key never disabled is enabled), disabled_at, the credit balance, and shows the settings", async () => {
     const tag = { metadata: { suite: "query-enabled" } };
     const on = await createKey(a, "owner", { name: "q-on", ...tag });
     const off = await createKey(a, "owner", { name: "q-off", ...tag, limits: { credits: { remaining: 9 } } });
@@ -420,6 +420,36 @@ describe("API-key limits and disable/enable: settings on the wire", () => {
     assert.equal(offInfo?.enabled, false);
     const [onInfo] = await query({ term: { enabled: true } });
     assert.deepEqual(Object.keys(onInfo ?? {}).sort(), [...ES_FIELDS, "_sort"].sort());
+
+    // The balance is a long field: term, range (numbers or numeric strings), sort.
+    const rich = await createKey(a, "owner", { name: "q-rich", ...tag, limits: { credits: { remaining: 500 } } });
+    assert.deepEqual(
+      (await query({ term: { "limits.credits.remaining": 9 } })).map((k) => k.id),
+      [off.id],
+    );
+    assert.deepEqual(
+      (await query({ range: { "limits.credits.remaining": { gt: "9" } } })).map((k) => k.id),
+      [rich.id],
+    );
+    assert.deepEqual(
+      (await query({ range: { "limits.credits.remaining": { gte: 0, lte: 1000 } } })).map((k) => k.id),
+      [off.id, rich.id],
+    );
+    assert.deepEqual((await query({ exists: { field: "limits.credits.remaining" } })).length, 2);
+    const sorted = await a.admin("POST", "/_security/_query/api_key", {
+      query: { term: { "metadata.suite": "query-enabled" } },
+      sort: [{ "limits.credits.remaining": { order: "desc" } }, "name"],
+    });
+    assert.deepEqual(
+      sorted.body.api_keys.map((k: { id: string; _sort: unknown[] }) => [k.id, k._sort[0]]),
+      [
+        [rich.id, 500],
+        [off.id, 9],
+        [on.id, -9223372036854775808],
+      ],
+    );
+    const bad = await a.admin("POST", "/_security/_query/api_key", { query: { term: { "limits.credits.remaining": "many" } } });
+    assertError(bad, 400, "illegal_argument_exception", 'For input string: "many"');
 
     // The owner's own query (manage_own_api_key) sees the same settings of its keys.
     const own = await a.request("POST", "/_security/_query/api_key", {
