@@ -116,7 +116,7 @@ describe("API-key limits and disable/enable: settings on the wire", () => {
     }
   });
 
-  it("the official client sends `limits` in create and grant bodies as given", async () => {
+  it("the official client sends `limits` in create and grant bodies as given, and reaches the extension endpoints through its transport", async () => {
     const owner = client({ username: "owner", password: "owner-pass" });
     const created = await owner.security.createApiKey({
       name: "client-limited",
@@ -134,6 +134,22 @@ describe("API-key limits and disable/enable: settings on the wire", () => {
     } as unknown as Parameters<Client["security"]["grantApiKey"]>[0]);
     const grantedInfo = await getKey(a, granted.id);
     assert.deepEqual(grantedInfo.limits, { rate_limits: [], credits: { remaining: 3, leased: 0 } });
+
+    // The extension endpoints through the client's transport (it has no method for them).
+    const manager = client({ username: "manager", password: "manager-pass" });
+    const limits = await manager.transport.request({
+      method: "PUT",
+      path: `/_security/api_key/${created.id}/_limits`,
+      body: { credits: { remaining: 2 } },
+    });
+    assert.deepEqual(limits, { id: created.id, limits: { rate_limits: [], credits: { remaining: 2, leased: 0 } } });
+    const disabled = await manager.transport.request({ method: "POST", path: `/_security/api_key/${created.id}/_disable` });
+    assert.deepEqual(disabled, { id: created.id, enabled: false, updated: true });
+    const asKey = client({ apiKey: created.encoded });
+    await assert.rejects(asKey.security.authenticate(), (error: { meta?: { statusCode?: number } }) => error.meta?.statusCode === 401);
+    const enabled = await manager.transport.request({ method: "POST", path: `/_security/api_key/${created.id}/_enable` });
+    assert.deepEqual(enabled, { id: created.id, enabled: true, updated: true });
+    assert.equal((await asKey.security.authenticate()).api_key?.id, created.id);
 
     // Unchanged for clients that send Elasticsearch's own fields only.
     const plain = await owner.security.createApiKey({ name: "client-plain" });
