@@ -14,7 +14,11 @@ export type {
   InvalidateApiKeyResponse,
   BulkUpdateApiKeyResponse,
   ClearApiKeyCacheResponse,
+  SetApiKeyLimitsResponse,
+  ApiKeyCreditsResponse,
+  SetApiKeyEnabledResponse,
 } from "./services/api-keys/api-key-responses.js";
+export type { ApiKeyLimitsInfo, ApiKeyRateLimitInfo, ApiKeyCreditsInfo } from "./authc/api-key/render-api-key-limits.js";
 export type { QueryApiKeyParams } from "./services/api-keys/get-api-keys.js";
 export type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
 export type { GetApiKeyParams } from "./services/api-keys/api-key-requests.js";

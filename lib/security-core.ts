@@ -104,7 +104,8 @@ export class SecurityCore {
       // A token minted by an API key stops with the key (Elasticsearch keeps honouring it).
       apiKeyActive: async (id, now) => {
         const doc = await this.apiKeys.store.get(id);
-        return doc !== null && !doc.invalidated && (doc.expiration_time === null || doc.expiration_time > now);
+        // A disabled key's tokens pause with it (at their next revalidation) and work again once it is enabled.
+        return doc !== null && !doc.invalidated && doc.enabled !== false && (doc.expiration_time === null || doc.expiration_time > now);
       },
     });
     if (config.tokens.enabled) {

@@ -5,11 +5,14 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler, Router } from "express";
 import type {
+  ApiKeyCreditsResponse,
   BulkUpdateApiKeyResponse,
   ClearApiKeyCacheResponse,
   CreateApiKeyResponse,
   GetApiKeyResponse,
   InvalidateApiKeyResponse,
+  SetApiKeyEnabledResponse,
+  SetApiKeyLimitsResponse,
 } from "./services/api-keys/api-key-responses.js";
 import type { QueryApiKeyParams } from "./services/api-keys/get-api-keys.js";
 import type { ApiKeyInfo } from "./authc/api-key/api-key-document.js";
@@ -57,7 +60,8 @@ export interface ApiKeys {
    * only; it is never stored.
    * @param caller - the subject creating the key; it becomes the owner, and its roles now are the
    *   key's limited-by snapshot
-   * @param body - `{ name, expiration?, role_descriptors?, metadata? }`
+   * @param body - `{ name, expiration?, role_descriptors?, metadata?, limits? }`; `limits` (an
+   *   extension) restricts the new key: `{ rate_limits?, credits? }`, see docs/api-key-limits.md
    * @returns `{ id, name, expiration?, api_key, encoded }`
    * @throws SecurityError 400 for an invalid body (`parse_exception`,
    *   `action_request_validation_exception`, `illegal_argument_exception`), for a key created by an
@@ -168,6 +172,63 @@ export interface ApiKeys {
    * written stays pending for the next flush.
    */
   flushUsage(): Promise<void>;
+  /**
+   * Replaces a key's rate limits and credit settings (`PUT /_security/api_key/{id}/_limits`, an
+   * extension). Every instance enforces the new limits after its next change-journal poll.
+   * @param caller - needs `manage_api_key` (an owner's `manage_own_api_key` is not enough: an
+   *   owner must not lift limits set by the key's provider)
+   * @param id - the key's id
+   * @param limits - `{ rate_limits?: [{ name, limit, window, auto_apply? }], credits?: { remaining?,
+   *   refill?: { interval, amount, refill_day? } } }`; `{}` removes every limit. A given
+   *   `remaining` sets the whole balance; without it the balance is kept.
+   * @returns `{ id, limits? }`: the limits now, absent when removed
+   * @throws SecurityError 400 for an invalid body or an invalidated key; 403 without
+   *   `manage_api_key`; 404 when no such key exists; 409 when concurrent writes kept winning
+   */
+  setLimits(caller: Authentication, id: string, limits: unknown): Promise<SetApiKeyLimitsResponse>;
+  /**
+   * Sets a key's whole credit balance, counting credits app instances already hold
+   * (`POST /_security/api_key/{id}/_credits` with `{ remaining }`).
+   * @param caller - needs `manage_api_key`
+   * @param id - the key's id; it must have credits
+   * @param remaining - the new balance, an integer ≥ 0
+   * @returns `{ id, credits: { remaining, leased } }`
+   * @throws SecurityError 400 for an invalid amount, a key without credits or invalidated; 403
+   *   without `manage_api_key`; 404 when no such key exists
+   */
+  setCredits(caller: Authentication, id: string, remaining: number): Promise<ApiKeyCreditsResponse>;
+  /**
+   * Adds credits to a key's balance in one atomic increment
+   * (`POST /_security/api_key/{id}/_credits` with `{ add }`).
+   * @param caller - needs `manage_api_key`
+   * @param id - the key's id; it must have credits
+   * @param amount - an integer ≥ 1
+   * @returns `{ id, credits: { remaining, leased } }`
+   * @throws SecurityError as {@link ApiKeys.setCredits}
+   */
+  addCredits(caller: Authentication, id: string, amount: number): Promise<ApiKeyCreditsResponse>;
+  /**
+   * Disables a key without invalidating it (`POST /_security/api_key/{id}/_disable`): requests
+   * with it get a 401 ("api key [id] is disabled") on this instance at once and on every other
+   * within one change-journal poll. It can be enabled again.
+   * @param caller - `manage_api_key` for any key, or `manage_own_api_key` for the caller's own
+   *   key (an API key: only itself)
+   * @param id - the key's id
+   * @returns `{ id, enabled: false, updated }`, `updated` false when it already was disabled
+   * @throws SecurityError 400 for an invalidated key; 403 without the privilege; 404 when the
+   *   caller may see no such key
+   */
+  disable(caller: Authentication, id: string): Promise<SetApiKeyEnabledResponse>;
+  /**
+   * Enables a disabled key again (`POST /_security/api_key/{id}/_enable`).
+   * @param caller - `manage_api_key` for any key; the owner (`manage_own_api_key`) only when the
+   *   owner disabled it
+   * @param id - the key's id
+   * @returns `{ id, enabled: true, updated }`
+   * @throws SecurityError 400 for an invalidated key; 403 without the privilege, or for an owner
+   *   when a `manage_api_key` user disabled the key; 404 when the caller may see no such key
+   */
+  enable(caller: Authentication, id: string): Promise<SetApiKeyEnabledResponse>;
 }
 
 /** The token API for code: the router's `/_security/oauth2/token` endpoints as methods. */

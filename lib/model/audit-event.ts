@@ -57,9 +57,20 @@ export interface AuthenticationFailureEvent extends AuditRequestInfo {
   api_key_id?: string;
 }
 
-/** An API key was created (`api_key_create`), granted, updated or invalidated. */
+/**
+ * An API key was created (`api_key_create`), granted, updated or invalidated; or (extensions)
+ * disabled, enabled, its limits replaced (`api_key_limits`) or its credits set (`api_key_credits`).
+ */
 export interface ApiKeyAuditEvent {
-  type: "api_key_create" | "api_key_grant" | "api_key_update" | "api_key_invalidate";
+  type:
+    | "api_key_create"
+    | "api_key_grant"
+    | "api_key_update"
+    | "api_key_invalidate"
+    | "api_key_disable"
+    | "api_key_enable"
+    | "api_key_limits"
+    | "api_key_credits";
   timestamp: string;
   /** Who made the call (for a grant: the granting user, not the key's owner). */
   caller: AuditActor;

@@ -3,7 +3,16 @@
  * budget) and the checks of option values, the same for every aggregation type.
  */
 import { illegalArgument, xContentParseError } from "../support/security-error.js";
-import { booleanValue, dateValue, isScalar, jsonType, keywordValue, resolveApiKeyField, type ApiKeyField } from "./api-key-fields.js";
+import {
+  booleanValue,
+  dateValue,
+  isScalar,
+  jsonType,
+  keywordValue,
+  longValue,
+  resolveApiKeyField,
+  type ApiKeyField,
+} from "./api-key-fields.js";
 import type { DateWorkBudget } from "./date-work-budget.js";
 import type { RawValue } from "./document-values.js";
 import type { JsonObject } from "./query-context.js";
@@ -49,6 +58,8 @@ export function typedValue(field: ApiKeyField, value: unknown, now: number): Raw
       return dateValue(value, { now });
     case "boolean":
       return booleanValue(value);
+    case "long":
+      return longValue(value);
   }
 }
 

@@ -10,7 +10,7 @@ import { parseDateMath } from "./date-math.js";
 import type { TimeZone } from "./time-zone.js";
 
 /** How a field's values compare and match. */
-export type ApiKeyFieldKind = "keyword" | "date" | "boolean";
+export type ApiKeyFieldKind = "keyword" | "date" | "boolean" | "long";
 
 /** One queryable field, resolved from its API name. */
 export interface ApiKeyField {
@@ -27,6 +27,8 @@ export interface ApiKeyField {
   readonly flattened: "path" | "root" | undefined;
   /** The value a document without the field has (`type` → `rest`). */
   readonly missingAs: string | undefined;
+  /** The value a document without a boolean field has (`enabled` → `true`): term queries match it. */
+  readonly missingBoolean?: boolean;
   /** Whether the stored field can be absent or null (drives sort partitioning). */
   readonly nullable: boolean;
   /** The Elasticsearch index-level field name, used in messages that name it. */
@@ -39,6 +41,7 @@ interface FixedField {
   nullable: boolean;
   indexName: string;
   missingAs?: string;
+  missingBoolean?: boolean;
 }
 
 const FIXED_FIELDS: ReadonlyMap<string, FixedField> = new Map<string, FixedField>([
@@ -53,6 +56,10 @@ const FIXED_FIELDS: ReadonlyMap<string, FixedField> = new Map<string, FixedField
   ["invalidation", { path: "invalidation_time", kind: "date", nullable: true, indexName: "invalidation_time" }],
   // Not in the key document: joined from the usage collection by key id (see joined-fields.ts).
   ["last_used", { path: "last_used", kind: "date", nullable: true, indexName: "last_used" }],
+  // Extensions (docs/api-key-limits.md): a key that was never disabled stores no `enabled`.
+  ["enabled", { path: "enabled", kind: "boolean", nullable: true, indexName: "enabled", missingBoolean: true }],
+  ["disabled_at", { path: "disabled_at", kind: "date", nullable: true, indexName: "disabled_at" }],
+  ["limits.credits.remaining", { path: "limits.credits.remaining", kind: "long", nullable: true, indexName: "limits.credits.remaining" }],
 ]);
 
 /**
@@ -134,6 +141,7 @@ export function resolveApiKeyField(name: unknown): ApiKeyField {
       missingAs: fixed.missingAs,
       nullable: fixed.nullable,
       indexName: fixed.indexName,
+      ...(fixed.missingBoolean !== undefined ? { missingBoolean: fixed.missingBoolean } : {}),
     };
   }
   if (name === "metadata") {
@@ -214,6 +222,14 @@ export function booleanValue(value: unknown): boolean {
   if (value === false || value === "false" || value === "") return false;
   const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
   throw illegalArgument(`Can't parse boolean value [${text}], expected [true] or [false]`);
+}
+
+/** A `long` field value: an integer, or a string spelling one (as Elasticsearch's long field reads a search value). */
+export function longValue(value: unknown): number {
+  if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+  if (typeof value === "string" && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  const text = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+  throw illegalArgument(`For input string: "${text}"`);
 }
 
 /** Options for {@link dateValue}. */

@@ -41,6 +41,7 @@ function collect(value: unknown, segments: readonly string[], index: number, out
 export function rawFieldValues(doc: StoredDocument, field: ApiKeyField): RawValue[] {
   const values = leafValues(doc, field.path);
   if (values.length === 0 && field.missingAs !== undefined) return [field.missingAs];
+  if (values.length === 0 && field.missingBoolean !== undefined) return [field.missingBoolean];
   return values;
 }
 
@@ -54,6 +55,7 @@ export function typedFieldValues(doc: StoredDocument, field: ApiKeyField): RawVa
     case "keyword":
       return raw.map((value) => (typeof value === "string" ? value : String(value)));
     case "date":
+    case "long":
       return raw.filter((value): value is number => typeof value === "number");
     case "boolean":
       return raw.filter((value): value is boolean => typeof value === "boolean");

@@ -2,7 +2,15 @@
  * The filters of one allowed field (equality, sets, anchored regexes, date spans, presence), built
  * from validated values with the field's semantics: flattened metadata, `type`'s missing value.
  */
-import { booleanValue, dateValue, flattenedCandidates, keywordValue, type ApiKeyField, type ScalarValue } from "./api-key-fields.js";
+import {
+  booleanValue,
+  dateValue,
+  flattenedCandidates,
+  keywordValue,
+  longValue,
+  type ApiKeyField,
+  type ScalarValue,
+} from "./api-key-fields.js";
 import type { DateFormat } from "./date-format.js";
 import { matchAll, matchNone, or, type MongoFilter } from "./mongo-filter.js";
 import type { QueryContext } from "./query-context.js";
@@ -101,7 +109,10 @@ export function termFilter(
       return dateTerm(field, value, context);
     case "boolean":
       if (caseInsensitive) rejectCaseInsensitive(field);
-      return fieldFilter(field, { $eq: booleanValue(value) });
+      return booleanIn(field, [booleanValue(value)]);
+    case "long":
+      if (caseInsensitive) rejectCaseInsensitive(field);
+      return fieldFilter(field, { $eq: longValue(value) });
     case "keyword": {
       const term = keywordValue(value, queryName);
       return caseInsensitive ? caseInsensitiveTerm(field, term, queryName) : keywordEquals(field, term);
@@ -109,8 +120,18 @@ export function termFilter(
   }
 }
 
+/** Documents whose boolean field is one of `values`; a missing field counts as `missingBoolean`. */
+export function booleanIn(field: ApiKeyField, values: readonly boolean[]): MongoFilter {
+  const set = [...new Set(values)];
+  if (set.length === 0) return matchNone();
+  if (set.length === 2) return field.missingBoolean !== undefined ? matchAll() : fieldFilter(field, { $in: set });
+  const only = set[0] as boolean;
+  // `$ne: false` also matches documents without the field.
+  return fieldFilter(field, only === field.missingBoolean ? { $ne: !only } : { $eq: only });
+}
+
 export function existsFilter(field: ApiKeyField): MongoFilter {
-  if (field.missingAs !== undefined) return matchAll();
+  if (field.missingAs !== undefined || field.missingBoolean !== undefined) return matchAll();
   if (field.flattened === "root") return fieldFilter(field, { $type: "string" });
   if (field.flattened === "path") return fieldFilter(field, { $type: ["string", "number", "bool"] });
   return fieldFilter(field, { $ne: null });

@@ -45,6 +45,7 @@ function resolveAfterValue(key: ApiKeySortKey, value: unknown, now: number): Aft
       if (value === true || value === "true" || value === 1 || value === "1") return { missing: false, value: true };
       if (value === false || value === "false" || value === 0 || value === "0") return { missing: false, value: false };
       return afterValueError(key);
+    case "long":
     case "date": {
       let number: number | undefined;
       if (typeof value === "number") number = value;

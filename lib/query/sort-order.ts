@@ -63,7 +63,7 @@ export function keyValue(doc: StoredDocument, key: ApiKeySortKey): KeyValue {
     return { missing: false, value: typeof id === "string" || typeof id === "number" ? id : String(id) };
   }
   let values = rawFieldValues(doc, key.field);
-  if (key.kind === "date") values = values.filter((v) => typeof v === "number");
+  if (key.kind === "date" || key.kind === "long") values = values.filter((v) => typeof v === "number");
   if (values.length === 0) return { missing: true };
   let chosen = values[0] as RawValue;
   for (const value of values) {

@@ -40,6 +40,8 @@ export function sortValuesFor(doc: StoredDocument, sort: ApiKeySort): SortValue[
     switch (key.kind) {
       case "date":
         return key.format ? key.format.format(raw as number, UTC) : raw;
+      case "long":
+        return raw;
       case "boolean":
         return raw === true ? 1 : 0;
       case "keyword":

@@ -4,8 +4,8 @@
  */
 import { isPlainObject } from "../support/is-plain-object.js";
 import { SecurityError, illegalArgument } from "../support/security-error.js";
-import { booleanValue, isScalar, jsonType, keywordValue, resolveApiKeyField, type ScalarValue } from "./api-key-fields.js";
-import { dateTerm, existsFilter, fieldFilter, keywordIn, keywordRegex, termFilter } from "./field-filters.js";
+import { booleanValue, isScalar, jsonType, keywordValue, longValue, resolveApiKeyField, type ScalarValue } from "./api-key-fields.js";
+import { booleanIn, dateTerm, existsFilter, fieldFilter, keywordIn, keywordRegex, termFilter } from "./field-filters.js";
 import { matchNone, or, type MongoFilter } from "./mongo-filter.js";
 import {
   COMMON_OPTIONS,
@@ -74,12 +74,15 @@ export function translateTerms(body: JsonObject, context: QueryContext): MongoFi
         field,
         scalars.map((value) => keywordValue(value, "terms")),
       );
-    case "boolean": {
-      const booleans = [...new Set(scalars.map((value) => booleanValue(value)))];
-      return fieldFilter(field, booleans.length === 1 ? { $eq: booleans[0] } : { $in: booleans });
-    }
+    case "boolean":
+      return booleanIn(
+        field,
+        scalars.map((value) => booleanValue(value)),
+      );
     case "date":
       return or(scalars.map((value) => dateTerm(field, value, context)));
+    case "long":
+      return fieldFilter(field, { $in: [...new Set(scalars.map((value) => longValue(value)))] });
   }
 }
 

@@ -1,7 +1,16 @@
 /** The `range` query, on date, boolean and keyword fields. */
 import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
-import { booleanValue, dateValue, isScalar, jsonType, keywordValue, resolveApiKeyField, type ScalarValue } from "./api-key-fields.js";
+import {
+  booleanValue,
+  dateValue,
+  isScalar,
+  jsonType,
+  keywordValue,
+  longValue,
+  resolveApiKeyField,
+  type ScalarValue,
+} from "./api-key-fields.js";
 import { parseDateFormat } from "./date-format.js";
 import { existsFilter, fieldFilter } from "./field-filters.js";
 import { or, type MongoFilter } from "./mongo-filter.js";
@@ -67,6 +76,12 @@ export function translateRange(body: JsonObject, context: QueryContext): MongoFi
         timeZone,
         budget: context.budget,
       });
+    return fieldFilter(field, condition);
+  }
+  if (field.kind === "long") {
+    const condition: Record<string, number> = {};
+    if (lower) condition[lower.inclusive ? "$gte" : "$gt"] = longValue(lower.value);
+    if (upper) condition[upper.inclusive ? "$lte" : "$lt"] = longValue(upper.value);
     return fieldFilter(field, condition);
   }
   if (field.kind === "boolean") {

@@ -166,6 +166,44 @@ export class ApiKeyCreditStore {
     return out;
   }
 
+  /** A key's current balance; `undefined` when it has no credits (or does not exist). */
+  async stateOf(id: string): Promise<{ remaining: number; leased: number } | undefined> {
+    const key = await this.read(id);
+    return key ? { remaining: count(key.credits.remaining), leased: count(key.credits.leased) } : undefined;
+  }
+
+  /** Adds `amount` (may be negative, never below 0) to the not-yet-leased balance; `undefined` when the key has no credits. */
+  async add(id: string, amount: number): Promise<{ remaining: number; leased: number } | undefined> {
+    if (!Number.isSafeInteger(amount)) throw new TypeError("api-key credits: amount must be an integer");
+    return this.rewrite(id, (credits) => Math.max(0, count(credits.remaining) + amount));
+  }
+
+  /**
+   * Makes the key's whole balance `total`: what instances already hold counts, so the unleased
+   * part becomes `total - leased` (at least 0). `undefined` when the key has no credits.
+   */
+  async setTotal(id: string, total: number): Promise<{ remaining: number; leased: number } | undefined> {
+    if (!Number.isSafeInteger(total) || total < 0) throw new TypeError("api-key credits: total must be a non-negative integer");
+    return this.rewrite(id, (credits) => Math.max(0, total - count(credits.leased)));
+  }
+
+  /** A management write of `remaining`, under the same claim as the engine's, retried while other writers hold the key. */
+  private async rewrite(
+    id: string,
+    remainingOf: (credits: StoredCredits) => number,
+  ): Promise<{ remaining: number; leased: number } | undefined> {
+    const giveUpAt = Date.now() + CLAIM_WAIT_MS;
+    for (let attempt = 1; ; attempt++) {
+      const key = await this.read(id);
+      if (key === undefined) return undefined;
+      const remaining = remainingOf(key.credits);
+      const written = await this.withClaim(id, key.version, () => this.write(id, key.version, { "limits.credits.remaining": remaining }));
+      if (written === true) return { remaining, leased: count(key.credits.leased) };
+      if (Date.now() >= giveUpAt) throw unavailableError(`the credits of api key [${id}] could not be updated`);
+      await delay(2 + randomInt(Math.min(20, 2 * attempt) + 1));
+    }
+  }
+
   private async syncClaimed(request: CreditSyncRequest, key: KeyCredits): Promise<CreditSyncResult | undefined> {
     const id = leaseId(request.instance, request.keyId);
     const lease = await this.leases.findById(id).lean<ApiKeyCreditLeaseDoc>().exec();

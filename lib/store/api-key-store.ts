@@ -3,7 +3,7 @@ import { escapeRegex } from "../support/escape-regex.js";
 import { randomId } from "../support/random-id.js";
 import { retryPause } from "../support/retry-pause.js";
 import type { LeaseStore } from "./lease-store.js";
-import type { ApiKeyDoc } from "./models.js";
+import type { ApiKeyCreditRefillDoc, ApiKeyDoc, ApiKeyRateLimitDoc } from "./models.js";
 import { storeTimeLimitOf } from "./store-time-limit.js";
 
 /** How a request names keys by `name`: exactly, by a `prefix*`, or every name (`*`). */
@@ -39,8 +39,29 @@ export type ApiKeyUpdate = Partial<
     | "metadata_values"
     | "expiration_time"
     | "creator"
+    | "enabled"
+    | "disabled_at"
+    | "disabled_by_owner"
   >
 >;
+
+/**
+ * A replacement of a key's limits (see {@link ApiKeyStore.replaceLimits}). No rate limits and no
+ * credits removes the `limits` field.
+ */
+export interface ApiKeyLimitsWrite {
+  rateLimits: ApiKeyRateLimitDoc[];
+  /** `undefined` removes the credits. */
+  credits?: {
+    /** The key had no credits: they are created with `leased: 0`. */
+    fresh: boolean;
+    /** The new not-yet-leased balance; `undefined` keeps it (never for `fresh`). */
+    remaining: number | undefined;
+    refill: ApiKeyCreditRefillDoc | undefined;
+  };
+  /** Write only while `limits.credits.leased` still has this value (a balance relative to the leases). */
+  leased?: number;
+}
 
 /** A stored key as Get, Query and Update read it: everything but the secret's hash. */
 export type ApiKeyDocWithoutHash = Omit<ApiKeyDoc, "hash">;
@@ -266,6 +287,40 @@ export class ApiKeyStore {
   async compareAndSet(id: string, version: number, fields: ApiKeyUpdate): Promise<boolean> {
     const written = await this.withClaim(assertString(id, "id"), version, async () => {
       const result = await this.model.updateOne({ _id: id, version }, { $set: fields, $inc: { version: 1 } }).exec();
+      return result.modifiedCount > 0;
+    });
+    return written === true;
+  }
+
+  /**
+   * Replaces a key's rate limits and credit settings if it is still at `version` (and, with
+   * `change.leased`, its leases still hold that many credits), bumping `version`; false when
+   * someone else won. `limits.credits.leased` and, unless given, `remaining` are never
+   * rewritten: the enforcement engine moves them with atomic increments meanwhile.
+   */
+  async replaceLimits(id: string, version: number, change: ApiKeyLimitsWrite): Promise<boolean> {
+    const set: Record<string, unknown> = {};
+    const unset: Record<string, ""> = {};
+    if (change.rateLimits.length === 0 && change.credits === undefined) unset.limits = "";
+    else {
+      set["limits.rate_limits"] = change.rateLimits;
+      const credits = change.credits;
+      if (credits === undefined) unset["limits.credits"] = "";
+      else if (credits.fresh) {
+        set["limits.credits"] = { remaining: credits.remaining ?? 0, leased: 0, ...(credits.refill ? { refill: credits.refill } : {}) };
+      } else {
+        if (credits.remaining !== undefined) set["limits.credits.remaining"] = credits.remaining;
+        if (credits.refill) set["limits.credits.refill"] = credits.refill;
+        else unset["limits.credits.refill"] = "";
+      }
+    }
+    const filter: Record<string, unknown> = { _id: assertString(id, "id"), version };
+    if (change.leased !== undefined) filter["limits.credits.leased"] = change.leased;
+    const update: Record<string, unknown> = { $inc: { version: 1 } };
+    if (Object.keys(set).length > 0) update.$set = set;
+    if (Object.keys(unset).length > 0) update.$unset = unset;
+    const written = await this.withClaim(id, version, async () => {
+      const result = await this.model.updateOne(filter, update).exec();
       return result.modifiedCount > 0;
     });
     return written === true;

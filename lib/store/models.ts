@@ -42,6 +42,41 @@ export interface ApiKeyCreator {
   realm_type: string;
 }
 
+/** One named rate limit as stored (see `lib/model/api-key-limits.ts`). */
+export interface ApiKeyRateLimitDoc {
+  name: string;
+  limit: number;
+  window_ms: number;
+  auto_apply: boolean;
+}
+
+/** A credit refill as stored: `interval` is `daily`, `monthly` or milliseconds. */
+export interface ApiKeyCreditRefillDoc {
+  interval: "daily" | "monthly" | number;
+  amount: number;
+  /** Day of the month of a `monthly` refill; `null` otherwise. */
+  refill_day: number | null;
+  /** When the balance was last set by a refill (or the credits were set), epoch ms. */
+  last_refill: number;
+}
+
+/**
+ * A key's credit balance. `remaining` is the fleet-wide balance not yet leased out to instances;
+ * `leased` what instances hold. The enforcement engine changes both with atomic `$inc`s, so the
+ * management writes touch them only with `$inc` or a `$set` conditioned on `leased`.
+ */
+export interface ApiKeyCreditsDoc {
+  remaining: number;
+  leased: number;
+  refill?: ApiKeyCreditRefillDoc;
+}
+
+/** Per-key controls beyond Elasticsearch's fields; absent on keys that have none. */
+export interface ApiKeyLimitsDoc {
+  rate_limits: ApiKeyRateLimitDoc[];
+  credits?: ApiKeyCreditsDoc;
+}
+
 export interface ApiKeyDoc {
   _id: string;
   doc_type: "api_key";
@@ -71,6 +106,14 @@ export interface ApiKeyDoc {
   metadata_values?: string[];
   creator: ApiKeyCreator;
   version: number;
+  /** Rate limits and credits (an extension); absent when the key has none. */
+  limits?: ApiKeyLimitsDoc;
+  /** `false` while the key is disabled; absent (or `true`) means enabled. */
+  enabled?: boolean;
+  /** When the key was disabled (epoch ms); absent or `null` while enabled. */
+  disabled_at?: number | null;
+  /** Whether the owner (rather than a `manage_api_key` caller) disabled it: the owner may then enable it again. */
+  disabled_by_owner?: boolean;
 }
 
 /**
@@ -255,6 +298,39 @@ export function createModels(connection: Connection, prefix: string, limit: Stor
   );
   privileges.index({ application: 1, name: 1 });
 
+  // Sub-documents without ids; a key without limits stores no `limits` at all.
+  const sub = { _id: false, versionKey: false, minimize: false, strict: true } as const;
+  const rateLimit = new Schema<ApiKeyRateLimitDoc>(
+    {
+      name: { type: String, required: true },
+      limit: { type: Number, required: true },
+      window_ms: { type: Number, required: true },
+      auto_apply: { type: Boolean, default: true },
+    },
+    sub,
+  );
+  const refill = new Schema<ApiKeyCreditRefillDoc>(
+    {
+      interval: { type: Schema.Types.Mixed, required: true },
+      amount: { type: Number, required: true },
+      refill_day: { type: Number, default: null },
+      last_refill: { type: Number, required: true },
+    },
+    sub,
+  );
+  const credits = new Schema<ApiKeyCreditsDoc>(
+    {
+      remaining: { type: Number, required: true },
+      leased: { type: Number, default: 0 },
+      refill: { type: refill, default: undefined },
+    },
+    sub,
+  );
+  const limits = new Schema<ApiKeyLimitsDoc>(
+    { rate_limits: { type: [rateLimit], default: [] }, credits: { type: credits, default: undefined } },
+    sub,
+  );
+
   const apiKeys = new Schema<ApiKeyDoc>(
     {
       _id: { type: String, required: true },
@@ -273,6 +349,10 @@ export function createModels(connection: Connection, prefix: string, limit: Stor
       metadata_values: { type: [String], default: [] },
       creator: { type: Schema.Types.Mixed, required: true },
       version: { type: Number, default: 1 },
+      limits: { type: limits, default: undefined },
+      enabled: { type: Boolean },
+      disabled_at: { type: Number },
+      disabled_by_owner: { type: Boolean },
     },
     base,
   );

@@ -32,6 +32,7 @@ export function snapshotOf(doc: ApiKeyDoc): ApiKeySnapshot {
     type: doc.type === "cross_cluster" ? "cross_cluster" : "rest",
     invalidated: doc.invalidated === true,
     expirationTime: typeof doc.expiration_time === "number" ? doc.expiration_time : null,
+    disabled: doc.enabled === false,
     hash: doc.hash,
     authentication: authenticationFromDoc(doc),
   };
@@ -119,6 +120,8 @@ export class ApiKeyAuthenticator implements CredentialAuthenticator<"apikey"> {
     if (snapshot.expirationTime !== null && snapshot.expirationTime <= now) {
       return { status: "continue", message: "api key is expired" };
     }
+    // Checked after the secret, like expiry: only the key's holder learns that it is disabled.
+    if (snapshot.disabled === true) return { status: "continue", message: `api key [${snapshot.id}] is disabled` };
     this.hooks.usage?.record(snapshot.id, now);
     return { status: "success", authentication: snapshot.authentication };
   }

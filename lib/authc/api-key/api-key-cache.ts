@@ -9,6 +9,8 @@ export interface ApiKeySnapshot {
   readonly type: ApiKeyDoc["type"];
   readonly invalidated: boolean;
   readonly expirationTime: number | null;
+  /** Disabled (an extension): refused like an invalidated key, but it can be enabled again. */
+  readonly disabled?: boolean;
   /** The stored hash the cached secret digest was verified against. */
   readonly hash: string;
   /** The shared, frozen subject of requests made with this key. */

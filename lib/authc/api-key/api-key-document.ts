@@ -9,6 +9,7 @@ import { API_KEY_REALM, Authentication, type User } from "../../model/authentica
 import { deepFreeze } from "../../support/deep-freeze.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 import { limitsOf } from "./api-key-limits-of.js";
+import { renderApiKeyLimits, type ApiKeyLimitsInfo } from "./render-api-key-limits.js";
 
 /** One API key as `GET /_security/api_key` and `_query/api_key` return it. */
 export interface ApiKeyInfo {
@@ -26,12 +27,18 @@ export interface ApiKeyInfo {
   last_used?: number;
   /** Successful authentications flushed so far; absent with `last_used` (an extension). */
   use_count?: number;
+  /** `false` for a disabled key; absent while enabled (an extension, see docs/api-key-limits.md). */
+  enabled?: false;
+  /** When a disabled key was disabled (epoch ms); absent while enabled (an extension). */
+  disabled_at?: number;
   username: string;
   realm: string;
   realm_type?: string;
   metadata: Record<string, unknown>;
   role_descriptors: Record<string, unknown>;
   limited_by?: Array<Record<string, unknown>>;
+  /** Rate limits and credits; absent on keys without any (an extension, see docs/api-key-limits.md). */
+  limits?: ApiKeyLimitsInfo;
   _sort?: unknown[];
 }
 
@@ -131,12 +138,18 @@ export function renderApiKeyInfo(doc: ApiKeyDocWithUsage, options: RenderOptions
     info.last_used = doc.last_used;
     info.use_count = typeof doc.use_count === "number" ? doc.use_count : 0;
   }
+  if (doc.enabled === false) {
+    info.enabled = false;
+    if (typeof doc.disabled_at === "number") info.disabled_at = doc.disabled_at;
+  }
   info.username = doc.creator.principal;
   info.realm = doc.creator.realm;
   if (doc.creator.realm_type) info.realm_type = doc.creator.realm_type;
   info.metadata = decodeMetadata(doc.metadata);
   info.role_descriptors = renderMap(decodeDescriptors(doc.role_descriptors));
   if (options.withLimitedBy && type === "rest") info.limited_by = [renderMap(decodeDescriptors(doc.limited_by_role_descriptors))];
+  const limits = renderApiKeyLimits(doc.limits);
+  if (limits) info.limits = limits;
   return info;
 }
 
@@ -167,7 +180,7 @@ export function authenticationFromDoc(doc: ApiKeyDocWithoutHash): Authentication
       roleDescriptors: decodeDescriptors(doc.role_descriptors),
       limitedBy: decodeDescriptors(doc.limited_by_role_descriptors),
       creatorRealm: { name: creator.realm, type: creator.realm_type },
-      ...(limits !== undefined ? { limits } : {}),
+      ...(limits ? { limits } : {}),
     }),
   });
 }

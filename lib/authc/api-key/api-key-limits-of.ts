@@ -14,7 +14,7 @@ function rateLimitOf(stored: unknown): ApiKeyRateLimit | undefined {
   const limit = positiveInteger(stored.limit);
   const windowMs = positiveInteger(stored.window_ms);
   if (limit === undefined || windowMs === undefined) return undefined;
-  return { name: stored.name, limit, windowMs, autoApply: stored.auto_apply === true };
+  return { name: stored.name, limit, windowMs, autoApply: stored.auto_apply !== false };
 }
 
 function refillOf(stored: unknown): ApiKeyCreditRefill | undefined {

@@ -90,6 +90,25 @@ export function mountApiKeyRoutes(router: Router, core: HttpServices, route: Rou
     route([], async ({ auth, params }) => ({ body: await keys.clearCache(auth, listParam(params.ids)) })),
   );
 
+  // Extensions (docs/api-key-limits.md): limits, credits, disable / enable of one key.
+  const setLimits = route([], async ({ auth, params, body }) => ({ body: await keys.setLimits(auth, params.id as string, body) }));
+  router.put("/api_key/:id/_limits", setLimits);
+  router.post("/api_key/:id/_limits", setLimits);
+  router.post(
+    "/api_key/:id/_credits",
+    route([], async ({ auth, params, body }) => ({ body: await keys.changeCredits(auth, params.id as string, body) })),
+  );
+  for (const [path, enabled] of [
+    ["/api_key/:id/_disable", false],
+    ["/api_key/:id/_enable", true],
+  ] as const) {
+    const handler = route([], async ({ auth, params }) => ({
+      body: await (enabled ? keys.enable(auth, params.id as string) : keys.disable(auth, params.id as string)),
+    }));
+    router.post(path, handler);
+    router.put(path, handler);
+  }
+
   router.put(
     "/api_key/:id",
     route(["refresh"], async ({ auth, params, body, query: params2 }) => {

@@ -6,6 +6,7 @@ import type { ApiKeySecretFormat } from "../../authc/api-key/api-key-secret-form
 import type { AuthenticationService } from "../../authc/authentication-service.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
+import type { ApiKeyCreditStore } from "../../store/api-key-credit-store.js";
 import type { ApiKeyStore } from "../../store/api-key-store.js";
 import type { ApiKeyUsageStore } from "../../store/api-key-usage-store.js";
 import type { EventsJournal } from "../../store/events-journal.js";
@@ -14,6 +15,8 @@ import type { EventsJournal } from "../../store/events-journal.js";
 export interface ApiKeyActionContext {
   readonly store: ApiKeyStore;
   readonly usageStore: ApiKeyUsageStore;
+  /** Management writes of credit balances (`_credits`, `_limits`). */
+  readonly credits: ApiKeyCreditStore;
   readonly cache: ApiKeyCache;
   readonly hasher: ApiKeyHasher;
   readonly secretFormat: ApiKeySecretFormat;

@@ -9,6 +9,12 @@ export const API_KEY_ACTIONS = Object.freeze({
   update: ACTION + "update",
   bulkUpdate: ACTION + "bulk_update",
   grant: ACTION + "grant",
+  // Extensions (see docs/api-key-limits.md): `manage_api_key` grants them through `api_key/*`;
+  // `manage_own_api_key` only for the caller's own keys, and only where the service allows it.
+  limits: ACTION + "limits",
+  credits: ACTION + "credits",
+  disable: ACTION + "disable",
+  enable: ACTION + "enable",
   clearCache: "cluster:admin/xpack/security/cache/clear",
 });
 

@@ -9,6 +9,7 @@ import { assertSafeKeys, isPlainObject, typeName, type JsonObject } from "../../
 import { parseError, SecurityError, validationError, xContentParseError } from "../../support/security-error.js";
 import { javaTrim, parseTimeValue } from "../../support/time-value.js";
 import { flattenMetadata } from "./flatten-metadata.js";
+import { parseApiKeyLimits, type ParsedApiKeyLimits } from "./parse-api-key-limits.js";
 
 /** The key fields shared by create, grant (`api_key`) and update. */
 export interface ParsedKeyFields {
@@ -22,6 +23,8 @@ export interface ParsedKeyFields {
 
 export interface ParsedCreateRequest extends ParsedKeyFields {
   name: string;
+  /** The `limits` extension; `undefined` when not given. */
+  limits?: ParsedApiKeyLimits | undefined;
 }
 
 export interface ParsedBulkUpdateRequest extends ParsedKeyFields {
@@ -180,11 +183,15 @@ function finish(problems: string[], deferred: SecurityError | undefined): void {
   if (deferred) throw deferred;
 }
 
-const CREATE_FIELDS = ["name", "expiration", "role_descriptors", "metadata"];
+/** Elasticsearch's fields, then `limits`, this library's extension (see docs/api-key-limits.md). */
+const CREATE_FIELDS = ["name", "expiration", "role_descriptors", "metadata", "limits"];
 
 interface RawCreate {
   name: string | undefined;
   fields: ParsedKeyFields;
+  limits: ParsedApiKeyLimits | undefined;
+  /** Problems of the `limits` values, reported after Elasticsearch's own. */
+  limitProblems: string[];
   deferred: SecurityError | undefined;
 }
 
@@ -194,14 +201,19 @@ function parseCreateFields(parser: string, body: JsonObject): RawCreate {
   const expirationMs = parseExpiration(body.expiration, parser);
   const { map, deferred } = parseDescriptors(body.role_descriptors);
   const metadata = parseMetadata(parser, body.metadata);
-  return { name, fields: { expirationMs, roleDescriptors: map, metadata }, deferred };
+  const limitProblems: string[] = [];
+  const limits = parseApiKeyLimits(body.limits, limitProblems, parser);
+  if (limits?.credits && limits.credits.remaining === undefined && limits.credits.refill === undefined) {
+    limitProblems.push("[limits.credits] needs [remaining] or a [refill]");
+  }
+  return { name, fields: { expirationMs, roleDescriptors: map, metadata }, limits, limitProblems, deferred };
 }
 
 /** `POST|PUT /_security/api_key` body. */
 export function parseCreateRequest(body: unknown): ParsedCreateRequest {
   const raw = parseCreateFields("api_key_request", requireBody(body, false));
-  finish([...nameProblems(raw.name), ...metadataProblems(raw.fields.metadata)], raw.deferred);
-  return { name: raw.name as string, ...raw.fields };
+  finish([...nameProblems(raw.name), ...metadataProblems(raw.fields.metadata), ...raw.limitProblems], raw.deferred);
+  return { name: raw.name as string, ...raw.fields, limits: raw.limits };
 }
 
 const UPDATE_FIELDS = ["role_descriptors", "metadata", "expiration"];
@@ -353,7 +365,7 @@ export function parseGrantRequest(body: unknown): ParsedGrantRequest {
   const key = parseCreateFields("api_key_request", rawKey ?? {});
 
   // ApiKey request problems first, then the grant's (GrantApiKeyRequest.validate order).
-  const problems = [...nameProblems(key.name), ...metadataProblems(key.fields.metadata)];
+  const problems = [...nameProblems(key.name), ...metadataProblems(key.fields.metadata), ...key.limitProblems];
   const required = (field: string, value: string | undefined) => {
     if (!value) problems.push(`[${field}] is required for grant_type [${grantType}]`);
   };
@@ -384,7 +396,7 @@ export function parseGrantRequest(body: unknown): ParsedGrantRequest {
     accessToken,
     runAs: runAs !== undefined && runAs !== "" ? runAs : undefined,
     clientAuthentication,
-    apiKey: { name: key.name as string, ...key.fields },
+    apiKey: { name: key.name as string, ...key.fields, limits: key.limits },
   };
 }
 

@@ -12,6 +12,7 @@ import type { Authorizer } from "../../authz/authorizer.js";
 import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { QueryApiKeysResult } from "../../query/index.js";
+import { ApiKeyCreditStore } from "../../store/api-key-credit-store.js";
 import { ApiKeyStore } from "../../store/api-key-store.js";
 import { ApiKeyUsageStore } from "../../store/api-key-usage-store.js";
 import type { EventsJournal } from "../../store/events-journal.js";
@@ -24,11 +25,14 @@ import { API_KEY_ACTIONS } from "./api-key-actions.js";
 import type { ApiKeyActionContext } from "./api-key-action-context.js";
 import { parseCreateRequest, parseGrantRequest, type GetApiKeyParams } from "./api-key-requests.js";
 import type {
+  ApiKeyCreditsResponse,
   BulkUpdateApiKeyResponse,
   ClearApiKeyCacheResponse,
   CreateApiKeyResponse,
   GetApiKeyResponse,
   InvalidateApiKeyResponse,
+  SetApiKeyEnabledResponse,
+  SetApiKeyLimitsResponse,
 } from "./api-key-responses.js";
 import { authorizeApiKeyAction } from "./authorize-api-key-action.js";
 import { auditCreated, authenticateGrant, createApiKeyFor, GENERIC_401, type GrantCredentialResolver } from "./create-api-key.js";
@@ -37,6 +41,9 @@ import { importApiKeys } from "./import-api-keys.js";
 import type { ImportApiKeysOptions, ImportApiKeysResult } from "./import-api-keys-options.js";
 import { clearApiKeyCache, invalidateApiKeys } from "./invalidate-api-keys.js";
 import { bulkUpdateApiKeys, updateApiKey } from "./update-api-keys.js";
+import { changeApiKeyCredits } from "./change-api-key-credits.js";
+import { setApiKeyEnabled } from "./set-api-key-enabled.js";
+import { setApiKeyLimits } from "./set-api-key-limits.js";
 
 export interface ApiKeyServiceDeps {
   models: SecurityModels;
@@ -137,6 +144,7 @@ export class ApiKeyService {
     this.ctx = {
       store: this.store,
       usageStore: this.usageStore,
+      credits: new ApiKeyCreditStore(deps.models.apiKeys, deps.models.apiKeyCreditLeases, leases, randomId()),
       cache: this.cache,
       hasher: this.hasher,
       secretFormat: this.secretFormat,
@@ -259,6 +267,43 @@ export class ApiKeyService {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Limits, credits, disable / enable (extensions: see docs/api-key-limits.md)
+
+  /** `PUT /_security/api_key/{id}/_limits`: replaces the key's limits (`manage_api_key`). */
+  async setLimits(caller: Authentication, id: string, limits: unknown): Promise<SetApiKeyLimitsResponse> {
+    this.ensureEnabled();
+    return setApiKeyLimits(this.ctx, caller, id, limits);
+  }
+
+  /** `POST /_security/api_key/{id}/_credits` with `{remaining}`: sets the whole balance. */
+  async setCredits(caller: Authentication, id: string, remaining: number): Promise<ApiKeyCreditsResponse> {
+    return this.changeCredits(caller, id, { remaining });
+  }
+
+  /** `POST /_security/api_key/{id}/_credits` with `{add}`: tops the balance up. */
+  async addCredits(caller: Authentication, id: string, amount: number): Promise<ApiKeyCreditsResponse> {
+    return this.changeCredits(caller, id, { add: amount });
+  }
+
+  /** `POST /_security/api_key/{id}/_credits`, the body as given. */
+  async changeCredits(caller: Authentication, id: string, body: unknown): Promise<ApiKeyCreditsResponse> {
+    this.ensureEnabled();
+    return changeApiKeyCredits(this.ctx, caller, id, body);
+  }
+
+  /** `POST /_security/api_key/{id}/_disable`. */
+  async disable(caller: Authentication, id: string): Promise<SetApiKeyEnabledResponse> {
+    this.ensureEnabled();
+    return setApiKeyEnabled(this.ctx, caller, id, false);
+  }
+
+  /** `POST /_security/api_key/{id}/_enable`. */
+  async enable(caller: Authentication, id: string): Promise<SetApiKeyEnabledResponse> {
+    this.ensureEnabled();
+    return setApiKeyEnabled(this.ctx, caller, id, true);
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Import
 
   /**
@@ -301,6 +346,7 @@ export class ApiKeyService {
     if (doc.type !== "rest")
       throw authenticationError(`authentication expected API key type of [rest], but API key [${id}] has type [${doc.type}]`);
     if (doc.expiration_time !== null && doc.expiration_time <= this.clock()) throw fail("api key is expired");
+    if (doc.enabled === false) throw fail(`api key [${id}] is disabled`);
     return authenticationFromDoc(doc);
   }
 

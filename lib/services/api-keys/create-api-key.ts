@@ -13,6 +13,7 @@ import type { CreateApiKeyResponse } from "./api-key-responses.js";
 import { creatorOf } from "./creator-of.js";
 import { flattenMetadata } from "./flatten-metadata.js";
 import { limitedBySnapshot } from "./limited-by-snapshot.js";
+import { storedLimitsOf } from "./stored-api-key-limits.js";
 import { keyOf } from "./own-key-request.js";
 
 /** Turns validated grant credentials into an `Authorization` header value for the chain. */
@@ -64,6 +65,9 @@ export async function createApiKeyFor(
     creator: creatorOf(owner),
     version: 1,
   };
+  // The owner may restrict the key it creates; lifting limits later takes manage_api_key.
+  const limits = storedLimitsOf(request.limits, now);
+  if (limits) doc.limits = limits;
   const epoch = ctx.cache.epoch;
   await ctx.store.insert(doc);
   // Pre-warm the auth cache on this instance, as Elasticsearch does on the creating node.
