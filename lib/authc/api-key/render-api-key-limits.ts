@@ -10,6 +10,10 @@ export interface ApiKeyRateLimitInfo {
   window: string;
   /** Whether every request with the key counts, or only routes that name the limit. */
   auto_apply: boolean;
+  /** Allowance handed out in the current window, fleet-wide (Get and Query fill it in). */
+  used?: number;
+  /** Start of the current window (epoch ms). */
+  window_start?: number;
 }
 
 /** A credit balance as Get and Query show it. */

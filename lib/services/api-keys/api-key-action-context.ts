@@ -7,6 +7,7 @@ import type { AuthenticationService } from "../../authc/authentication-service.j
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
 import type { ApiKeyCreditStore } from "../../store/api-key-credit-store.js";
+import type { ApiKeyRateWindowStore } from "../../store/api-key-rate-window-store.js";
 import type { ApiKeyStore } from "../../store/api-key-store.js";
 import type { ApiKeyUsageStore } from "../../store/api-key-usage-store.js";
 import type { EventsJournal } from "../../store/events-journal.js";
@@ -17,6 +18,8 @@ export interface ApiKeyActionContext {
   readonly usageStore: ApiKeyUsageStore;
   /** Management writes of credit balances (`_credits`, `_limits`). */
   readonly credits: ApiKeyCreditStore;
+  /** Rate-limit windows, for the live `used` of Get and Query. */
+  readonly rateWindows: ApiKeyRateWindowStore;
   readonly cache: ApiKeyCache;
   readonly hasher: ApiKeyHasher;
   readonly secretFormat: ApiKeySecretFormat;

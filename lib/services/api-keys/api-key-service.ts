@@ -13,6 +13,7 @@ import type { ResolvedApiKeyConfig } from "../../model/api-key-options.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { QueryApiKeysResult } from "../../query/index.js";
 import { ApiKeyCreditStore } from "../../store/api-key-credit-store.js";
+import { ApiKeyRateWindowStore } from "../../store/api-key-rate-window-store.js";
 import { ApiKeyStore } from "../../store/api-key-store.js";
 import { ApiKeyUsageStore } from "../../store/api-key-usage-store.js";
 import type { EventsJournal } from "../../store/events-journal.js";
@@ -145,6 +146,7 @@ export class ApiKeyService {
       store: this.store,
       usageStore: this.usageStore,
       credits: new ApiKeyCreditStore(deps.models.apiKeys, deps.models.apiKeyCreditLeases, leases, randomId()),
+      rateWindows: new ApiKeyRateWindowStore(deps.models.apiKeyRateWindows),
       cache: this.cache,
       hasher: this.hasher,
       secretFormat: this.secretFormat,

@@ -3,6 +3,7 @@ import type { Authentication } from "../../model/authentication.js";
 import { booleanParam, parseQueryApiKeysRequest, queryApiKeys, type QueryApiKeysResult } from "../../query/index.js";
 import { ApiKeyStore, type ApiKeyDocWithoutHash, type ApiKeySelector } from "../../store/api-key-store.js";
 import { storeTimeLimitOf } from "../../store/store-time-limit.js";
+import { addRateLimitUsage, type RenderedLimits } from "./add-rate-limit-usage.js";
 import { API_KEY_ACTIONS } from "./api-key-actions.js";
 import type { ApiKeyActionContext } from "./api-key-action-context.js";
 import { parseGetRequest, type GetApiKeyParams } from "./api-key-requests.js";
@@ -34,7 +35,13 @@ export async function getApiKeys(ctx: ApiKeyActionContext, caller: Authenticatio
   }
   const docs = await ctx.store.find(selector);
   const usage = await ctx.usageStore.valuesFor(docs.map((doc) => doc._id));
-  return { api_keys: docs.map((doc) => renderApiKeyInfo({ ...doc, ...usage.get(doc._id) }, { withLimitedBy: request.withLimitedBy })) };
+  const api_keys = docs.map((doc) => renderApiKeyInfo({ ...doc, ...usage.get(doc._id) }, { withLimitedBy: request.withLimitedBy }));
+  await addRateLimitUsage(
+    ctx.rateWindows,
+    docs.map((doc, i) => ({ id: doc._id, info: api_keys[i] as ApiKeyInfo, stored: doc.limits })),
+    ctx.clock(),
+  );
+  return { api_keys };
 }
 
 /**
@@ -63,13 +70,21 @@ export async function queryApiKeysAs(
   }
   // The query engine talks to the driver directly: it gets the store's time limit explicitly.
   const limit = storeTimeLimitOf(ctx.store.model);
-  return limit.run(
+  const rendered: RenderedLimits[] = [];
+  const result = await limit.run(
     queryApiKeys(ctx.store.model.collection, request, {
       scopeFilter,
       now,
       joined: ctx.usageStore,
-      render: (doc, options) => renderApiKeyInfo(doc as unknown as ApiKeyDocWithoutHash, options),
+      render: (doc, options) => {
+        const stored = doc as unknown as ApiKeyDocWithoutHash;
+        const info = renderApiKeyInfo(stored, options);
+        if (stored.limits) rendered.push({ id: stored._id, info, stored: stored.limits });
+        return info;
+      },
       ...limit.options,
     }),
   );
+  await addRateLimitUsage(ctx.rateWindows, rendered, ctx.clock());
+  return result;
 }

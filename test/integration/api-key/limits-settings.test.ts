@@ -68,15 +68,47 @@ describe("API-key limits and disable/enable: settings on the wire", () => {
   };
   const authenticate = (t: TestApp, encoded: string) => t.request("GET", "/_security/_authenticate", { auth: { apiKey: encoded } });
 
+  it("Get and Query show how much of each rate limit's current window the fleet has used", async () => {
+    const key = await createKey(a, "owner", {
+      name: "used-window",
+      limits: {
+        rate_limits: [
+          { name: "default", limit: 50, window: "1h" },
+          { name: "exports", limit: 5, window: "1h", auto_apply: false },
+        ],
+      },
+    });
+    const usedOf = (info: Record<string, unknown>) =>
+      Object.fromEntries((info.limits as { rate_limits: Array<{ name: string; used: number }> }).rate_limits.map((r) => [r.name, r.used]));
+    assert.deepEqual(usedOf(await getKey(a, key.id)), { default: 0, exports: 0 });
+    for (let i = 0; i < 6; i++) assert.equal((await authenticate(i % 2 === 0 ? a : b, key.encoded)).status, 200);
+    // Six requests were accepted over two instances; instances may also hold a prefetched block,
+    // at most a tenth of the limit each (5), so `used` lies between 6 and 6 + 2 × 5.
+    const used = usedOf(await getKey(b, key.id));
+    assert.ok(used.default! >= 6 && used.default! <= 16, `used ${used.default}`);
+    assert.equal(used.exports, 0);
+    const query = await a.admin("POST", "/_security/_query/api_key", { query: { ids: { values: [key.id] } } });
+    assert.equal(query.status, 200, JSON.stringify(query.body));
+    const fromQuery = usedOf(query.body.api_keys[0]);
+    assert.ok(fromQuery.default! >= 6 && fromQuery.default! <= 16, `used ${fromQuery.default}`);
+  });
+
   it("create stores the limits; Get shows them with the live balance; a key without settings looks exactly as before", async () => {
     const limited = await createKey(a, "owner", { name: "limited", limits: LIMITS });
     const plain = await createKey(a, "owner", { name: "plain" });
     const info = await getKey(a, limited.id);
     const limits = info.limits as Record<string, any>;
+    const now = Date.now();
     assert.deepEqual(limits.rate_limits, [
-      { name: "default", limit: 100, window: "10s", auto_apply: true },
-      { name: "exports", limit: 5, window: "1m", auto_apply: false },
+      { name: "default", limit: 100, window: "10s", auto_apply: true, used: 0, window_start: limits.rate_limits[0].window_start },
+      { name: "exports", limit: 5, window: "1m", auto_apply: false, used: 0, window_start: limits.rate_limits[1].window_start },
     ]);
+    // The current window of each limit: aligned to its length, and containing now.
+    for (const [i, ms] of [10_000, 60_000].entries()) {
+      const start: number = (limits.rate_limits as Array<{ window_start: number }>)[i]!.window_start;
+      assert.equal(start % ms, 0);
+      assert.ok(start <= now && now - start < ms + 5_000, `window_start ${start} for now ${now}`);
+    }
     assert.equal(limits.credits.remaining, 1000);
     assert.equal(limits.credits.leased, 0);
     assert.equal(limits.credits.refill.interval, "daily");
@@ -123,7 +155,11 @@ describe("API-key limits and disable/enable: settings on the wire", () => {
       limits: { rate_limits: [{ name: "default", limit: 7, window: "1s" }] },
     } as unknown as Parameters<Client["security"]["createApiKey"]>[0]);
     const info = await getKey(a, created.id);
-    assert.deepEqual((info.limits as Record<string, unknown>).rate_limits, [{ name: "default", limit: 7, window: "1s", auto_apply: true }]);
+    const shown = (info.limits as { rate_limits: Array<Record<string, unknown>> }).rate_limits;
+    assert.deepEqual(
+      shown.map(({ used: _used, window_start: _start, ...rest }) => rest),
+      [{ name: "default", limit: 7, window: "1s", auto_apply: true }],
+    );
 
     const granter = client({ username: "granter", password: "granter-pass" });
     const granted = await granter.security.grantApiKey({
@@ -238,7 +274,15 @@ describe("API-key limits and disable/enable: settings on the wire", () => {
     }
     const asKey = await a.request("PUT", `/_security/api_key/${key.id}/_limits`, { auth: { apiKey: key.encoded }, body });
     assert.equal(asKey.status, 403);
-    assert.deepEqual((await getKey(a, key.id)).limits, (await getKey(a, key.id)).limits);
+    // The refused calls changed no setting (the balance itself moves: the key's own request was charged).
+    const settings = ((await getKey(a, key.id)).limits as { rate_limits: Array<Record<string, unknown>> }).rate_limits;
+    assert.deepEqual(
+      settings.map(({ used: _used, window_start: _start, ...rest }) => rest),
+      [
+        { name: "default", limit: 100, window: "10s", auto_apply: true },
+        { name: "exports", limit: 5, window: "1m", auto_apply: false },
+      ],
+    );
     assert.equal(((await getKey(a, key.id)).limits as any).rate_limits[0].limit, 100);
 
     const res = await a.request("PUT", `/_security/api_key/${key.id}/_limits`, { auth: as("manager"), body });
