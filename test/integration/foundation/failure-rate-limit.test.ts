@@ -53,6 +53,16 @@ function assertRateLimited(res: HttpResult, what: string): void {
   assert.equal(res.body.error.root_cause[0].reason, res.body.error.reason);
 }
 
+/**
+ * Failures count in fixed windows (`floor(now / window)`, shared by every instance): a scenario
+ * that straddled a window's end would see its count start over. Start each one well inside a window.
+ */
+async function awayFromWindowEdge(): Promise<void> {
+  const windowMs = WINDOW_SECONDS * 1000;
+  const left = windowMs - (Date.now() % windowMs);
+  if (left < 5_000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
 describe("failed-authentication limit: 429 with Retry-After on every credential path", () => {
   let t: TestApp;
   let guardServer: Server;
@@ -255,6 +265,7 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
 
   for (const scenario of scenarios) {
     it(`${scenario.name}: ${LIMIT} failures answered as usual, then 429 for that (address, principal) pair only`, async () => {
+      await awayFromWindowEdge();
       const client = newClient();
       // Success never counts: a client may succeed any number of times.
       for (let i = 0; i < 2; i++) assert.ok((await scenario.other(client)).status < 300, "success before any failure");
@@ -280,6 +291,7 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
   }
 
   it("a password and the password grants of one username add up to one count per (address, username)", async () => {
+    await awayFromWindowEdge();
     const client = newClient();
     const [basicPath, , , , tokenPassword, , grantPassword] = scenarios as [
       Scenario,
@@ -299,6 +311,7 @@ describe("failed-authentication limit: 429 with Retry-After on every credential 
   });
 
   it("a success that needed a check resets the pair's consecutive failures", async () => {
+    await awayFromWindowEdge();
     const client = newClient();
     const fresh = { user: "fresh", password: "fresh-pass" };
     const setup = { "x-forwarded-for": "10.9.255.1" };
@@ -358,6 +371,7 @@ describe("failed-authentication limit: parallel bursts", () => {
   const BURST_LIMIT = 5;
 
   it(`${BURST} parallel wrong passwords against limit ${BURST_LIMIT}: at most ${BURST_LIMIT} password checks run, the rest 429`, async () => {
+    await awayFromWindowEdge();
     // bcrypt cost 8 (~15 ms a check on one worker): the burst is all in flight before the first check ends.
     const t = await startTestApp(
       "ratelimit_burst",
@@ -448,6 +462,7 @@ describe("failed-authentication limit: parallel bursts", () => {
   });
 
   it(`${BURST} parallel wrong passwords for ${BURST} users from one address against an address ceiling of ${BURST_LIMIT}: at most ${BURST_LIMIT} password checks run`, async () => {
+    await awayFromWindowEdge();
     const t = await startTestApp(
       "ratelimit_burst_address",
       { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m", address: { limit: BURST_LIMIT } } },
@@ -508,6 +523,7 @@ describe("failed-authentication limit: parallel bursts", () => {
   });
 
   it("across two instances a burst can run at most limit checks on each; the shared count still decides the 401s", async () => {
+    await awayFromWindowEdge();
     const db = await openTestDatabase("ratelimit_burst2");
     const options = { passwordHashCost: 8, failureRateLimit: { limit: BURST_LIMIT, window: "1m" } };
     const a = await startTestApp("ratelimit_burst2", options, undefined, db);

@@ -112,7 +112,7 @@ describe("API-key request parsing", () => {
     );
     fails(() => parseCreateRequest([1]), "x_content_parse_exception", /JSON object/);
     const parsed = parseCreateRequest({ name: "k", role_descriptors: null, metadata: null, expiration: null });
-    assert.deepEqual(parsed, { name: "k", expirationMs: undefined, roleDescriptors: undefined, metadata: undefined });
+    assert.deepEqual(parsed, { name: "k", expirationMs: undefined, roleDescriptors: undefined, metadata: undefined, limits: undefined });
   });
 
   it("update and bulk update", () => {
