@@ -8,7 +8,6 @@ import {
   jsonType,
   keywordValue,
   longValue,
-  resolveApiKeyField,
   type ScalarValue,
 } from "./api-key-fields.js";
 import { parseDateFormat } from "./date-format.js";
@@ -52,7 +51,7 @@ export function translateRange(body: JsonObject, context: QueryContext): MongoFi
   if (lte !== undefined) upper = { value: lte, inclusive: true };
   const formatOption = optionalString(raw, "format", "range");
   const zoneOption = optionalString(raw, "time_zone", "range");
-  const field = resolveApiKeyField(fieldName);
+  const field = context.fields.resolve(fieldName);
   if (lower === undefined && upper === undefined) return existsFilter(field);
 
   if (field.kind === "date") {
