@@ -57,7 +57,8 @@ export function parseQueryRecordsRequest(body: unknown, dialect: QueryRecordsDia
   const { parser, fields: table } = dialect;
   const empty: QueryRecordsRequest = { query: undefined, from: 0, size: DEFAULT_SIZE, sort: undefined, searchAfter: undefined };
   if (body === undefined || body === null) return empty;
-  if (typeof body !== "object" || Array.isArray(body)) throw xContentParseError(`[${parser}] Expected START_OBJECT but was: ${valueToken(body)}`);
+  if (typeof body !== "object" || Array.isArray(body))
+    throw xContentParseError(`[${parser}] Expected START_OBJECT but was: ${valueToken(body)}`);
   const fields = body as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
     if (!BODY_FIELDS.has(key)) throw xContentParseError(`[${parser}] unknown field [${key}]`);

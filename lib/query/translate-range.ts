@@ -1,15 +1,7 @@
 /** The `range` query, on date, boolean and keyword fields. */
 import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
-import {
-  booleanValue,
-  dateValue,
-  isScalar,
-  jsonType,
-  keywordValue,
-  longValue,
-  type ScalarValue,
-} from "./api-key-fields.js";
+import { booleanValue, dateValue, isScalar, jsonType, keywordValue, longValue, type ScalarValue } from "./api-key-fields.js";
 import { parseDateFormat } from "./date-format.js";
 import { existsFilter, fieldFilter } from "./field-filters.js";
 import { or, type MongoFilter } from "./mongo-filter.js";

@@ -18,7 +18,13 @@ export const USER_FIELD_TABLE: FieldTable = recordFieldTable({
     ["enabled", { path: "enabled", kind: "boolean", nullable: false }],
     [
       "full_name",
-      { path: USER_TOKEN_PATHS.full_name, kind: "keyword", nullable: true, analyzedFrom: "full_name", sortRefusal: unsortable("full_name") },
+      {
+        path: USER_TOKEN_PATHS.full_name,
+        kind: "keyword",
+        nullable: true,
+        analyzedFrom: "full_name",
+        sortRefusal: unsortable("full_name"),
+      },
     ],
     ["email", { path: USER_TOKEN_PATHS.email, kind: "keyword", nullable: true, analyzedFrom: "email", sortRefusal: unsortable("email") }],
   ]),

@@ -95,7 +95,9 @@ describe("_query/user and _query/role through the Elasticsearch client", () => {
       enabled: true,
     });
     assert.ok(!("password_hash" in (jdoe as object)));
-    const get = await t.request("GET", "/_security/_query/user?with_profile_uid=true", { auth: { user: "reader", password: "reader-pass" } });
+    const get = await t.request("GET", "/_security/_query/user?with_profile_uid=true", {
+      auth: { user: "reader", password: "reader-pass" },
+    });
     assert.equal(get.status, 200);
     assert.equal(get.body.total, 4);
     assert.ok(!("profile_uid" in get.body.users[0]));
@@ -113,10 +115,9 @@ describe("_query/user and _query/role through the Elasticsearch client", () => {
     assert.deepEqual(await usernames({ range: { username: { gte: "j", lt: "r" } } }), ["jdoe", "nobody"]);
     // Elasticsearch's document ids are `user-<name>`: a bare name names no document.
     assert.deepEqual(await usernames({ ids: { values: ["user-jdoe", "nobody", "user-elastic"] } }), ["jdoe"]);
-    assert.deepEqual(
-      await usernames({ bool: { must: [{ prefix: { roles: "shop" } }], must_not: [{ term: { enabled: false } }] } }),
-      ["jdoe"],
-    );
+    assert.deepEqual(await usernames({ bool: { must: [{ prefix: { roles: "shop" } }], must_not: [{ term: { enabled: false } }] } }), [
+      "jdoe",
+    ]);
     assert.deepEqual(await usernames({ bool: { should: [{ term: { username: "reader" } }, { term: { username: "nobody" } }] } }), [
       "nobody",
       "reader",
@@ -248,9 +249,10 @@ describe("_query/user and _query/role through the Elasticsearch client", () => {
     assert.deepEqual(await roleNames({ term: { metadata: "ops" } }), ["reader_only"]);
     assert.deepEqual(await roleNames({ ids: { values: ["role-bare", "bare"] } }), ["bare"]);
     assert.deepEqual(await roleNames({ simple_query_string: { query: "administers" } }), ["shop_admin"]);
-    assert.deepEqual(await roleNames({ bool: { filter: [{ term: { "metadata.team": "shop" } }], must_not: [{ exists: { field: "description" } }] } }), [
-      "shop_viewer",
-    ]);
+    assert.deepEqual(
+      await roleNames({ bool: { filter: [{ term: { "metadata.team": "shop" } }], must_not: [{ exists: { field: "description" } }] } }),
+      ["shop_viewer"],
+    );
   });
 
   it("queryRole: sort on name and metadata, search_after, paging", async () => {
@@ -296,7 +298,10 @@ describe("_query/user and _query/role through the Elasticsearch client", () => {
     const operator = await failure(reader.security.queryRole({ query: { terms: { name: [{ $ne: null }] } } as never }));
     assert.equal(operator.status, 400);
     assert.equal(operator.reason, "[terms] query does not support values of type [object]");
-    const unknownBody = await t.request("POST", "/_security/_query/role", { auth: { user: "reader", password: "reader-pass" }, body: { nope: 1 } });
+    const unknownBody = await t.request("POST", "/_security/_query/role", {
+      auth: { user: "reader", password: "reader-pass" },
+      body: { nope: 1 },
+    });
     assert.equal(unknownBody.status, 400);
     assert.equal(unknownBody.body.error.reason, "[query_role_request_payload] unknown field [nope]");
     const denied = await failure(nobody.security.queryRole());
@@ -336,7 +341,15 @@ describe("_query/user and _query/role through the Elasticsearch client", () => {
     } as never);
     await t.core.models.roles.collection.insertOne({
       _id: "legacy_role",
-      descriptor: { cluster: [], indices: [], applications: [], run_as: [], metadata: { era: "old" }, transient_metadata: { enabled: true }, description: "From Before" },
+      descriptor: {
+        cluster: [],
+        indices: [],
+        applications: [],
+        run_as: [],
+        metadata: { era: "old" },
+        transient_metadata: { enabled: true },
+        description: "From Before",
+      },
       version: 1,
     } as never);
     // Keyword fields need nothing derived: found at once.
