@@ -2,6 +2,16 @@ import "./http/security-context.js";
 
 export { createSecurity } from "./create-security.js";
 export type { Security, ApiKeys, Tokens, Users, Roles, Realms, ApplicationPrivileges, QueryApiKeyResponse } from "./security.js";
+export type {
+  QueryUsersParams,
+  QueryUsersResponse,
+  QueriedUser,
+  QueryRolesResponse,
+  QueriedRole,
+  QuerySortValue,
+  UserQueries,
+  RoleQueries,
+} from "./security-queries.js";
 export type { BulkPutRolesResponse, BulkDeleteRolesResponse, BulkRolesErrors } from "./services/roles/bulk-roles.js";
 export type { ClearCacheResponse } from "./services/clear-cache-response.js";
 export type { BuiltinPrivilegesResponse } from "./services/privileges/builtin-privileges.js";

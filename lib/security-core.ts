@@ -1,3 +1,5 @@
+import { QueryFieldsBackfill } from "./services/query-fields-backfill.js";
+import { roleQueryFields } from "./services/roles/role-query-fields.js";
 import { ApiKeyService } from "./services/api-keys/api-key-service.js";
 import { ApiKeyLimitEnforcer } from "./services/api-keys/limits/api-key-limit-enforcer.js";
 import { TokenService } from "./services/tokens/token-service.js";
@@ -54,6 +56,8 @@ export class SecurityCore {
   /** Rate limits and credits of API keys (see `ApiKeyLimitEnforcer`). */
   readonly limits: ApiKeyLimitEnforcer;
   readonly tokens: TokenService;
+  /** Writes the query fields of users and roles stored before they existed (background, after `start`). */
+  readonly queryFieldsBackfill: QueryFieldsBackfill;
   private started = false;
 
   constructor(config: ResolvedConfig) {
@@ -66,7 +70,10 @@ export class SecurityCore {
     this.hasher = new PasswordHasher({ cost: config.passwordHashCost, workers: config.hashWorkers, maxQueue: 1000 });
     this.credentialCache = new CredentialCache(config.credentialCacheTtlMs, config.credentialCacheMaxUsers);
     this.userStore = new UserStore(this.models.users);
-    const roleStore = new RoleStore(this.models.roles);
+    const roleStore = new RoleStore(this.models.roles, roleQueryFields);
+    this.queryFieldsBackfill = new QueryFieldsBackfill([this.userStore, roleStore], {
+      onError: (error) => this.reportInternalError(error, { method: "START", path: "query fields backfill" }),
+    });
     const privilegeStore = new ApplicationPrivilegeStore(this.models.privileges);
     this.authorizer = new Authorizer(roleStore, privilegeStore, {
       staticRoles: config.staticRoles,
@@ -163,11 +170,13 @@ export class SecurityCore {
     this.apiKeys.start();
     if (this.config.apiKeys.enabled) this.limits.start();
     await this.tokens.start();
+    this.queryFieldsBackfill.start();
     this.started = true;
   }
 
   async close(): Promise<void> {
     this.journal.stop();
+    await this.queryFieldsBackfill.stop();
     await this.apiKeys.close();
     // Before the caller closes the connection: unspent credits go back to their keys.
     await this.limits.close();

@@ -28,6 +28,7 @@ import type { ClearCacheResponse } from "./services/clear-cache-response.js";
 import type { HasPrivilegesResponse } from "./authz/has-privileges.js";
 import type { PermissionCheck } from "./authz/permission-check.js";
 import type { RoleDescriptor } from "./model/role-descriptor.js";
+import type { RoleQueries, UserQueries } from "./security-queries.js";
 import type { AdminUiOptions } from "./http/admin-ui/resolve-admin-ui-options.js";
 import type { AuthenticateOptions } from "./http/authenticate-middleware.js";
 import type { BackgroundWork } from "./http/background-work.js";
@@ -275,7 +276,7 @@ export interface Tokens {
  * The native users API for code (`/_security/user`). Changes are journaled, so every instance
  * drops its cached credentials of the user.
  */
-export interface Users {
+export interface Users extends UserQueries {
   /**
    * Creates or replaces a native user (`PUT|POST /_security/user/{username}`).
    * @param caller - needs `manage_security`
@@ -328,7 +329,7 @@ export interface Users {
 }
 
 /** The native roles API for code (`/_security/role`). Built-in and static roles are read-only. */
-export interface Roles {
+export interface Roles extends RoleQueries {
   /**
    * Creates or replaces a native role (`PUT|POST /_security/role/{name}`).
    * @param caller - needs `manage_security`

@@ -33,6 +33,18 @@ export interface ApiKeyField {
   readonly nullable: boolean;
   /** The Elasticsearch index-level field name, used in messages that name it. */
   readonly indexName: string;
+  /**
+   * A `text` field: `path` holds the stored tokens of `sourcePath` (lowercased words), so `term`,
+   * `prefix`, `wildcard` and `range` see tokens, and `match` analyzes its query the same way.
+   */
+  readonly analyzed?: { readonly sourcePath: string };
+  /**
+   * The stored value is an array (or reached through one): an empty array is no value, as an
+   * empty list of values is in Elasticsearch.
+   */
+  readonly multiValued?: boolean;
+  /** Why a sort on the field is refused (Elasticsearch's message); sortable when absent. */
+  readonly sortRefusal?: string;
 }
 
 interface FixedField {
@@ -90,7 +102,7 @@ export const METADATA_VALUES_PATH = "metadata_values";
  */
 export const METADATA_FLATTENED_PATH = "metadata_flattened";
 
-function notAllowed(name: string): never {
+export function notAllowed(name: string): never {
   throw illegalArgument(`Field [${name}] is not allowed for querying or aggregation`);
 }
 
@@ -99,7 +111,8 @@ export function isFieldNamePattern(name: string): boolean {
   return name.includes("*");
 }
 
-function metadataField(name: string): ApiKeyField {
+/** `metadata.<path>`: a flattened keyword leaf under `metadata_flattened`. */
+export function metadataField(name: string): ApiKeyField {
   const subPath = name.slice("metadata.".length);
   const segments = subPath.split(".");
   for (const segment of segments) {
@@ -160,7 +173,7 @@ export function resolveApiKeyField(name: unknown): ApiKeyField {
 }
 
 /** `Regex.simpleMatch`: `*` matches any sequence, nothing else is special. */
-function simpleMatch(pattern: string, text: string): boolean {
+export function simpleMatch(pattern: string, text: string): boolean {
   const parts = pattern.split("*");
   const first = parts[0] as string;
   const last = parts[parts.length - 1] as string;

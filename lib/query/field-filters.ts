@@ -12,8 +12,9 @@ import {
   type ScalarValue,
 } from "./api-key-fields.js";
 import type { DateFormat } from "./date-format.js";
-import { matchAll, matchNone, or, type MongoFilter } from "./mongo-filter.js";
-import type { QueryContext } from "./query-context.js";
+import { distinctTextTokens } from "../support/text-tokens.js";
+import { and, matchAll, matchNone, or, type MongoFilter } from "./mongo-filter.js";
+import { countClauses, type QueryContext } from "./query-context.js";
 import { queryShardError } from "./query-errors.js";
 import type { TimeZone } from "./time-zone.js";
 import { exactToRegex } from "./wildcard-to-regex.js";
@@ -115,6 +116,10 @@ export function termFilter(
       return fieldFilter(field, { $eq: longValue(value) });
     case "keyword": {
       const term = keywordValue(value, queryName);
+      // Full-text queries analyze their text as the field's tokens were; term-level ones do not.
+      if (field.analyzed && !caseInsensitive && (queryName === "match" || queryName === "simple_query_string")) {
+        return analyzedMatch(field, term, "or", context);
+      }
       return caseInsensitive ? caseInsensitiveTerm(field, term, queryName) : keywordEquals(field, term);
     }
   }
@@ -130,9 +135,24 @@ export function booleanIn(field: ApiKeyField, values: readonly boolean[]): Mongo
   return fieldFilter(field, only === field.missingBoolean ? { $ne: !only } : { $eq: only });
 }
 
+/**
+ * A `match` on a `text` field: the text's tokens against the stored ones, any of them (`or`) or
+ * all (`and`). Text without words matches nothing (`zero_terms_query: none`).
+ */
+export function analyzedMatch(field: ApiKeyField, text: string, operator: "and" | "or", context: QueryContext): MongoFilter {
+  const tokens = distinctTextTokens(text);
+  countClauses(context, tokens.length);
+  if (tokens.length === 0) return matchNone();
+  const each = tokens.map((token) => fieldFilter(field, { $eq: token }));
+  return operator === "and" ? and(each) : or(each);
+}
+
 export function existsFilter(field: ApiKeyField): MongoFilter {
+  // A text without any word indexes no token, so Elasticsearch does not see the field.
+  if (field.analyzed) return { [`${field.path}.0`]: { $exists: true } };
   if (field.missingAs !== undefined || field.missingBoolean !== undefined) return matchAll();
   if (field.flattened === "root") return fieldFilter(field, { $type: "string" });
   if (field.flattened === "path") return fieldFilter(field, { $type: ["string", "number", "bool"] });
+  if (field.multiValued) return fieldFilter(field, { $nin: [null, []] });
   return fieldFilter(field, { $ne: null });
 }

@@ -139,18 +139,26 @@ export async function queryApiKeys<T extends object>(
   return result;
 }
 
-async function findHits(
+/** What {@link findHits} reads of a request: the page and its order. */
+export type PageRequest = Pick<QueryApiKeysRequest, "from" | "size" | "sort" | "searchAfter">;
+
+/**
+ * The page of documents a filter matches, in the request's order (Elasticsearch's placement of
+ * missing values included), after `search_after`, without the fields `projection` excludes.
+ */
+export async function findHits(
   runner: ApiKeyQueryRunner,
-  request: QueryApiKeysRequest,
+  request: PageRequest,
   filter: MongoFilter,
   now: number,
+  projection: Readonly<Record<string, 0>> = HIT_PROJECTION,
 ): Promise<StoredDocument[]> {
   const hitsFilter =
     request.searchAfter !== undefined ? and([filter, buildSearchAfterFilter(request.sort, request.searchAfter, now)]) : filter;
   const sortSpec = mongoSortSpec(request.sort);
   const partitions = sortPartitions(request.sort);
   if (partitions.length === 1) {
-    return runner.find({ filter: hitsFilter, sort: sortSpec, skip: request.from, limit: request.size, projection: HIT_PROJECTION });
+    return runner.find({ filter: hitsFilter, sort: sortSpec, skip: request.from, limit: request.size, projection });
   }
   // Missing values must go where Elasticsearch puts them: sort each part on the server, merge here
   // (only the sort fields), then fetch the page's documents.
@@ -163,7 +171,7 @@ async function findHits(
   const merged = parts.flat().sort(compareForSort(request.sort)).slice(request.from, window);
   if (merged.length === 0) return [];
   const ids = merged.map((doc) => doc._id);
-  const full = await runner.find({ filter: { _id: { $in: ids } }, projection: HIT_PROJECTION });
+  const full = await runner.find({ filter: { _id: { $in: ids } }, projection });
   const byId = new Map(full.map((doc) => [String(doc._id), doc]));
   return ids.map((id) => byId.get(String(id))).filter((doc): doc is StoredDocument => doc !== undefined);
 }

@@ -5,6 +5,7 @@
 import { illegalArgument } from "../support/security-error.js";
 import { isScalar, jsonType, type ScalarValue } from "./api-key-fields.js";
 import type { DateWorkBudget } from "./date-work-budget.js";
+import type { FieldTable } from "./field-table.js";
 import type { MongoFilter } from "./mongo-filter.js";
 import { parsingError } from "./query-errors.js";
 import type { RegexDialect } from "./wildcard-to-regex.js";
@@ -17,6 +18,8 @@ export interface QueryContext {
   readonly now: number;
   readonly regexDialect: RegexDialect;
   readonly budget: DateWorkBudget;
+  /** The fields the query may name (API keys, users or roles). */
+  readonly fields: FieldTable;
   clauses: number;
 }
 

@@ -26,12 +26,13 @@ export function countPartitioned(sort: ApiKeySort): number {
 export function presentFilter(field: ApiKeyField): MongoFilter {
   if (field.flattened === "root") return { [field.path]: { $type: "string" } };
   if (field.flattened === "path") return { [field.path]: { $type: ["string", "number", "bool"] } };
+  if (field.multiValued) return { [field.path]: { $nin: [null, []] } };
   return { [field.path]: { $ne: null } };
 }
 
 /** Documents without a value for the field. */
 export function missingFilter(field: ApiKeyField): MongoFilter {
-  if (field.flattened) return nor([presentFilter(field)]);
+  if (field.flattened || field.multiValued) return nor([presentFilter(field)]);
   return { [field.path]: { $eq: null } };
 }
 

@@ -4,8 +4,8 @@
  */
 import { isPlainObject } from "../support/is-plain-object.js";
 import { SecurityError, illegalArgument } from "../support/security-error.js";
-import { booleanValue, isScalar, jsonType, keywordValue, longValue, resolveApiKeyField, type ScalarValue } from "./api-key-fields.js";
-import { booleanIn, dateTerm, existsFilter, fieldFilter, keywordIn, keywordRegex, termFilter } from "./field-filters.js";
+import { booleanValue, isScalar, jsonType, keywordValue, longValue, type ScalarValue } from "./api-key-fields.js";
+import { analyzedMatch, booleanIn, dateTerm, existsFilter, fieldFilter, keywordIn, keywordRegex, termFilter } from "./field-filters.js";
 import { matchNone, or, type MongoFilter } from "./mongo-filter.js";
 import {
   COMMON_OPTIONS,
@@ -35,7 +35,7 @@ export function translateTerm(body: JsonObject, context: QueryContext): MongoFil
   } else {
     value = scalarOrFail(raw, "term", fieldName);
   }
-  const field = resolveApiKeyField(fieldName);
+  const field = context.fields.resolve(fieldName);
   return termFilter(field, value, caseInsensitive, "term", context);
 }
 
@@ -66,7 +66,7 @@ export function translateTerms(body: JsonObject, context: QueryContext): MongoFi
     if (!isScalar(value)) throw parsingError(`[terms] query does not support values of type [${jsonType(value)}]`);
     return value;
   });
-  const field = resolveApiKeyField(fieldName);
+  const field = context.fields.resolve(fieldName);
   if (scalars.length === 0) return matchNone();
   switch (field.kind) {
     case "keyword":
@@ -107,19 +107,22 @@ export function translateMatch(body: JsonObject, context: QueryContext): MongoFi
   let value: unknown = raw;
   let valueKey = fieldName;
   let lenient = false;
+  let operator: "and" | "or" = "or";
   if (isPlainObject(raw)) {
     checkOnlyKeys(raw, "match", MATCH_OPTIONS);
     value = raw.query;
     valueKey = "query";
     lenient = optionalBoolean(raw, "lenient", "match") ?? false;
-    const operator = optionalString(raw, "operator", "match");
-    if (operator !== undefined && !/^(and|or)$/i.test(operator)) {
-      throw illegalArgument(`operator needs to be either and, or, but not [${operator}]`);
+    const operatorText = optionalString(raw, "operator", "match");
+    if (operatorText !== undefined && !/^(and|or)$/i.test(operatorText)) {
+      throw illegalArgument(`operator needs to be either and, or, but not [${operatorText}]`);
     }
+    if (operatorText?.toLowerCase() === "and") operator = "and";
   }
   if (value === null || value === undefined) throw illegalArgument("[match] requires query value");
   if (!isScalar(value)) throw parsingError(`[match] query does not support [${valueKey}]`);
-  const field = resolveApiKeyField(fieldName);
+  const field = context.fields.resolve(fieldName);
+  if (field.analyzed) return analyzedMatch(field, keywordValue(value, "match"), operator, context);
   // Keyword fields are not tokenized: the whole text is the one term, so `operator` cannot matter.
   try {
     return termFilter(field, value, false, "match", context);
@@ -129,7 +132,7 @@ export function translateMatch(body: JsonObject, context: QueryContext): MongoFi
   }
 }
 
-export function translateIds(body: JsonObject): MongoFilter {
+export function translateIds(body: JsonObject, context: QueryContext): MongoFilter {
   checkOnlyKeys(body, "ids", ["values", "type"]);
   const values = body.values;
   if (values === undefined) return matchNone();
@@ -140,8 +143,9 @@ export function translateIds(body: JsonObject): MongoFilter {
     if (typeof value === "number" && Number.isFinite(value)) return String(value);
     throw parsingError("[ids] failed to parse field [values]");
   });
-  if (ids.length === 0) return matchNone();
-  return { _id: { $in: [...new Set(ids)] } };
+  const stored = ids.map((id) => context.fields.storedId(id)).filter((id): id is string => id !== undefined);
+  if (stored.length === 0) return matchNone();
+  return { _id: { $in: [...new Set(stored)] } };
 }
 
 export function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" | "wildcard", context: QueryContext): MongoFilter {
@@ -158,7 +162,7 @@ export function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" 
   } else {
     value = scalarOrFail(raw, queryName, fieldName);
   }
-  const field = resolveApiKeyField(fieldName);
+  const field = context.fields.resolve(fieldName);
   if (field.kind !== "keyword") {
     throw queryShardError(
       `Can only use ${queryName} queries on keyword, text and wildcard fields - not on [${field.indexName}] which is of type [${field.kind}]`,
@@ -178,9 +182,9 @@ export function translatePrefixOrWildcard(body: JsonObject, queryName: "prefix" 
   return keywordRegex(field, source, caseInsensitive, missingMatches);
 }
 
-export function translateExists(body: JsonObject): MongoFilter {
+export function translateExists(body: JsonObject, context: QueryContext): MongoFilter {
   checkOnlyKeys(body, "exists", ["field"]);
   if (body.field === undefined) throw parsingError("[exists] must be provided with a [field]");
   if (typeof body.field !== "string") throw parsingError("[exists] failed to parse field [field]");
-  return existsFilter(resolveApiKeyField(body.field));
+  return existsFilter(context.fields.resolve(body.field));
 }

@@ -13,6 +13,7 @@
 import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
 import { DateWorkBudget } from "./date-work-budget.js";
+import { API_KEY_FIELD_TABLE, type FieldTable } from "./field-table.js";
 import { matchAll, type MongoFilter } from "./mongo-filter.js";
 import { checkOnlyKeys, countClauses, type JsonObject, type QueryContext } from "./query-context.js";
 import { parsingError } from "./query-errors.js";
@@ -99,6 +100,8 @@ export interface TranslateQueryOptions {
    * query and the aggregation filters). Default: a fresh one for this query.
    */
   readonly budget?: DateWorkBudget | undefined;
+  /** The fields the query may name. Default: the API-key fields. */
+  readonly fields?: FieldTable | undefined;
 }
 
 /**
@@ -112,6 +115,7 @@ export function translateApiKeyQuery(query: unknown, now: number, options: Trans
     now,
     regexDialect: options.regexDialect ?? "portable",
     budget: options.budget ?? new DateWorkBudget(),
+    fields: options.fields ?? API_KEY_FIELD_TABLE,
     clauses: 0,
   };
   return translateClause(query, context, 0);
@@ -146,13 +150,13 @@ function translateClause(query: unknown, context: QueryContext, depth: number): 
     case "match":
       return translateMatch(body as JsonObject, context);
     case "ids":
-      return translateIds(body as JsonObject);
+      return translateIds(body as JsonObject, context);
     case "prefix":
       return translatePrefixOrWildcard(body as JsonObject, "prefix", context);
     case "wildcard":
       return translatePrefixOrWildcard(body as JsonObject, "wildcard", context);
     case "exists":
-      return translateExists(body as JsonObject);
+      return translateExists(body as JsonObject, context);
     case "range":
       return translateRange(body as JsonObject, context);
     case "simple_query_string":

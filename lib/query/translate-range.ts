@@ -1,16 +1,7 @@
 /** The `range` query, on date, boolean and keyword fields. */
 import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument } from "../support/security-error.js";
-import {
-  booleanValue,
-  dateValue,
-  isScalar,
-  jsonType,
-  keywordValue,
-  longValue,
-  resolveApiKeyField,
-  type ScalarValue,
-} from "./api-key-fields.js";
+import { booleanValue, dateValue, isScalar, jsonType, keywordValue, longValue, type ScalarValue } from "./api-key-fields.js";
 import { parseDateFormat } from "./date-format.js";
 import { existsFilter, fieldFilter } from "./field-filters.js";
 import { or, type MongoFilter } from "./mongo-filter.js";
@@ -52,7 +43,7 @@ export function translateRange(body: JsonObject, context: QueryContext): MongoFi
   if (lte !== undefined) upper = { value: lte, inclusive: true };
   const formatOption = optionalString(raw, "format", "range");
   const zoneOption = optionalString(raw, "time_zone", "range");
-  const field = resolveApiKeyField(fieldName);
+  const field = context.fields.resolve(fieldName);
   if (lower === undefined && upper === undefined) return existsFilter(field);
 
   if (field.kind === "date") {

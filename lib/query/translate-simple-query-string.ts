@@ -1,6 +1,6 @@
 /** The `simple_query_string` query: its parsed tree (simple-query-string.ts) over the fields it names. */
 import { SecurityError, illegalArgument } from "../support/security-error.js";
-import { resolveApiKeyFieldPattern, type ApiKeyField } from "./api-key-fields.js";
+import type { ApiKeyField } from "./api-key-fields.js";
 import { parseDateMathOrUndefined } from "./date-math.js";
 import { dateSpan, keywordRegex, termFilter } from "./field-filters.js";
 import { and, matchNone, nor, or, type MongoFilter } from "./mongo-filter.js";
@@ -59,7 +59,7 @@ export function translateSimpleQueryString(body: JsonObject, context: QueryConte
   const fields = new Map<string, ApiKeyField>();
   for (const entry of fieldNames) {
     const name = entry.replace(/\^[0-9.]*$/, "");
-    for (const field of resolveApiKeyFieldPattern(name)) fields.set(field.path, field);
+    for (const field of context.fields.resolvePattern(name)) fields.set(field.path, field);
   }
   if (fields.size === 0) return matchNone();
   const tree = parseSimpleQueryString(text, defaultOperator);
@@ -115,7 +115,8 @@ function simpleTermFilter(
         );
       }
       const matchesMissing = field.missingAs !== undefined && field.missingAs.startsWith(text);
-      return keywordRegex(field, prefixToRegex(text), false, matchesMissing);
+      // A text field's tokens are lowercase, and so is the prefix Elasticsearch normalizes for one.
+      return keywordRegex(field, prefixToRegex(field.analyzed ? text.toLowerCase() : text), false, matchesMissing);
     }
     if (lenient && field.kind === "date") {
       // Most words are not dates: skipped without building an exception for each field and term.

@@ -10,7 +10,8 @@
  */
 import { isPlainObject } from "../support/is-plain-object.js";
 import { illegalArgument, xContentParseError } from "../support/security-error.js";
-import { jsonType, resolveApiKeyField } from "./api-key-fields.js";
+import { jsonType } from "./api-key-fields.js";
+import { API_KEY_FIELD_TABLE, type FieldTable } from "./field-table.js";
 import type { ApiKeySort, ApiKeySortKey, MongoSort } from "./api-key-sort.js";
 import { parseDateFormat, type DateFormat } from "./date-format.js";
 import { parsingError } from "./query-errors.js";
@@ -35,7 +36,7 @@ function parseOrder(value: unknown): "asc" | "desc" {
 
 const FIELD_SORT_OPTIONS = new Set(["order", "missing", "unmapped_type", "mode", "nested", "numeric_type", "format"]);
 
-function sortKey(name: string, options: JsonObject | undefined): ApiKeySortKey {
+function sortKey(name: string, options: JsonObject | undefined, fields: FieldTable): ApiKeySortKey {
   let order: "asc" | "desc" = "asc";
   let missing: "_first" | "_last" = "_last";
   let formatOption: string | undefined;
@@ -63,7 +64,8 @@ function sortKey(name: string, options: JsonObject | undefined): ApiKeySortKey {
   if (name === "_doc") {
     return { name, field: undefined, path: "_id", kind: "id", order, missing, format: undefined };
   }
-  const field = resolveApiKeyField(name);
+  const field = fields.resolve(name);
+  if (field.sortRefusal !== undefined) throw illegalArgument(field.sortRefusal);
   let format: DateFormat | undefined;
   if (formatOption !== undefined) {
     if (field.kind !== "date") throw illegalArgument(`Field [${field.indexName}] of type [${field.kind}] does not support custom formats`);
@@ -79,12 +81,12 @@ function sortKey(name: string, options: JsonObject | undefined): ApiKeySortKey {
  * @throws SecurityError 400: unknown fields (`id` included: `Field [id] is not allowed for querying
  *   or aggregation`), malformed entries, `nested`.
  */
-export function parseApiKeySort(sort: unknown): ApiKeySort | undefined {
+export function parseApiKeySort(sort: unknown, fields: FieldTable = API_KEY_FIELD_TABLE): ApiKeySort | undefined {
   if (sort === undefined || sort === null) return undefined;
   const entries = Array.isArray(sort) ? sort : [sort];
   if (entries.length > MAX_SORT_KEYS) throw illegalArgument(`[sort] has more than [${MAX_SORT_KEYS}] keys`);
   const keys = entries.map((entry): ApiKeySortKey => {
-    if (typeof entry === "string") return sortKey(entry, undefined);
+    if (typeof entry === "string") return sortKey(entry, undefined, fields);
     if (isPlainObject(entry)) {
       const names = Object.keys(entry);
       if (names.length !== 1) {
@@ -96,8 +98,8 @@ export function parseApiKeySort(sort: unknown): ApiKeySort | undefined {
       }
       const name = names[0] as string;
       const value = entry[name];
-      if (typeof value === "string") return sortKey(name, { order: value });
-      if (isPlainObject(value)) return sortKey(name, value);
+      if (typeof value === "string") return sortKey(name, { order: value }, fields);
+      if (isPlainObject(value)) return sortKey(name, value, fields);
       throw parsingError(`[field_sort] unexpected value of type [${jsonType(value)}] for [${name}]`);
     }
     throw illegalArgument("mal-formatted sort object");

@@ -12,12 +12,25 @@ export interface UserDoc {
   metadata: Record<string, unknown>;
   enabled: boolean;
   version: number;
+  /** The words of `full_name` and `email` as Query users matches them (written with the user; see `query-fields.ts`). */
+  full_name_tokens?: string[];
+  email_tokens?: string[];
+  /** The version of the query fields this document carries; absent on documents the backfill has not reached. */
+  query_fields?: number;
 }
 
 export interface RoleDoc {
   _id: string;
   descriptor: RoleDescriptor;
   version: number;
+  /** The words of `descriptor.description` (Query roles' `text` field). */
+  description_tokens?: string[];
+  /** The queryable metadata: dotted keys expanded, as for API keys. */
+  metadata_flattened?: Record<string, unknown>;
+  /** Every metadata leaf as a string (bare `metadata` queries). */
+  metadata_values?: string[];
+  /** See `UserDoc.query_fields`. */
+  query_fields?: number;
 }
 
 export interface ApplicationPrivilegeDoc {
@@ -273,6 +286,9 @@ export function createModels(connection: Connection, prefix: string, limit: Stor
       metadata: { type: Schema.Types.Mixed, default: {} },
       enabled: { type: Boolean, default: true },
       version: { type: Number, default: 1 },
+      full_name_tokens: { type: [String], default: undefined },
+      email_tokens: { type: [String], default: undefined },
+      query_fields: { type: Number },
     },
     base,
   );
@@ -282,6 +298,10 @@ export function createModels(connection: Connection, prefix: string, limit: Stor
       _id: { type: String, required: true },
       descriptor: { type: Schema.Types.Mixed, required: true },
       version: { type: Number, default: 1 },
+      description_tokens: { type: [String], default: undefined },
+      metadata_flattened: { type: Schema.Types.Mixed },
+      metadata_values: { type: [String], default: undefined },
+      query_fields: { type: Number },
     },
     base,
   );

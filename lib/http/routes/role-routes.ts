@@ -26,6 +26,10 @@ export function mountRoleRoutes(router: Router, core: HttpServices, route: Route
     return roles ? { body: roles } : { status: 404, body: {} };
   });
   router.get("/role", get);
+
+  const query = route([], async ({ auth, body }) => ({ body: await core.roles.query(auth, body) }));
+  router.get("/_query/role", query);
+  router.post("/_query/role", query);
   router.get("/role/:names", get);
 
   router.delete(

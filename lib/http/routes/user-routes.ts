@@ -23,6 +23,12 @@ export function mountUserRoutes(router: Router, core: HttpServices, route: Route
     return users ? { body: users } : { status: 404, body: {} };
   });
   router.get("/user", get);
+
+  const query = route(["with_profile_uid"], async ({ auth, body, query: params }) => ({
+    body: await core.users.query(auth, body, { with_profile_uid: booleanParam(params, "with_profile_uid") }),
+  }));
+  router.get("/_query/user", query);
+  router.post("/_query/user", query);
   router.get("/user/:usernames", get);
 
   router.delete(

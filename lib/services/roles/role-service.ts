@@ -8,6 +8,7 @@ import { BUILTIN_ROLES } from "../../authz/builtin-roles.js";
 import { parseRoleDescriptor } from "../../authz/parse-role-descriptor.js";
 import type { RoleDescriptor } from "../../model/role-descriptor.js";
 import { clearCacheResponse, type ClearCacheResponse, type ClusterNode } from "../clear-cache-response.js";
+import { queryRolesAs, type QueryRolesResponse } from "./query-roles.js";
 import { bulkDeleteRoles, bulkPutRoles, type BulkDeleteRolesResponse, type BulkPutRolesResponse } from "./bulk-roles.js";
 
 const ACTION = "cluster:admin/xpack/security/role/";
@@ -57,6 +58,11 @@ export class RoleService {
     const out: Record<string, RoleDescriptor> = {};
     for (const [name, descriptor] of found) setOwnKey(out, name, descriptor);
     return out;
+  }
+
+  /** `GET|POST /_security/_query/role` (see `query-roles.ts`): native roles only. */
+  query(caller: Authentication, body: unknown): Promise<QueryRolesResponse> {
+    return queryRolesAs({ store: this.store, authorizer: this.authorizer }, caller, body);
   }
 
   private isReserved(name: string): boolean {

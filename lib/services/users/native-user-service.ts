@@ -17,6 +17,7 @@ import type { Authentication, RealmRef, User } from "../../model/authentication.
 import { subjectRealm } from "../../authc/subject-realm.js";
 import { userFromDoc } from "../../authc/realms/native-realm.js";
 import { setOwnKey } from "../../support/set-own-key.js";
+import { queryUsersAs, type QueryUsersParams, type QueryUsersResponse } from "./query-users.js";
 
 const ACTION = "cluster:admin/xpack/security/user/";
 /** Elasticsearch's text for a `password_hash` it cannot verify, listing what it can. */
@@ -113,6 +114,11 @@ export class NativeUserService {
     // A user may be called `__proto__`: it must stay a key of the body.
     for (const doc of docs) setOwnKey(out, doc._id, userFromDoc(doc));
     return out;
+  }
+
+  /** `GET|POST /_security/_query/user` (see `query-users.ts`). */
+  query(caller: Authentication, body: unknown, params?: QueryUsersParams): Promise<QueryUsersResponse> {
+    return queryUsersAs({ store: this.store, authorizer: this.authorizer }, caller, body, params);
   }
 
   /** `DELETE /_security/user/{username}` → `{found}`. */
