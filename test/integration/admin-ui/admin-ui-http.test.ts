@@ -29,7 +29,7 @@ describe("admin UI over HTTP (mounted at the root)", () => {
       assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
       assert.equal(res.headers.get("cache-control"), "no-store");
       assertHardened(res.headers);
-      assert.match(res.text, /<title>API keys<\/title>/);
+      assert.match(res.text, /<title>Security administration<\/title>/);
       assert.match(res.text, /<meta name="keyguard-api-base" content="">/);
       assert.match(res.text, /<script type="module" src="\/_security\/ui\/[0-9a-f]{12}\/admin-ui\.js"><\/script>/);
       assert.match(res.text, /<link rel="stylesheet" href="\/_security\/ui\/[0-9a-f]{12}\/admin-ui\.css">/);
