@@ -16,6 +16,8 @@ export const ADMIN_UI_TAB_STYLES: string = String.raw`
   cursor: pointer;
 }
 .tab[aria-selected="true"] { background: var(--surface); border-color: var(--border); color: var(--text); margin-bottom: -2px; border-bottom: 2px solid var(--surface); }
+.list-wrap { overflow-x: auto; }
+.list-wrap[aria-busy="true"] { opacity: 0.6; }
 .badge-disabled { background: #ececec; color: #3d3d3d; }
 .badge-enabled { background: var(--ok-bg); color: var(--ok-text); }
 .limits-cell { max-width: 16rem; font-size: 0.9rem; }
@@ -26,6 +28,7 @@ export const ADMIN_UI_TAB_STYLES: string = String.raw`
 .role-detail .button { margin-top: 0.5rem; }
 .list-cell { overflow-wrap: anywhere; }
 @media (max-width: 720px) {
+  .list-wrap { overflow-x: visible; }
   #roles-table, #roles-table tbody, #roles-table tr, #roles-table td,
   #users-table, #users-table tbody, #users-table tr, #users-table td { display: block; width: 100%; }
   #roles-table thead, #users-table thead { display: none; }

@@ -3,7 +3,7 @@ export const ROLES_TAB_MARKUP = `<section id="roles-view" class="card" role="tab
     <h2 id="roles-title" tabindex="-1">Roles</h2>
     <p class="muted">Built-in roles are marked <span class="tag">reserved</span>; they cannot be changed.</p>
     <div id="roles-error" class="error-box" role="alert" hidden></div>
-    <div class="table-wrap" id="roles-wrap" aria-busy="false">
+    <div class="list-wrap" id="roles-wrap" aria-busy="false">
       <table id="roles-table" aria-describedby="roles-summary">
         <caption class="visually-hidden">Roles</caption>
         <thead>

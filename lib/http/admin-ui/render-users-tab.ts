@@ -3,7 +3,7 @@ export const USERS_TAB_MARKUP = `<section id="users-view" class="card" role="tab
     <h2 id="users-title" tabindex="-1">Users</h2>
     <p id="users-note" class="muted"></p>
     <div id="users-error" class="error-box" role="alert" hidden></div>
-    <div class="table-wrap" id="users-wrap" aria-busy="false">
+    <div class="list-wrap" id="users-wrap" aria-busy="false">
       <table id="users-table" aria-describedby="users-summary">
         <caption class="visually-hidden">Users</caption>
         <thead>
