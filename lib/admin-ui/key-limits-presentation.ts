@@ -35,13 +35,24 @@ export function editableLimits(limits: ApiKeyLimits | undefined): string {
   const settings: Record<string, unknown> = {};
   const rates = limits?.rate_limits ?? [];
   if (rates.length > 0) {
-    settings.rate_limits = rates.map((rate) => ({ name: rate.name, limit: rate.limit, window: rate.window, auto_apply: rate.auto_apply !== false }));
+    settings.rate_limits = rates.map((rate) => ({
+      name: rate.name,
+      limit: rate.limit,
+      window: rate.window,
+      auto_apply: rate.auto_apply !== false,
+    }));
   }
   const credits = limits?.credits;
   if (credits) {
     const refill = credits.refill;
     settings.credits = refill
-      ? { refill: { interval: refill.interval, amount: refill.amount, ...(refill.refill_day !== undefined ? { refill_day: refill.refill_day } : {}) } }
+      ? {
+          refill: {
+            interval: refill.interval,
+            amount: refill.amount,
+            ...(refill.refill_day !== undefined ? { refill_day: refill.refill_day } : {}),
+          },
+        }
       : {};
   }
   return JSON.stringify(settings, null, 2);

@@ -26,7 +26,13 @@ function roleRow(row: RoleRow): HTMLTableRowElement {
   view.setAttribute("aria-label", "View role " + row.name);
   view.addEventListener("click", () => void viewRole(row.name, view));
   actions.append(view);
-  tr.append(name, cell("Cluster", row.cluster || "none"), cell("Indices", row.indices || "none"), cell("Applications", row.applications || "none"), actions);
+  tr.append(
+    name,
+    cell("Cluster", row.cluster || "none"),
+    cell("Indices", row.indices || "none"),
+    cell("Applications", row.applications || "none"),
+    actions,
+  );
   return tr;
 }
 

@@ -61,7 +61,9 @@ function userRow(user: UserInfo, me: string): HTMLTableRowElement {
     actions.append(actionButton(verb, verb + " user " + user.username, (button) => void setUserEnabled(user.username, !enabled, button)));
   }
   if (allowed.password) {
-    actions.append(actionButton("Reset password", "Reset password of " + user.username, (button) => openPasswordDialog(user.username, button)));
+    actions.append(
+      actionButton("Reset password", "Reset password of " + user.username, (button) => openPasswordDialog(user.username, button)),
+    );
   }
   if (!allowed.toggle && !allowed.password) actions.append(make("span", "muted", "read-only"));
   tr.append(
@@ -76,7 +78,8 @@ function userRow(user: UserInfo, me: string): HTMLTableRowElement {
 }
 
 function updatePager(count: number): void {
-  tabEl.usersSummary.textContent = count === 0 ? "No users." : "Showing " + (from + 1) + "\u2013" + (from + count) + " of " + total + " users.";
+  tabEl.usersSummary.textContent =
+    count === 0 ? "No users." : "Showing " + (from + 1) + "\u2013" + (from + count) + " of " + total + " users.";
   tabEl.usersPrev.disabled = from === 0;
   tabEl.usersNext.disabled = from + count >= total;
 }

@@ -137,9 +137,10 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     await page.locator("#notice").filter({ hasText: "Saved the limits of plain." }).waitFor();
     await settled();
     assert.equal(await page.locator("#limits-dialog").isVisible(), false);
-    assert.deepEqual((await keyByName("plain")).limits?.rate_limits.map(({ name, limit, window }) => ({ name, limit, window })), [
-      { name: "burst", limit: 5, window: "1m" },
-    ]);
+    assert.deepEqual(
+      (await keyByName("plain")).limits?.rate_limits.map(({ name, limit, window }) => ({ name, limit, window })),
+      [{ name: "burst", limit: 5, window: "1m" }],
+    );
     assert.match((await row("plain").locator(".limit-line").first().textContent()) ?? "", /^burst: \d+ \/ 5 per 1m$/);
   });
 
@@ -149,7 +150,10 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     assert.equal(await page.locator("#credits-balance").textContent(), String(before));
     await page.getByLabel("Amount").fill("250");
     await page.locator("#credits-save").click();
-    await page.locator("#notice").filter({ hasText: `Credits of metered: balance ${before + 250}.` }).waitFor();
+    await page
+      .locator("#notice")
+      .filter({ hasText: `Credits of metered: balance ${before + 250}.` })
+      .waitFor();
     await settled();
     assert.equal(await balanceOf("metered"), before + 250);
 
@@ -163,7 +167,10 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     await page.locator("#notice").filter({ hasText: "Credits of metered: balance 100." }).waitFor();
     await settled();
     assert.equal(await balanceOf("metered"), 100);
-    assert.match((await row("metered").locator(".limit-line").nth(1).textContent()) ?? "", /^credits: 100 left( \(\d+ held by instances\))?$/);
+    assert.match(
+      (await row("metered").locator(".limit-line").nth(1).textContent()) ?? "",
+      /^credits: 100 left( \(\d+ held by instances\))?$/,
+    );
   });
 
   it("sets limits when creating a key", async () => {
@@ -177,7 +184,10 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     await page.getByRole("button", { name: "Create key" }).click();
     await page.getByRole("heading", { name: "Copy your new API key now" }).waitFor();
     const stored = await keyByName("ui-limited");
-    assert.deepEqual(stored.limits?.rate_limits.map(({ name, limit, window }) => ({ name, limit, window })), limits.rate_limits);
+    assert.deepEqual(
+      stored.limits?.rate_limits.map(({ name, limit, window }) => ({ name, limit, window })),
+      limits.rate_limits,
+    );
     assert.equal(stored.limits?.credits?.remaining, 42);
     await page.getByRole("button", { name: "I have stored it, hide the secret" }).click();
     await page.getByRole("button", { name: "Sign out" }).click();

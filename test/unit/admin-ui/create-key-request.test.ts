@@ -75,7 +75,10 @@ describe("admin UI: the create-key form", () => {
       field: "create-limits",
       message: "Limits must be a JSON object, such as {}.",
     });
-    assert.equal(fieldOfServerError("Validation Failed: 1: [limits.rate_limits[0].window] must be between [1s] and [1d] but was [500ms];"), "create-limits");
+    assert.equal(
+      fieldOfServerError("Validation Failed: 1: [limits.rate_limits[0].window] must be between [1s] and [1d] but was [500ms];"),
+      "create-limits",
+    );
     assert.equal(fieldOfServerError("[limits] unknown field [rate]"), "create-limits");
   });
 });

@@ -38,7 +38,10 @@ describe("admin UI: listing users", () => {
     const ann = { username: "ann" };
     assert.deepEqual(userActions(ann, "elastic", true), { toggle: true, password: true });
     assert.deepEqual(userActions(ann, "elastic", false), { toggle: false, password: false });
-    assert.deepEqual(userActions({ username: "kibana", metadata: { _reserved: true } }, "elastic", true), { toggle: false, password: false });
+    assert.deepEqual(userActions({ username: "kibana", metadata: { _reserved: true } }, "elastic", true), {
+      toggle: false,
+      password: false,
+    });
     assert.deepEqual(userActions({ username: "elastic" }, "elastic", true), { toggle: false, password: false });
   });
 
