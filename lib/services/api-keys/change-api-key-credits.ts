@@ -1,14 +1,7 @@
 import { auditActor } from "../../audit/audit-actor.js";
 import type { Authentication } from "../../model/authentication.js";
 import { isPlainObject, typeName } from "../../support/json-input.js";
-import {
-  illegalArgument,
-  notFoundError,
-  parseError,
-  SecurityError,
-  validationError,
-  xContentParseError,
-} from "../../support/security-error.js";
+import { illegalArgument, notFoundError, parseError, validationError, xContentParseError } from "../../support/security-error.js";
 import { API_KEY_ACTIONS } from "./api-key-actions.js";
 import type { ApiKeyActionContext } from "./api-key-action-context.js";
 import type { ApiKeyCreditsResponse } from "./api-key-responses.js";
