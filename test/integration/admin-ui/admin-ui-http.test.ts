@@ -42,6 +42,23 @@ describe("admin UI over HTTP (mounted at the root)", () => {
     assert.match(policy, /require-trusted-types-for 'script'; trusted-types 'none'/);
   });
 
+  it("holds the three tabs, hidden until sign-in, and every dialog, with no inline script, style or handler", async () => {
+    const html = (await t.call("GET", "/_security/ui")).text;
+    for (const [id, controls] of [
+      ["tab-keys", "keys-view"],
+      ["tab-roles", "roles-view"],
+      ["tab-users", "users-view"],
+    ])
+      assert.match(html, new RegExp(`role="tab" class="tab" id="${id}" data-tab="\\w+" aria-controls="${controls}"[^>]* hidden>`));
+    assert.match(html, /<div id="tabs" class="tabs" role="tablist"[^>]* hidden>/);
+    for (const id of ["confirm-dialog", "limits-dialog", "credits-dialog", "password-dialog"])
+      assert.match(html, new RegExp(`<dialog id="${id}"`));
+    assert.equal((html.match(/<script/g) ?? []).length, 1, "one script element, the entry module");
+    assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/);
+    // The password fields are never prefilled.
+    assert.match(html, /<input id="password-new" type="password" autocomplete="new-password"/);
+  });
+
   it("serves the script and styles with validators, and 304 when unchanged; cached for good under the version", async () => {
     const version = /src="\/_security\/ui\/([0-9a-f]{12})\/admin-ui\.js"/.exec((await t.call("GET", "/_security/ui")).text)?.[1];
     assert.ok(version);

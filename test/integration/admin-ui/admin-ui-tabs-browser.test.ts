@@ -206,6 +206,49 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     await signOut();
   });
 
+  it("lists users with the Query User API where the server has it, paging with from and size", async () => {
+    // This server has no _query/user yet: the browser answers it the way Elasticsearch does.
+    const bodies: Array<Record<string, unknown>> = [];
+    await page.route("**/_security/_query/user", async (route) => {
+      const body = JSON.parse(route.request().postData() ?? "{}") as Record<string, unknown>;
+      bodies.push(body);
+      const users = [
+        {
+          username: `q-${String(body.from)}-a`,
+          roles: ["viewer"],
+          full_name: "Queried",
+          email: "q@example.com",
+          enabled: true,
+          metadata: {},
+        },
+        { username: "kibana_system", roles: ["kibana_system"], full_name: null, email: null, enabled: true, metadata: { _reserved: true } },
+      ];
+      await route.fulfill({
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({ total: 30, count: users.length, users }),
+      });
+    });
+    try {
+      answers.length = 0;
+      await signIn("elastic", ADMIN_PASSWORD);
+      await page.getByRole("tab", { name: "Users" }).click();
+      await usersSettled();
+      await userRow("q-0-a").waitFor();
+      assert.deepEqual(bodies[0], { from: 0, size: 25, sort: [{ username: { order: "asc" } }] });
+      assert.equal(answers.filter((a) => a.method === "GET" && a.path === "/_security/user").length, 0, "no fallback");
+      assert.equal(await userRow("q-0-a").locator('td[data-label="Email"]').textContent(), "q@example.com");
+      assert.equal(await userRow("kibana_system").getByRole("button").count(), 0);
+      assert.equal(await page.locator("#users-summary").textContent(), "Showing 1\u20132 of 30 users.");
+      await page.getByRole("button", { name: "Next page" }).click();
+      await userRow("q-25-a").waitFor();
+      assert.equal(bodies.at(-1)?.from, 25);
+      await signOut();
+    } finally {
+      await page.unroute("**/_security/_query/user");
+    }
+  });
+
   it("raised no script error and no CSP violation", () => {
     assert.deepEqual(problems, []);
   });
