@@ -12,8 +12,8 @@ const panels: Readonly<Record<TabName, HTMLElement>> = { keys: el.keysView, role
 const titles: Readonly<Record<TabName, HTMLElement>> = { keys: el.listTitle, roles: tabEl.rolesTitle, users: tabEl.usersTitle };
 const loaders: Readonly<Record<TabName, () => Promise<void>>> = { keys: loadKeys, roles: loadRoles, users: loadUsers };
 
-/** Shows `tab` (loading its list afresh) and moves the focus to its heading. */
-export function selectTab(tab: TabName): void {
+/** Shows `tab`, loading its list afresh; `focusTitle`: move the focus to its heading (after sign-in). */
+function selectTab(tab: TabName, focusTitle: boolean): void {
   state.tab = tab;
   for (const name of TAB_NAMES) {
     const selected = name === tab;
@@ -21,7 +21,7 @@ export function selectTab(tab: TabName): void {
     buttons[name].tabIndex = selected ? 0 : -1;
     show(panels[name], selected);
   }
-  titles[tab].focus();
+  if (focusTitle) titles[tab].focus();
   void loaders[tab]();
 }
 
@@ -32,7 +32,7 @@ export function openTabs(): void {
   show(tabEl.tabs, tabs.length > 0);
   show(tabEl.noTabs, tabs.length === 0);
   const first = tabs[0];
-  if (first) selectTab(first);
+  if (first) selectTab(first, true);
 }
 
 /** Sign-out: no tab and no panel. */
@@ -50,7 +50,7 @@ function tabOf(target: EventTarget | null): TabName | null {
 
 export function onTabClick(event: Event): void {
   const tab = tabOf(event.currentTarget);
-  if (tab && tab !== state.tab) selectTab(tab);
+  if (tab && tab !== state.tab) selectTab(tab, false);
 }
 
 /** Arrow keys, Home and End move between the tabs shown (the ARIA tabs pattern). */
@@ -65,6 +65,6 @@ export function onTabKey(event: KeyboardEvent): void {
   const tab = tabs[next];
   if (!tab) return;
   event.preventDefault();
-  selectTab(tab);
+  selectTab(tab, false);
   buttons[tab].focus();
 }

@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
+import { contrastRatios } from "./contrast-ratios.js";
+
+// build/test/integration/admin-ui → repository root
+const screenshots = join(resolve(dirname(fileURLToPath(import.meta.url)), "../../../.."), "test-artifacts", "ui");
 
 const ANN_PASSWORD = "ann-password";
 
@@ -50,6 +57,7 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
   };
 
   before(async () => {
+    mkdirSync(screenshots, { recursive: true });
     t = await startAdminUiApp("admin_ui_key_limits_browser");
     assert.equal((await t.admin("PUT", "/_security/role/own_keys", { cluster: ["manage_own_api_key"] })).status, 200);
     assert.equal((await t.admin("PUT", "/_security/user/ann", { password: ANN_PASSWORD, roles: ["own_keys"] })).status, 200);
@@ -90,6 +98,9 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     assert.match(lines[1] ?? "", new RegExp(`^credits: ${await balanceOf("metered")} left( \\(\\d+ held by instances\\))?$`));
     assert.equal(await row("plain").locator('td[data-label="Limits"]').textContent(), "None");
     assert.equal(await row("plain").getByRole("button", { name: "Credits of plain" }).count(), 0, "no credits, no credits action");
+    const ratios = await page.evaluate(contrastRatios, [".limit-line", ".limits-cell .muted", ".actions-cell .button.secondary.small"]);
+    for (const { selector, ratio } of ratios) assert.ok(ratio >= 4.5, `contrast of ${selector} is ${ratio.toFixed(2)}:1`);
+    await page.screenshot({ path: join(screenshots, "14-key-limits-desktop.png"), fullPage: true });
   });
 
   it("disables a key so that it is refused, and enables it again", async () => {
@@ -100,6 +111,8 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     assert.equal((await keyByName("plain")).enabled, false);
     assert.equal(await keyAuthenticates("plain"), 401);
     assert.equal(await row("plain").locator(".badge").textContent(), "disabled");
+    const [disabled] = await page.evaluate(contrastRatios, ["#keys-body .badge-disabled"]);
+    assert.ok(disabled && disabled.ratio >= 4.5, `contrast of the disabled badge is ${disabled?.ratio}`);
 
     await page.getByLabel("Status").selectOption("disabled");
     await page.getByRole("button", { name: "Apply" }).click();
@@ -130,6 +143,7 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     await page.getByRole("button", { name: "Save limits" }).click();
     await page.locator("#limits-error").filter({ hasText: "The limits were not saved" }).waitFor();
     assert.match((await page.locator("#limits-error").textContent()) ?? "", /must be between \[1s\] and \[1d\]/);
+    await page.screenshot({ path: join(screenshots, "15-limits-dialog.png") });
     assert.equal((await keyByName("plain")).limits, undefined);
 
     await field.fill(JSON.stringify({ rate_limits: [{ name: "burst", limit: 5, window: "60s" }] }));

@@ -1,9 +1,16 @@
 import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
+import { contrastRatios } from "./contrast-ratios.js";
+
+// build/test/integration/admin-ui → repository root
+const screenshots = join(resolve(dirname(fileURLToPath(import.meta.url)), "../../../.."), "test-artifacts", "ui");
 
 const PASSWORDS = { ann: "ann-password", rita: "rita-password", bob: "bob-password", nobody: "nobody-password" };
 const NEW_BOB_PASSWORD = "bob-new-secret-42";
@@ -19,6 +26,13 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
   /** Method, path and status of every `/_security` answer the page received. */
   const answers: Array<{ method: string; path: string; status: number }> = [];
 
+  const shot = (name: string, fullPage = true) => page.screenshot({ path: join(screenshots, `${name}.png`), fullPage });
+  /** WCAG AA: 4.5:1 for each selector's text, measured on the rendered page. */
+  const assertContrast = async (selectors: string[]) => {
+    const ratios = await page.evaluate(contrastRatios, selectors);
+    for (const { selector, ratio } of ratios) assert.ok(ratio >= 4.5, `contrast of ${selector} is ${ratio.toFixed(2)}:1`);
+    assert.equal(ratios.length, selectors.length);
+  };
   const visibleTabs = async () => {
     const tabs: string[] = [];
     for (const tab of await page.getByRole("tab").all()) if (await tab.isVisible()) tabs.push((await tab.textContent()) ?? "");
@@ -41,6 +55,7 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     (await t.call("GET", "/_security/_authenticate", { auth: basic(username, password) })).status;
 
   before(async () => {
+    mkdirSync(screenshots, { recursive: true });
     t = await startAdminUiApp("admin_ui_tabs_browser");
     for (const [name, cluster] of [
       ["own_keys", ["manage_own_api_key"]],
@@ -108,6 +123,14 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     await page.locator("#role-detail-title").filter({ hasText: "reserved" }).waitFor();
     const shown = JSON.parse((await page.locator("#role-detail-json").textContent()) ?? "{}") as { metadata?: { _reserved?: boolean } };
     assert.equal(shown.metadata?._reserved, true);
+    await assertContrast([
+      '.tab[aria-selected="true"]',
+      '.tab[aria-selected="false"]',
+      "#roles-body .tag",
+      "#roles-body td",
+      "#role-detail-json",
+    ]);
+    await shot("10-roles-desktop");
   });
 
   it("lists users through GET /user when the Query User API has no handler, reserved users read-only", async () => {
@@ -127,6 +150,14 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     assert.equal(await userRow("elastic").getByRole("button").count(), 0, "a reserved user cannot be changed");
     assert.equal(await userRow("bob").locator('td[data-label="Full name"]').textContent(), "BOB");
     assert.equal(await page.locator("#users-error").isVisible(), false);
+    await assertContrast([
+      "#users-note",
+      "#users-summary",
+      "#users-body .badge-enabled",
+      "#users-body .tag",
+      "#users-body .button.secondary.small",
+    ]);
+    await shot("11-users-desktop");
   });
 
   it("disables and enables a user, with the effect on their sign-in", async () => {
@@ -135,6 +166,7 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     await page.locator("#notice").filter({ hasText: "Disabled user bob." }).waitFor();
     await usersSettled();
     assert.equal(await userRow("bob").locator(".badge").textContent(), "disabled");
+    await assertContrast(["#users-body .badge-disabled"]);
     assert.equal(await authenticates("bob", PASSWORDS.bob), 401);
     assert.equal((await t.admin("GET", "/_security/user/bob")).body.bob.enabled, false);
 
@@ -150,6 +182,7 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     assert.equal(await page.locator("#password-dialog").isVisible(), true);
     await page.getByLabel("New password").fill(NEW_BOB_PASSWORD);
     await page.getByLabel("Repeat the password").fill("something-else");
+    await shot("12-password-dialog", false);
     await page.getByRole("button", { name: "Set password", exact: true }).click();
     assert.equal(await page.locator("#password-error").textContent(), "The two passwords differ.");
     assert.equal(await page.getByLabel("New password").inputValue(), "", "fields are emptied after every submit");
@@ -170,6 +203,17 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
       false,
       "the password was never logged",
     );
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    const overflow = await page.evaluate(() => {
+      const g = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+      return g.document.documentElement.scrollWidth - g.innerWidth;
+    });
+    assert.ok(overflow <= 0, `no horizontal scrolling at 390px (overflow ${overflow}px)`);
+    const card = await userRow("bob").boundingBox();
+    assert.ok(card && card.width <= 390, "each user is a card within the screen");
+    await shot("13-users-phone");
+    await page.setViewportSize({ width: 1280, height: 900 });
     await signOut();
   });
 
