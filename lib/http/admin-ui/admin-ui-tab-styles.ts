@@ -22,7 +22,8 @@ export const ADMIN_UI_TAB_STYLES: string = String.raw`
 .badge-enabled { background: var(--ok-bg); color: var(--ok-text); }
 .limits-cell { max-width: 16rem; font-size: 0.9rem; }
 .limit-line { display: block; overflow-wrap: anywhere; }
-.actions-cell .button { margin: 0 0.25rem 0.25rem 0; }
+/* A column of buttons, so a row with several actions leaves the other columns their width. */
+.actions-cell .button { display: block; width: 100%; margin: 0 0 0.3rem; white-space: nowrap; }
 .role-detail { margin-top: 1rem; }
 .role-detail h3 { margin: 0 0 0.25rem; font-size: 1.05rem; }
 .role-detail .button { margin-top: 0.5rem; }
@@ -36,5 +37,6 @@ export const ADMIN_UI_TAB_STYLES: string = String.raw`
   #roles-table td, #users-table td { border: 0; padding: 0.3rem 0; display: grid; grid-template-columns: 6.5rem minmax(0, 1fr); gap: 0.5rem; }
   #roles-table td::before, #users-table td::before { content: attr(data-label); font-weight: 600; color: var(--muted); font-size: 0.875rem; }
   .limits-cell { max-width: none; }
+  .actions-cell .button { display: inline-block; width: auto; margin: 0 0.3rem 0.3rem 0; }
 }
 `;
