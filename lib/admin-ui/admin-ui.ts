@@ -10,16 +10,24 @@
  */
 
 import { messageOf } from "./api-client.js";
+import { state } from "./app-state.js";
 import { onAuthLoss } from "./auth-loss.js";
 import { openConfirm, onDialogClose } from "./confirm-dialog.js";
 import { clearCreateErrors, onCreate, setCreateOpen } from "./create-form.js";
 import { forgetCredentials, savedCredentials } from "./credential-storage.js";
+import { dialogEl } from "./dialog-elements.js";
+import { onCreditsSubmit, onKeyDialogClose, onLimitsSubmit, openCreditsDialog, openLimitsDialog, setKeyEnabled } from "./key-actions.js";
 import { applyFilterForm, goToPage, loadKeys, onSortButton, resetFilters, resetPaging, selectedKeys } from "./key-list.js";
 import { selectAllOnPage } from "./key-table.js";
 import { notify } from "./notice.js";
 import { el } from "./page-elements.js";
+import { onPasswordDialogClose, onPasswordSubmit } from "./password-dialog.js";
+import { closeRoleDetail } from "./role-list.js";
 import { copyValue, hideSecret } from "./secret-panel.js";
 import { onSignIn, showSignIn, signIn, signOut, updateSignInMethod } from "./session.js";
+import { tabEl } from "./tab-elements.js";
+import { onTabClick, onTabKey } from "./tabs.js";
+import { goToUserPage } from "./user-list.js";
 
 function wireSignIn(): void {
   el.signInForm.addEventListener("submit", (event) => void onSignIn(event));
@@ -72,10 +80,47 @@ function wireList(): void {
   el.dialog.addEventListener("close", () => void onDialogClose(loadKeys));
 }
 
+/** The row buttons of the key table (see key-table.ts). */
+function onKeyAction(event: Event): void {
+  const button = event.target instanceof Element ? event.target.closest("button[data-action]") : null;
+  const id = button?.closest("tr")?.getAttribute("data-key-id");
+  const key = state.keys.find((candidate) => candidate.id === id);
+  if (!(button instanceof HTMLButtonElement) || !key) return;
+  const action = button.getAttribute("data-action");
+  if (action === "disable" || action === "enable") void setKeyEnabled(key, action === "enable", loadKeys);
+  else if (action === "limits") openLimitsDialog(key, button);
+  else if (action === "credits") openCreditsDialog(key, button);
+}
+
+function wireKeyActions(): void {
+  el.body.addEventListener("click", onKeyAction);
+  dialogEl.limitsForm.addEventListener("submit", (event) => void onLimitsSubmit(event, loadKeys));
+  dialogEl.limitsCancel.addEventListener("click", () => dialogEl.limits.close("cancel"));
+  dialogEl.limits.addEventListener("close", onKeyDialogClose);
+  dialogEl.creditsForm.addEventListener("submit", (event) => void onCreditsSubmit(event, loadKeys));
+  dialogEl.creditsCancel.addEventListener("click", () => dialogEl.credits.close("cancel"));
+  dialogEl.credits.addEventListener("close", onKeyDialogClose);
+}
+
+function wireTabs(): void {
+  for (const tab of [tabEl.tabKeys, tabEl.tabRoles, tabEl.tabUsers]) {
+    tab.addEventListener("click", onTabClick);
+    tab.addEventListener("keydown", onTabKey);
+  }
+  tabEl.roleDetailClose.addEventListener("click", closeRoleDetail);
+  tabEl.usersPrev.addEventListener("click", () => goToUserPage(-1));
+  tabEl.usersNext.addEventListener("click", () => goToUserPage(1));
+  dialogEl.passwordForm.addEventListener("submit", (event) => void onPasswordSubmit(event));
+  dialogEl.passwordCancel.addEventListener("click", () => dialogEl.password.close("cancel"));
+  dialogEl.password.addEventListener("close", onPasswordDialogClose);
+}
+
 function boot(): void {
   wireSignIn();
   wireCreate();
   wireList();
+  wireKeyActions();
+  wireTabs();
   updateSignInMethod();
 
   const saved = savedCredentials();

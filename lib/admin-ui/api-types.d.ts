@@ -35,6 +35,11 @@ export interface ApiKeyInfo {
   invalidation?: number;
   metadata?: Record<string, unknown>;
   role_descriptors?: Record<string, unknown>;
+  /** `false` while the key is disabled; absent when enabled. */
+  enabled?: boolean;
+  disabled_at?: number;
+  /** Rate limits and credits, on keys that have any. */
+  limits?: ApiKeyLimits;
   /** The key's sort values: the `search_after` that loads the page after it. */
   _sort?: unknown[];
 }
@@ -61,3 +66,64 @@ export interface InvalidateApiKeysAnswer {
   error_count?: number;
   error_details?: Array<{ reason?: string }>;
 }
+
+/** One rate limit of a key, with the current window's use. */
+export interface RateLimitInfo {
+  name: string;
+  limit: number;
+  window: string;
+  auto_apply?: boolean;
+  used?: number;
+  window_start?: number;
+}
+
+/** A key's credit balance and refill. */
+export interface CreditsInfo {
+  remaining: number;
+  leased?: number;
+  refill?: { interval: string; amount: number; refill_day?: number; last_refill?: number };
+}
+
+/** A key's `limits`, as Get and Query show them. */
+export interface ApiKeyLimits {
+  rate_limits?: RateLimitInfo[];
+  credits?: CreditsInfo;
+}
+
+/** `POST /_security/api_key/{id}/_credits`. */
+export interface CreditsAnswer {
+  id: string;
+  credits: { remaining: number; leased: number };
+}
+
+/** A role descriptor as `GET /_security/role` returns it. */
+export interface RoleDescriptorInfo {
+  cluster?: string[];
+  indices?: Array<{ names?: string[] | string; privileges?: string[] }>;
+  applications?: Array<{ application?: string; privileges?: string[]; resources?: string[] }>;
+  run_as?: string[];
+  metadata?: Record<string, unknown>;
+}
+
+/** `GET /_security/role[/{name}]`: descriptors by role name. */
+export type RolesAnswer = Record<string, RoleDescriptorInfo>;
+
+/** One user as the Query User API and `GET /_security/user` return it. */
+export interface UserInfo {
+  username: string;
+  roles?: string[];
+  full_name?: string | null;
+  email?: string | null;
+  enabled?: boolean;
+  metadata?: Record<string, unknown>;
+}
+
+/** `POST /_security/_query/user`. */
+export interface QueryUsersAnswer {
+  total?: number;
+  count?: number;
+  users?: UserInfo[];
+}
+
+/** `GET /_security/user`: users by username. */
+export type UsersAnswer = Record<string, UserInfo>;

@@ -2,6 +2,7 @@ import type { ApiKeyInfo, AuthenticateAnswer } from "./api-types.js";
 import type { Credentials } from "./credentials.js";
 import { NO_PRIVILEGES, type Privileges, type Viewer } from "./key-ownership.js";
 import { defaultListQuery, type ListQuery } from "./list-query.js";
+import { NO_ACCESS, type PageAccess, type TabName } from "./page-access.js";
 
 /** The page's whole state; every module reads and updates this one object. */
 export interface AppState {
@@ -9,6 +10,10 @@ export interface AppState {
   credentials: Credentials | null;
   me: AuthenticateAnswer | null;
   can: Privileges;
+  /** Which tabs and actions the caller gets. */
+  access: PageAccess;
+  /** The tab shown, `null` while signed out. */
+  tab: TabName | null;
   query: ListQuery;
   /** search_after values of the pages visited so far: cursors[n] loads page n. */
   cursors: Array<unknown[] | null>;
@@ -30,6 +35,8 @@ export const state: AppState = {
   credentials: null,
   me: null,
   can: NO_PRIVILEGES,
+  access: NO_ACCESS,
+  tab: null,
   query: defaultListQuery(),
   cursors: [null],
   page: 0,

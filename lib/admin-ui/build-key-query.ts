@@ -36,6 +36,10 @@ export function buildKeyQuery(query: ListQuery, viewer: Viewer, searchAfter: unk
   if (query.status === "active") {
     filter.push({ term: { invalidated: false } });
     mustNot.push({ range: { expiration: { lte: "now" } } });
+    mustNot.push({ term: { enabled: false } });
+  } else if (query.status === "disabled") {
+    filter.push({ term: { invalidated: false } }, { term: { enabled: false } });
+    mustNot.push({ range: { expiration: { lte: "now" } } });
   } else if (query.status === "expired") {
     filter.push({ term: { invalidated: false } });
     filter.push({ range: { expiration: { lte: "now" } } });

@@ -50,6 +50,7 @@ export async function onCreate(event: Event): Promise<void> {
     expiration: el.createExpiration.value,
     roleDescriptors: el.createRoleDescriptors.value,
     metadata: el.createMetadata.value,
+    limits: el.createLimits.value,
   });
   if (!checked.ok) {
     fieldError(checked.field, checked.message).focus();

@@ -16,9 +16,6 @@ export interface Viewer {
 
 export const NO_PRIVILEGES: Privileges = { manageAll: false, readAll: false };
 
-/** The privileges the page asks `_has_privileges` about. */
-export const CHECKED_CLUSTER_PRIVILEGES = ["manage_api_key", "read_security", "manage_own_api_key"];
-
 export function privilegesFrom(answer: HasPrivilegesAnswer | null): Privileges {
   const cluster = answer?.cluster ?? {};
   return { manageAll: cluster.manage_api_key === true, readAll: cluster.manage_api_key === true || cluster.read_security === true };

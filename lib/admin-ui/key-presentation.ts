@@ -1,11 +1,11 @@
 import type { ApiKeyInfo } from "./api-types.js";
 
-export type KeyStatus = "active" | "expired" | "invalidated";
+export type KeyStatus = "active" | "disabled" | "expired" | "invalidated";
 
 export function keyStatus(key: ApiKeyInfo, now: number): KeyStatus {
   if (key.invalidated) return "invalidated";
   if (typeof key.expiration === "number" && key.expiration <= now) return "expired";
-  return "active";
+  return key.enabled === false ? "disabled" : "active";
 }
 
 /** Keys need no name in Elasticsearch; an unnamed one is still told apart by its id. */

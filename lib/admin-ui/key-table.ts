@@ -2,6 +2,7 @@ import type { ApiKeyInfo } from "./api-types.js";
 import { state, viewer } from "./app-state.js";
 import { openConfirm } from "./confirm-dialog.js";
 import { make, show, timeNode } from "./dom-helpers.js";
+import { limitLines } from "./key-limits-presentation.js";
 import { canInvalidate, ownedByMe, type Viewer } from "./key-ownership.js";
 import { displayName, keyDetailsJson, keyStatus, metadataSummary } from "./key-presentation.js";
 import { el } from "./page-elements.js";
@@ -12,6 +13,18 @@ function cell(label: string, className?: string): HTMLTableCellElement {
   const td = make("td", className);
   td.setAttribute("data-label", label);
   return td;
+}
+
+/**
+ * A row action, handled by one listener on the table body (admin-ui.ts), which finds the key by
+ * the row's `data-key-id`.
+ */
+function actionButton(action: string, text: string, name: string, labelPrefix?: string): HTMLButtonElement {
+  const button = make("button", "button secondary small", text);
+  button.type = "button";
+  button.setAttribute("data-action", action);
+  button.setAttribute("aria-label", (labelPrefix ?? text + " ") + name);
+  return button;
 }
 
 function keyRow(key: ApiKeyInfo, who: Viewer, now: number): HTMLTableRowElement {
@@ -66,6 +79,11 @@ function keyRow(key: ApiKeyInfo, who: Viewer, now: number): HTMLTableRowElement 
   details.append(detailsSummary, pre);
   meta.append(details);
 
+  const limitsCell = cell("Limits", "limits-cell");
+  const lines = limitLines(key.limits);
+  if (lines.length === 0) limitsCell.append(make("span", "muted", "None"));
+  for (const line of lines) limitsCell.append(make("span", "limit-line", line));
+
   const actions = cell("Actions", "actions-cell");
   const invalidate = make("button", "button danger small", "Invalidate");
   invalidate.type = "button";
@@ -73,8 +91,20 @@ function keyRow(key: ApiKeyInfo, who: Viewer, now: number): HTMLTableRowElement 
   invalidate.disabled = !invalidatable;
   invalidate.addEventListener("click", () => openConfirm([key], invalidate));
   actions.append(invalidate);
+  if (!key.invalidated) {
+    // Disable and enable: whoever may invalidate the key (an owner cannot enable a key that a
+    // manage_api_key user disabled; the server says so).
+    if (invalidatable) {
+      const enable = key.enabled === false;
+      actions.append(actionButton(enable ? "enable" : "disable", enable ? "Enable" : "Disable", name));
+    }
+    if (state.access.keyLimits) {
+      actions.append(actionButton("limits", "Limits", name, "Edit limits of "));
+      if (key.limits?.credits) actions.append(actionButton("credits", "Credits", name, "Credits of "));
+    }
+  }
 
-  row.append(select, nameCell, owner, created, expires, statusCell, meta, actions);
+  row.append(select, nameCell, owner, created, expires, statusCell, limitsCell, meta, actions);
   return row;
 }
 

@@ -2,7 +2,7 @@
 
 export type SortField = "name" | "creation" | "expiration";
 export type SortOrder = "asc" | "desc";
-export type StatusFilter = "" | "active" | "expired" | "invalidated";
+export type StatusFilter = "" | "active" | "disabled" | "expired" | "invalidated";
 
 export interface ListQuery {
   scope: "all" | "own";
@@ -30,7 +30,7 @@ export const SORT_LABELS: Readonly<Record<SortField, string>> = { name: "Name", 
 /** The order a column starts in when its header is first pressed. */
 const DEFAULT_ORDER: Readonly<Record<SortField, SortOrder>> = { name: "asc", creation: "desc", expiration: "asc" };
 
-const STATUSES: ReadonlySet<string> = new Set(["", "active", "expired", "invalidated"]);
+const STATUSES: ReadonlySet<string> = new Set(["", "active", "disabled", "expired", "invalidated"]);
 
 export function isSortField(value: string | null | undefined): value is SortField {
   return value === "name" || value === "creation" || value === "expiration";

@@ -59,6 +59,7 @@ export const el = {
   createExpiration: byId("create-expiration", input),
   createRoleDescriptors: byId("create-role-descriptors", HTMLTextAreaElement),
   createMetadata: byId("create-metadata", HTMLTextAreaElement),
+  createLimits: byId("create-limits", HTMLTextAreaElement),
   createError: byId("create-error", element),
   createSubmit: byId("create-submit", button),
   createCancel: byId("create-cancel", button),

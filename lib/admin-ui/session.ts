@@ -4,16 +4,21 @@ import { state } from "./app-state.js";
 import { setCreateOpen } from "./create-form.js";
 import { forgetCredentials, saveCredentials } from "./credential-storage.js";
 import { apiKeyCredentials, passwordCredentials, type Credentials } from "./credentials.js";
+import { dialogEl } from "./dialog-elements.js";
 import { show } from "./dom-helpers.js";
-import { CHECKED_CLUSTER_PRIVILEGES, NO_PRIVILEGES, privilegesFrom } from "./key-ownership.js";
-import { loadKeys, resetFilters, resetPaging } from "./key-list.js";
+import { NO_PRIVILEGES, privilegesFrom } from "./key-ownership.js";
+import { resetFilters, resetPaging } from "./key-list.js";
 import { notify } from "./notice.js";
+import { CHECKED_CLUSTER_PRIVILEGES, NO_ACCESS, pageAccessFrom } from "./page-access.js";
 import { el } from "./page-elements.js";
+import { clearRoles } from "./role-list.js";
 import { hideSecret } from "./secret-panel.js";
+import { closeTabs, openTabs } from "./tabs.js";
+import { clearUsers } from "./user-list.js";
 
 /**
  * Checks the credentials with `_authenticate` and `_has_privileges` and, when they work, opens
- * the list. On failure nothing is kept.
+ * the tabs the caller may use. On failure nothing is kept.
  * @throws ApiError with the server's reason.
  */
 export async function signIn(credentials: Credentials, remember: boolean): Promise<void> {
@@ -26,13 +31,14 @@ export async function signIn(credentials: Credentials, remember: boolean): Promi
     if (!me) throw new Error("The server sent no answer to _authenticate.");
     state.me = me;
     state.can = privilegesFrom(privileges);
+    state.access = pageAccessFrom(privileges, me);
   } catch (error) {
     state.credentials = null;
     throw error;
   }
   if (remember) saveCredentials(credentials);
   else forgetCredentials();
-  enterKeysView(state.me);
+  enterApp(state.me);
 }
 
 function scopeNote(me: AuthenticateAnswer): string {
@@ -42,7 +48,7 @@ function scopeNote(me: AuthenticateAnswer): string {
   return "You see the keys you own.";
 }
 
-function enterKeysView(me: AuthenticateAnswer): void {
+function enterApp(me: AuthenticateAnswer): void {
   el.whoName.textContent = me.username;
   if (me.api_key)
     el.whoDetail.textContent = "with API key " + (me.api_key.name ? me.api_key.name + " (" + me.api_key.id + ")" : me.api_key.id);
@@ -56,10 +62,8 @@ function enterKeysView(me: AuthenticateAnswer): void {
   resetFilters();
   resetPaging();
   show(el.signInView, false);
-  show(el.keysView, true);
-  el.listTitle.focus();
   notify("Signed in as " + me.username + ".");
-  void loadKeys();
+  openTabs();
 }
 
 /** Drops the credentials and everything shown with them; `message` explains why, if not asked. */
@@ -68,16 +72,19 @@ export function signOut(message: string): void {
   state.credentials = null;
   state.me = null;
   state.can = NO_PRIVILEGES;
+  state.access = NO_ACCESS;
   state.keys = [];
   state.selected.clear();
   forgetCredentials();
   hideSecret(false);
-  if (el.dialog.open) el.dialog.close("cancel");
+  for (const dialog of [el.dialog, dialogEl.password, dialogEl.limits, dialogEl.credits]) if (dialog.open) dialog.close("cancel");
+  clearRoles();
+  clearUsers();
   el.body.replaceChildren();
   el.createForm.reset();
   setCreateOpen(false);
   show(el.who, false);
-  show(el.keysView, false);
+  closeTabs();
   el.password.value = "";
   el.apiKey.value = "";
   showSignIn(message);

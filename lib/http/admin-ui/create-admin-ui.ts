@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { NextFunction, Request, RequestHandler, Response } from "express";
 import { ADMIN_UI_STYLES } from "./admin-ui-styles.js";
+import { ADMIN_UI_TAB_STYLES } from "./admin-ui-tab-styles.js";
 import { ADMIN_UI_ENTRY, readAdminUiScripts } from "./read-admin-ui-scripts.js";
 import { renderAdminPage } from "./render-admin-page.js";
 import { resolveAdminUiOptions, type AdminUiOptions } from "./resolve-admin-ui-options.js";
@@ -58,7 +59,7 @@ export interface AdminUiContext {
 }
 
 /**
- * The API-key management page as one middleware: `GET <path>` (and `<path>/`) serves the page,
+ * The admin page (API keys, roles, users) as one middleware: `GET <path>` (and `<path>/`) serves the page,
  * `<path>/admin-ui.css` its styles and `<path>/<module>.js` its script, the ES modules compiled
  * from lib/admin-ui/ (entry `admin-ui.js`), each also under `<path>/<version>/`, where the page
  * loads them from; every other request goes to `next()`. The page holds no secret, so it is
@@ -77,7 +78,7 @@ export function createAdminUi(options: AdminUiOptions | undefined, context: Admi
     );
   }
   const scripts = readAdminUiScripts();
-  const styles = staticAsset(ADMIN_UI_STYLES, "text/css; charset=utf-8");
+  const styles = staticAsset(ADMIN_UI_STYLES + ADMIN_UI_TAB_STYLES, "text/css; charset=utf-8");
   const files = new Map<string, StaticAsset>([["admin-ui.css", styles], ...scripts]);
   const versionHash = createHash("sha256");
   for (const [name, file] of files) versionHash.update(`${name} ${file.etag}\n`);

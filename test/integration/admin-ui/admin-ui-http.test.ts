@@ -29,7 +29,7 @@ describe("admin UI over HTTP (mounted at the root)", () => {
       assert.equal(res.headers.get("content-type"), "text/html; charset=utf-8");
       assert.equal(res.headers.get("cache-control"), "no-store");
       assertHardened(res.headers);
-      assert.match(res.text, /<title>API keys<\/title>/);
+      assert.match(res.text, /<title>Security administration<\/title>/);
       assert.match(res.text, /<meta name="keyguard-api-base" content="">/);
       assert.match(res.text, /<script type="module" src="\/_security\/ui\/[0-9a-f]{12}\/admin-ui\.js"><\/script>/);
       assert.match(res.text, /<link rel="stylesheet" href="\/_security\/ui\/[0-9a-f]{12}\/admin-ui\.css">/);
@@ -40,6 +40,23 @@ describe("admin UI over HTTP (mounted at the root)", () => {
     assert.match(policy, /connect-src 'self'/);
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval/);
     assert.match(policy, /require-trusted-types-for 'script'; trusted-types 'none'/);
+  });
+
+  it("holds the three tabs, hidden until sign-in, and every dialog, with no inline script, style or handler", async () => {
+    const html = (await t.call("GET", "/_security/ui")).text;
+    for (const [id, controls] of [
+      ["tab-keys", "keys-view"],
+      ["tab-roles", "roles-view"],
+      ["tab-users", "users-view"],
+    ])
+      assert.match(html, new RegExp(`role="tab" class="tab" id="${id}" data-tab="\\w+" aria-controls="${controls}"[^>]* hidden>`));
+    assert.match(html, /<div id="tabs" class="tabs" role="tablist"[^>]* hidden>/);
+    for (const id of ["confirm-dialog", "limits-dialog", "credits-dialog", "password-dialog"])
+      assert.match(html, new RegExp(`<dialog id="${id}"`));
+    assert.equal((html.match(/<script/g) ?? []).length, 1, "one script element, the entry module");
+    assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/);
+    // The password fields are never prefilled.
+    assert.match(html, /<input id="password-new" type="password" autocomplete="new-password"/);
   });
 
   it("serves the script and styles with validators, and 304 when unchanged; cached for good under the version", async () => {

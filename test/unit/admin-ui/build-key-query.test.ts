@@ -62,7 +62,14 @@ describe("admin UI: the _query/api_key body", () => {
 
   it("expresses each status with invalidated and expiration", () => {
     const bool = (status: ListQuery["status"]) => buildKeyQuery(query({ status }), superuser, null).query?.bool;
-    assert.deepEqual(bool("active"), { filter: [{ term: { invalidated: false } }], must_not: [{ range: { expiration: { lte: "now" } } }] });
+    assert.deepEqual(bool("active"), {
+      filter: [{ term: { invalidated: false } }],
+      must_not: [{ range: { expiration: { lte: "now" } } }, { term: { enabled: false } }],
+    });
+    assert.deepEqual(bool("disabled"), {
+      filter: [{ term: { invalidated: false } }, { term: { enabled: false } }],
+      must_not: [{ range: { expiration: { lte: "now" } } }],
+    });
     assert.deepEqual(bool("expired"), { filter: [{ term: { invalidated: false } }, { range: { expiration: { lte: "now" } } }] });
     assert.deepEqual(bool("invalidated"), { filter: [{ term: { invalidated: true } }] });
     assert.equal(bool(""), undefined);

@@ -66,4 +66,19 @@ describe("admin UI: the create-key form", () => {
     assert.equal(fieldOfServerError("[name] must not be longer than 1024 characters"), "create-name");
     assert.equal(fieldOfServerError("index [security] is unavailable"), null);
   });
+
+  it("sends limits as entered, refuses a non-object, and puts the server's limits errors by that field", () => {
+    const limits = { rate_limits: [{ name: "default", limit: 100, window: "10s" }], credits: { remaining: 5 } };
+    assert.deepEqual(createKeyRequest({ ...valid, limits: JSON.stringify(limits) }), { ok: true, body: { name: "ci-deploy", limits } });
+    assert.deepEqual(createKeyRequest({ ...valid, limits: "[]" }), {
+      ok: false,
+      field: "create-limits",
+      message: "Limits must be a JSON object, such as {}.",
+    });
+    assert.equal(
+      fieldOfServerError("Validation Failed: 1: [limits.rate_limits[0].window] must be between [1s] and [1d] but was [500ms];"),
+      "create-limits",
+    );
+    assert.equal(fieldOfServerError("[limits] unknown field [rate]"), "create-limits");
+  });
 });
