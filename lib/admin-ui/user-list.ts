@@ -89,12 +89,16 @@ export async function loadUsers(): Promise<void> {
   const current = ++sequence;
   tabEl.usersWrap.setAttribute("aria-busy", "true");
   show(tabEl.usersError, false);
-  tabEl.usersNote.textContent = state.access.manageUsers
+  const access = state.access.manageUsers
     ? "You can enable, disable and reset the password of users (manage_security). Reserved users and your own account are read-only here."
     : "Read-only: changing users needs manage_security.";
+  tabEl.usersNote.textContent = access;
   try {
     const page = await fetchUsers(from);
     if (current !== sequence) return;
+    // The Query User API lists native users only, as in Elasticsearch; say so rather than let
+    // the built-in users seem lost.
+    tabEl.usersNote.textContent = viaGet ? access : `${access} Built-in users (such as elastic) are not listed.`;
     total = page.total;
     const me = state.me?.username ?? "";
     const fragment = document.createDocumentFragment();
