@@ -2,8 +2,8 @@
 // and Express stay in the layers that own them. `npm run lint:layers` checks them.
 /** Bottom first: a folder may import its own layer and the ones listed before it. */
 const LAYERS = ["model", "support", "audit", "store", "query", "authz", "authc", "services", "http", "config"];
-/** Above every layer: the wiring, the public types (lib/security.ts) and the entry points. */
-const TOP = "^lib/(create-security|security-core|security|index)\\.ts$|^lib/cli/";
+/** Above every layer: the wiring, the public types (lib/security.ts, lib/api/) and the entry points. */
+const TOP = "^lib/(create-security|security-core|security|index)\\.ts$|^lib/cli/|^lib/api/";
 
 const upward = LAYERS.map((layer, i) => ({
   name: `no-upward-from-${layer}`,

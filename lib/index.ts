@@ -1,7 +1,13 @@
 import "./http/security-context.js";
 
 export { createSecurity } from "./create-security.js";
-export type { Security, ApiKeys, Tokens, Users, Roles, Realms, ApplicationPrivileges, QueryApiKeyResponse } from "./security.js";
+export type { Security } from "./security.js";
+export type { ApiKeys, QueryApiKeyResponse } from "./api/api-keys.js";
+export type { ApplicationPrivileges } from "./api/application-privileges.js";
+export type { Realms } from "./api/realms.js";
+export type { Roles } from "./api/roles.js";
+export type { Tokens } from "./api/tokens.js";
+export type { Users } from "./api/users.js";
 export type {
   QueryUsersParams,
   QueryUsersResponse,
@@ -11,7 +17,7 @@ export type {
   QuerySortValue,
   UserQueries,
   RoleQueries,
-} from "./security-queries.js";
+} from "./api/user-role-queries.js";
 export type { BulkPutRolesResponse, BulkDeleteRolesResponse, BulkRolesErrors } from "./services/roles/bulk-roles.js";
 export type { ClearCacheResponse } from "./services/clear-cache-response.js";
 export type { BuiltinPrivilegesResponse } from "./services/privileges/builtin-privileges.js";

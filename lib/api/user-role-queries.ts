@@ -2,8 +2,8 @@
  * The query methods of the public `Users` and `Roles` interfaces (`/_security/_query/user` and
  * `/_security/_query/role`), and their response types.
  */
-import type { Authentication, User } from "./model/authentication.js";
-import type { RoleDescriptor } from "./model/role-descriptor.js";
+import type { Authentication, User } from "../model/authentication.js";
+import type { RoleDescriptor } from "../model/role-descriptor.js";
 
 /** One value of a hit's `_sort` array (and of `search_after`). */
 export type QuerySortValue = string | number | boolean | null;
