@@ -10,7 +10,7 @@ import mongoose, { type Connection } from "mongoose";
 import { createSecurity, type Security } from "../lib/index.js";
 import { createSecurityInternals } from "../lib/create-security.js";
 import type { SecurityCore } from "../lib/security-core.js";
-import type { ApiKeyDoc } from "../lib/store/models.js";
+import type { ApiKeyDoc } from "../lib/store/store-documents.js";
 import type { ChildMessage, Command, FloorReport, ParentMessage, ScaleSeeded, ServerTargets } from "./bench-protocol.js";
 import { naiveBcrypt, naiveFindOne, naiveModels, seedNaive } from "./naive-auth.js";
 import { ownerName, seedApiKeys } from "./seed-api-keys.js";

@@ -10,7 +10,7 @@ import { ApiKeyAuthenticator } from "../lib/authc/api-key/api-key-authenticator.
 import { ApiKeyCache } from "../lib/authc/api-key/api-key-cache.js";
 import { ApiKeyHasher, hashSsha256 } from "../lib/authc/api-key/api-key-hash.js";
 import { parseAuthorization } from "../lib/authc/parse-authorization.js";
-import type { ApiKeyDoc } from "../lib/store/models.js";
+import type { ApiKeyDoc } from "../lib/store/store-documents.js";
 import { randomId, randomSecret } from "../lib/support/random-id.js";
 
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -1,6 +1,6 @@
 import type { Model } from "mongoose";
 import { hashSsha256 } from "../lib/authc/api-key/api-key-hash.js";
-import type { ApiKeyDoc } from "../lib/store/models.js";
+import type { ApiKeyDoc } from "../lib/store/store-documents.js";
 import { randomId, randomSecret } from "../lib/support/random-id.js";
 
 export interface SeedOptions {

@@ -5,7 +5,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { unavailableError } from "../support/security-error.js";
 import { CLAIM_PREFIX } from "./api-key-store.js";
 import type { LeaseStore } from "./lease-store.js";
-import type { ApiKeyCreditLeaseDoc, ApiKeyDoc } from "./models.js";
+import type { ApiKeyCreditLeaseDoc, ApiKeyDoc } from "./store-documents.js";
 import { storeTimeLimitOf } from "./store-time-limit.js";
 
 /** How long a claim on a key's document holds if its holder dies mid-write. */

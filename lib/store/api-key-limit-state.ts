@@ -1,7 +1,7 @@
 import type { Model, mongo } from "mongoose";
 import type { ApiKeyCreditStore } from "./api-key-credit-store.js";
 import { rateWindowName, type ApiKeyRateWindowStore } from "./api-key-rate-window-store.js";
-import type { ApiKeyDoc } from "./models.js";
+import type { ApiKeyDoc } from "./store-documents.js";
 import { setOwnKey } from "../support/set-own-key.js";
 import { storeTimeLimitOf } from "./store-time-limit.js";
 

@@ -1,7 +1,7 @@
 import type { Model } from "mongoose";
 import { retryPause } from "../support/retry-pause.js";
 import { isDuplicateKey } from "./is-duplicate-key.js";
-import type { ApiKeyRateWindowDoc } from "./models.js";
+import type { ApiKeyRateWindowDoc } from "./store-documents.js";
 
 /** Lost races in a row before a grant gives up (answers 0): far beyond any real contention. */
 const MAX_ATTEMPTS = 12;

@@ -3,7 +3,7 @@ import { escapeRegex } from "../support/escape-regex.js";
 import { randomId } from "../support/random-id.js";
 import { retryPause } from "../support/retry-pause.js";
 import type { LeaseStore } from "./lease-store.js";
-import type { ApiKeyCreditRefillDoc, ApiKeyDoc, ApiKeyRateLimitDoc } from "./models.js";
+import type { ApiKeyCreditRefillDoc, ApiKeyDoc, ApiKeyRateLimitDoc } from "./store-documents.js";
 import { storeTimeLimitOf } from "./store-time-limit.js";
 
 /** How a request names keys by `name`: exactly, by a `prefix*`, or every name (`*`). */

@@ -2,7 +2,7 @@ import type { Model } from "mongoose";
 import { randomId } from "../support/random-id.js";
 import { retryPause } from "../support/retry-pause.js";
 import type { LeaseStore } from "./lease-store.js";
-import type { ApiKeyUsageDoc } from "./models.js";
+import type { ApiKeyUsageDoc } from "./store-documents.js";
 import { storeTimeLimitOf } from "./store-time-limit.js";
 
 /** One key's usage recorded by one instance since its last flush. */

@@ -1,5 +1,5 @@
 import type { Model } from "mongoose";
-import type { ApplicationPrivilegeDoc } from "./models.js";
+import type { ApplicationPrivilegeDoc } from "./store-documents.js";
 
 /** Named application privileges (`shop: read → ["data:read/*"]`). */
 export class ApplicationPrivilegeStore {

@@ -1,6 +1,6 @@
 import type { Model } from "mongoose";
 import { randomId } from "../support/random-id.js";
-import type { EventDoc } from "./models.js";
+import type { EventDoc } from "./store-documents.js";
 
 /** What changed. Each instance evicts the matching cache entries when it sees the event. */
 export type SecurityEventKind =

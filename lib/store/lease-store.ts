@@ -1,6 +1,6 @@
 import type { Model } from "mongoose";
 import { escapeRegex } from "../support/escape-regex.js";
-import type { LeaseDoc } from "./models.js";
+import type { LeaseDoc } from "./store-documents.js";
 import { isDuplicateKey } from "./is-duplicate-key.js";
 
 /**

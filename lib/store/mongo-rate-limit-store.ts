@@ -2,7 +2,7 @@ import type { ClientRateLimitInfo, Options, Store } from "express-rate-limit";
 import type { Model } from "mongoose";
 import { escapeRegex } from "../support/escape-regex.js";
 import { randomId } from "../support/random-id.js";
-import type { CounterDoc } from "./models.js";
+import type { CounterDoc } from "./store-documents.js";
 
 /**
  * An express-rate-limit store on MongoDB, so every app instance shares one count per client.

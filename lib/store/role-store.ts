@@ -1,6 +1,6 @@
 import type { Model } from "mongoose";
 import type { RoleDescriptor } from "../model/role-descriptor.js";
-import type { RoleDoc } from "./models.js";
+import type { RoleDoc } from "./store-documents.js";
 import { QUERY_FIELDS_VERSION } from "./query-fields-version.js";
 
 /** What Query roles reads besides the descriptor, computed from it (see `RoleStore`). */

@@ -1,6 +1,6 @@
 import type { Model } from "mongoose";
 import { isDuplicateKey } from "./is-duplicate-key.js";
-import type { SettingDoc } from "./models.js";
+import type { SettingDoc } from "./store-documents.js";
 
 /**
  * Named values in the `settings` collection that every instance sharing the database must agree

@@ -1,5 +1,5 @@
 import type { Model } from "mongoose";
-import type { TokenDoc } from "./models.js";
+import type { TokenDoc } from "./store-documents.js";
 
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;

@@ -1,7 +1,7 @@
 import type { Model } from "mongoose";
 import { distinctTextTokens } from "../support/text-tokens.js";
 import { isDuplicateKey } from "./is-duplicate-key.js";
-import type { UserDoc } from "./models.js";
+import type { UserDoc } from "./store-documents.js";
 import { QUERY_FIELDS_VERSION } from "./query-fields-version.js";
 
 /** The fields Query users reads besides the user's own: derived from `full_name` and `email`. */

@@ -1,5 +1,5 @@
 import { hashSsha256 } from "../../lib/authc/api-key/api-key-hash.js";
-import type { ApiKeyDoc } from "../../lib/store/models.js";
+import type { ApiKeyDoc } from "../../lib/store/store-documents.js";
 
 /** The secret of {@link apiKeyDoc}'s default hash. */
 export const API_KEY_DOC_SECRET = "s".repeat(22);

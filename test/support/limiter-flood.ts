@@ -5,7 +5,7 @@ import type { Request } from "express";
 import type { Model } from "mongoose";
 import { FailureLimiter, DEFAULT_MAX_TRACKED_KEYS } from "../../lib/http/failure-limiter.js";
 import { MongoRateLimitStore } from "../../lib/store/mongo-rate-limit-store.js";
-import type { CounterDoc } from "../../lib/store/models.js";
+import type { CounterDoc } from "../../lib/store/store-documents.js";
 import { authenticationError, isSecurityError } from "../../lib/support/security-error.js";
 
 const TOTAL = Number(process.argv[2] ?? 1_000_000);

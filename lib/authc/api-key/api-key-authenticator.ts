@@ -1,4 +1,4 @@
-import type { ApiKeyDoc } from "../../store/models.js";
+import type { ApiKeyDoc } from "../../store/store-documents.js";
 import { authenticationError } from "../../support/security-error.js";
 import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";
 import type { Authentication } from "../../model/authentication.js";

@@ -1,6 +1,6 @@
 import { hash as oneShotHash, randomBytes } from "node:crypto";
 import { constantTimeDigestEqual } from "../../support/constant-time-equal.js";
-import type { ApiKeyDoc } from "../../store/models.js";
+import type { ApiKeyDoc } from "../../store/store-documents.js";
 import type { Authentication } from "../../model/authentication.js";
 
 /** What the cache keeps of a key's document: enough to authenticate without reading it again. */

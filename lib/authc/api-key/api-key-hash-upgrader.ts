@@ -1,5 +1,5 @@
 import type { AuditTrail } from "../../audit/audit-trail.js";
-import type { ApiKeyDoc } from "../../store/models.js";
+import type { ApiKeyDoc } from "../../store/store-documents.js";
 import { snapshotOf } from "./api-key-authenticator.js";
 import type { ApiKeyCache, ApiKeySnapshot } from "./api-key-cache.js";
 import { hashFormatOf, PBKDF2_ITERATIONS, type ApiKeyHasher } from "./api-key-hash.js";

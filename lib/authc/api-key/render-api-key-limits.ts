@@ -1,4 +1,4 @@
-import type { ApiKeyLimitsDoc } from "../../store/models.js";
+import type { ApiKeyLimitsDoc } from "../../store/store-documents.js";
 import { formatTimeValue } from "../../support/format-time-value.js";
 
 /** One named rate limit as Get and Query show it. */

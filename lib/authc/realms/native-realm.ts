@@ -1,5 +1,5 @@
 import type { User } from "../../model/authentication.js";
-import type { UserDoc } from "../../store/models.js";
+import type { UserDoc } from "../../store/store-documents.js";
 import type { UserStore } from "../../store/user-store.js";
 import type { PasswordHasher } from "../../support/password-hasher.js";
 import type { CredentialCache } from "./credential-cache.js";

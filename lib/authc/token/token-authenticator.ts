@@ -1,5 +1,5 @@
 import { hash as oneShotHash, type KeyObject } from "node:crypto";
-import type { TokenDoc } from "../../store/models.js";
+import type { TokenDoc } from "../../store/store-documents.js";
 import { unavailableError } from "../../support/security-error.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { AuthenticatorResult, AuthRequestInfo, CredentialAuthenticator } from "../authenticator-chain.js";

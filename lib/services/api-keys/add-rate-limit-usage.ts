@@ -1,6 +1,6 @@
 import type { ApiKeyLimitsInfo } from "../../authc/api-key/render-api-key-limits.js";
 import { rateWindowName, type ApiKeyRateWindowStore } from "../../store/api-key-rate-window-store.js";
-import type { ApiKeyLimitsDoc } from "../../store/models.js";
+import type { ApiKeyLimitsDoc } from "../../store/store-documents.js";
 
 /** A rendered key beside the stored limits it was rendered from. */
 export interface RenderedLimits {

@@ -4,7 +4,7 @@
  * `Validation Failed` error, as in Elasticsearch where `validate()` runs on a parsed request.
  */
 import { parseRoleDescriptorMap } from "../../authz/parse-role-descriptor.js";
-import type { RoleDescriptor, RoleDescriptorMap } from "../../model/role-descriptor.js";
+import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
 import { assertSafeKeys, isPlainObject, typeName, type JsonObject } from "../../support/json-input.js";
 import { parseError, SecurityError, validationError, xContentParseError } from "../../support/security-error.js";
 import { javaTrim, parseTimeValue } from "../../support/time-value.js";
@@ -398,20 +398,4 @@ export function parseGrantRequest(body: unknown): ParsedGrantRequest {
     clientAuthentication,
     apiKey: { name: key.name as string, ...key.fields, limits: key.limits },
   };
-}
-
-/**
- * Elasticsearch's `RoleDescriptor.isEmpty`: grants nothing and carries nothing (what a derived
- * key's descriptors must be).
- */
-export function isEmptyDescriptor(descriptor: RoleDescriptor): boolean {
-  return (
-    descriptor.cluster.length === 0 &&
-    descriptor.indices.length === 0 &&
-    descriptor.applications.length === 0 &&
-    descriptor.run_as.length === 0 &&
-    Object.keys(descriptor.metadata).length === 0 &&
-    (descriptor.global === undefined || Object.keys(descriptor.global).length === 0) &&
-    descriptor.restriction === undefined
-  );
 }

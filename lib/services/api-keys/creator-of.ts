@@ -1,5 +1,5 @@
 import type { Authentication } from "../../model/authentication.js";
-import type { ApiKeyCreator } from "../../store/models.js";
+import type { ApiKeyCreator } from "../../store/store-documents.js";
 
 /** The effective subject's identity, recorded as the key's creator/owner. */
 export function creatorOf(auth: Authentication): ApiKeyCreator {

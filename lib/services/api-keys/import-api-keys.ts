@@ -2,7 +2,7 @@ import { availableParallelism } from "node:os";
 import type { RoleDescriptor, RoleDescriptorMap } from "../../model/role-descriptor.js";
 import type { ApiKeyStore } from "../../store/api-key-store.js";
 import { insertNewDocuments } from "../../store/insert-new-documents.js";
-import type { ApiKeyDoc } from "../../store/models.js";
+import type { ApiKeyDoc } from "../../store/store-documents.js";
 import { constantTimeEqual } from "../../support/constant-time-equal.js";
 import { parseJsonRows } from "../../support/parse-json-rows.js";
 import { randomId } from "../../support/random-id.js";

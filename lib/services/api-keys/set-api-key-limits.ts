@@ -2,7 +2,7 @@ import { auditActor } from "../../audit/audit-actor.js";
 import { renderApiKeyLimits } from "../../authc/api-key/render-api-key-limits.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { ApiKeyLimitsWrite } from "../../store/api-key-store.js";
-import type { ApiKeyLimitsDoc } from "../../store/models.js";
+import type { ApiKeyLimitsDoc } from "../../store/store-documents.js";
 import { isPlainObject } from "../../support/json-input.js";
 import { retryPause } from "../../support/retry-pause.js";
 import { illegalArgument, notFoundError, parseError, SecurityError, validationError } from "../../support/security-error.js";

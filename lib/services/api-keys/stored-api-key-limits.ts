@@ -1,5 +1,5 @@
 import type { ApiKeyCreditRefill } from "../../model/api-key-limits.js";
-import type { ApiKeyCreditRefillDoc, ApiKeyCreditsDoc, ApiKeyLimitsDoc, ApiKeyRateLimitDoc } from "../../store/models.js";
+import type { ApiKeyCreditRefillDoc, ApiKeyCreditsDoc, ApiKeyLimitsDoc, ApiKeyRateLimitDoc } from "../../store/store-documents.js";
 import type { ParsedApiKeyLimits } from "./parse-api-key-limits.js";
 
 export function storedRateLimits(parsed: ParsedApiKeyLimits): ApiKeyRateLimitDoc[] {

@@ -12,7 +12,7 @@ import { ensureSubjectActive } from "../../authc/ensure-subject-active.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { RoleDescriptorMap } from "../../model/role-descriptor.js";
 import type { ApiKeyDocWithoutHash, ApiKeyUpdate } from "../../store/api-key-store.js";
-import type { ApiKeyCreator } from "../../store/models.js";
+import type { ApiKeyCreator } from "../../store/store-documents.js";
 import { retryPause } from "../../support/retry-pause.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 import { illegalArgument, notFoundError, SecurityError, type ElasticsearchErrorCause } from "../../support/security-error.js";

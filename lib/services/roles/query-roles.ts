@@ -7,7 +7,7 @@ import type { Authorizer } from "../../authz/authorizer.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { RoleDescriptor } from "../../model/role-descriptor.js";
 import { parseQueryRecordsRequest, queryRecords, ROLE_FIELD_TABLE, type SortValue } from "../../query/index.js";
-import type { RoleDoc } from "../../store/models.js";
+import type { RoleDoc } from "../../store/store-documents.js";
 import type { RoleStore } from "../../store/role-store.js";
 import { storeTimeLimitOf } from "../../store/store-time-limit.js";
 

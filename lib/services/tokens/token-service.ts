@@ -1,7 +1,8 @@
 import { SettingsStore } from "../../store/settings-store.js";
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { EventsJournal } from "../../store/events-journal.js";
-import type { SecurityModels, TokenDoc } from "../../store/models.js";
+import type { SecurityModels } from "../../store/models.js";
+import type { TokenDoc } from "../../store/store-documents.js";
 import { TokenStore } from "../../store/token-store.js";
 import { randomId } from "../../support/random-id.js";
 import { authenticationError, isSecurityError } from "../../support/security-error.js";

@@ -1,6 +1,6 @@
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { EventsJournal } from "../../store/events-journal.js";
-import type { UserDoc } from "../../store/models.js";
+import type { UserDoc } from "../../store/store-documents.js";
 import type { UserStore } from "../../store/user-store.js";
 import { isSupportedPasswordHash, SUPPORTED_PASSWORD_HASH_ALGORITHMS, type PasswordHasher } from "../../support/password-hasher.js";
 import {

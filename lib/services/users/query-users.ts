@@ -6,7 +6,7 @@
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { Authentication, User } from "../../model/authentication.js";
 import { booleanParam, parseQueryRecordsRequest, queryRecords, USER_FIELD_TABLE, type SortValue } from "../../query/index.js";
-import type { UserDoc } from "../../store/models.js";
+import type { UserDoc } from "../../store/store-documents.js";
 import { storeTimeLimitOf } from "../../store/store-time-limit.js";
 import type { UserStore } from "../../store/user-store.js";
 import { userFromDoc } from "../../authc/realms/native-realm.js";

@@ -4,7 +4,7 @@ import { after, before, describe, it } from "node:test";
 import bcrypt from "bcryptjs";
 import type { ApiKeyHashUpgradeEvent, AuditEvent } from "../../../lib/index.js";
 import { hashPbkdf2, hashSsha256, verifySsha256 } from "../../../lib/authc/api-key/api-key-hash.js";
-import type { ApiKeyDoc } from "../../../lib/store/models.js";
+import type { ApiKeyDoc } from "../../../lib/store/store-documents.js";
 import { randomId, randomSecret } from "../../../lib/support/random-id.js";
 import { startTestApp, type TestApp } from "../../support/test-app.js";
 import { assertKeyRefused, eventually } from "./api-key-fixtures.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { ApiKeyUsageDoc } from "../../../lib/store/models.js";
+import type { ApiKeyUsageDoc } from "../../../lib/store/store-documents.js";
 import { openTestDatabase, type TestDatabase } from "../../support/test-database.js";
 import { startTestApp, type HttpResult, type TestApp } from "../../support/test-app.js";
 import { as, assertKeyRefused, createFixtures, createKey, eventually, sleep, type CreatedKey } from "./api-key-fixtures.js";

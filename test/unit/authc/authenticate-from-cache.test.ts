@@ -16,7 +16,7 @@ import { SigningKeyRing } from "../../../lib/authc/token/signing-key-ring.js";
 import { encodeTokenSubject } from "../../../lib/authc/token/token-authentication.js";
 import { TokenAuthenticator } from "../../../lib/authc/token/token-authenticator.js";
 import { TokenCache } from "../../../lib/authc/token/token-cache.js";
-import type { ApiKeyDoc, TokenDoc } from "../../../lib/store/models.js";
+import type { ApiKeyDoc, TokenDoc } from "../../../lib/store/store-documents.js";
 import type { UserStore } from "../../../lib/store/user-store.js";
 import type { PasswordHasher } from "../../../lib/support/password-hasher.js";
 import { apiKeyDoc } from "../../support/api-key-doc.js";

@@ -11,7 +11,7 @@ import { SigningKeyRing } from "../../../lib/authc/token/signing-key-ring.js";
 import { encodeTokenSubject } from "../../../lib/authc/token/token-authentication.js";
 import { TokenAuthenticator } from "../../../lib/authc/token/token-authenticator.js";
 import { TokenCache } from "../../../lib/authc/token/token-cache.js";
-import type { TokenDoc } from "../../../lib/store/models.js";
+import type { TokenDoc } from "../../../lib/store/store-documents.js";
 
 const KEY = createSecretKey(randomBytes(32));
 const T0 = 1_800_000_000_000;

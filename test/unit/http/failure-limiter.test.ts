@@ -7,7 +7,7 @@ import type { Request } from "express";
 import mongoose from "mongoose";
 import { FailureLimiter } from "../../../lib/http/failure-limiter.js";
 import { MongoRateLimitStore } from "../../../lib/store/mongo-rate-limit-store.js";
-import type { CounterDoc } from "../../../lib/store/models.js";
+import type { CounterDoc } from "../../../lib/store/store-documents.js";
 import { authenticationError, isSecurityError } from "../../../lib/support/security-error.js";
 
 // The limiter's local tables on their own. Requests here have no response object, so failures are

@@ -5,7 +5,7 @@ import { ApiKeyCache } from "../../../../lib/authc/api-key/api-key-cache.js";
 import { hashSsha256, verifySsha256 } from "../../../../lib/authc/api-key/api-key-hash.js";
 import { ApiKeySecretFormat } from "../../../../lib/authc/api-key/api-key-secret-format.js";
 import type { ApiKeySnapshot } from "../../../../lib/authc/api-key/api-key-cache.js";
-import type { ApiKeyDoc } from "../../../../lib/store/models.js";
+import type { ApiKeyDoc } from "../../../../lib/store/store-documents.js";
 import { apiKeyDoc } from "../../../support/api-key-doc.js";
 
 const ID = "key-id-0000000000001";

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { ApiKeyAuthenticator } from "../../../../lib/authc/api-key/api-key-authenticator.js";
 import { ApiKeyCache } from "../../../../lib/authc/api-key/api-key-cache.js";
 import { hashSsha256, verifySsha256 } from "../../../../lib/authc/api-key/api-key-hash.js";
-import type { ApiKeyDoc } from "../../../../lib/store/models.js";
+import type { ApiKeyDoc } from "../../../../lib/store/store-documents.js";
 import { apiKeyDoc } from "../../../support/api-key-doc.js";
 
 const SECRET = "s".repeat(22);

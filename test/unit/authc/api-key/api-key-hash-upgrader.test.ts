@@ -7,7 +7,7 @@ import { ApiKeyCache } from "../../../../lib/authc/api-key/api-key-cache.js";
 import { hashPbkdf2, hashSsha256, verifySsha256 } from "../../../../lib/authc/api-key/api-key-hash.js";
 import type { ApiKeyHashAlgorithm } from "../../../../lib/model/api-key-options.js";
 import { ApiKeyHashUpgrader, MAX_CONCURRENT_UPGRADES, needsHashUpgrade } from "../../../../lib/authc/api-key/api-key-hash-upgrader.js";
-import type { ApiKeyDoc } from "../../../../lib/store/models.js";
+import type { ApiKeyDoc } from "../../../../lib/store/store-documents.js";
 import { apiKeyDoc } from "../../../support/api-key-doc.js";
 
 const ID = "key-id-0000000000001";

@@ -5,7 +5,8 @@ import { ApiKeyUsageRecorder } from "../../../../lib/authc/api-key/api-key-usage
 import { resolveApiKeyOptions } from "../../../../lib/authc/api-key/resolve-api-key-options.js";
 import { ApiKeyUsageStore, USAGE_FLUSH_LEASE } from "../../../../lib/store/api-key-usage-store.js";
 import { LeaseStore } from "../../../../lib/store/lease-store.js";
-import { createModels, ensureIndexes, type ApiKeyUsageDoc, type SecurityModels } from "../../../../lib/store/models.js";
+import { createModels, ensureIndexes, type SecurityModels } from "../../../../lib/store/models.js";
+import type { ApiKeyUsageDoc } from "../../../../lib/store/store-documents.js";
 import { StoreTimeLimit } from "../../../../lib/store/store-time-limit.js";
 import { openTestDatabase, type TestDatabase } from "../../../support/test-database.js";
 

@@ -11,7 +11,7 @@ import { TokenAuthenticator } from "../../../../lib/authc/token/token-authentica
 import { encodeTokenSubject } from "../../../../lib/authc/token/token-authentication.js";
 import { TokenCache } from "../../../../lib/authc/token/token-cache.js";
 import { EXPIRED_TOKEN_CHALLENGE } from "../../../../lib/authc/token/token-errors.js";
-import type { TokenDoc } from "../../../../lib/store/models.js";
+import type { TokenDoc } from "../../../../lib/store/store-documents.js";
 
 const KEY = createSecretKey(randomBytes(32));
 const INFO = { uri: "/", request: {} };

@@ -3,7 +3,6 @@ import { throwsSecurityError } from "../../../support/throws-security-error.js";
 import { describe, it } from "node:test";
 import {
   expirationTime,
-  isEmptyDescriptor,
   parseBulkUpdateRequest,
   parseCreateRequest,
   parseExpiration,
@@ -150,14 +149,6 @@ describe("API-key request parsing", () => {
       "action_request_validation_exception",
       "Validation Failed: 1: username or realm name must not be specified when the api key id(s) or api key name is specified;2: neither username nor realm-name may be specified when invalidating owned API keys;3: only one of [api key id(s), api key name] can be specified;",
     );
-  });
-
-  it("isEmptyDescriptor is RoleDescriptor.isEmpty", () => {
-    const base = { cluster: [], indices: [], applications: [], run_as: [], metadata: {}, transient_metadata: { enabled: true } };
-    assert.equal(isEmptyDescriptor(base), true);
-    assert.equal(isEmptyDescriptor({ ...base, run_as: ["x"] }), false);
-    assert.equal(isEmptyDescriptor({ ...base, metadata: { a: 1 } }), false);
-    assert.equal(isEmptyDescriptor({ ...base, restriction: { workflows: ["search_application_query"] } }), false);
   });
 });
 
