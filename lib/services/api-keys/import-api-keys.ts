@@ -20,6 +20,7 @@ import { flattenMetadata } from "./flatten-metadata.js";
 import { ImportRowError, parseImportRow, type ImportRow, type ImportRowContext } from "./parse-import-row.js";
 import { setOwnKey } from "../../support/set-own-key.js";
 import type { ImportApiKeysOptions, ImportApiKeysResult, ImportedKey, ImportProblem, ImportProgress } from "./import-api-keys-options.js";
+import { mapWithLimit } from "../../support/map-with-limit.js";
 
 export interface ImportApiKeysDeps {
   store: ApiKeyStore;
@@ -46,19 +47,6 @@ const HASH_CONCURRENCY = Math.max(1, availableParallelism());
 const RANDOM_ID_ATTEMPTS = 3;
 /** Up to this many stored keys per input row, the comparison reads the collection once (see below). */
 const SCAN_FACTOR = 4;
-
-async function mapWithLimit<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const at = next++;
-      out[at] = await task(items[at] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 function problemOf(entry: Pick<Entry, "index" | "line">, reason: string, id?: string): ImportProblem {
   return {
