@@ -111,6 +111,19 @@ export function isFieldNamePattern(name: string): boolean {
   return name.includes("*");
 }
 
+/** Bare `metadata`: the whole flattened copy, as a keyword field. */
+export function metadataRootField(): ApiKeyField {
+  return {
+    name: "metadata",
+    path: METADATA_VALUES_PATH,
+    kind: "keyword",
+    flattened: "root",
+    missingAs: undefined,
+    nullable: true,
+    indexName: "metadata_flattened",
+  };
+}
+
 /** `metadata.<path>`: a flattened keyword leaf under `metadata_flattened`. */
 export function metadataField(name: string): ApiKeyField {
   const subPath = name.slice("metadata.".length);
@@ -157,17 +170,7 @@ export function resolveApiKeyField(name: unknown): ApiKeyField {
       ...(fixed.missingBoolean !== undefined ? { missingBoolean: fixed.missingBoolean } : {}),
     };
   }
-  if (name === "metadata") {
-    return {
-      name,
-      path: METADATA_VALUES_PATH,
-      kind: "keyword",
-      flattened: "root",
-      missingAs: undefined,
-      nullable: true,
-      indexName: "metadata_flattened",
-    };
-  }
+  if (name === "metadata") return metadataRootField();
   if (name.startsWith("metadata.")) return metadataField(name);
   return notAllowed(name);
 }
@@ -196,14 +199,23 @@ export function simpleMatch(pattern: string, text: string): boolean {
  * unknown name resolves to nothing instead of failing.
  */
 export function resolveApiKeyFieldPattern(nameOrPattern: string): ApiKeyField[] {
+  return resolveFieldPattern(nameOrPattern, API_KEY_QUERY_FIELD_NAMES, resolveApiKeyField);
+}
+
+/** `resolveApiKeyFieldPattern` over any table: its field names and its resolver. */
+export function resolveFieldPattern(
+  nameOrPattern: string,
+  names: readonly string[],
+  resolve: (name: string) => ApiKeyField,
+): ApiKeyField[] {
   if (!isFieldNamePattern(nameOrPattern)) {
     try {
-      return [resolveApiKeyField(nameOrPattern)];
+      return [resolve(nameOrPattern)];
     } catch {
       return [];
     }
   }
-  return API_KEY_QUERY_FIELD_NAMES.filter((name) => simpleMatch(nameOrPattern, name)).map((name) => resolveApiKeyField(name));
+  return names.filter((name) => simpleMatch(nameOrPattern, name)).map((name) => resolve(name));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,12 +6,12 @@ import { illegalArgument } from "../support/security-error.js";
 import {
   isFieldNamePattern,
   MAX_FIELD_NAME_LENGTH,
-  METADATA_VALUES_PATH,
   metadataField,
+  metadataRootField,
   notAllowed,
   resolveApiKeyField,
   resolveApiKeyFieldPattern,
-  simpleMatch,
+  resolveFieldPattern,
   type ApiKeyField,
   type ApiKeyFieldKind,
 } from "./api-key-fields.js";
@@ -83,32 +83,13 @@ export function recordFieldTable(spec: RecordTableSpec): FieldTable {
         ...(fixed.multiValued === true ? { multiValued: true } : {}),
       };
     }
-    if (spec.metadata && name === "metadata") {
-      return {
-        name,
-        path: METADATA_VALUES_PATH,
-        kind: "keyword",
-        flattened: "root",
-        missingAs: undefined,
-        nullable: true,
-        indexName: "metadata_flattened",
-      };
-    }
+    if (spec.metadata && name === "metadata") return metadataRootField();
     if (spec.metadata && name.startsWith("metadata.")) return metadataField(name);
     return notAllowed(name);
   };
   return {
     resolve,
-    resolvePattern(nameOrPattern) {
-      if (!isFieldNamePattern(nameOrPattern)) {
-        try {
-          return [resolve(nameOrPattern)];
-        } catch {
-          return [];
-        }
-      }
-      return names.filter((name) => simpleMatch(nameOrPattern, name)).map((name) => resolve(name));
-    },
+    resolvePattern: (nameOrPattern) => resolveFieldPattern(nameOrPattern, names, resolve),
     storedId(id) {
       return id.startsWith(spec.idPrefix) && id.length > spec.idPrefix.length ? id.slice(spec.idPrefix.length) : undefined;
     },

@@ -4,20 +4,12 @@
  * Everything is checked here, before any database work: the query, sort, `search_after` and
  * aggregations are translated once to prove they are valid.
  */
-import { illegalArgument, validationError, xContentParseError } from "../support/security-error.js";
-import { jsonType } from "./api-key-fields.js";
+import { illegalArgument, xContentParseError } from "../support/security-error.js";
 import { DateWorkBudget } from "./date-work-budget.js";
 import { parseAggregations, type AggregationRequest } from "./parse-aggregations.js";
 import { translateApiKeyQuery } from "./translate-query.js";
 import type { ApiKeySort } from "./api-key-sort.js";
-import { buildSearchAfterFilter } from "./search-after.js";
-import { parseApiKeySort } from "./translate-sort.js";
-
-/** `index.max_result_window`: `from + size` may not exceed it. */
-export const MAX_RESULT_WINDOW = 10_000;
-
-/** Default page size. */
-export const DEFAULT_SIZE = 10;
+import { DEFAULT_SIZE, parsePaging, resolvePage, valueToken } from "./parse-query-paging.js";
 
 /** The URL parameters of the request, as the HTTP layer received them (strings or booleans). */
 export interface QueryApiKeysParams {
@@ -57,16 +49,6 @@ export function booleanParam(value: unknown, defaultValue = false): boolean {
   throw illegalArgument(`Failed to parse value [${text}] as only [true] or [false] are allowed.`);
 }
 
-function intField(value: unknown, name: string): number {
-  let number: number | undefined;
-  if (typeof value === "number" && Number.isFinite(value)) number = Math.trunc(value);
-  else if (typeof value === "string" && /^\s*-?\d+(?:\.\d+)?\s*$/.test(value)) number = Math.trunc(Number(value));
-  if (number === undefined || number > 2_147_483_647 || number < -2_147_483_648) {
-    throw xContentParseError(`[${PARSER}] failed to parse field [${name}]`);
-  }
-  return number;
-}
-
 /**
  * Validates the body and parameters of a Query API keys request.
  * @param body the parsed JSON body (`undefined`, `null` or `{}` when there is none: match all).
@@ -93,9 +75,7 @@ export function parseQueryApiKeysRequest(body: unknown, params: QueryApiKeysPara
   };
   if (body === undefined || body === null) return empty;
   if (typeof body !== "object" || Array.isArray(body)) {
-    throw xContentParseError(
-      `[${PARSER}] Expected START_OBJECT but was: ${Array.isArray(body) ? "START_ARRAY" : `VALUE_${jsonType(body).toUpperCase()}`}`,
-    );
+    throw xContentParseError(`[${PARSER}] Expected START_OBJECT but was: ${valueToken(body)}`);
   }
   const fields = body as Record<string, unknown>;
   for (const key of Object.keys(fields)) {
@@ -111,50 +91,23 @@ export function parseQueryApiKeysRequest(body: unknown, params: QueryApiKeysPara
   const query = present("query") ? fields.query : undefined;
   if (query !== undefined) {
     if (typeof query !== "object" || Array.isArray(query))
-      throw xContentParseError(
-        `[${PARSER}] query doesn't support values of type: ${Array.isArray(query) ? "START_ARRAY" : `VALUE_${jsonType(query).toUpperCase()}`}`,
-      );
+      throw xContentParseError(`[${PARSER}] query doesn't support values of type: ${valueToken(query)}`);
     translateApiKeyQuery(query, now, { budget });
   }
-  const from = present("from") ? intField(fields.from, "from") : undefined;
-  const size = present("size") ? intField(fields.size, "size") : undefined;
-  const problems: string[] = [];
-  if (from !== undefined && from < 0) problems.push(`[from] parameter cannot be negative but was [${from}]`);
-  if (size !== undefined && size < 0) problems.push(`[size] parameter cannot be negative but was [${size}]`);
-  const sort = present("sort") ? parseApiKeySort(fields.sort) : undefined;
-  let searchAfter: unknown[] | undefined;
-  if (present("search_after")) {
-    if (!Array.isArray(fields.search_after)) {
-      throw xContentParseError(
-        `[${PARSER}] search_after doesn't support values of type: VALUE_${jsonType(fields.search_after).toUpperCase()}`,
-      );
-    }
-    searchAfter = fields.search_after;
-    if ((from ?? 0) > 0) problems.push("[from] parameter must be set to 0 when [search_after] is used");
-  }
-  if (problems.length > 0) throw validationError(problems);
+  const paging = parsePaging(fields, PARSER);
 
   const aggsBody = present("aggs") ? fields.aggs : present("aggregations") ? fields.aggregations : undefined;
   const aggregations = aggsBody === undefined ? undefined : parseAggregations(aggsBody, now, budget);
 
-  const effectiveFrom = from ?? 0;
-  const effectiveSize = size ?? DEFAULT_SIZE;
-  if (effectiveFrom + effectiveSize > MAX_RESULT_WINDOW) {
-    throw illegalArgument(
-      `Result window is too large, from + size must be less than or equal to: [${MAX_RESULT_WINDOW}] but was [${effectiveFrom + effectiveSize}]. ` +
-        "See the scroll api for a more efficient way to request large data sets. " +
-        "This limit can be set by changing the [index.max_result_window] index level setting.",
-    );
-  }
-  if (searchAfter !== undefined) buildSearchAfterFilter(sort, searchAfter, now);
+  const { from, size } = resolvePage(paging, now);
 
   return {
     ...empty,
     query,
-    from: effectiveFrom,
-    size: effectiveSize,
-    sort,
-    searchAfter,
+    from,
+    size,
+    sort: paging.sort,
+    searchAfter: paging.searchAfter,
     aggregations,
   };
 }
