@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
+import { collectPageProblems } from "./collect-page-problems.js";
 import { contrastRatios } from "./contrast-ratios.js";
 
 // build/test/integration/admin-ui → repository root
@@ -153,11 +154,7 @@ describe("admin UI in headless Chromium", { skip }, () => {
     // A cookie of the same origin, as another app on it could set: the API calls must not carry it.
     await browser.context.addCookies([{ name: "other_app_session", value: "ride-along", url: t.baseUrl }]);
     page = await browser.context.newPage();
-    page.on("console", (message) => {
-      // Chromium logs every non-2xx fetch ("Failed to load resource"); the 401/400s are expected.
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(String(error)));
+    collectPageProblems(page, problems);
     page.on("request", (request) => {
       if (request.url().endsWith("/_security/_query/api_key"))
         queryBodies.push(JSON.parse(request.postData() ?? "{}") as Record<string, unknown>);

@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
+import { collectPageProblems } from "./collect-page-problems.js";
 import { contrastRatios } from "./contrast-ratios.js";
 
 // build/test/integration/admin-ui → repository root
@@ -75,10 +76,7 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
 
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on("console", (message) => {
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(String(error)));
+    collectPageProblems(page, problems);
     await page.goto(`${t.baseUrl}/_security/ui`);
     await page.getByRole("heading", { name: "Sign in" }).waitFor();
   });

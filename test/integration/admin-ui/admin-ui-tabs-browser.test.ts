@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
+import { collectPageProblems } from "./collect-page-problems.js";
 import { contrastRatios } from "./contrast-ratios.js";
 
 // build/test/integration/admin-ui → repository root
@@ -75,11 +76,8 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     }
     browser = await launchChromium();
     page = await browser.context.newPage();
-    page.on("console", (message) => {
-      consoleText.push(message.text());
-      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) problems.push(message.text());
-    });
-    page.on("pageerror", (error) => problems.push(String(error)));
+    collectPageProblems(page, problems);
+    page.on("console", (message) => consoleText.push(message.text()));
     page.on("response", (response) => {
       const url = new URL(response.url());
       if (url.pathname.startsWith("/_security/") && !url.pathname.startsWith("/_security/ui"))
