@@ -69,18 +69,28 @@ async function main(): Promise<void> {
     const end = start + windows * windowMs;
     log(`${instances.length} instances, limit ${limit} per ${windowMs / 1000} s, ${clients} clients each, ${windows} windows`);
     let refused = 0;
-    await Promise.all(
-      instances.flatMap((instance) =>
-        Array.from({ length: clients }, async () => {
-          while (Date.now() < end) {
-            const answer = await fetch(`${instance.url}/work`, { headers: { authorization: `ApiKey ${key.encoded}` } });
-            await answer.arrayBuffer();
-            if (answer.status === 429) refused++;
-            else if (answer.status !== 200) throw new Error(`unexpected status ${answer.status}`);
-          }
-        }),
-      ),
-    );
+    // A 5-minute run says where it is: one line per window, with that window's accepted count.
+    const progress = setInterval(() => {
+      const done = Math.floor((Date.now() - start) / windowMs);
+      const inWindow = accepted.filter((at) => Math.floor((at - start) / windowMs) === done - 1).length;
+      log(`  window ${done}/${windows}: ${inWindow} accepted, ${refused} refused so far`);
+    }, windowMs);
+    try {
+      await Promise.all(
+        instances.flatMap((instance) =>
+          Array.from({ length: clients }, async () => {
+            while (Date.now() < end) {
+              const answer = await fetch(`${instance.url}/work`, { headers: { authorization: `ApiKey ${key.encoded}` } });
+              await answer.arrayBuffer();
+              if (answer.status === 429) refused++;
+              else if (answer.status !== 200) throw new Error(`unexpected status ${answer.status}`);
+            }
+          }),
+        ),
+      );
+    } finally {
+      clearInterval(progress);
+    }
     const counts = new Array<number>(windows).fill(0);
     for (const at of accepted) {
       const index = Math.floor((at - start) / windowMs);
