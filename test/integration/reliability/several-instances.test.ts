@@ -90,6 +90,18 @@ describe("several instances on one database", () => {
     );
   });
 
+  it("an API-key disable through one instance is enforced by every instance within 2 s, and so is enabling it again", async () => {
+    const [a, b] = apps as [TestApp, TestApp];
+    const key = await json(a, "POST", "/_security/api_key", basic("owner", PASS), { name: "suspended" });
+    const authenticates = async (app: TestApp) => (await status(app, "GET", "/_security/_authenticate", `ApiKey ${key.encoded}`)) === 200;
+    for (const app of apps) assert.equal(await authenticates(app), true);
+    assert.deepEqual(await json(a, "POST", `/_security/api_key/${key.id}/_disable`, admin), { id: key.id, enabled: false, updated: true });
+    assert.equal(await authenticates(a), false, "at once on the instance that disabled it");
+    await everywhere("key disable", async (app) => !(await authenticates(app)));
+    assert.deepEqual(await json(b, "POST", `/_security/api_key/${key.id}/_enable`, admin), { id: key.id, enabled: true, updated: true });
+    await everywhere("key enable", authenticates);
+  });
+
   it("an API-key update through one instance is enforced by every instance within 2 s", async () => {
     const [a] = apps as [TestApp];
     const key = await json(a, "POST", "/_security/api_key", basic("owner", PASS), { name: "narrowed" });
