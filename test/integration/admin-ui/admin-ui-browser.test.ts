@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
-import { collectPageProblems } from "./collect-page-problems.js";
+import { collectPageProblems, signInWithPassword, signOutOfPage } from "./admin-ui-page-steps.js";
 import { contrastRatios } from "./contrast-ratios.js";
 
 // build/test/integration/admin-ui → repository root
@@ -106,18 +106,10 @@ describe("admin UI in headless Chromium", { skip }, () => {
     await settled();
   };
   const signIn = async (username: string, password: string, remember = false) => {
-    await page.getByLabel("Username and password").check();
-    await page.getByLabel("Username", { exact: true }).fill(username);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByLabel("Stay signed in for this tab").setChecked(remember);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.locator("#who-name").filter({ hasText: username }).waitFor();
+    await signInWithPassword(page, username, password, remember);
     await settled();
   };
-  const signOut = async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
-  };
+  const signOut = () => signOutOfPage(page);
 
   before(async () => {
     mkdirSync(screenshots, { recursive: true });

@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
-import { collectPageProblems } from "./collect-page-problems.js";
+import { collectPageProblems, openSignIn, signInWithPassword } from "./admin-ui-page-steps.js";
 import { contrastRatios } from "./contrast-ratios.js";
 
 // build/test/integration/admin-ui → repository root
@@ -49,11 +49,7 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
   const keyAuthenticates = async (name: string) =>
     (await t.call("GET", "/_security/_authenticate", { auth: `ApiKey ${encoded.get(name)}` })).status;
   const signIn = async (username: string, password: string) => {
-    await page.getByLabel("Username and password").check();
-    await page.getByLabel("Username", { exact: true }).fill(username);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.locator("#who-name").filter({ hasText: username }).waitFor();
+    await signInWithPassword(page, username, password);
     await settled();
   };
 
@@ -77,8 +73,7 @@ describe("admin UI: API-key limits, credits and disable / enable, in headless Ch
     browser = await launchChromium();
     page = await browser.context.newPage();
     collectPageProblems(page, problems);
-    await page.goto(`${t.baseUrl}/_security/ui`);
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await openSignIn(page, t.baseUrl);
   });
 
   after(async () => {

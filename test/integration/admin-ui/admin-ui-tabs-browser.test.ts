@@ -7,7 +7,7 @@ import type { Page } from "playwright-core";
 import { chromiumSkipReason, launchChromium, type HeadlessChromium } from "../../support/headless-chromium.js";
 import { basic } from "../../support/test-app.js";
 import { ADMIN_PASSWORD, startAdminUiApp, type AdminUiApp } from "./admin-ui-app.js";
-import { collectPageProblems } from "./collect-page-problems.js";
+import { collectPageProblems, openSignIn, signInWithPassword, signOutOfPage } from "./admin-ui-page-steps.js";
 import { contrastRatios } from "./contrast-ratios.js";
 
 // build/test/integration/admin-ui → repository root
@@ -39,17 +39,8 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
     for (const tab of await page.getByRole("tab").all()) if (await tab.isVisible()) tabs.push((await tab.textContent()) ?? "");
     return tabs;
   };
-  const signIn = async (username: string, password: string) => {
-    await page.getByLabel("Username and password").check();
-    await page.getByLabel("Username", { exact: true }).fill(username);
-    await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
-    await page.locator("#who-name").filter({ hasText: username }).waitFor();
-  };
-  const signOut = async () => {
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
-  };
+  const signIn = (username: string, password: string) => signInWithPassword(page, username, password);
+  const signOut = () => signOutOfPage(page);
   const usersSettled = () => page.locator('#users-wrap[aria-busy="false"]').waitFor();
   const userRow = (name: string) => page.locator(`#users-body tr[data-username="${name}"]`);
   const authenticates = async (username: string, password: string) =>
@@ -83,8 +74,7 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
       if (url.pathname.startsWith("/_security/") && !url.pathname.startsWith("/_security/ui"))
         answers.push({ method: response.request().method(), path: url.pathname, status: response.status() });
     });
-    await page.goto(`${t.baseUrl}/_security/ui`);
-    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await openSignIn(page, t.baseUrl);
   });
 
   after(async () => {
@@ -297,8 +287,7 @@ describe("admin UI tabs: roles and users, in headless Chromium", { skip }, () =>
       });
     });
     try {
-      await page.goto(`${t.baseUrl}/_security/ui`);
-      await page.getByRole("heading", { name: "Sign in" }).waitFor();
+      await openSignIn(page, t.baseUrl);
       answers.length = 0;
       await signIn("elastic", ADMIN_PASSWORD);
       await page.getByRole("tab", { name: "Users" }).click();
