@@ -106,6 +106,18 @@ export function notAllowed(name: string): never {
   throw illegalArgument(`Field [${name}] is not allowed for querying or aggregation`);
 }
 
+/**
+ * The name a query names a field by, checked before any table is consulted: a string, not over
+ * the length limit, not a pattern.
+ * @throws SecurityError 400 `illegal_argument_exception` with Elasticsearch's messages
+ */
+export function concreteFieldName(name: unknown): string {
+  if (typeof name !== "string") throw illegalArgument(`Field [${String(name)}] is not allowed for querying or aggregation`);
+  if (name.length > MAX_FIELD_NAME_LENGTH) notAllowed(name.slice(0, MAX_FIELD_NAME_LENGTH) + "...");
+  if (isFieldNamePattern(name)) throw illegalArgument(`Field name pattern [${name}] is not allowed for querying or aggregation`);
+  return name;
+}
+
 /** `Regex.isSimpleMatchPattern`: Elasticsearch treats a name containing `*` as a pattern. */
 export function isFieldNamePattern(name: string): boolean {
   return name.includes("*");
@@ -151,12 +163,8 @@ export function metadataField(name: string): ApiKeyField {
  *   for querying or aggregation` for names with `*`, `Field [x] is not allowed for querying or
  *   aggregation` for anything off the allow-list (including `id`, which only the `ids` query reaches).
  */
-export function resolveApiKeyField(name: unknown): ApiKeyField {
-  if (typeof name !== "string") throw illegalArgument(`Field [${String(name)}] is not allowed for querying or aggregation`);
-  if (name.length > MAX_FIELD_NAME_LENGTH) notAllowed(name.slice(0, MAX_FIELD_NAME_LENGTH) + "...");
-  if (isFieldNamePattern(name)) {
-    throw illegalArgument(`Field name pattern [${name}] is not allowed for querying or aggregation`);
-  }
+export function resolveApiKeyField(input: unknown): ApiKeyField {
+  const name = concreteFieldName(input);
   const fixed = FIXED_FIELDS.get(name);
   if (fixed) {
     return {

@@ -2,10 +2,8 @@
  * The allow-list a query, sort or `ids` query goes through: one table per kind of document (API
  * keys, users, roles), mirroring Elasticsearch's `FieldNameTranslators` for each.
  */
-import { illegalArgument } from "../support/security-error.js";
 import {
-  isFieldNamePattern,
-  MAX_FIELD_NAME_LENGTH,
+  concreteFieldName,
   metadataField,
   metadataRootField,
   notAllowed,
@@ -64,10 +62,8 @@ export interface RecordTableSpec {
 /** A field table over fixed fields (and optionally flattened metadata), with Elasticsearch's rules and messages. */
 export function recordFieldTable(spec: RecordTableSpec): FieldTable {
   const names = [...spec.fields.keys(), ...(spec.metadata ? ["metadata"] : [])];
-  const resolve = (name: unknown): ApiKeyField => {
-    if (typeof name !== "string") throw illegalArgument(`Field [${String(name)}] is not allowed for querying or aggregation`);
-    if (name.length > MAX_FIELD_NAME_LENGTH) notAllowed(name.slice(0, MAX_FIELD_NAME_LENGTH) + "...");
-    if (isFieldNamePattern(name)) throw illegalArgument(`Field name pattern [${name}] is not allowed for querying or aggregation`);
+  const resolve = (input: unknown): ApiKeyField => {
+    const name = concreteFieldName(input);
     const fixed = spec.fields.get(name);
     if (fixed) {
       return {

@@ -25,7 +25,7 @@ export type { ApiKeyField } from "./api-key-fields.js";
 export { parseQueryRecordsRequest } from "./parse-query-records-request.js";
 export type { QueryRecordsRequest, QueryRecordsDialect } from "./parse-query-records-request.js";
 export { queryRecords } from "./query-records.js";
-export type { QueryRecordsOptions, QueryRecordsResult, RecordHit } from "./query-records.js";
+export type { RecordsQueryDialect, QueryRecordsResult, RecordHit } from "./query-records.js";
 export type { FieldTable } from "./field-table.js";
 export { USER_FIELD_TABLE, USER_TOKEN_PATHS } from "./user-fields.js";
 export { ROLE_FIELD_TABLE, ROLE_DESCRIPTION_TOKENS_PATH } from "./role-fields.js";

@@ -10,7 +10,7 @@ export const MAX_TOKEN_LENGTH = 255;
 
 const segmenter = new Intl.Segmenter("und", { granularity: "word" });
 
-/** The distinct-in-order tokens of `text` (an empty array for no words). */
+/** The tokens of `text` in order, repeats included (an empty array for no words). */
 export function textTokens(text: string): string[] {
   const tokens: string[] = [];
   for (const segment of segmenter.segment(text)) {

@@ -6,13 +6,23 @@
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { Authentication } from "../../model/authentication.js";
 import type { RoleDescriptor } from "../../model/role-descriptor.js";
-import { parseQueryRecordsRequest, queryRecords, ROLE_FIELD_TABLE, type SortValue } from "../../query/index.js";
+import { queryRecords, ROLE_FIELD_TABLE, type RecordsQueryDialect, type SortValue } from "../../query/index.js";
 import type { RoleDoc } from "../../store/store-documents.js";
 import type { RoleStore } from "../../store/role-store.js";
-import { storeTimeLimitOf } from "../../store/store-time-limit.js";
 
 /** The action Query roles is authorized as (granted by `read_security`, `manage_security`, `all`). */
 export const QUERY_ROLE_ACTION = "cluster:admin/xpack/security/role/query";
+
+/**
+ * Every stored role. `metadata_flattened` and `metadata_values` are read: a sort on metadata takes
+ * its `_sort` values there.
+ */
+const ROLE_QUERY: RecordsQueryDialect = {
+  parser: "query_role_request_payload",
+  fields: ROLE_FIELD_TABLE,
+  scopeFilter: {},
+  hiddenFields: ["description_tokens"],
+};
 
 /** One role of a Query roles response: its name, its descriptor, and `_sort` when the request sorted. */
 export type QueriedRole = { name: string } & RoleDescriptor & { _sort?: SortValue[] };
@@ -33,19 +43,7 @@ export async function queryRolesAs(
   body: unknown,
 ): Promise<QueryRolesResponse> {
   await deps.authorizer.ensureClusterAction(caller, QUERY_ROLE_ACTION);
-  const now = Date.now();
-  const request = parseQueryRecordsRequest(body ?? undefined, { parser: "query_role_request_payload", fields: ROLE_FIELD_TABLE }, now);
-  const limit = storeTimeLimitOf(deps.store.model);
-  const result = await limit.run(
-    queryRecords(deps.store.model.collection, request, {
-      fields: ROLE_FIELD_TABLE,
-      scopeFilter: {},
-      // `metadata_flattened` and `metadata_values` stay: a sort on metadata reads its `_sort` values there.
-      hiddenFields: ["description_tokens"],
-      now,
-      ...limit.options,
-    }),
-  );
+  const result = await queryRecords(deps.store.model, body, ROLE_QUERY);
   const roles = result.hits.map(({ doc, sort }): QueriedRole => {
     const stored = doc as unknown as RoleDoc;
     const role: QueriedRole = { name: stored._id, ...stored.descriptor };

@@ -5,9 +5,8 @@
  */
 import type { Authorizer } from "../../authz/authorizer.js";
 import type { Authentication, User } from "../../model/authentication.js";
-import { booleanParam, parseQueryRecordsRequest, queryRecords, USER_FIELD_TABLE, type SortValue } from "../../query/index.js";
+import { booleanParam, queryRecords, USER_FIELD_TABLE, type RecordsQueryDialect, type SortValue } from "../../query/index.js";
 import type { UserDoc } from "../../store/store-documents.js";
-import { storeTimeLimitOf } from "../../store/store-time-limit.js";
 import type { UserStore } from "../../store/user-store.js";
 import { userFromDoc } from "../../authc/realms/native-realm.js";
 
@@ -32,8 +31,16 @@ export interface QueryUsersResponse {
   users: QueriedUser[];
 }
 
-/** The users Elasticsearch would not hold as native users: the reserved ones. */
-const NATIVE_USERS_ONLY = { "metadata._reserved": { $ne: true } } as const;
+/**
+ * Native users only: the reserved ones are not what Elasticsearch holds as native users. The
+ * password hash and the derived tokens are never read.
+ */
+const USER_QUERY: RecordsQueryDialect = {
+  parser: "query_user_request_payload",
+  fields: USER_FIELD_TABLE,
+  scopeFilter: { "metadata._reserved": { $ne: true } },
+  hiddenFields: ["password_hash", "full_name_tokens", "email_tokens"],
+};
 
 /** Runs Query users for `caller`: the privilege first, then the body, then the reads. */
 export async function queryUsersAs(
@@ -45,18 +52,7 @@ export async function queryUsersAs(
   // Before the body is parsed: a caller who may not query users must not get to spend CPU on it.
   await deps.authorizer.ensureClusterAction(caller, QUERY_USER_ACTION);
   booleanParam(params.with_profile_uid);
-  const now = Date.now();
-  const request = parseQueryRecordsRequest(body ?? undefined, { parser: "query_user_request_payload", fields: USER_FIELD_TABLE }, now);
-  const limit = storeTimeLimitOf(deps.store.model);
-  const result = await limit.run(
-    queryRecords(deps.store.model.collection, request, {
-      fields: USER_FIELD_TABLE,
-      scopeFilter: NATIVE_USERS_ONLY,
-      hiddenFields: ["password_hash", "full_name_tokens", "email_tokens"],
-      now,
-      ...limit.options,
-    }),
-  );
+  const result = await queryRecords(deps.store.model, body, USER_QUERY);
   const users = result.hits.map(({ doc, sort }): QueriedUser => {
     const user = userFromDoc(doc as unknown as UserDoc);
     return sort ? { ...user, _sort: sort } : user;
